@@ -1,0 +1,3 @@
+"""civicgraph: a GraphQL knowledge-graph backend for smart communities."""
+
+__version__ = "0.1.0"

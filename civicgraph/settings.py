@@ -1,0 +1,65 @@
+"""Settings, read once from `CIVICGRAPH_*` environment variables (and an optional `.env`)."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Engine(StrEnum):
+    FALKORDB = "falkordb"
+    NEO4J = "neo4j"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "civicgraph"
+
+
+class Settings(BaseSettings):
+    """Every setting of the product; the environment variable is `CIVICGRAPH_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="CIVICGRAPH_", env_file=".env", extra="ignore")
+
+    engine: Engine = Field(Engine.FALKORDB, description="Graph engine: falkordb or neo4j.")
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Where the embedded engine keeps its files.",
+    )
+    graph_name: str = Field("civicgraph", description="Graph (FalkorDB) name.")
+    falkordb_url: str | None = Field(
+        None,
+        description="Use an external FalkorDB (redis://host:port) instead of the embedded one.",
+    )
+    falkordb_port: int = Field(
+        0, ge=0, le=65535, description="TCP port of the embedded FalkorDB; 0 picks a free one."
+    )
+    falkordb_fsync: str = Field(
+        "always",
+        pattern="^(always|everysec)$",
+        description="Embedded FalkorDB append-only-file fsync policy: always or everysec.",
+    )
+    neo4j_uri: str = Field("bolt://127.0.0.1:7687", description="Neo4j URI (bolt:// or neo4j://).")
+    neo4j_user: str = Field("neo4j", description="Neo4j user.")
+    neo4j_password: SecretStr | None = Field(
+        None, description="Neo4j password; unset means authentication is off."
+    )
+    neo4j_database: str = Field("neo4j", description="Neo4j database name.")
+    batch_size: int = Field(5000, ge=1, le=100_000, description="Rows per write round trip.")
+    host: str = Field("127.0.0.1", description="API bind address.")
+    port: int = Field(8000, ge=1, le=65535, description="API port.")
+    log_level: str = Field("INFO", description="Log level.")
+    log_format: str = Field("console", pattern="^(console|json)$", description="console or json.")
+    demo_residents: int = Field(5000, ge=10, description="Size of the demo community.")
+    demo_seed: int = Field(42, description="Seed of the demo community.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    return Settings()
