@@ -1,0 +1,1 @@
+"""The graph: domain model, the GraphStore port, its FalkorDB and Neo4j adapters, change events."""

@@ -1,0 +1,331 @@
+"""Engine-neutral half of the GraphStore adapters: batching, validation, result shaping.
+
+Adapters subclass `CypherStore` and provide `_read`/`_write` (one Cypher statement, one
+atomic round trip) plus the few operations whose Cypher differs per engine.
+"""
+
+from __future__ import annotations
+
+import typing
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.errors import InvalidInput, UnknownReference
+from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
+from graph.store import (
+    ChangeEvent,
+    Direction,
+    Edge,
+    EdgeRecord,
+    Neighbour,
+    NodeRecord,
+    NodeRef,
+    Path,
+    Provenance,
+    SearchHit,
+    Subgraph,
+    WriteResult,
+)
+from nlp.ngrams import contains, index_text, query_grams
+from queries import cypher
+
+HIDDEN_PROPS = frozenset({"id", "search_text"})
+MAX_REPORTED_PROBLEMS = 20
+Row = dict[str, Any]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _visible(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in HIDDEN_PROPS}
+
+
+def _rel_pattern(types: Sequence[EdgeType], direction: Direction) -> str:
+    rel = "[r" + (":" + "|".join(EdgeType(t).value for t in types) if types else "") + "]"
+    return {Direction.OUT: f"-{rel}->", Direction.IN: f"<-{rel}-", Direction.BOTH: f"-{rel}-"}[
+        direction
+    ]
+
+
+def _is_list_field(label: Label, field: str) -> bool:
+    annotation = NODE_MODELS[label].model_fields[field].annotation
+    return typing.get_origin(annotation) is list
+
+
+class CypherStore(ABC):
+    """Shared implementation of the GraphStore protocol over a Cypher engine."""
+
+    engine: str
+
+    def __init__(self, batch_size: int = 5000) -> None:
+        self.batch_size = batch_size
+
+    # -- engine hooks -------------------------------------------------------------------
+    @abstractmethod
+    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]: ...
+
+    @abstractmethod
+    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]: ...
+
+    @abstractmethod
+    def _search_candidates(
+        self, grams: list[str], labels: Sequence[Label], limit: int
+    ) -> list[tuple[Label, str, dict[str, Any], float]]: ...
+
+    @abstractmethod
+    def _shortest_path_query(
+        self, a: NodeRef, b: NodeRef, max_hops: int, types: Sequence[EdgeType]
+    ) -> str: ...
+
+    @abstractmethod
+    def bootstrap(self) -> None: ...
+
+    @abstractmethod
+    def clear(self) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def _q(self, name: str, **slots: str) -> str:
+        return cypher(name, self.engine, **slots)
+
+    # -- writes -------------------------------------------------------------------------
+    def upsert_nodes(self, nodes: Iterable[Node], provenance: Provenance) -> WriteResult:
+        by_label: dict[Label, dict[str, Row]] = defaultdict(dict)
+        for node in nodes:
+            by_label[node.label][node.id] = {
+                "id": node.id,
+                "props": node.properties(),
+                "search": index_text(node.search_text()),
+            }
+        result = WriteResult()
+        for label, rows in by_label.items():
+            query = self._q("upsert_nodes", LABEL=label.value)
+            for batch in chunks(list(rows.values()), self.batch_size):
+                result += self._apply(query, batch, provenance)
+        return result
+
+    def upsert_edges(self, edges: Iterable[Edge], provenance: Provenance) -> WriteResult:
+        edge_list = list(edges)
+        groups = self._validated_edge_groups(edge_list)
+        self._require_endpoints(edge_list)
+        result = WriteResult()
+        for (edge_type, source, target), rows in groups.items():
+            query = self._q(
+                "upsert_edges", TYPE=edge_type.value, SOURCE=source.value, TARGET=target.value
+            )
+            for batch in chunks(list(rows.values()), self.batch_size):
+                result += self._apply(query, batch, provenance)
+        return result
+
+    def _apply(self, query: str, rows: Sequence[Row], provenance: Provenance) -> WriteResult:
+        params = {
+            "rows": list(rows),
+            "now": now_iso(),
+            "source": provenance.source,
+            "actor": provenance.actor,
+        }
+        records = self._write(query, params)
+        created = int(records[0]["created"] or 0) if records else 0
+        changed = int(records[0]["changed"] or 0) if records else 0
+        return WriteResult(created, changed - created, len(rows) - changed)
+
+    def _validated_edge_groups(
+        self, edges: Sequence[Edge]
+    ) -> dict[tuple[EdgeType, Label, Label], dict[tuple[str, str], Row]]:
+        problems: list[str] = []
+        groups: dict[tuple[EdgeType, Label, Label], dict[tuple[str, str], Row]] = defaultdict(dict)
+        for i, edge in enumerate(edges):
+            spec = EDGE_SPECS[EdgeType(edge.type)]
+            if edge.source.label not in spec.sources:
+                problems.append(f"edges[{i}].source: a {edge.source.label} cannot start {spec.type}")
+            if edge.target.label not in spec.targets:
+                problems.append(f"edges[{i}].target: a {edge.target.label} cannot end {spec.type}")
+            try:
+                props = spec.validate_props(edge.props)
+            except ValidationError as exc:
+                problems.extend(
+                    f"edges[{i}].props.{'.'.join(map(str, err['loc']))}: {err['msg']}"
+                    for err in exc.errors()
+                )
+                continue
+            key = (spec.type, edge.source.label, edge.target.label)
+            groups[key][(edge.source.id, edge.target.id)] = {
+                "source": edge.source.id,
+                "target": edge.target.id,
+                "props": props,
+            }
+        if problems:
+            raise InvalidInput(problems[:MAX_REPORTED_PROBLEMS])
+        return groups
+
+    def _require_endpoints(self, edges: Sequence[Edge]) -> None:
+        wanted: dict[Label, set[str]] = defaultdict(set)
+        for edge in edges:
+            wanted[edge.source.label].add(edge.source.id)
+            wanted[edge.target.label].add(edge.target.id)
+        missing = {
+            NodeRef(label, node_id)
+            for label, ids in wanted.items()
+            for node_id in ids - self._existing_ids(label, sorted(ids))
+        }
+        if not missing:
+            return
+        problems = []
+        for i, edge in enumerate(edges):
+            for end, ref in (("source", edge.source), ("target", edge.target)):
+                if ref in missing:
+                    problems.append(f"edges[{i}].{end}: {ref} does not exist")
+        raise UnknownReference(problems[:MAX_REPORTED_PROBLEMS])
+
+    def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        query = self._q("existing_ids", LABEL=label.value)
+        found: set[str] = set()
+        for batch in chunks(ids, self.batch_size * 4):
+            found.update(row["id"] for row in self._read(query, {"ids": list(batch)}))
+        return found
+
+    # -- reads --------------------------------------------------------------------------
+    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
+        by_label: dict[Label, list[str]] = defaultdict(list)
+        for ref in dict.fromkeys(refs):
+            by_label[ref.label].append(ref.id)
+        found: dict[NodeRef, NodeRecord] = {}
+        for label, ids in by_label.items():
+            for row in self._read(self._q("get_nodes", LABEL=label.value), {"ids": ids}):
+                record = NodeRecord(label, row["id"], _visible(dict(row["props"])))
+                found[record.ref] = record
+        return found
+
+    def neighbours(
+        self,
+        refs: Sequence[NodeRef],
+        types: Sequence[EdgeType] = (),
+        direction: Direction = Direction.BOTH,
+        limit: int = 100,
+    ) -> dict[NodeRef, list[Neighbour]]:
+        pattern = _rel_pattern(types, Direction(direction))
+        by_label: dict[Label, list[str]] = defaultdict(list)
+        for ref in dict.fromkeys(refs):
+            by_label[ref.label].append(ref.id)
+        result: dict[NodeRef, list[Neighbour]] = {ref: [] for ref in refs}
+        for label, ids in by_label.items():
+            query = self._q("neighbours", LABEL=label.value, PATTERN=pattern)
+            for row in self._read(query, {"ids": ids, "limit": limit}):
+                origin = NodeRef(label, row["origin"])
+                other = NodeRecord(Label(row["label"]), row["id"], _visible(dict(row["props"])))
+                source, target = (origin, other.ref) if row["outgoing"] else (other.ref, origin)
+                edge = EdgeRecord(EdgeType(row["type"]), source, target, dict(row["rel_props"]))
+                result[origin].append(Neighbour(origin, edge, other))
+        return result
+
+    def expand(
+        self,
+        seeds: Sequence[NodeRef],
+        hops: int,
+        types: Sequence[EdgeType] = (),
+        max_nodes: int = 10_000,
+    ) -> Subgraph:
+        graph = Subgraph(nodes=self.get_nodes(seeds))
+        seen_edges: set[tuple[EdgeType, NodeRef, NodeRef]] = set()
+        frontier = list(graph.nodes)
+        for _ in range(hops):
+            if not frontier:
+                break
+            next_frontier: list[NodeRef] = []
+            for items in self.neighbours(frontier, types, Direction.BOTH, max_nodes).values():
+                for item in items:
+                    ref = item.node.ref
+                    if ref not in graph.nodes:
+                        if len(graph.nodes) >= max_nodes:
+                            graph.truncated = True
+                            continue
+                        graph.nodes[ref] = item.node
+                        next_frontier.append(ref)
+                    key = (item.edge.type, item.edge.source, item.edge.target)
+                    if key not in seen_edges:
+                        seen_edges.add(key)
+                        graph.edges.append(item.edge)
+            frontier = next_frontier
+        return graph
+
+    def shortest_path(
+        self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()
+    ) -> Path | None:
+        if a == b:
+            found = self.get_nodes([a])
+            return Path([found[a]], []) if a in found else None
+        rows = self._read(self._shortest_path_query(a, b, max_hops, types), {"a": a.id, "b": b.id})
+        if not rows:
+            return None
+        row = rows[0]
+        nodes = [NodeRecord(Label(n["label"]), n["id"], _visible(dict(n["props"])))
+                 for n in row["nodes"]]
+        edges = [
+            EdgeRecord(
+                EdgeType(r["type"]),
+                NodeRef(Label(r["source_label"]), r["source"]),
+                NodeRef(Label(r["target_label"]), r["target"]),
+                dict(r["props"]),
+            )
+            for r in row["rels"]
+        ]
+        return Path(nodes, edges)
+
+    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
+        grams = query_grams(text)
+        if not grams:
+            return []
+        searchable = [lbl for lbl in (labels or list(Label)) if NODE_MODELS[lbl].search_fields]
+        hits: list[SearchHit] = []
+        for label, node_id, props, score in self._search_candidates(
+            grams, searchable, max(limit * 5, 50)
+        ):
+            fields = NODE_MODELS[label].search_fields
+            if any(isinstance(props.get(f), str) and contains(props[f], text) for f in fields):
+                hits.append(SearchHit(NodeRecord(label, node_id, _visible(dict(props))), score))
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
+
+    def count_nodes(self) -> dict[Label, int]:
+        query = " UNION ALL ".join(
+            f"MATCH (n:{label.value}) RETURN '{label.value}' AS label, count(n) AS count"
+            for label in Label
+        )
+        counts = dict.fromkeys(Label, 0)
+        counts.update({Label(row["label"]): int(row["count"]) for row in self._read(query)})
+        return counts
+
+    def count_by(self, label: Label, field: str) -> dict[Any, int]:
+        if field not in NODE_MODELS[label].model_fields or field == "id":
+            raise InvalidInput([f"field: {label} has no property {field!r} to group by"])
+        name = "count_by_list" if _is_list_field(label, field) else "count_by"
+        rows = self._read(self._q(name, LABEL=label.value, FIELD=field))
+        return {row["value"]: int(row["count"]) for row in rows}
+
+    def events_after(self, seq: int, limit: int = 1000) -> list[ChangeEvent]:
+        rows = self._read(self._q("events_after"), {"after": seq, "limit": limit})
+        return [
+            ChangeEvent(
+                seq=int(r["seq"]), kind=r["kind"], label=r["label"],
+                entity_ids=list(r["entity_ids"]), fields=list(r["fields"] or []),
+                actor=r["actor"], source=r["source"], at=r["at"],
+            )
+            for r in rows
+        ]
+
+    def last_event_seq(self) -> int:
+        rows = self._read(self._q("last_event_seq"))
+        return int(rows[0]["seq"]) if rows else 0

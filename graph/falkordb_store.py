@@ -1,0 +1,122 @@
+"""GraphStore adapter for FalkorDB (the embedded default)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+from falkordb import FalkorDB
+
+from graph.cypher_store import CypherStore, Row
+from graph.errors import GraphError, InvalidInput, StoreUnavailable
+from graph.model import NODE_MODELS, EdgeType, Label
+from graph.store import NodeRef
+
+INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"))
+
+
+def _column(name: Any) -> str:
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+class FalkorDBStore(CypherStore):
+    engine = "falkordb"
+
+    def __init__(self, client: FalkorDB, graph_name: str, batch_size: int = 5000) -> None:
+        super().__init__(batch_size)
+        self.client = client
+        self.graph_name = graph_name
+        self.graph = client.select_graph(graph_name)
+
+    def _run(self, query: str, params: dict[str, Any] | None, read_only: bool) -> list[Row]:
+        try:
+            run = self.graph.ro_query if read_only else self.graph.query
+            result = run(query, params)
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from exc
+        except redis.exceptions.ResponseError as exc:
+            if "unique constraint violation" in str(exc):
+                raise InvalidInput([f"id: {exc}"]) from exc
+            raise GraphError(f"FalkorDB refused a query: {exc}") from exc
+        names = [_column(h[1]) for h in result.header]
+        return [dict(zip(names, row, strict=True)) for row in result.result_set]
+
+    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, read_only=True)
+
+    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, read_only=False)
+
+    # -- schema -----------------------------------------------------------------------------
+    def bootstrap(self) -> None:
+        self._write(self._q("ensure_counter"))
+        present = self._indexes()
+        wanted = [(label.value, "id") for label in Label] + list(INTERNAL_INDEXES)
+        for label, prop in wanted:
+            if "RANGE" not in present.get((label, prop), ()):
+                self._write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+        for label in Label:
+            if NODE_MODELS[label].search_fields and "FULLTEXT" not in present.get(
+                (label.value, "search_text"), ()
+            ):
+                self._write(
+                    "CALL db.idx.fulltext.createNodeIndex({label: $label, stopwords: []}, "
+                    "'search_text')",
+                    {"label": label.value},
+                )
+        existing = self._constraints()
+        for label, prop in wanted:
+            if (label, prop) not in existing:
+                self.client.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
+                    "PROPERTIES", 1, prop,
+                )
+
+    def _indexes(self) -> dict[tuple[str, str], set[str]]:
+        rows = self._read("CALL db.indexes() YIELD label, properties, types "
+                          "RETURN label, properties, types")
+        found: dict[tuple[str, str], set[str]] = {}
+        for row in rows:
+            for prop in row["properties"]:
+                found[(row["label"], prop)] = set(row["types"].get(prop, []))
+        return found
+
+    def _constraints(self) -> set[tuple[str, str]]:
+        rows = self._read("CALL db.constraints() YIELD type, label, properties "
+                          "RETURN type, label, properties")
+        return {(r["label"], p) for r in rows if r["type"] == "UNIQUE" for p in r["properties"]}
+
+    def clear(self) -> None:
+        try:
+            self.graph.delete()
+        except redis.exceptions.ResponseError as exc:
+            if "empty key" not in str(exc) and "Invalid graph" not in str(exc):
+                raise
+        self.graph = self.client.select_graph(self.graph_name)
+        self.bootstrap()
+
+    def close(self) -> None:
+        self.client.connection.close()
+
+    # -- dialect-specific queries -------------------------------------------------------------
+    def _search_candidates(
+        self, grams: list[str], labels: Sequence[Label], limit: int
+    ) -> list[tuple[Label, str, dict[str, Any], float]]:
+        out: list[tuple[Label, str, dict[str, Any], float]] = []
+        query_text = " ".join(grams)
+        for label in labels:
+            rows = self._read(self._q("search", LABEL=label.value),
+                              {"query": query_text, "limit": limit})
+            out.extend((label, r["id"], dict(r["props"]), float(r["score"])) for r in rows)
+        return out
+
+    def _shortest_path_query(
+        self, a: NodeRef, b: NodeRef, max_hops: int, types: Sequence[EdgeType]
+    ) -> str:
+        rel_types = (
+            "relTypes: [" + ", ".join(f"'{EdgeType(t).value}'" for t in types) + "],"
+            if types else ""
+        )
+        return self._q("shortest_path", SOURCE=a.label.value, TARGET=b.label.value,
+                       RELTYPES=rel_types, MAXHOPS=str(int(max_hops)))

@@ -1,0 +1,186 @@
+"""Node types of the community graph (人、地、物、事、组织、情)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from graph.model.enums import (
+    BuildingUse,
+    DeviceKind,
+    DeviceStatus,
+    Gender,
+    GridLevel,
+    IncidentCategory,
+    IncidentSource,
+    IncidentStatus,
+    KeyPopulationTag,
+    OrganisationKind,
+    PetitionChannel,
+    RentalRiskLevel,
+    Residency,
+    Severity,
+    Tenure,
+)
+from graph.model.validators import (
+    IdNumber,
+    NodeId,
+    PastDate,
+    Phone,
+    Timestamp,
+    id_number_birth_date,
+    id_number_is_male,
+)
+
+
+class Label(StrEnum):
+    RESIDENT = "Resident"
+    HOUSEHOLD = "Household"
+    BUILDING = "Building"
+    GRID = "Grid"
+    ORGANISATION = "Organisation"
+    DEVICE = "Device"
+    INCIDENT = "Incident"
+    PETITION = "Petition"
+
+
+Name = Field(min_length=1, max_length=200)
+
+
+class Node(BaseModel):
+    """A node: a stable `id` from the source system's key plus validated properties."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
+
+    label: ClassVar[Label]
+    sensitive_fields: ClassVar[frozenset[str]] = frozenset()
+    search_fields: ClassVar[tuple[str, ...]] = ()
+
+    id: NodeId
+
+    def properties(self) -> dict[str, Any]:
+        """Stored properties: JSON-compatible, unset optional fields as None (they clear)."""
+        return self.model_dump(mode="json", exclude={"id"})
+
+    def search_text(self) -> str:
+        return " ".join(str(getattr(self, f)) for f in self.search_fields if getattr(self, f))
+
+
+class Resident(Node):
+    label = Label.RESIDENT
+    sensitive_fields = frozenset({"id_number", "phone", "tags"})
+    search_fields = ("name",)
+
+    name: str = Name
+    gender: Gender
+    birth_date: PastDate
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
+    residency: Residency = Residency.REGISTERED
+    tags: list[KeyPopulationTag] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _agrees_with_id_number(self) -> Self:
+        if self.id_number:
+            if id_number_birth_date(self.id_number) != self.birth_date:
+                raise ValueError("birth_date: does not match the birth date in id_number")
+            if id_number_is_male(self.id_number) != (self.gender == Gender.MALE):
+                raise ValueError("gender: does not match the gender digit of id_number")
+        self.tags = sorted(set(self.tags))
+        return self
+
+    def age_on(self, day: date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Household(Node):
+    label = Label.HOUSEHOLD
+
+    tenure: Tenure = Tenure.OWNED
+
+
+class Building(Node):
+    label = Label.BUILDING
+    search_fields = ("name", "address", "compound")
+
+    name: str = Name
+    address: str | None = Field(None, max_length=300)
+    compound: str | None = Field(None, max_length=200)
+    floors: int | None = Field(None, ge=1, le=200)
+    units: int | None = Field(None, ge=1, le=100)
+    year_built: int | None = Field(None, ge=1800, le=2100)
+    use: BuildingUse = BuildingUse.RESIDENTIAL
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    rental_risk_level: RentalRiskLevel | None = None
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self) -> Self:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat/lon: give both coordinates or neither")
+        if self.year_built is not None and self.year_built > date.today().year + 5:
+            raise ValueError("year_built: is too far in the future")
+        return self
+
+
+class Grid(Node):
+    label = Label.GRID
+    search_fields = ("name",)
+
+    name: str = Name
+    level: GridLevel = GridLevel.GRID
+
+
+class Organisation(Node):
+    label = Label.ORGANISATION
+    search_fields = ("name",)
+
+    name: str = Name
+    kind: OrganisationKind
+    phone: Phone | None = None
+
+
+class Device(Node):
+    label = Label.DEVICE
+
+    kind: DeviceKind
+    status: DeviceStatus = DeviceStatus.ONLINE
+    installed_at: PastDate | None = None
+
+
+class Incident(Node):
+    label = Label.INCIDENT
+    search_fields = ("description",)
+
+    category: IncidentCategory
+    severity: Severity = Severity.MEDIUM
+    status: IncidentStatus = IncidentStatus.REPORTED
+    reported_at: Timestamp
+    deadline_at: Timestamp | None = None
+    description: str | None = Field(None, max_length=5000)
+    source: IncidentSource = IncidentSource.OTHER
+
+    @model_validator(mode="after")
+    def _deadline_after_report(self) -> Self:
+        if self.deadline_at is not None and self.deadline_at < self.reported_at:
+            raise ValueError("deadline_at: is before reported_at")
+        return self
+
+
+class Petition(Node):
+    label = Label.PETITION
+    search_fields = ("text",)
+
+    text: str = Field(min_length=1, max_length=20000)
+    channel: PetitionChannel = PetitionChannel.HOTLINE_12345
+    submitted_at: Timestamp
+
+
+NODE_MODELS: dict[Label, type[Node]] = {
+    model.label: model
+    for model in (Resident, Household, Building, Grid, Organisation, Device, Incident, Petition)
+}

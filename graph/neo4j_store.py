@@ -1,0 +1,113 @@
+"""GraphStore adapter for Neo4j 5 (production), through the official driver."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import neo4j
+from neo4j import Driver, RoutingControl
+from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable
+
+from graph.cypher_store import CypherStore, Row
+from graph.errors import GraphError, InvalidInput, StoreUnavailable
+from graph.model import NODE_MODELS, EdgeType, Label
+from graph.store import NodeRef
+
+FULLTEXT_INDEX = "entity_search"
+
+
+class Neo4jStore(CypherStore):
+    engine = "neo4j"
+
+    def __init__(self, driver: Driver, database: str = "neo4j", batch_size: int = 5000) -> None:
+        super().__init__(batch_size)
+        self.driver = driver
+        self.database = database
+
+    def _run(self, query: str, params: dict[str, Any] | None, routing: RoutingControl) -> list[Row]:
+        try:
+            records, _, _ = self.driver.execute_query(
+                query, params or {}, database_=self.database, routing_=routing
+            )
+        except ServiceUnavailable as exc:
+            raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
+        except ConstraintError as exc:
+            raise InvalidInput([f"id: {exc.message}"]) from exc
+        except Neo4jError as exc:
+            raise GraphError(f"Neo4j refused a query: {exc.message}") from exc
+        return [record.data() for record in records]
+
+    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, RoutingControl.READ)
+
+    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, RoutingControl.WRITE)
+
+    # -- schema -----------------------------------------------------------------------------
+    def bootstrap(self) -> None:
+        statements = [
+            f"CREATE CONSTRAINT {label.value.lower()}_id IF NOT EXISTS "
+            f"FOR (n:{label.value}) REQUIRE n.id IS UNIQUE"
+            for label in Label
+        ]
+        statements += [
+            "CREATE CONSTRAINT change_event_seq IF NOT EXISTS "
+            "FOR (e:ChangeEvent) REQUIRE e.seq IS UNIQUE",
+            "CREATE CONSTRAINT civic_meta_key IF NOT EXISTS "
+            "FOR (m:CivicMeta) REQUIRE m.key IS UNIQUE",
+        ]
+        searchable = "|".join(label.value for label in Label if NODE_MODELS[label].search_fields)
+        statements.append(
+            f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{searchable}) "
+            "ON EACH [n.search_text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}"
+        )
+        for statement in statements:
+            self._write(statement)
+        self._write(self._q("ensure_counter"))
+        self._write("CALL db.awaitIndexes(300)")
+
+    def clear(self) -> None:
+        with self.driver.session(database=self.database) as session:
+            session.run(
+                "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
+        self._write(self._q("ensure_counter"))
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # -- dialect-specific queries -------------------------------------------------------------
+    def _search_candidates(
+        self, grams: list[str], labels: Sequence[Label], limit: int
+    ) -> list[tuple[Label, str, dict[str, Any], float]]:
+        lucene = " AND ".join(f'"{gram}"' for gram in grams)
+        rows = self._read(
+            self._q("search"),
+            {"query": lucene, "limit": limit, "labels": [label.value for label in labels]},
+        )
+        return [(Label(r["label"]), r["id"], dict(r["props"]), float(r["score"])) for r in rows]
+
+    def _shortest_path_query(
+        self, a: NodeRef, b: NodeRef, max_hops: int, types: Sequence[EdgeType]
+    ) -> str:
+        rel = ":" + "|".join(EdgeType(t).value for t in types) if types else ""
+        return self._q("shortest_path", SOURCE=a.label.value, TARGET=b.label.value, REL=rel,
+                       MAXHOPS=str(int(max_hops)))
+
+
+def connect_neo4j(uri: str, user: str, password: str | None) -> Driver:
+    """A verified driver; authentication only when a password is given."""
+    auth = (user, password) if password else None
+    driver = neo4j.GraphDatabase.driver(
+        uri, auth=auth, notifications_min_severity="OFF", max_connection_pool_size=100
+    )
+    try:
+        driver.verify_connectivity()
+    except ServiceUnavailable as exc:
+        driver.close()
+        raise StoreUnavailable(f"Neo4j at {uri} is not reachable: {exc}") from exc
+    except Neo4jError as exc:
+        driver.close()
+        raise StoreUnavailable(f"Neo4j at {uri} refused the connection: {exc.message}") from exc
+    return driver

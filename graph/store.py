@@ -1,0 +1,200 @@
+"""The GraphStore port: the batched, domain-level operations every engine adapter provides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+from graph.model import EdgeType, Label, Node
+
+
+@dataclass(frozen=True, order=True)
+class NodeRef:
+    """A node's global identity: its label and its id."""
+
+    label: Label
+    id: str
+
+    @classmethod
+    def parse(cls, text: str) -> NodeRef:
+        """`Resident:R00000001` → NodeRef; raises ValueError naming what is wrong."""
+        label, sep, node_id = text.partition(":")
+        if not sep or not node_id:
+            raise ValueError("node id must look like 'Label:id', e.g. 'Resident:R00000001'")
+        try:
+            return cls(Label(label), node_id)
+        except ValueError:
+            raise ValueError(f"unknown node label {label!r}") from None
+
+    def __str__(self) -> str:
+        return f"{self.label}:{self.id}"
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """A stored node: its properties include provenance (`prov_source`, `created_at`...)."""
+
+    label: Label
+    id: str
+    props: dict[str, Any]
+
+    @property
+    def ref(self) -> NodeRef:
+        return NodeRef(self.label, self.id)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relationship to write: endpoints, type and validated properties."""
+
+    type: EdgeType
+    source: NodeRef
+    target: NodeRef
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EdgeRecord:
+    type: EdgeType
+    source: NodeRef
+    target: NodeRef
+    props: dict[str, Any]
+
+
+class Direction(StrEnum):
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One hop from a node: the relationship and the node at its other end."""
+
+    origin: NodeRef
+    edge: EdgeRecord
+    node: NodeRecord
+
+
+@dataclass
+class Subgraph:
+    nodes: dict[NodeRef, NodeRecord] = field(default_factory=dict)
+    edges: list[EdgeRecord] = field(default_factory=list)
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Path:
+    nodes: list[NodeRecord]
+    edges: list[EdgeRecord]
+
+    @property
+    def length(self) -> int:
+        return len(self.edges)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    node: NodeRecord
+    score: float
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """One recorded change, written in the same atomic write as the change itself."""
+
+    seq: int
+    kind: str  # node_created | node_updated | edge_created | edge_updated
+    label: str  # node label or relationship type
+    entity_ids: list[str]  # [Label:id] for nodes, [source, target] for edges
+    fields: list[str]
+    actor: str
+    source: str
+    at: str
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        return WriteResult(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who wrote: the source system (or 'api'), and the actor or ingest job."""
+
+    source: str
+    actor: str
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What the rest of the product may ask of a graph engine. All writes are batched."""
+
+    engine: str
+
+    def bootstrap(self) -> None:
+        """Create constraints, indexes and the event counter; safe to run again."""
+
+    def upsert_nodes(self, nodes: Iterable[Node], provenance: Provenance) -> WriteResult:
+        """Create or update nodes by id; record one change event per node that changed."""
+
+    def upsert_edges(self, edges: Iterable[Edge], provenance: Provenance) -> WriteResult:
+        """Create or update relationships; unknown endpoints refuse the whole call."""
+
+    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
+        """Nodes by reference; absent ones are missing from the result."""
+
+    def neighbours(
+        self,
+        refs: Sequence[NodeRef],
+        types: Sequence[EdgeType] = (),
+        direction: Direction = Direction.BOTH,
+        limit: int = 100,
+    ) -> dict[NodeRef, list[Neighbour]]:
+        """Up to `limit` neighbours of each node, through the given relationship types."""
+
+    def expand(
+        self,
+        seeds: Sequence[NodeRef],
+        hops: int,
+        types: Sequence[EdgeType] = (),
+        max_nodes: int = 10_000,
+    ) -> Subgraph:
+        """The subgraph within `hops` of the seeds (one round trip per hop)."""
+
+    def shortest_path(
+        self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()
+    ) -> Path | None:
+        """A shortest undirected path between two nodes, or None."""
+
+    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
+        """Nodes whose searchable text contains `text` (works for Chinese)."""
+
+    def count_nodes(self) -> dict[Label, int]:
+        """Node counts per label."""
+
+    def count_by(self, label: Label, field: str) -> dict[Any, int]:
+        """Node counts of one label grouped by one property."""
+
+    def events_after(self, seq: int, limit: int = 1000) -> list[ChangeEvent]:
+        """Change events with sequence greater than `seq`, oldest first."""
+
+    def last_event_seq(self) -> int:
+        """The sequence of the newest change event (0 when none)."""
+
+    def clear(self) -> None:
+        """Delete every node, relationship and event (tests and `store reset`)."""
+
+    def close(self) -> None:
+        """Release connections."""

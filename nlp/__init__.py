@@ -1,0 +1,1 @@
+"""Text processing for Chinese community data: tokenisation for search, petition extraction."""

@@ -1,0 +1,2 @@
+MATCH (c:CivicMeta {key: 'event_seq'})
+RETURN c.value AS seq
