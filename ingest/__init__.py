@@ -1,0 +1,1 @@
+"""Getting data into the graph: canonical ingest files, loaders, the synthetic community."""

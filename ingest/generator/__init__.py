@@ -1,0 +1,1 @@
+"""The synthetic community: a realistic, reproducible Chinese community as canonical CSV files."""
