@@ -1,0 +1,81 @@
+"""Load a folder of canonical CSV files into a store, in batches, in reference order."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.cypher_store import CypherStore
+from graph.model import Node
+from graph.store import Edge, Provenance, WriteResult
+from ingest.canonical import LOAD_ORDER
+from ingest.rows import MAPPERS, RowError
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class FileResult:
+    rows: int = 0
+    nodes: WriteResult = field(default_factory=WriteResult)
+    edges: WriteResult = field(default_factory=WriteResult)
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            yield line, row
+
+
+def load_file(store: CypherStore, path: Path, kind: str, provenance: Provenance,
+              progress: Progress | None = None) -> FileResult:
+    """Upsert one canonical file; edges to nodes of the same file are written after its nodes."""
+    mapper = MAPPERS[kind]
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    same_kind_edges: list[Edge] = []
+    result = FileResult()
+
+    def flush() -> None:
+        if nodes:
+            result.nodes += store.upsert_nodes(nodes, provenance)
+        if edges:
+            result.edges += store.upsert_edges(edges, provenance)
+        nodes.clear()
+        edges.clear()
+
+    for line, row in read_rows(path):
+        try:
+            node, row_edges = mapper(row)
+        except RowError as exc:
+            raise RowError(f"{path.name}:{line}: {exc}") from None
+        if node is not None:
+            nodes.append(node)
+            for item in row_edges:
+                (same_kind_edges if item.target.label == node.label else edges).append(item)
+        else:
+            edges.extend(row_edges)
+        result.rows += 1
+        if len(nodes) >= store.batch_size or len(edges) >= store.batch_size:
+            flush()
+            if progress:
+                progress(kind, result.rows)
+    flush()
+    if same_kind_edges:
+        result.edges += store.upsert_edges(same_kind_edges, provenance)
+    if progress:
+        progress(kind, result.rows)
+    return result
+
+
+def load_directory(store: CypherStore, directory: Path, provenance: Provenance,
+                   progress: Progress | None = None) -> dict[str, FileResult]:
+    """Load every canonical file present in `directory`, in reference order."""
+    results: dict[str, FileResult] = {}
+    for kind in LOAD_ORDER:
+        path = directory / f"{kind}.csv"
+        if path.exists():
+            results[kind] = load_file(store, path, kind, provenance, progress)
+    return results
