@@ -7,6 +7,8 @@ atomic round trip) plus the few operations whose Cypher differs per engine.
 from __future__ import annotations
 
 import typing
+import hashlib
+import json
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,7 +36,7 @@ from graph.store import (
 from nlp.ngrams import contains, index_text, query_grams
 from queries import cypher
 
-HIDDEN_PROPS = frozenset({"id", "search_text"})
+HIDDEN_PROPS = frozenset({"id", "search_text", "prop_hash"})
 MAX_REPORTED_PROBLEMS = 20
 Row = dict[str, Any]
 
@@ -46,6 +48,18 @@ def now_iso() -> str:
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def content_hash(props: dict[str, Any]) -> str:
+    """A short digest of a node's or relationship's domain properties (change detection)."""
+    text = json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:
+    """A row for the upsert queries: its key, properties, digest and non-empty field names."""
+    return {**key, "props": props, "hash": content_hash(props),
+            "fields": [k for k, v in props.items() if v is not None]}
 
 
 def _visible(props: dict[str, Any]) -> dict[str, Any]:
@@ -105,11 +119,9 @@ class CypherStore(ABC):
     def upsert_nodes(self, nodes: Iterable[Node], provenance: Provenance) -> WriteResult:
         by_label: dict[Label, dict[str, Row]] = defaultdict(dict)
         for node in nodes:
-            by_label[node.label][node.id] = {
-                "id": node.id,
-                "props": node.properties(),
-                "search": index_text(node.search_text()),
-            }
+            by_label[node.label][node.id] = write_row(
+                {"id": node.id, "search": index_text(node.search_text())}, node.properties()
+            )
         result = WriteResult()
         for label, rows in by_label.items():
             query = self._q("upsert_nodes", LABEL=label.value)
@@ -132,7 +144,7 @@ class CypherStore(ABC):
 
     def _apply(self, query: str, rows: Sequence[Row], provenance: Provenance) -> WriteResult:
         params = {
-            "rows": list(rows),
+            "rows": [{**row, "i": i} for i, row in enumerate(rows, start=1)],
             "now": now_iso(),
             "source": provenance.source,
             "actor": provenance.actor,
@@ -162,11 +174,9 @@ class CypherStore(ABC):
                 )
                 continue
             key = (spec.type, edge.source.label, edge.target.label)
-            groups[key][(edge.source.id, edge.target.id)] = {
-                "source": edge.source.id,
-                "target": edge.target.id,
-                "props": props,
-            }
+            groups[key][(edge.source.id, edge.target.id)] = write_row(
+                {"source": edge.source.id, "target": edge.target.id}, props
+            )
         if problems:
             raise InvalidInput(problems[:MAX_REPORTED_PROBLEMS])
         return groups

@@ -1,34 +1,38 @@
-// Create or update nodes of one label; record a change event per node that changed, in
-// the same write. The event counter is locked first, so events are numbered in commit order.
+// Create or update nodes of one label, recording a change event per node that changed, in the
+// same atomic write. The event counter is locked and advanced first, so writers are serialised
+// and event sequence numbers follow commit order (numbers of unchanged rows are skipped).
+// A row whose `hash` equals the stored `prop_hash` is unchanged and costs one comparison.
 MATCH (counter:CivicMeta {key: 'event_seq'})
 SET counter.lock = true
-WITH counter
+SET counter.value = counter.value + size($rows)
+WITH counter.value - size($rows) AS base
 UNWIND $rows AS row
-OPTIONAL MATCH (existing:__LABEL__ {id: row.id})
-WITH counter, row, existing,
-     [k IN keys(row.props)
-      WHERE (existing[k] IS NULL) <> (row.props[k] IS NULL) OR existing[k] <> row.props[k]] AS changed
-WHERE existing IS NULL OR size(changed) > 0
-WITH counter, collect({row: row, created: existing IS NULL, changed: changed}) AS changes
-SET counter.value = counter.value + size(changes)
-WITH changes, counter.value - size(changes) AS base
-UNWIND range(0, size(changes) - 1) AS i
-WITH changes[i] AS change, base + i + 1 AS seq
-MERGE (n:__LABEL__ {id: change.row.id})
-ON CREATE SET n.created_at = $now
-SET n += change.row.props,
-    n.search_text = change.row.search,
-    n.updated_at = $now,
-    n.prov_source = $source,
-    n.prov_actor = $actor
+OPTIONAL MATCH (e:__LABEL__ {id: row.id})
+WITH base, row, e
+WHERE e IS NULL OR e.prop_hash IS NULL OR e.prop_hash <> row.hash
+WITH base, row, e,
+     CASE WHEN e IS NULL THEN row.fields
+          ELSE [k IN keys(row.props)
+                WHERE (e[k] IS NULL) <> (row.props[k] IS NULL) OR e[k] <> row.props[k]]
+     END AS changed
+WHERE e IS NULL OR size(changed) > 0
+FOREACH (_ IN CASE WHEN e IS NULL THEN [1] ELSE [] END |
+  CREATE (n:__LABEL__ {id: row.id})
+  SET n += row.props, n.search_text = row.search, n.prop_hash = row.hash,
+      n.created_at = $now, n.updated_at = $now, n.prov_source = $source, n.prov_actor = $actor
+)
+FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END |
+  SET e += row.props, e.search_text = row.search, e.prop_hash = row.hash,
+      e.updated_at = $now, e.prov_source = $source, e.prov_actor = $actor
+)
 CREATE (:ChangeEvent {
-  seq: seq,
-  kind: CASE WHEN change.created THEN 'node_created' ELSE 'node_updated' END,
+  seq: base + row.i,
+  kind: CASE WHEN e IS NULL THEN 'node_created' ELSE 'node_updated' END,
   label: '__LABEL__',
-  entity_ids: ['__LABEL__:' + change.row.id],
-  fields: change.changed,
+  entity_ids: ['__LABEL__:' + row.id],
+  fields: changed,
   actor: $actor,
   source: $source,
   at: $now
 })
-RETURN sum(CASE WHEN change.created THEN 1 ELSE 0 END) AS created, count(*) AS changed
+RETURN sum(CASE WHEN e IS NULL THEN 1 ELSE 0 END) AS created, count(*) AS changed
