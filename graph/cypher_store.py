@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.errors import InvalidInput, UnknownReference
+from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
 from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
 from graph.store import (
     ChangeEvent,
@@ -88,10 +89,10 @@ class CypherStore(ABC):
 
     # -- engine hooks -------------------------------------------------------------------
     @abstractmethod
-    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]: ...
+    def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]: ...
 
     @abstractmethod
-    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]: ...
+    def _engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]: ...
 
     @abstractmethod
     def _search_candidates(
@@ -111,6 +112,18 @@ class CypherStore(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """One read round trip (counted in `civicgraph_store_queries_total`)."""
+        STORE_QUERIES.labels(self.engine, "read").inc()
+        with STORE_QUERY_SECONDS.labels(self.engine, "read").time():
+            return self._engine_read(query, params)
+
+    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """One atomic write round trip (counted in `civicgraph_store_queries_total`)."""
+        STORE_QUERIES.labels(self.engine, "write").inc()
+        with STORE_QUERY_SECONDS.labels(self.engine, "write").time():
+            return self._engine_write(query, params)
 
     def _q(self, name: str, **slots: str) -> str:
         return cypher(name, self.engine, **slots)
@@ -277,7 +290,8 @@ class CypherStore(ABC):
         if a == b:
             found = self.get_nodes([a])
             return Path([found[a]], []) if a in found else None
-        rows = self._read(self._shortest_path_query(a, b, max_hops, types), {"a": a.id, "b": b.id})
+        query = self._shortest_path_query(a, b, max_hops, types)
+        rows = self._read(query, {"a": a.id, "b": b.id})
         if not rows:
             return None
         row = rows[0]

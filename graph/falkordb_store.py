@@ -46,10 +46,10 @@ class FalkorDBStore(CypherStore):
         names = [_column(h[1]) for h in result.header]
         return [dict(zip(names, row, strict=True)) for row in result.result_set]
 
-    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+    def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, read_only=True)
 
-    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+    def _engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, read_only=False)
 
     # -- schema -----------------------------------------------------------------------------

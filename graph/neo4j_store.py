@@ -38,10 +38,10 @@ class Neo4jStore(CypherStore):
             raise GraphError(f"Neo4j refused a query: {exc.message}") from exc
         return [record.data() for record in records]
 
-    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+    def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, RoutingControl.READ)
 
-    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+    def _engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, RoutingControl.WRITE)
 
     # -- schema -----------------------------------------------------------------------------

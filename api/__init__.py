@@ -1,0 +1,1 @@
+"""The GraphQL API: Strawberry schema on FastAPI, with health and metrics endpoints."""

@@ -1,0 +1,81 @@
+"""The FastAPI application: GraphQL at /graphql, /healthz, /readyz and /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from strawberry.fastapi import GraphQLRouter
+
+from api.context import Context
+from api.demo import ensure_demo_data
+from api.schema import schema
+from civicgraph.logs import get_logger
+from civicgraph.settings import Settings
+from graph.factory import OpenStore, open_store
+
+log = get_logger(__name__)
+HTTP_REQUESTS = Counter("civicgraph_http_requests_total", "HTTP requests",
+                        ["method", "path", "status"])
+HTTP_SECONDS = Histogram("civicgraph_http_request_seconds", "HTTP latency", ["method", "path"])
+
+
+def create_app(settings: Settings, demo: bool = False) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened: OpenStore = await asyncio.to_thread(open_store, settings)
+        app.state.opened = opened
+        try:
+            if demo:
+                await asyncio.to_thread(ensure_demo_data, opened.store, settings)
+            log.info("api.ready", engine=settings.engine.value)
+            yield
+        finally:
+            await asyncio.to_thread(opened.close)
+
+    app = FastAPI(title="civicgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
+
+    async def context_getter(request: Request) -> Context:
+        return Context(request.app.state.opened.store)
+
+    app.include_router(
+        GraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql"),
+        prefix="/graphql",
+    )
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                      ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        path = request.url.path
+        HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
+        HTTP_SECONDS.labels(request.method, path).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> Response:
+        opened: OpenStore | None = getattr(request.app.state, "opened", None)
+        if opened is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        try:
+            seq = await asyncio.to_thread(opened.store.last_event_seq)
+        except Exception as exc:  # noqa: BLE001 (any failure means not ready)
+            log.warning("api.not_ready", error=type(exc).__name__)
+            return JSONResponse({"status": "store unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready", "engine": opened.store.engine, "last_event": seq})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app

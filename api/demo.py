@@ -1,0 +1,29 @@
+"""Demo data: the default synthetic community, loaded into an empty store on first start."""
+
+from __future__ import annotations
+
+import time
+
+from civicgraph.logs import get_logger
+from civicgraph.settings import Settings
+from graph.cypher_store import CypherStore
+from graph.model import Label
+from graph.store import Provenance
+from ingest.generator.community import generate
+from ingest.loader import load_directory
+
+log = get_logger(__name__)
+
+
+def ensure_demo_data(store: CypherStore, settings: Settings) -> bool:
+    """Generate and load the demo community unless the store already holds residents."""
+    if store.count_nodes()[Label.RESIDENT] > 0:
+        log.info("demo.skipped", reason="store is not empty")
+        return False
+    started = time.perf_counter()
+    folder = settings.data_dir / "demo" / f"community-{settings.demo_residents}-{settings.demo_seed}"
+    generate(folder, settings.demo_residents, settings.demo_seed)
+    load_directory(store, folder, Provenance("demo", f"demo-seed-{settings.demo_seed}"))
+    log.info("demo.loaded", residents=settings.demo_residents,
+             seconds=round(time.perf_counter() - started, 2))
+    return True

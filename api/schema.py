@@ -1,0 +1,67 @@
+"""The GraphQL schema: root fields over the GraphStore."""
+
+from __future__ import annotations
+
+import asyncio
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+from strawberry.types import Info
+
+from api.context import Context
+from api.types import ALL_TYPES, Node, to_graphql
+from graph.model import Label
+from graph.store import NodeRef
+
+
+@strawberry.type
+class Stats:
+    """Node counts of the whole graph."""
+
+    residents: int
+    households: int
+    buildings: int
+    grids: int
+    organisations: int
+    devices: int
+    incidents: int
+    petitions: int
+
+
+def _bad_input(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Node counts of the whole graph.")
+    async def stats(self, info: Info[Context, None]) -> Stats:
+        counts = await asyncio.to_thread(info.context.store.count_nodes)
+        return Stats(
+            residents=counts[Label.RESIDENT], households=counts[Label.HOUSEHOLD],
+            buildings=counts[Label.BUILDING], grids=counts[Label.GRID],
+            organisations=counts[Label.ORGANISATION], devices=counts[Label.DEVICE],
+            incidents=counts[Label.INCIDENT], petitions=counts[Label.PETITION],
+        )
+
+    @strawberry.field(description="Any node by its global id, e.g. `Building:B000001`.")
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002
+        try:
+            ref = NodeRef.parse(str(id))
+        except ValueError as exc:
+            raise _bad_input(f"id: {exc}") from None
+        found = await asyncio.to_thread(info.context.store.get_nodes, [ref])
+        return to_graphql(found[ref]) if ref in found else None
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Hide unexpected failures; keep errors raised on purpose (they carry a code)."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=list(ALL_TYPES),
+    extensions=[MaskErrors(should_mask_error=_should_mask, error_message="Internal server error")],
+)

@@ -1,0 +1,38 @@
+"""The `civicgraph` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from civicgraph import __version__
+from civicgraph.cli import demo, neo4j, serve, store
+from civicgraph.logs import configure_logging
+from civicgraph.settings import get_settings
+
+app = typer.Typer(
+    name="civicgraph",
+    help="Knowledge-graph backend for smart communities (FalkorDB embedded, or Neo4j).",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("serve")(serve.serve)
+app.add_typer(demo.app, name="demo")
+app.add_typer(store.app, name="store")
+app.add_typer(neo4j.app, name="neo4j")
+
+
+@app.callback()
+def _setup() -> None:
+    """Configure logging from CIVICGRAPH_LOG_LEVEL / CIVICGRAPH_LOG_FORMAT."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

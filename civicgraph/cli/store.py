@@ -1,0 +1,60 @@
+"""`civicgraph store`: look at and manage the configured graph store."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from civicgraph.settings import get_settings
+
+app = typer.Typer(help="Inspect or reset the configured graph store.", no_args_is_help=True)
+
+
+@app.command()
+def stats() -> None:
+    """Node counts per label and the last change-event sequence."""
+    from graph.factory import open_store
+
+    opened = open_store(get_settings())
+    try:
+        counts = {label.value: n for label, n in opened.store.count_nodes().items()}
+        typer.echo(json.dumps({"engine": opened.store.engine, "nodes": counts,
+                               "last_event": opened.store.last_event_seq()}))
+    finally:
+        opened.close()
+
+
+@app.command()
+def events(
+    after: Annotated[int, typer.Option(help="Show events after this sequence number.")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many.")] = 20,
+) -> None:
+    """Print change events as JSON lines."""
+    from graph.factory import open_store
+
+    opened = open_store(get_settings())
+    try:
+        for event in opened.store.events_after(after, limit):
+            typer.echo(json.dumps(vars(event), ensure_ascii=False))
+    finally:
+        opened.close()
+
+
+@app.command()
+def reset(
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm deleting everything.")] = False,
+) -> None:
+    """Delete every node, relationship and event of the configured store."""
+    if not yes:
+        typer.echo("refusing to delete everything without --yes", err=True)
+        raise typer.Exit(2)
+    from graph.factory import open_store
+
+    opened = open_store(get_settings())
+    try:
+        opened.store.clear()
+    finally:
+        opened.close()
+    typer.echo("store cleared")
