@@ -1,0 +1,84 @@
+"""Real servers for the tests: embedded FalkorDB and a local Neo4j (auth on), both per session."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from falkordb import FalkorDB
+
+from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
+from civicgraph.settings import Engine, Settings
+from graph.cypher_store import CypherStore
+from graph.embedded import EmbeddedFalkorDB
+from graph.falkordb_store import FalkorDBStore
+from graph.neo4j_store import Neo4jStore, connect_neo4j
+
+NEO4J_PASSWORD = "civicgraph-test-password"
+ENGINES = ("falkordb", "neo4j")
+_graph_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedFalkorDB]:
+    server = EmbeddedFalkorDB(tmp_path_factory.mktemp("falkordb-data"))
+    server.ensure_running()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jInstance]:
+    home = Path(os.environ.get("CIVICGRAPH_TEST_NEO4J_HOME") or tmp_path_factory.mktemp("neo4j"))
+    instance = Neo4jInstance(home, free_port(), free_port(), password=NEO4J_PASSWORD)
+    instance.start(fetch())
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_server: Neo4jInstance) -> Iterator[object]:
+    driver = connect_neo4j(neo4j_server.uri, "neo4j", NEO4J_PASSWORD)
+    yield driver
+    driver.close()
+
+
+def falkordb_store(server: EmbeddedFalkorDB, batch_size: int = 5000) -> FalkorDBStore:
+    """A store on a graph of its own (fresh for every test)."""
+    client = FalkorDB(**server.client_kwargs())  # type: ignore[arg-type]
+    store = FalkorDBStore(client, f"test_{os.getpid()}_{next(_graph_names)}", batch_size)
+    store.bootstrap()
+    return store
+
+
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
+    """The contract fixture: every test using it runs on both engines, on an empty graph."""
+    built: CypherStore
+    if request.param == "falkordb":
+        built = falkordb_store(request.getfixturevalue("falkordb_server"))
+        yield built
+        built.graph.delete()
+        built.client.connection.close()
+    else:
+        built = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
+        built.bootstrap()
+        built.clear()
+        yield built
+
+
+@pytest.fixture(params=ENGINES)
+def engine_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings that point the product at one of the test servers (cleared first)."""
+    if request.param == "falkordb":
+        return Settings(engine=Engine.FALKORDB, data_dir=tmp_path / "data",
+                        graph_name=f"api_{next(_graph_names)}")
+    server: Neo4jInstance = request.getfixturevalue("neo4j_server")
+    store = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
+    store.bootstrap()
+    store.clear()
+    return Settings(engine=Engine.NEO4J, neo4j_uri=server.uri, neo4j_password=NEO4J_PASSWORD,
+                    data_dir=tmp_path / "data")

@@ -1,0 +1,116 @@
+"""Validation of the domain model: every failure names the field and the reason."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from graph.model import EDGE_SPECS, Building, EdgeType, Incident, Label, Resident
+from graph.model.validators import id_check_code, normalise_phone, validate_id_number
+from graph.store import NodeRef
+from tests.factories import id_number
+
+
+def errors_of(model: type, **values: object) -> str:
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(values)
+    return str(caught.value)
+
+
+def test_id_check_code_matches_the_published_example() -> None:
+    # The worked example of GB 11643-1999: 11010519491231002X.
+    assert id_check_code("11010519491231002") == "X"
+    assert validate_id_number("11010519491231002x") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("110105194912310021", "checksum"),
+        ("11010519491331002X", "not a real date"),
+        ("1101051949123100", "17 digits"),
+        ("110105299912310028", "out of range"),
+    ],
+)
+def test_bad_id_numbers_are_refused_with_the_reason(value: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        validate_id_number(value)
+
+
+def test_resident_must_agree_with_its_id_number() -> None:
+    good = id_number("19800215", male=False)
+    resident = Resident(id="R1", name="李娜", gender="female", birth_date="1980-02-15",
+                        id_number=good)
+    assert resident.id_number == good
+    assert "birth_date" in errors_of(Resident, id="R1", name="李娜", gender="female",
+                                     birth_date="1980-02-16", id_number=good)
+    assert "gender" in errors_of(Resident, id="R1", name="李娜", gender="male",
+                                 birth_date="1980-02-15", id_number=good)
+
+
+def test_dates_that_do_not_exist_or_lie_ahead_are_refused() -> None:
+    text = errors_of(Resident, id="R1", name="王芳", gender="female", birth_date="2023-02-30")
+    assert "birth_date" in text
+    assert "in the future" in errors_of(Resident, id="R1", name="王芳", gender="female",
+                                        birth_date="2999-01-01")
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"),
+     ("010-12345678", "010-12345678"), ("057188886666", "0571-88886666"),
+     ("0574-87654321-123", "0574-87654321-123")],
+)
+def test_phone_numbers_are_normalised(raw: str, normalised: str) -> None:
+    assert normalise_phone(raw) == normalised
+
+
+@pytest.mark.parametrize("raw", ["12345", "23812345678", "0574-123", "phone"])
+def test_malformed_phones_are_refused(raw: str) -> None:
+    with pytest.raises(ValueError, match="mobile"):
+        normalise_phone(raw)
+
+
+def test_enumerations_and_unknown_fields_are_checked() -> None:
+    assert "gender" in errors_of(Resident, id="R1", name="王芳", gender="unknown",
+                                 birth_date="1990-01-01")
+    assert "tags.0" in errors_of(Resident, id="R1", name="王芳", gender="female",
+                                 birth_date="1990-01-01", tags=["vip"])
+    assert "rental_risk_level" in errors_of(Building, id="B1", name="1栋",
+                                            rental_risk_level="loose")
+    assert "Extra inputs" in errors_of(Building, id="B1", name="1栋", colour="red")
+
+
+def test_tags_are_deduplicated_and_sorted() -> None:
+    resident = Resident(id="R1", name="王芳", gender="female", birth_date="1950-01-01",
+                        tags=["minor", "disabled", "minor"])
+    assert resident.tags == ["disabled", "minor"]
+
+
+def test_ids_are_stable_source_keys() -> None:
+    assert "id" in errors_of(Building, id="B 1", name="1栋")
+    assert "id" in errors_of(Building, id="", name="1栋")
+
+
+def test_timestamps_are_stored_in_utc() -> None:
+    incident = Incident(id="I1", category="fire", reported_at="2026-05-01T08:00:00+08:00")
+    assert incident.properties()["reported_at"] == "2026-05-01T00:00:00Z"
+    naive = Incident(id="I2", category="fire", reported_at="2026-05-01 08:00:00")
+    assert naive.properties()["reported_at"] == "2026-05-01T00:00:00Z"
+    assert "deadline_at" in errors_of(Incident, id="I3", category="fire",
+                                      reported_at="2026-05-01T08:00:00Z",
+                                      deadline_at="2026-04-01T08:00:00Z")
+
+
+def test_every_relationship_names_its_endpoints() -> None:
+    assert set(EDGE_SPECS) == set(EdgeType)
+    assert EDGE_SPECS[EdgeType.MEMBER_OF].sources == {Label.RESIDENT}
+    assert Label.BUILDING in EDGE_SPECS[EdgeType.OCCURRED_AT].targets
+
+
+def test_global_node_ids_parse_or_explain() -> None:
+    assert NodeRef.parse("Building:B1") == NodeRef(Label.BUILDING, "B1")
+    with pytest.raises(ValueError, match="Label:id"):
+        NodeRef.parse("B1")
+    with pytest.raises(ValueError, match="unknown node label"):
+        NodeRef.parse("Car:C1")
