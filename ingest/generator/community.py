@@ -140,8 +140,11 @@ class CommunityGenerator:
         parent.filled += 1
         return area
 
-    def _ensure_grid(self) -> None:
-        if self.grid and self.grid.filled < self.grid.target:
+    def _ensure_grid(self, incoming: int = 0) -> None:
+        """Open a new grid when the current one is full or `incoming` households overfill it."""
+        if self.grid and self.grid.filled < self.grid.target and not (
+            self.grid.filled >= 250 and self.grid.filled + incoming > self.grid.target + 60
+        ):
             return
         if not self.community or self.community.filled >= self.community.target:
             if not self.street or self.street.filled >= self.street.target:
@@ -160,16 +163,20 @@ class CommunityGenerator:
 
     def _new_building(self) -> None:
         self._ensure_grid()
-        assert self.grid and self.community
+        street = self.street
         if not self.compound or self.compound.filled >= self.compound.target:
             self._new_compound()
         assert self.compound
-        self.compound.filled += 1
-        number = self.compound.filled
         tower = self.compound.extra["tower"]
         floors = self.rng.choice((11, 18, 26, 33)) if tower else self.rng.choice((5, 6, 6, 7))
         units = self.rng.randint(1, 3) if tower else self.rng.randint(2, 4)
         per_floor = self.rng.choice((2, 2, 4)) if tower else 2
+        self._ensure_grid(int(floors * units * per_floor * 0.88))
+        if self.street is not street:
+            self._new_compound()
+        assert self.grid and self.community and self.compound
+        self.compound.filled += 1
+        number = self.compound.filled
         building_id = self.next_id("B", 6)
         name = f"{self.compound.name}{number}栋"
         lat, lon = self.compound.extra["lat"], self.compound.extra["lon"]
