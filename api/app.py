@@ -20,8 +20,9 @@ from civicgraph.settings import Settings
 from graph.factory import OpenStore, open_store
 
 log = get_logger(__name__)
-HTTP_REQUESTS = Counter("civicgraph_http_requests_total", "HTTP requests",
-                        ["method", "path", "status"])
+HTTP_REQUESTS = Counter(
+    "civicgraph_http_requests_total", "HTTP requests", ["method", "path", "status"]
+)
 HTTP_SECONDS = Histogram("civicgraph_http_request_seconds", "HTTP latency", ["method", "path"])
 
 
@@ -49,8 +50,9 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     )
 
     @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]
-                      ) -> Response:
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
         path = request.url.path

@@ -21,9 +21,14 @@ def ensure_demo_data(store: CypherStore, settings: Settings) -> bool:
         log.info("demo.skipped", reason="store is not empty")
         return False
     started = time.perf_counter()
-    folder = settings.data_dir / "demo" / f"community-{settings.demo_residents}-{settings.demo_seed}"
+    folder = (
+        settings.data_dir / "demo" / f"community-{settings.demo_residents}-{settings.demo_seed}"
+    )
     generate(folder, settings.demo_residents, settings.demo_seed)
     load_directory(store, folder, Provenance("demo", f"demo-seed-{settings.demo_seed}"))
-    log.info("demo.loaded", residents=settings.demo_residents,
-             seconds=round(time.perf_counter() - started, 2))
+    log.info(
+        "demo.loaded",
+        residents=settings.demo_residents,
+        seconds=round(time.perf_counter() - started, 2),
+    )
     return True

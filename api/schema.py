@@ -39,14 +39,18 @@ class Query:
     async def stats(self, info: Info[Context, None]) -> Stats:
         counts = await asyncio.to_thread(info.context.store.count_nodes)
         return Stats(
-            residents=counts[Label.RESIDENT], households=counts[Label.HOUSEHOLD],
-            buildings=counts[Label.BUILDING], grids=counts[Label.GRID],
-            organisations=counts[Label.ORGANISATION], devices=counts[Label.DEVICE],
-            incidents=counts[Label.INCIDENT], petitions=counts[Label.PETITION],
+            residents=counts[Label.RESIDENT],
+            households=counts[Label.HOUSEHOLD],
+            buildings=counts[Label.BUILDING],
+            grids=counts[Label.GRID],
+            organisations=counts[Label.ORGANISATION],
+            devices=counts[Label.DEVICE],
+            incidents=counts[Label.INCIDENT],
+            petitions=counts[Label.PETITION],
         )
 
     @strawberry.field(description="Any node by its global id, e.g. `Building:B000001`.")
-    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         try:
             ref = NodeRef.parse(str(id))
         except ValueError as exc:
@@ -63,5 +67,7 @@ def _should_mask(error: GraphQLError) -> bool:
 schema = strawberry.Schema(
     query=Query,
     types=list(ALL_TYPES),
-    extensions=[MaskErrors(should_mask_error=_should_mask, error_message="Internal server error")],
+    extensions=[
+        lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal server error")
+    ],
 )

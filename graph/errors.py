@@ -7,11 +7,11 @@ class GraphError(Exception):
     """Root of every error the graph layer raises on purpose."""
 
 
-class StoreUnavailable(GraphError):
+class StoreUnavailableError(GraphError):
     """The engine cannot be reached or started."""
 
 
-class InvalidInput(GraphError):
+class InvalidInputError(GraphError):
     """A write was refused before anything was written; `problems` name field and reason."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -19,5 +19,5 @@ class InvalidInput(GraphError):
         super().__init__("; ".join(problems))
 
 
-class UnknownReference(InvalidInput):
+class UnknownReferenceError(InvalidInputError):
     """An edge names a node that does not exist."""

@@ -9,7 +9,7 @@ import redis
 from falkordb import FalkorDB
 
 from graph.cypher_store import CypherStore, Row
-from graph.errors import GraphError, InvalidInput, StoreUnavailable
+from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.store import NodeRef
 
@@ -38,10 +38,10 @@ class FalkorDBStore(CypherStore):
             run = self.graph.ro_query if read_only else self.graph.query
             result = run(query, params)
         except redis.exceptions.ConnectionError as exc:
-            raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from exc
+            raise StoreUnavailableError(f"FalkorDB is not reachable: {exc}") from exc
         except redis.exceptions.ResponseError as exc:
             if "unique constraint violation" in str(exc):
-                raise InvalidInput([f"id: {exc}"]) from exc
+                raise InvalidInputError([f"id: {exc}"]) from exc
             raise GraphError(f"FalkorDB refused a query: {exc}") from exc
         names = [_column(h[1]) for h in result.header]
         return [dict(zip(names, row, strict=True)) for row in result.result_set]
@@ -73,13 +73,21 @@ class FalkorDBStore(CypherStore):
         for label, prop in [(label.value, "id") for label in Label] + list(UNIQUE_INTERNAL):
             if (label, prop) not in existing:
                 self.client.connection.execute_command(
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
-                    "PROPERTIES", 1, prop,
+                    "GRAPH.CONSTRAINT",
+                    "CREATE",
+                    self.graph_name,
+                    "UNIQUE",
+                    "NODE",
+                    label,
+                    "PROPERTIES",
+                    1,
+                    prop,
                 )
 
     def _indexes(self) -> dict[tuple[str, str], set[str]]:
-        rows = self._read("CALL db.indexes() YIELD label, properties, types "
-                          "RETURN label, properties, types")
+        rows = self._read(
+            "CALL db.indexes() YIELD label, properties, types RETURN label, properties, types"
+        )
         found: dict[tuple[str, str], set[str]] = {}
         for row in rows:
             for prop in row["properties"]:
@@ -87,8 +95,9 @@ class FalkorDBStore(CypherStore):
         return found
 
     def _constraints(self) -> set[tuple[str, str]]:
-        rows = self._read("CALL db.constraints() YIELD type, label, properties "
-                          "RETURN type, label, properties")
+        rows = self._read(
+            "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties"
+        )
         return {(r["label"], p) for r in rows if r["type"] == "UNIQUE" for p in r["properties"]}
 
     def clear(self) -> None:
@@ -110,8 +119,9 @@ class FalkorDBStore(CypherStore):
         out: list[tuple[Label, str, dict[str, Any], float]] = []
         query_text = " ".join(grams)
         for label in labels:
-            rows = self._read(self._q("search", LABEL=label.value),
-                              {"query": query_text, "limit": limit})
+            rows = self._read(
+                self._q("search", LABEL=label.value), {"query": query_text, "limit": limit}
+            )
             out.extend((label, r["id"], dict(r["props"]), float(r["score"])) for r in rows)
         return out
 
@@ -120,7 +130,13 @@ class FalkorDBStore(CypherStore):
     ) -> str:
         rel_types = (
             "relTypes: [" + ", ".join(f"'{EdgeType(t).value}'" for t in types) + "],"
-            if types else ""
+            if types
+            else ""
         )
-        return self._q("shortest_path", SOURCE=a.label.value, TARGET=b.label.value,
-                       RELTYPES=rel_types, MAXHOPS=str(int(max_hops)))
+        return self._q(
+            "shortest_path",
+            SOURCE=a.label.value,
+            TARGET=b.label.value,
+            RELTYPES=rel_types,
+            MAXHOPS=str(int(max_hops)),
+        )

@@ -10,7 +10,7 @@ from neo4j import Driver, RoutingControl
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable
 
 from graph.cypher_store import CypherStore, Row
-from graph.errors import GraphError, InvalidInput, StoreUnavailable
+from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.store import NodeRef
 
@@ -31,9 +31,9 @@ class Neo4jStore(CypherStore):
                 query, params or {}, database_=self.database, routing_=routing
             )
         except ServiceUnavailable as exc:
-            raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
+            raise StoreUnavailableError(f"Neo4j is not reachable: {exc}") from exc
         except ConstraintError as exc:
-            raise InvalidInput([f"id: {exc.message}"]) from exc
+            raise InvalidInputError([f"id: {exc.message}"]) from exc
         except Neo4jError as exc:
             raise GraphError(f"Neo4j refused a query: {exc.message}") from exc
         return [record.data() for record in records]
@@ -92,8 +92,13 @@ class Neo4jStore(CypherStore):
         self, a: NodeRef, b: NodeRef, max_hops: int, types: Sequence[EdgeType]
     ) -> str:
         rel = ":" + "|".join(EdgeType(t).value for t in types) if types else ""
-        return self._q("shortest_path", SOURCE=a.label.value, TARGET=b.label.value, REL=rel,
-                       MAXHOPS=str(int(max_hops)))
+        return self._q(
+            "shortest_path",
+            SOURCE=a.label.value,
+            TARGET=b.label.value,
+            REL=rel,
+            MAXHOPS=str(int(max_hops)),
+        )
 
 
 def connect_neo4j(uri: str, user: str, password: str | None) -> Driver:
@@ -106,8 +111,10 @@ def connect_neo4j(uri: str, user: str, password: str | None) -> Driver:
         driver.verify_connectivity()
     except ServiceUnavailable as exc:
         driver.close()
-        raise StoreUnavailable(f"Neo4j at {uri} is not reachable: {exc}") from exc
+        raise StoreUnavailableError(f"Neo4j at {uri} is not reachable: {exc}") from exc
     except Neo4jError as exc:
         driver.close()
-        raise StoreUnavailable(f"Neo4j at {uri} refused the connection: {exc.message}") from exc
+        raise StoreUnavailableError(
+            f"Neo4j at {uri} refused the connection: {exc.message}"
+        ) from exc
     return driver

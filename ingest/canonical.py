@@ -4,21 +4,62 @@ from __future__ import annotations
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "grids": ("grid_id", "name", "level", "parent_id"),
-    "buildings": ("building_id", "name", "address", "compound", "grid_id", "floors", "units",
-                  "year_built", "use", "lat", "lon", "rental_risk_level"),
+    "buildings": (
+        "building_id",
+        "name",
+        "address",
+        "compound",
+        "grid_id",
+        "floors",
+        "units",
+        "year_built",
+        "use",
+        "lat",
+        "lon",
+        "rental_risk_level",
+    ),
     "households": ("household_id", "building_id", "unit", "room", "tenure"),
-    "residents": ("resident_id", "name", "gender", "birth_date", "id_number", "phone",
-                  "household_id", "relation_to_head", "residency", "tags"),
+    "residents": (
+        "resident_id",
+        "name",
+        "gender",
+        "birth_date",
+        "id_number",
+        "phone",
+        "household_id",
+        "relation_to_head",
+        "residency",
+        "tags",
+    ),
     "organisations": ("org_id", "name", "kind", "building_id", "phone"),
     "devices": ("device_id", "kind", "building_id", "status", "supplies", "installed_at"),
-    "incidents": ("incident_id", "category", "severity", "status", "reported_at", "building_id",
-                  "grid_id", "description", "source", "device_id"),
+    "incidents": (
+        "incident_id",
+        "category",
+        "severity",
+        "status",
+        "reported_at",
+        "building_id",
+        "grid_id",
+        "description",
+        "source",
+        "device_id",
+    ),
     "petitions": ("petition_id", "text", "channel", "submitted_at", "resident_id"),
     "edges": ("from_id", "type", "to_id", "role", "distance_m"),
 }
 
 # Load order: every file's references point to files earlier in this list.
-LOAD_ORDER = ("grids", "buildings", "households", "residents", "organisations", "devices",
-              "incidents", "petitions", "edges")
+LOAD_ORDER = (
+    "grids",
+    "buildings",
+    "households",
+    "residents",
+    "organisations",
+    "devices",
+    "incidents",
+    "petitions",
+    "edges",
+)
 
 LIST_SEPARATOR = ";"

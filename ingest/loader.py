@@ -25,12 +25,16 @@ class FileResult:
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            yield line, row
+        yield from enumerate(csv.DictReader(handle), start=2)
 
 
-def load_file(store: CypherStore, path: Path, kind: str, provenance: Provenance,
-              progress: Progress | None = None) -> FileResult:
+def load_file(
+    store: CypherStore,
+    path: Path,
+    kind: str,
+    provenance: Provenance,
+    progress: Progress | None = None,
+) -> FileResult:
     """Upsert one canonical file; edges to nodes of the same file are written after its nodes."""
     mapper = MAPPERS[kind]
     nodes: list[Node] = []
@@ -70,8 +74,9 @@ def load_file(store: CypherStore, path: Path, kind: str, provenance: Provenance,
     return result
 
 
-def load_directory(store: CypherStore, directory: Path, provenance: Provenance,
-                   progress: Progress | None = None) -> dict[str, FileResult]:
+def load_directory(
+    store: CypherStore, directory: Path, provenance: Provenance, progress: Progress | None = None
+) -> dict[str, FileResult]:
     """Load every canonical file present in `directory`, in reference order."""
     results: dict[str, FileResult] = {}
     for kind in LOAD_ORDER:

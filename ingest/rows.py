@@ -28,9 +28,16 @@ Row = dict[str, str]
 Mapped = tuple[Node | None, list[Edge]]
 
 # Id prefixes of the synthetic community, used where a relationship allows several labels.
-ID_PREFIX_LABELS = {"R": Label.RESIDENT, "H": Label.HOUSEHOLD, "B": Label.BUILDING,
-                    "G": Label.GRID, "O": Label.ORGANISATION, "D": Label.DEVICE,
-                    "I": Label.INCIDENT, "P": Label.PETITION}
+ID_PREFIX_LABELS = {
+    "R": Label.RESIDENT,
+    "H": Label.HOUSEHOLD,
+    "B": Label.BUILDING,
+    "G": Label.GRID,
+    "O": Label.ORGANISATION,
+    "D": Label.DEVICE,
+    "I": Label.INCIDENT,
+    "P": Label.PETITION,
+}
 
 
 class RowError(ValueError):
@@ -66,29 +73,47 @@ def resolve_label(edge_type: EdgeType, node_id: str, side: str) -> Label:
         return next(iter(allowed))
     label = ID_PREFIX_LABELS.get(node_id[:1])
     if label is None or label not in allowed:
-        raise RowError(f"{'from_id' if side == 'source' else 'to_id'}: cannot tell the node type of "
-                       f"{node_id!r} for {edge_type}")
+        raise RowError(
+            f"{'from_id' if side == 'source' else 'to_id'}: cannot tell the node type of "
+            f"{node_id!r} for {edge_type}"
+        )
     return label
 
 
 def grid(row: Row) -> Mapped:
     v = _clean(row)
     node = _node(Grid, {"id": v["grid_id"], "name": v["name"], "level": v["level"]})
-    edges = [Edge(EdgeType.PART_OF, ref(Label.GRID, node.id), ref(Label.GRID, v["parent_id"]))] \
-        if v.get("parent_id") else []
+    edges = (
+        [Edge(EdgeType.PART_OF, ref(Label.GRID, node.id), ref(Label.GRID, v["parent_id"]))]
+        if v.get("parent_id")
+        else []
+    )
     return node, edges
 
 
 def building(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Building, {
-        "id": v["building_id"], "name": v["name"], "address": v.get("address"),
-        "compound": v.get("compound"), "floors": v.get("floors"), "units": v.get("units"),
-        "year_built": v.get("year_built"), "use": v.get("use"), "lat": v.get("lat"),
-        "lon": v.get("lon"), "rental_risk_level": v.get("rental_risk_level"),
-    })
-    edges = [Edge(EdgeType.IN_GRID, ref(Label.BUILDING, node.id), ref(Label.GRID, v["grid_id"]))] \
-        if v.get("grid_id") else []
+    node = _node(
+        Building,
+        {
+            "id": v["building_id"],
+            "name": v["name"],
+            "address": v.get("address"),
+            "compound": v.get("compound"),
+            "floors": v.get("floors"),
+            "units": v.get("units"),
+            "year_built": v.get("year_built"),
+            "use": v.get("use"),
+            "lat": v.get("lat"),
+            "lon": v.get("lon"),
+            "rental_risk_level": v.get("rental_risk_level"),
+        },
+    )
+    edges = (
+        [Edge(EdgeType.IN_GRID, ref(Label.BUILDING, node.id), ref(Label.GRID, v["grid_id"]))]
+        if v.get("grid_id")
+        else []
+    )
     return node, edges
 
 
@@ -97,43 +122,82 @@ def household(row: Row) -> Mapped:
     node = _node(Household, {"id": v["household_id"], "tenure": v.get("tenure")})
     edges = []
     if v.get("building_id"):
-        edges.append(Edge(EdgeType.RESIDES_IN, ref(Label.HOUSEHOLD, node.id),
-                          ref(Label.BUILDING, v["building_id"]),
-                          {"unit": v.get("unit"), "room": v.get("room")}))
+        edges.append(
+            Edge(
+                EdgeType.RESIDES_IN,
+                ref(Label.HOUSEHOLD, node.id),
+                ref(Label.BUILDING, v["building_id"]),
+                {"unit": v.get("unit"), "room": v.get("room")},
+            )
+        )
     return node, edges
 
 
 def resident(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Resident, {
-        "id": v["resident_id"], "name": v["name"], "gender": v.get("gender"),
-        "birth_date": v.get("birth_date"), "id_number": v.get("id_number"),
-        "phone": v.get("phone"), "residency": v.get("residency"), "tags": _split(v.get("tags")),
-    })
+    node = _node(
+        Resident,
+        {
+            "id": v["resident_id"],
+            "name": v["name"],
+            "gender": v.get("gender"),
+            "birth_date": v.get("birth_date"),
+            "id_number": v.get("id_number"),
+            "phone": v.get("phone"),
+            "residency": v.get("residency"),
+            "tags": _split(v.get("tags")),
+        },
+    )
     edges = []
     if v.get("household_id"):
-        edges.append(Edge(EdgeType.MEMBER_OF, ref(Label.RESIDENT, node.id),
-                          ref(Label.HOUSEHOLD, v["household_id"]),
-                          {"role": v.get("relation_to_head") or "other"}))
+        edges.append(
+            Edge(
+                EdgeType.MEMBER_OF,
+                ref(Label.RESIDENT, node.id),
+                ref(Label.HOUSEHOLD, v["household_id"]),
+                {"role": v.get("relation_to_head") or "other"},
+            )
+        )
     return node, edges
 
 
 def organisation(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Organisation, {"id": v["org_id"], "name": v["name"], "kind": v.get("kind"),
-                                "phone": v.get("phone")})
-    edges = [Edge(EdgeType.LOCATED_IN, ref(Label.ORGANISATION, node.id),
-                  ref(Label.BUILDING, v["building_id"]))] if v.get("building_id") else []
+    node = _node(
+        Organisation,
+        {"id": v["org_id"], "name": v["name"], "kind": v.get("kind"), "phone": v.get("phone")},
+    )
+    edges = (
+        [
+            Edge(
+                EdgeType.LOCATED_IN,
+                ref(Label.ORGANISATION, node.id),
+                ref(Label.BUILDING, v["building_id"]),
+            )
+        ]
+        if v.get("building_id")
+        else []
+    )
     return node, edges
 
 
 def device(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Device, {"id": v["device_id"], "kind": v.get("kind"), "status": v.get("status"),
-                          "installed_at": v.get("installed_at")})
+    node = _node(
+        Device,
+        {
+            "id": v["device_id"],
+            "kind": v.get("kind"),
+            "status": v.get("status"),
+            "installed_at": v.get("installed_at"),
+        },
+    )
     own = ref(Label.DEVICE, node.id)
-    edges = [Edge(EdgeType.INSTALLED_IN, own, ref(Label.BUILDING, v["building_id"]))] \
-        if v.get("building_id") else []
+    edges = (
+        [Edge(EdgeType.INSTALLED_IN, own, ref(Label.BUILDING, v["building_id"]))]
+        if v.get("building_id")
+        else []
+    )
     for target in _split(v.get("supplies")):
         label = ID_PREFIX_LABELS.get(target[:1])
         if label == Label.DEVICE:
@@ -147,11 +211,18 @@ def device(row: Row) -> Mapped:
 
 def incident(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Incident, {
-        "id": v["incident_id"], "category": v.get("category"), "severity": v.get("severity"),
-        "status": v.get("status"), "reported_at": v.get("reported_at"),
-        "description": v.get("description"), "source": v.get("source"),
-    })
+    node = _node(
+        Incident,
+        {
+            "id": v["incident_id"],
+            "category": v.get("category"),
+            "severity": v.get("severity"),
+            "status": v.get("status"),
+            "reported_at": v.get("reported_at"),
+            "description": v.get("description"),
+            "source": v.get("source"),
+        },
+    )
     own = ref(Label.INCIDENT, node.id)
     edges = []
     if v.get("building_id"):
@@ -165,10 +236,26 @@ def incident(row: Row) -> Mapped:
 
 def petition(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Petition, {"id": v["petition_id"], "text": v.get("text"),
-                            "channel": v.get("channel"), "submitted_at": v.get("submitted_at")})
-    edges = [Edge(EdgeType.SUBMITTED_BY, ref(Label.PETITION, node.id),
-                  ref(Label.RESIDENT, v["resident_id"]))] if v.get("resident_id") else []
+    node = _node(
+        Petition,
+        {
+            "id": v["petition_id"],
+            "text": v.get("text"),
+            "channel": v.get("channel"),
+            "submitted_at": v.get("submitted_at"),
+        },
+    )
+    edges = (
+        [
+            Edge(
+                EdgeType.SUBMITTED_BY,
+                ref(Label.PETITION, node.id),
+                ref(Label.RESIDENT, v["resident_id"]),
+            )
+        ]
+        if v.get("resident_id")
+        else []
+    )
     return node, edges
 
 
@@ -187,7 +274,13 @@ def edge(row: Row) -> Mapped:
 
 
 MAPPERS: dict[str, Callable[[Row], Mapped]] = {
-    "grids": grid, "buildings": building, "households": household, "residents": resident,
-    "organisations": organisation, "devices": device, "incidents": incident,
-    "petitions": petition, "edges": edge,
+    "grids": grid,
+    "buildings": building,
+    "households": household,
+    "residents": resident,
+    "organisations": organisation,
+    "devices": device,
+    "incidents": incident,
+    "petitions": petition,
+    "edges": edge,
 }

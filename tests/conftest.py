@@ -74,11 +74,18 @@ def store(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
 def engine_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings that point the product at one of the test servers (cleared first)."""
     if request.param == "falkordb":
-        return Settings(engine=Engine.FALKORDB, data_dir=tmp_path / "data",
-                        graph_name=f"api_{next(_graph_names)}")
+        return Settings(
+            engine=Engine.FALKORDB,
+            data_dir=tmp_path / "data",
+            graph_name=f"api_{next(_graph_names)}",
+        )
     server: Neo4jInstance = request.getfixturevalue("neo4j_server")
     store = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
     store.bootstrap()
     store.clear()
-    return Settings(engine=Engine.NEO4J, neo4j_uri=server.uri, neo4j_password=NEO4J_PASSWORD,
-                    data_dir=tmp_path / "data")
+    return Settings(
+        engine=Engine.NEO4J,
+        neo4j_uri=server.uri,
+        neo4j_password=NEO4J_PASSWORD,
+        data_dir=tmp_path / "data",
+    )

@@ -9,8 +9,9 @@ from graph.store import Edge, NodeRef, Provenance
 PROV = Provenance("test", "pytest")
 
 
-def id_number(birth: str = "19900101", male: bool = True, serial: int = 1,
-              area: str = "330203") -> str:
+def id_number(
+    birth: str = "19900101", male: bool = True, serial: int = 1, area: str = "330203"
+) -> str:
     digits = f"{area}{birth}{serial * 2 + male:03d}"
     return digits + id_check_code(digits)
 

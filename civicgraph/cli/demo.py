@@ -13,8 +13,9 @@ import typer
 from civicgraph.cli.progress import progress_bar
 from civicgraph.settings import get_settings
 
-app = typer.Typer(help="The synthetic community: generate canonical files, load them.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The synthetic community: generate canonical files, load them.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -22,7 +23,9 @@ def generate(
     out: Annotated[Path, typer.Option(help="Folder for the CSV files.")],
     residents: Annotated[int, typer.Option(min=10, help="Number of residents.")] = 5000,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 42,
-    as_of: Annotated[str, typer.Option(help="Reference date of ages and histories.")] = "2026-11-01",
+    as_of: Annotated[
+        str, typer.Option(help="Reference date of ages and histories.")
+    ] = "2026-11-01",
 ) -> None:
     """Write a realistic community (residents, households, buildings, grids, devices...)."""
     from ingest.generator.community import generate as run
@@ -36,8 +39,12 @@ def generate(
             bar.update(task, completed=done, rate=f"{done / max(elapsed, 1e-9):,.0f}/s")
 
         counts = run(out, residents, seed, date.fromisoformat(as_of), advance)
-    typer.echo(json.dumps({"out": str(out), "rows": counts,
-                           "seconds": round(time.perf_counter() - started, 2)}, ensure_ascii=False))
+    typer.echo(
+        json.dumps(
+            {"out": str(out), "rows": counts, "seconds": round(time.perf_counter() - started, 2)},
+            ensure_ascii=False,
+        )
+    )
 
 
 @app.command()
@@ -66,6 +73,8 @@ def load(
             results = load_directory(opened.store, folder, Provenance(source, "cli-load"), advance)
     finally:
         opened.close()
-    summary = {kind: {"rows": r.rows, "nodes": vars(r.nodes), "edges": vars(r.edges)}
-               for kind, r in results.items()}
+    summary = {
+        kind: {"rows": r.rows, "nodes": vars(r.nodes), "edges": vars(r.edges)}
+        for kind, r in results.items()
+    }
     typer.echo(json.dumps({"loaded": summary, "seconds": round(time.perf_counter() - started, 2)}))

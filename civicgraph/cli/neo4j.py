@@ -9,8 +9,9 @@ import typer
 
 from civicgraph.devserver.neo4j import NEO4J_VERSION, Neo4jInstance, fetch
 
-app = typer.Typer(help="Fetch, start and stop a local Neo4j Community server (no Docker).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Fetch, start and stop a local Neo4j Community server (no Docker).", no_args_is_help=True
+)
 HomeOption = Annotated[Path, typer.Option(help="Instance folder (conf, data, logs).")]
 
 

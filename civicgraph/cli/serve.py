@@ -11,7 +11,9 @@ from civicgraph.settings import get_settings
 
 
 def serve(
-    demo: Annotated[bool, typer.Option(help="Load the demo community into an empty store.")] = False,
+    demo: Annotated[
+        bool, typer.Option(help="Load the demo community into an empty store.")
+    ] = False,
     host: Annotated[str | None, typer.Option(help="Bind address [CIVICGRAPH_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Port [CIVICGRAPH_PORT].")] = None,
 ) -> None:
@@ -20,5 +22,10 @@ def serve(
 
     settings = get_settings()
     app = create_app(settings, demo=demo)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None,
-                access_log=False)
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        access_log=False,
+    )

@@ -20,8 +20,15 @@ def stats() -> None:
     opened = open_store(get_settings())
     try:
         counts = {label.value: n for label, n in opened.store.count_nodes().items()}
-        typer.echo(json.dumps({"engine": opened.store.engine, "nodes": counts,
-                               "last_event": opened.store.last_event_seq()}))
+        typer.echo(
+            json.dumps(
+                {
+                    "engine": opened.store.engine,
+                    "nodes": counts,
+                    "last_event": opened.store.last_event_seq(),
+                }
+            )
+        )
     finally:
         opened.close()
 

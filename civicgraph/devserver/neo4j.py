@@ -20,10 +20,16 @@ from pathlib import Path
 NEO4J_VERSION = "5.26.30"
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 JVM_FLAGS = [
-    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED", "-Dlog4j2.disable.jmx=true", "-Dfile.encoding=UTF-8",
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dfile.encoding=UTF-8",
 ]
 POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -57,10 +63,19 @@ def fetch(cache_dir: Path | None = None, version: str = NEO4J_VERSION) -> Path:
     (home / "pom.xml").write_text(POM.format(version=version))
     shutil.rmtree(lib, ignore_errors=True)
     completed = subprocess.run(
-        ["mvn", "-B", "-q", "-f", str(home / "pom.xml"),
-         f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies", "-DincludeScope=runtime",
-         f"-DoutputDirectory={lib}"],
-        capture_output=True, text=True, check=False,
+        [
+            "mvn",
+            "-B",
+            "-q",
+            "-f",
+            str(home / "pom.xml"),
+            f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={lib}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if completed.returncode != 0:
         raise Neo4jServerError(f"mvn failed: {completed.stdout[-2000:]}{completed.stderr[-2000:]}")
@@ -128,16 +143,37 @@ class Neo4jInstance:
         classpath = f"{lib}/*"
         if self.password and not (self.home / "data" / "dbms").exists():
             subprocess.run(
-                ["java", "-cp", classpath, "org.neo4j.server.startup.Neo4jAdminCommand",
-                 "dbms", "set-initial-password", self.password],
-                env=env, check=True, capture_output=True,
+                [
+                    "java",
+                    "-cp",
+                    classpath,
+                    "org.neo4j.server.startup.Neo4jAdminCommand",
+                    "dbms",
+                    "set-initial-password",
+                    self.password,
+                ],
+                env=env,
+                check=True,
+                capture_output=True,
             )
         log = open(self.home / "logs" / "console.log", "ab")  # noqa: SIM115 (the server keeps it)
         process = subprocess.Popen(
-            ["java", f"-Xms{self.heap}", f"-Xmx{self.heap}", *JVM_FLAGS, "-cp", classpath,
-             "org.neo4j.server.CommunityEntryPoint", f"--home-dir={self.home}",
-             f"--config-dir={self.home / 'conf'}", "--console-mode"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [
+                "java",
+                f"-Xms{self.heap}",
+                f"-Xmx{self.heap}",
+                *JVM_FLAGS,
+                "-cp",
+                classpath,
+                "org.neo4j.server.CommunityEntryPoint",
+                f"--home-dir={self.home}",
+                f"--config-dir={self.home / 'conf'}",
+                "--console-mode",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         self.pid_file.write_text(str(process.pid))
@@ -157,8 +193,9 @@ class Neo4jInstance:
         raise Neo4jServerError(f"Neo4j did not start within {timeout:.0f} s")
 
     def _bolt_open(self) -> bool:
-        with contextlib.suppress(OSError), socket.create_connection(
-            ("127.0.0.1", self.bolt_port), timeout=1
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.bolt_port), timeout=1),
         ):
             return True
         return False

@@ -12,9 +12,15 @@ from graph.model.enums import HouseholdRole
 from graph.model.nodes import Label
 from graph.model.validators import PastDate
 
-R, H, B, G, O, D, INC, P = (
-    Label.RESIDENT, Label.HOUSEHOLD, Label.BUILDING, Label.GRID,
-    Label.ORGANISATION, Label.DEVICE, Label.INCIDENT, Label.PETITION,
+R, H, B, G, ORG, D, INC, P = (
+    Label.RESIDENT,
+    Label.HOUSEHOLD,
+    Label.BUILDING,
+    Label.GRID,
+    Label.ORGANISATION,
+    Label.DEVICE,
+    Label.INCIDENT,
+    Label.PETITION,
 )
 ALL_LABELS = frozenset(Label)
 
@@ -93,28 +99,31 @@ def _spec(
     return EdgeSpec(t, frozenset(sources), frozenset(targets), props)
 
 
-EDGE_SPECS: dict[EdgeType, EdgeSpec] = {s.type: s for s in (
-    _spec(EdgeType.MEMBER_OF, {R}, {H}, MemberOfProps),
-    _spec(EdgeType.RESIDES_IN, {H}, {B}, ResidesInProps),
-    _spec(EdgeType.IN_GRID, {B}, {G}),
-    _spec(EdgeType.PART_OF, {G}, {G}),
-    _spec(EdgeType.ADJACENT_TO, {B}, {B}, AdjacentToProps),
-    _spec(EdgeType.MANAGES, {O}, {B}),
-    _spec(EdgeType.LOCATED_IN, {O}, {B}),
-    _spec(EdgeType.WORKS_FOR, {R}, {O}, RoleProps),
-    _spec(EdgeType.VOLUNTEERS_FOR, {R}, {O}),
-    _spec(EdgeType.GRID_WORKER_OF, {R}, {G}),
-    _spec(EdgeType.CARES_FOR, {R, O}, {R}),
-    _spec(EdgeType.GUARDIAN_OF, {R}, {R}),
-    _spec(EdgeType.EMERGENCY_CONTACT_OF, {R}, {R}),
-    _spec(EdgeType.INSTALLED_IN, {D}, {B}),
-    _spec(EdgeType.SUPPLIES, {D}, {B}),
-    _spec(EdgeType.FEEDS, {D}, {D}),
-    _spec(EdgeType.OCCURRED_AT, {INC}, {B, G}),
-    _spec(EdgeType.INVOLVES, {INC}, {R, O, D}, RoleProps),
-    _spec(EdgeType.RAISED_BY, {INC}, {D}),
-    _spec(EdgeType.ASSIGNED_TO, {INC}, {O}),
-    _spec(EdgeType.SUBMITTED_BY, {P}, {R}),
-    _spec(EdgeType.MENTIONS, {P}, ALL_LABELS - {P}, MentionsProps),
-    _spec(EdgeType.REPORTS, {P}, {INC}),
-)}
+EDGE_SPECS: dict[EdgeType, EdgeSpec] = {
+    s.type: s
+    for s in (
+        _spec(EdgeType.MEMBER_OF, {R}, {H}, MemberOfProps),
+        _spec(EdgeType.RESIDES_IN, {H}, {B}, ResidesInProps),
+        _spec(EdgeType.IN_GRID, {B}, {G}),
+        _spec(EdgeType.PART_OF, {G}, {G}),
+        _spec(EdgeType.ADJACENT_TO, {B}, {B}, AdjacentToProps),
+        _spec(EdgeType.MANAGES, {ORG}, {B}),
+        _spec(EdgeType.LOCATED_IN, {ORG}, {B}),
+        _spec(EdgeType.WORKS_FOR, {R}, {ORG}, RoleProps),
+        _spec(EdgeType.VOLUNTEERS_FOR, {R}, {ORG}),
+        _spec(EdgeType.GRID_WORKER_OF, {R}, {G}),
+        _spec(EdgeType.CARES_FOR, {R, ORG}, {R}),
+        _spec(EdgeType.GUARDIAN_OF, {R}, {R}),
+        _spec(EdgeType.EMERGENCY_CONTACT_OF, {R}, {R}),
+        _spec(EdgeType.INSTALLED_IN, {D}, {B}),
+        _spec(EdgeType.SUPPLIES, {D}, {B}),
+        _spec(EdgeType.FEEDS, {D}, {D}),
+        _spec(EdgeType.OCCURRED_AT, {INC}, {B, G}),
+        _spec(EdgeType.INVOLVES, {INC}, {R, ORG, D}, RoleProps),
+        _spec(EdgeType.RAISED_BY, {INC}, {D}),
+        _spec(EdgeType.ASSIGNED_TO, {INC}, {ORG}),
+        _spec(EdgeType.SUBMITTED_BY, {P}, {R}),
+        _spec(EdgeType.MENTIONS, {P}, ALL_LABELS - {P}, MentionsProps),
+        _spec(EdgeType.REPORTS, {P}, {INC}),
+    )
+}

@@ -110,11 +110,19 @@ class DeviceKind(StrEnum):
     HEAT_EXCHANGER = "heat_exchanger"
 
 
-UTILITY_DEVICE_KINDS = frozenset({
-    DeviceKind.SUBSTATION, DeviceKind.TRANSFORMER, DeviceKind.WATER_PLANT, DeviceKind.WATER_PUMP,
-    DeviceKind.WATER_VALVE, DeviceKind.GAS_STATION, DeviceKind.GAS_REGULATOR, DeviceKind.GAS_VALVE,
-    DeviceKind.HEAT_EXCHANGER,
-})
+UTILITY_DEVICE_KINDS = frozenset(
+    {
+        DeviceKind.SUBSTATION,
+        DeviceKind.TRANSFORMER,
+        DeviceKind.WATER_PLANT,
+        DeviceKind.WATER_PUMP,
+        DeviceKind.WATER_VALVE,
+        DeviceKind.GAS_STATION,
+        DeviceKind.GAS_REGULATOR,
+        DeviceKind.GAS_VALVE,
+        DeviceKind.HEAT_EXCHANGER,
+    }
+)
 
 
 class DeviceStatus(StrEnum):
@@ -183,15 +191,46 @@ class PetitionChannel(StrEnum):
 
 
 ZH: dict[str, str] = {
-    "male": "男", "female": "女", "registered": "户籍", "floating": "流动",
-    "elderly_living_alone": "独居老人", "incapacitated_elderly": "失能老年人", "disabled": "残疾",
-    "minor": "未成年人", "left_behind_child": "留守儿童", "mental_disorder": "精神障碍患者",
-    "low_income": "低保", "veteran": "退役军人", "home_medical_device": "居家医疗设备",
-    "community_correction": "社区矫正", "head": "户主", "spouse": "配偶", "child": "子女",
-    "parent": "父母", "grandchild": "孙子女", "sibling": "兄弟姐妹", "other_relative": "其他亲属",
-    "tenant": "租户", "owned": "自有", "rented": "租住", "public": "公租房",
-    "relaxed": "宽管", "caution": "警示", "strict": "严管", "banned": "禁租",
-    "district": "区", "street": "街道", "community": "社区", "grid": "网格",
-    "reported": "上报", "accepted": "受理", "dispatched": "派遣", "handled": "处置",
-    "verified": "核查", "closed": "结案", "void": "作废", "on_hold": "挂账", "supervised": "督查",
+    "male": "男",
+    "female": "女",
+    "registered": "户籍",
+    "floating": "流动",
+    "elderly_living_alone": "独居老人",
+    "incapacitated_elderly": "失能老年人",
+    "disabled": "残疾",
+    "minor": "未成年人",
+    "left_behind_child": "留守儿童",
+    "mental_disorder": "精神障碍患者",
+    "low_income": "低保",
+    "veteran": "退役军人",
+    "home_medical_device": "居家医疗设备",
+    "community_correction": "社区矫正",
+    "head": "户主",
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "grandchild": "孙子女",
+    "sibling": "兄弟姐妹",
+    "other_relative": "其他亲属",
+    "tenant": "租户",
+    "owned": "自有",
+    "rented": "租住",
+    "public": "公租房",
+    "relaxed": "宽管",
+    "caution": "警示",
+    "strict": "严管",
+    "banned": "禁租",
+    "district": "区",
+    "street": "街道",
+    "community": "社区",
+    "grid": "网格",
+    "reported": "上报",
+    "accepted": "受理",
+    "dispatched": "派遣",
+    "handled": "处置",
+    "verified": "核查",
+    "closed": "结案",
+    "void": "作废",
+    "on_hold": "挂账",
+    "supervised": "督查",
 }

@@ -142,8 +142,12 @@ class CommunityGenerator:
 
     def _ensure_grid(self, incoming: int = 0) -> None:
         """Open a new grid when the current one is full or `incoming` households overfill it."""
-        if self.grid and self.grid.filled < self.grid.target and not (
-            self.grid.filled >= 250 and self.grid.filled + incoming > self.grid.target + 60
+        if (
+            self.grid
+            and self.grid.filled < self.grid.target
+            and not (
+                self.grid.filled >= 250 and self.grid.filled + incoming > self.grid.target + 60
+            )
         ):
             return
         if not self.community or self.community.filled >= self.community.target:
@@ -155,11 +159,16 @@ class CommunityGenerator:
                 self.utility.new_street(self.street.id)
             word = COMMUNITY_WORDS[len(self.grids) % len(COMMUNITY_WORDS)]
             self.community = self._new_area(
-                "community", f"{word}社区", self.street, self.rng.randint(6, 12))
+                "community", f"{word}社区", self.street, self.rng.randint(6, 12)
+            )
             self.community.extra["orgs"] = None
         index = self.community.filled + 1
-        self.grid = self._new_area("grid", f"{self.community.name}第{index}网格", self.community,
-                                   self.rng.randint(300, 500))
+        self.grid = self._new_area(
+            "grid",
+            f"{self.community.name}第{index}网格",
+            self.community,
+            self.rng.randint(300, 500),
+        )
 
     def _new_building(self) -> None:
         self._ensure_grid()
@@ -185,14 +194,34 @@ class CommunityGenerator:
         risk = ""
         if rented_share > 0.2:
             risk = self.rng.choices(("relaxed", "caution", "strict", "banned"), (60, 25, 12, 3))[0]
-        self.out.write("buildings", building_id, name, f"{self.compound.extra['address']}{number}栋",
-                       self.compound.name, self.grid.id, floors, units,
-                       self.compound.extra["year"], "residential", f"{lat:.6f}", f"{lon:.6f}", risk)
-        info = BuildingInfo(building_id, name, self.compound.name, self.grid.id, floors,
-                            self.compound.extra["manager"], {})
+        self.out.write(
+            "buildings",
+            building_id,
+            name,
+            f"{self.compound.extra['address']}{number}栋",
+            self.compound.name,
+            self.grid.id,
+            floors,
+            units,
+            self.compound.extra["year"],
+            "residential",
+            f"{lat:.6f}",
+            f"{lon:.6f}",
+            risk,
+        )
+        info = BuildingInfo(
+            building_id,
+            name,
+            self.compound.name,
+            self.grid.id,
+            floors,
+            self.compound.extra["manager"],
+            {},
+        )
         if self.building and self.building.compound == info.compound:
-            self.out.write("edges", self.building.id, "ADJACENT_TO", building_id, "",
-                           self.rng.randint(25, 90))
+            self.out.write(
+                "edges", self.building.id, "ADJACENT_TO", building_id, "", self.rng.randint(25, 90)
+            )
         self.out.write("edges", self.compound.extra["manager"], "MANAGES", building_id, "", "")
         self.building = info
         self.buildings.append(info)
@@ -201,7 +230,9 @@ class CommunityGenerator:
         self.utility.connect(info)
         occupied = [
             (str(u), f"{f}{r:02d}")
-            for u in range(1, units + 1) for f in range(1, floors + 1) for r in range(1, per_floor + 1)
+            for u in range(1, units + 1)
+            for f in range(1, floors + 1)
+            for r in range(1, per_floor + 1)
             if self.rng.random() < 0.88
         ]
         occupied.reverse()
@@ -209,16 +240,19 @@ class CommunityGenerator:
 
     def _new_compound(self) -> None:
         assert self.street
-        name = (self.rng.choice(COMPOUND_PREFIXES) + self.rng.choice(COMPOUND_SUFFIXES))
+        name = self.rng.choice(COMPOUND_PREFIXES) + self.rng.choice(COMPOUND_SUFFIXES)
         if self.rng.random() < 0.3:
             name += self.rng.choice(("一期", "二期", "三期"))
         tower = self.rng.random() < 0.55
         road = self.rng.choice(ROAD_NAMES)
         address = f"宁波市{DISTRICT_NAME}{self.street.name}{road}{self.rng.randint(1, 999)}号{name}"
-        self.compound = Area(name, name, self.rng.randint(3, 14) if tower else self.rng.randint(6, 20))
+        self.compound = Area(
+            name, name, self.rng.randint(3, 14) if tower else self.rng.randint(6, 20)
+        )
         self.compound.extra.update(
-            tower=tower, address=address, year=self.rng.randint(1985, 2022) if not tower
-            else self.rng.randint(2000, 2024),
+            tower=tower,
+            address=address,
+            year=self.rng.randint(1985, 2022) if not tower else self.rng.randint(2000, 2024),
             rented_share=self.rng.choice((0.15, 0.25, 0.35, 0.5)),
             lat=CITY_CENTRE[0] + self.rng.uniform(-0.08, 0.08),
             lon=CITY_CENTRE[1] + self.rng.uniform(-0.08, 0.08),
@@ -232,8 +266,12 @@ class CommunityGenerator:
         companies = self.street.extra.setdefault("companies", [])
         if not companies or self.rng.random() < 0.35:
             org_id = self.next_id("O", 6)
-            name = f"{self.rng.choice(PROPERTY_COMPANY_WORDS)}物业服务有限公司{self.street.name}分公司"
-            self.out.write("organisations", org_id, name, "property_management", "", self._landline())
+            name = (
+                f"{self.rng.choice(PROPERTY_COMPANY_WORDS)}物业服务有限公司{self.street.name}分公司"
+            )
+            self.out.write(
+                "organisations", org_id, name, "property_management", "", self._landline()
+            )
             companies.append(org_id)
             return org_id
         return str(self.rng.choice(companies))
@@ -242,15 +280,22 @@ class CommunityGenerator:
         assert self.community
         if self.community.extra.get("orgs") is None:
             orgs: dict[str, str] = {}
-            kinds = [("government", "居民委员会"), ("clinic", "社区卫生服务站"),
-                     ("volunteer_team", "志愿服务队"), ("party_branch", "党支部"),
-                     ("social_organisation", "社会工作服务站")]
+            kinds = [
+                ("government", "居民委员会"),
+                ("clinic", "社区卫生服务站"),
+                ("volunteer_team", "志愿服务队"),
+                ("party_branch", "党支部"),
+                ("social_organisation", "社会工作服务站"),
+            ]
             if len([g for g in self.grids if g[2] == "community"]) % 3 == 1:
                 kinds.append(("school", "小学"))
             for kind, suffix in kinds:
                 org_id = self.next_id("O", 6)
-                name = f"{self.community.name.removesuffix('社区')}{suffix}" if kind == "school" \
+                name = (
+                    f"{self.community.name.removesuffix('社区')}{suffix}"
+                    if kind == "school"
                     else f"{self.community.name}{suffix}"
+                )
                 self.out.write("organisations", org_id, name, kind, building_id, self._landline())
                 orgs[kind] = org_id
             self.community.extra["orgs"] = orgs
@@ -259,8 +304,14 @@ class CommunityGenerator:
                 org_id = self.next_id("O", 6)
                 word = self.rng.choice(MERCHANT_WORDS)
                 name = f"{self.people.surname()}记{word}"
-                self.out.write("organisations", org_id, name, "merchant", building_id,
-                               self._landline() if self.rng.random() < 0.5 else self._mobile())
+                self.out.write(
+                    "organisations",
+                    org_id,
+                    name,
+                    "merchant",
+                    building_id,
+                    self._landline() if self.rng.random() < 0.5 else self._mobile(),
+                )
                 self.community.extra.setdefault("merchants", []).append(org_id)
 
     def _building_devices(self, info: BuildingInfo, units: int) -> None:
@@ -314,9 +365,16 @@ class CommunityGenerator:
 
     def _write_resident(self, resident_id: str, person: Person, household_id: str) -> None:
         self.out.write(
-            "residents", resident_id, person.name, "male" if person.male else "female",
-            person.birth.isoformat(), person.id_number, person.phone, household_id,
-            person.relation, "floating" if person.floating else "registered",
+            "residents",
+            resident_id,
+            person.name,
+            "male" if person.male else "female",
+            person.birth.isoformat(),
+            person.id_number,
+            person.phone,
+            household_id,
+            person.relation,
+            "floating" if person.floating else "registered",
             LIST_SEPARATOR.join(sorted(set(person.tags))),
         )
 
@@ -331,16 +389,21 @@ class CommunityGenerator:
                     contact = self.rng.choice(self.recent_adults)
                     self.out.write("edges", contact, "EMERGENCY_CONTACT_OF", resident_id, "", "")
                 if self.rng.random() < 0.5:
-                    self.out.write("edges", orgs["volunteer_team"], "CARES_FOR", resident_id, "", "")
+                    self.out.write(
+                        "edges", orgs["volunteer_team"], "CARES_FOR", resident_id, "", ""
+                    )
             if "left_behind_child" in person.tags or "mental_disorder" in person.tags:
                 guardian = next((i for i in ids if i != resident_id), None)
                 if guardian:
                     self.out.write("edges", guardian, "GUARDIAN_OF", resident_id, "", "")
             if 18 <= age <= 70 and self.rng.random() < 0.02:
-                self.out.write("edges", resident_id, "VOLUNTEERS_FOR", orgs["volunteer_team"], "", "")
+                self.out.write(
+                    "edges", resident_id, "VOLUNTEERS_FOR", orgs["volunteer_team"], "", ""
+                )
             if 20 <= age < 60 and self.rng.random() < 0.03:
-                employer = self.rng.choice(list(orgs.values())
-                                           + self.community.extra.get("merchants", []))
+                employer = self.rng.choice(
+                    list(orgs.values()) + self.community.extra.get("merchants", [])
+                )
                 self.out.write("edges", resident_id, "WORKS_FOR", employer, "staff", "")
         if not person.floating and adults and "worker" not in self.grid.extra:
             self.grid.extra["worker"] = adults[0]
@@ -351,13 +414,19 @@ class CommunityGenerator:
                 self.recent_adults.pop(0)
 
 
-def generate(out_dir: Path, residents: int, seed: int, as_of: date = DEFAULT_AS_OF,
-             progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def generate(
+    out_dir: Path,
+    residents: int,
+    seed: int,
+    as_of: date = DEFAULT_AS_OF,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
     """Write the canonical files of a community of `residents` people; returns rows per file."""
     return CommunityGenerator(residents, seed, as_of).write(out_dir, progress)
 
 
 def timestamp(day: date, rng: random.Random) -> str:
-    moment = datetime(day.year, day.month, day.day, rng.randint(6, 22), rng.randint(0, 59),
-                      rng.randint(0, 59))
+    moment = datetime(
+        day.year, day.month, day.day, rng.randint(6, 22), rng.randint(0, 59), rng.randint(0, 59)
+    )
     return moment.strftime("%Y-%m-%dT%H:%M:%S+08:00")

@@ -21,17 +21,38 @@ from ingest.generator.names import (
 
 # Share of the population per five-year band, 2020 census (per cent; the last band is 85-99).
 AGE_BANDS: tuple[tuple[int, float], ...] = (
-    (0, 5.52), (5, 6.40), (10, 5.97), (15, 5.15), (20, 5.31), (25, 6.51), (30, 8.80),
-    (35, 7.02), (40, 6.66), (45, 8.10), (50, 8.71), (55, 7.18), (60, 5.20), (65, 5.25),
-    (70, 3.51), (75, 2.21), (80, 1.45), (85, 1.10),
+    (0, 5.52),
+    (5, 6.40),
+    (10, 5.97),
+    (15, 5.15),
+    (20, 5.31),
+    (25, 6.51),
+    (30, 8.80),
+    (35, 7.02),
+    (40, 6.66),
+    (45, 8.10),
+    (50, 8.71),
+    (55, 7.18),
+    (60, 5.20),
+    (65, 5.25),
+    (70, 3.51),
+    (75, 2.21),
+    (80, 1.45),
+    (85, 1.10),
 )
 
 # Household compositions: (name, weight). Sizes follow the 2020 census (about a quarter of
 # households are one person, the mean is about 2.6).
 HOUSEHOLD_TYPES: tuple[tuple[str, float], ...] = (
-    ("single_elder", 0.075), ("single_adult", 0.16), ("elder_couple", 0.10),
-    ("young_couple", 0.10), ("single_parent", 0.04), ("skipped_generation", 0.015),
-    ("nuclear_one_child", 0.19), ("nuclear_two_children", 0.125), ("three_generations", 0.14),
+    ("single_elder", 0.075),
+    ("single_adult", 0.16),
+    ("elder_couple", 0.10),
+    ("young_couple", 0.10),
+    ("single_parent", 0.04),
+    ("skipped_generation", 0.015),
+    ("nuclear_one_child", 0.19),
+    ("nuclear_two_children", 0.125),
+    ("three_generations", 0.14),
     ("shared_rental", 0.06),
 )
 
@@ -48,8 +69,9 @@ class Person:
     tags: list[str] = field(default_factory=list)
 
     def age_on(self, day: date) -> int:
-        return day.year - self.birth.year - ((day.month, day.day) < (self.birth.month,
-                                                                     self.birth.day))
+        return (
+            day.year - self.birth.year - ((day.month, day.day) < (self.birth.month, self.birth.day))
+        )
 
 
 class PopulationSampler:
@@ -84,12 +106,16 @@ class PopulationSampler:
         return "".join(self.rng.choice(pool) for _ in range(length))
 
     def birth_date(self, age: int) -> date:
-        latest = self.as_of.replace(year=self.as_of.year - age) if not (
-            self.as_of.month == 2 and self.as_of.day == 29) else date(self.as_of.year - age, 2, 28)
+        latest = (
+            self.as_of.replace(year=self.as_of.year - age)
+            if not (self.as_of.month == 2 and self.as_of.day == 29)
+            else date(self.as_of.year - age, 2, 28)
+        )
         return latest - timedelta(days=self.rng.randint(0, 364))
 
-    def person(self, age: int, male: bool, relation: str, floating: bool,
-               surname: str | None = None) -> Person:
+    def person(
+        self, age: int, male: bool, relation: str, floating: bool, surname: str | None = None
+    ) -> Person:
         name = (surname or self.surname()) + self.given_name(male, age)
         return Person(name, male, self.birth_date(age), relation, floating)
 
@@ -111,8 +137,10 @@ class PopulationSampler:
         male_head = self.rng.random() < 0.7
         surname = self.surname()
         spouse_age = max(18, min(99, age + self.rng.randint(-4, 4)))
-        return [self.person(age, male_head, "head", floating, surname),
-                self.person(spouse_age, not male_head, "spouse", floating)]
+        return [
+            self.person(age, male_head, "head", floating, surname),
+            self.person(spouse_age, not male_head, "spouse", floating),
+        ]
 
     def _children(self, parent_age: int, count: int, surname: str, floating: bool) -> list[Person]:
         children = []
@@ -143,8 +171,13 @@ class PopulationSampler:
     def _skipped_generation(self, floating: bool) -> list[Person]:
         age = self.age_in(55, 80)
         grandparent = self.person(age, self.rng.random() < 0.45, "head", False)
-        grandchild = self.person(self.rng.randint(3, 15), self.rng.random() < 0.52, "grandchild",
-                                 False, grandparent.name[0])
+        grandchild = self.person(
+            self.rng.randint(3, 15),
+            self.rng.random() < 0.52,
+            "grandchild",
+            False,
+            grandparent.name[0],
+        )
         grandchild.tags.append("left_behind_child")
         return [grandparent, grandchild]
 
@@ -166,21 +199,27 @@ class PopulationSampler:
         elders = []
         for _ in range(self.rng.choice((1, 2))):
             age = min(99, head_age + self.rng.randint(24, 34))
-            elders.append(self.person(age, not elders and self.rng.random() < 0.45, "parent",
-                                      False))
+            elders.append(
+                self.person(age, not elders and self.rng.random() < 0.45, "parent", False)
+            )
         return couple + children + elders
 
     def _shared_rental(self, floating: bool) -> list[Person]:
         size = self.rng.choice((2, 2, 3, 4))
         people = [self.person(self.age_in(19, 40), self.rng.random() < 0.6, "head", True)]
-        people += [self.person(self.age_in(19, 40), self.rng.random() < 0.6, "tenant", True)
-                   for _ in range(size - 1)]
+        people += [
+            self.person(self.age_in(19, 40), self.rng.random() < 0.6, "tenant", True)
+            for _ in range(size - 1)
+        ]
         return people
 
     # -- identity and tags ----------------------------------------------------------------
     def _identify(self, person: Person) -> None:
-        area = (self.rng.choice(ORIGIN_AREA_CODES) if person.floating
-                else self.rng.choice(LOCAL_AREA_CODES))
+        area = (
+            self.rng.choice(ORIGIN_AREA_CODES)
+            if person.floating
+            else self.rng.choice(LOCAL_AREA_CODES)
+        )
         key = (area, person.birth, person.male)
         serial = self._id_serials[key]
         self._id_serials[key] += 1

@@ -65,5 +65,12 @@ class UtilityNetworks:
         for asset in self.assets:
             status = "fault" if rng.random() < 0.02 else "online"
             installed = self.gen.as_of - timedelta(days=rng.randint(365, 9000))
-            self.out.write("devices", asset.id, asset.kind, "", status,
-                           LIST_SEPARATOR.join(asset.supplies), installed.isoformat())
+            self.out.write(
+                "devices",
+                asset.id,
+                asset.kind,
+                "",
+                status,
+                LIST_SEPARATOR.join(asset.supplies),
+                installed.isoformat(),
+            )

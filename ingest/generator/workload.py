@@ -12,20 +12,51 @@ if TYPE_CHECKING:
     from ingest.generator.community import BuildingInfo, CommunityGenerator, CsvSet
 
 CATEGORY_WEIGHTS: dict[str, int] = {
-    "fire": 4, "gas_leak": 4, "power_outage": 5, "water_outage": 5, "flood": 3,
-    "elevator_entrapment": 6, "building_safety": 5, "public_security": 7, "environment": 8,
-    "sanitation": 12, "noise": 9, "traffic": 6, "neighbour_dispute": 9, "public_health": 4,
-    "social_assistance": 6, "property_service": 10, "other": 2,
+    "fire": 4,
+    "gas_leak": 4,
+    "power_outage": 5,
+    "water_outage": 5,
+    "flood": 3,
+    "elevator_entrapment": 6,
+    "building_safety": 5,
+    "public_security": 7,
+    "environment": 8,
+    "sanitation": 12,
+    "noise": 9,
+    "traffic": 6,
+    "neighbour_dispute": 9,
+    "public_health": 4,
+    "social_assistance": 6,
+    "property_service": 10,
+    "other": 2,
 }
-ALERT_DEVICE = {"fire": "smoke_alarm", "gas_leak": "gas_alarm", "elevator_entrapment":
-                "elevator_monitor", "power_outage": "transformer", "water_outage": "water_valve"}
+ALERT_DEVICE = {
+    "fire": "smoke_alarm",
+    "gas_leak": "gas_alarm",
+    "elevator_entrapment": "elevator_monitor",
+    "power_outage": "transformer",
+    "water_outage": "water_valve",
+}
 STATUS_WEIGHTS: dict[str, int] = {
-    "reported": 6, "accepted": 5, "registered": 5, "dispatched": 8, "handled": 7, "verified": 5,
-    "closed": 55, "void": 3, "on_hold": 3, "supervised": 3,
+    "reported": 6,
+    "accepted": 5,
+    "registered": 5,
+    "dispatched": 8,
+    "handled": 7,
+    "verified": 5,
+    "closed": 55,
+    "void": 3,
+    "on_hold": 3,
+    "supervised": 3,
 }
 DEADLINE_DAYS = {"low": 15, "medium": 7, "high": 3, "critical": 1}
-CHANNELS = (("hotline_12345", 45), ("app", 25), ("message_board", 15), ("qr_code", 10),
-            ("service_window", 5))
+CHANNELS = (
+    ("hotline_12345", 45),
+    ("app", 25),
+    ("message_board", 15),
+    ("qr_code", 10),
+    ("service_window", 5),
+)
 PERSONAL_CATEGORIES = {"neighbour_dispute", "social_assistance", "elevator_entrapment"}
 
 
@@ -54,11 +85,17 @@ class WorkloadGenerator:
         return None, self.rng.choice(self.gen.buildings)
 
     def _fill(self, template: str, building: BuildingInfo) -> str:
-        return template.format(place=building.name, compound=building.compound,
-                               when=self.rng.choice(WHEN))
+        return template.format(
+            place=building.name, compound=building.compound, when=self.rng.choice(WHEN)
+        )
 
-    def _petition(self, category: str, resident_id: str | None, building: BuildingInfo,
-                  day_offset: int | None = None) -> str:
+    def _petition(
+        self,
+        category: str,
+        resident_id: str | None,
+        building: BuildingInfo,
+        day_offset: int | None = None,
+    ) -> str:
         petition_id = self.gen.next_id("P", 7)
         text = self._fill(self.rng.choice(PETITIONS[category]), building)
         days = day_offset if day_offset is not None else self.rng.randint(0, 365)
@@ -93,10 +130,23 @@ class WorkloadGenerator:
         elif self.rng.random() < 0.4:
             source = "hotline"
         description = self._fill(self.rng.choice(INCIDENTS[category]), building)
-        reported_at = f"{reported.isoformat()}T{self.rng.randint(0, 23):02d}:" \
-                      f"{self.rng.randint(0, 59):02d}:00+08:00"
-        self.out.write("incidents", incident_id, category, severity, status, reported_at,
-                       building.id, building.grid_id, description, source, device_id)
+        reported_at = (
+            f"{reported.isoformat()}T{self.rng.randint(0, 23):02d}:"
+            f"{self.rng.randint(0, 59):02d}:00+08:00"
+        )
+        self.out.write(
+            "incidents",
+            incident_id,
+            category,
+            severity,
+            status,
+            reported_at,
+            building.id,
+            building.grid_id,
+            description,
+            source,
+            device_id,
+        )
         if resident_id and category in PERSONAL_CATEGORIES:
             self.out.write("edges", incident_id, "INVOLVES", resident_id, "party", "")
         if status not in ("reported", "accepted", "registered", "void"):

@@ -79,8 +79,12 @@ OWNER_SCRIPT = textwrap.dedent("""
 
 
 def test_a_server_left_by_a_killed_owner_is_adopted_with_its_data(tmp_path: Path) -> None:
-    owner = subprocess.Popen([sys.executable, "-c", OWNER_SCRIPT, str(tmp_path)],
-                             stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER_SCRIPT, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
     assert owner.stdout is not None
     lines = iter(owner.stdout.readline, "")
     assert any(line.strip() == "written" for line in lines)
@@ -129,8 +133,9 @@ def test_a_taken_port_is_replaced_by_a_free_one(tmp_path: Path) -> None:
 def test_stale_state_from_a_dead_server_is_cleared(tmp_path: Path) -> None:
     folder = tmp_path / "falkordb"
     folder.mkdir()
-    (folder / "server.json").write_text(json.dumps(
-        {"pid": 999_999_999, "port": 1, "password": "x", "owner_pid": 999_999_998}))
+    (folder / "server.json").write_text(
+        json.dumps({"pid": 999_999_999, "port": 1, "password": "x", "owner_pid": 999_999_998})
+    )
     server = EmbeddedFalkorDB(tmp_path)
     server.ensure_running()
     try:

@@ -39,27 +39,35 @@ def test_bad_id_numbers_are_refused_with_the_reason(value: str, reason: str) -> 
 
 def test_resident_must_agree_with_its_id_number() -> None:
     good = id_number("19800215", male=False)
-    resident = Resident(id="R1", name="李娜", gender="female", birth_date="1980-02-15",
-                        id_number=good)
+    resident = Resident(
+        id="R1", name="李娜", gender="female", birth_date="1980-02-15", id_number=good
+    )
     assert resident.id_number == good
-    assert "birth_date" in errors_of(Resident, id="R1", name="李娜", gender="female",
-                                     birth_date="1980-02-16", id_number=good)
-    assert "gender" in errors_of(Resident, id="R1", name="李娜", gender="male",
-                                 birth_date="1980-02-15", id_number=good)
+    assert "birth_date" in errors_of(
+        Resident, id="R1", name="李娜", gender="female", birth_date="1980-02-16", id_number=good
+    )
+    assert "gender" in errors_of(
+        Resident, id="R1", name="李娜", gender="male", birth_date="1980-02-15", id_number=good
+    )
 
 
 def test_dates_that_do_not_exist_or_lie_ahead_are_refused() -> None:
     text = errors_of(Resident, id="R1", name="王芳", gender="female", birth_date="2023-02-30")
     assert "birth_date" in text
-    assert "in the future" in errors_of(Resident, id="R1", name="王芳", gender="female",
-                                        birth_date="2999-01-01")
+    assert "in the future" in errors_of(
+        Resident, id="R1", name="王芳", gender="female", birth_date="2999-01-01"
+    )
 
 
 @pytest.mark.parametrize(
     ("raw", "normalised"),
-    [("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"),
-     ("010-12345678", "010-12345678"), ("057188886666", "0571-88886666"),
-     ("0574-87654321-123", "0574-87654321-123")],
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("010-12345678", "010-12345678"),
+        ("057188886666", "0571-88886666"),
+        ("0574-87654321-123", "0574-87654321-123"),
+    ],
 )
 def test_phone_numbers_are_normalised(raw: str, normalised: str) -> None:
     assert normalise_phone(raw) == normalised
@@ -72,18 +80,26 @@ def test_malformed_phones_are_refused(raw: str) -> None:
 
 
 def test_enumerations_and_unknown_fields_are_checked() -> None:
-    assert "gender" in errors_of(Resident, id="R1", name="王芳", gender="unknown",
-                                 birth_date="1990-01-01")
-    assert "tags.0" in errors_of(Resident, id="R1", name="王芳", gender="female",
-                                 birth_date="1990-01-01", tags=["vip"])
-    assert "rental_risk_level" in errors_of(Building, id="B1", name="1栋",
-                                            rental_risk_level="loose")
+    assert "gender" in errors_of(
+        Resident, id="R1", name="王芳", gender="unknown", birth_date="1990-01-01"
+    )
+    assert "tags.0" in errors_of(
+        Resident, id="R1", name="王芳", gender="female", birth_date="1990-01-01", tags=["vip"]
+    )
+    assert "rental_risk_level" in errors_of(
+        Building, id="B1", name="1栋", rental_risk_level="loose"
+    )
     assert "Extra inputs" in errors_of(Building, id="B1", name="1栋", colour="red")
 
 
 def test_tags_are_deduplicated_and_sorted() -> None:
-    resident = Resident(id="R1", name="王芳", gender="female", birth_date="1950-01-01",
-                        tags=["minor", "disabled", "minor"])
+    resident = Resident(
+        id="R1",
+        name="王芳",
+        gender="female",
+        birth_date="1950-01-01",
+        tags=["minor", "disabled", "minor"],
+    )
     assert resident.tags == ["disabled", "minor"]
 
 
@@ -97,9 +113,13 @@ def test_timestamps_are_stored_in_utc() -> None:
     assert incident.properties()["reported_at"] == "2026-05-01T00:00:00Z"
     naive = Incident(id="I2", category="fire", reported_at="2026-05-01 08:00:00")
     assert naive.properties()["reported_at"] == "2026-05-01T00:00:00Z"
-    assert "deadline_at" in errors_of(Incident, id="I3", category="fire",
-                                      reported_at="2026-05-01T08:00:00Z",
-                                      deadline_at="2026-04-01T08:00:00Z")
+    assert "deadline_at" in errors_of(
+        Incident,
+        id="I3",
+        category="fire",
+        reported_at="2026-05-01T08:00:00Z",
+        deadline_at="2026-04-01T08:00:00Z",
+    )
 
 
 def test_every_relationship_names_its_endpoints() -> None:

@@ -10,31 +10,37 @@ from pydantic import SecretStr
 
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
-from graph.errors import StoreUnavailable
+from graph.errors import StoreUnavailableError
 from graph.factory import open_store
 from graph.model import Label
 from tests.conftest import NEO4J_PASSWORD
 from tests.factories import PROV, grid
 
 
-def test_auth_on_accepts_the_password_and_refuses_a_wrong_one(neo4j_server: Neo4jInstance
-                                                              ) -> None:
-    settings = Settings(engine=Engine.NEO4J, neo4j_uri=neo4j_server.uri,
-                        neo4j_password=NEO4J_PASSWORD)
+def test_auth_on_accepts_the_password_and_refuses_a_wrong_one(neo4j_server: Neo4jInstance) -> None:
+    settings = Settings(
+        engine=Engine.NEO4J, neo4j_uri=neo4j_server.uri, neo4j_password=NEO4J_PASSWORD
+    )
     opened = open_store(settings)
     try:
         assert opened.store.count_nodes()[Label.GRID] >= 0
     finally:
         opened.close()
     wrong = settings.model_copy(update={"neo4j_password": SecretStr("not-the-password")})
-    with pytest.raises(StoreUnavailable, match="refused"):
+    with pytest.raises(StoreUnavailableError, match="refused"):
         open_store(wrong)
 
 
 @pytest.fixture(scope="module")
 def open_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jInstance]:
-    instance = Neo4jInstance(Path(tmp_path_factory.mktemp("neo4j-open")), free_port(),
-                             free_port(), password=None, heap="512m", pagecache="64m")
+    instance = Neo4jInstance(
+        Path(tmp_path_factory.mktemp("neo4j-open")),
+        free_port(),
+        free_port(),
+        password=None,
+        heap="512m",
+        pagecache="64m",
+    )
     instance.start(fetch())
     yield instance
     instance.stop()
@@ -52,5 +58,5 @@ def test_auth_off_needs_no_password(open_neo4j: Neo4jInstance) -> None:
 
 def test_an_unreachable_server_is_reported_clearly() -> None:
     settings = Settings(engine=Engine.NEO4J, neo4j_uri=f"bolt://127.0.0.1:{free_port()}")
-    with pytest.raises(StoreUnavailable, match="not reachable"):
+    with pytest.raises(StoreUnavailableError, match="not reachable"):
         open_store(settings)

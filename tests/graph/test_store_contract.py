@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from graph.cypher_store import CypherStore
-from graph.errors import InvalidInput, UnknownReference
+from graph.errors import InvalidInputError, UnknownReferenceError
 from graph.model import EdgeType, Label
 from graph.store import Direction, NodeRef, Provenance
 from tests.factories import PROV, building, edge, grid, household, ref, resident
@@ -15,24 +15,35 @@ from tests.factories import PROV, building, edge, grid, household, ref, resident
 
 def seed_small_community(store: CypherStore) -> None:
     store.upsert_nodes(
-        [grid(1, "幸福社区第1网格"), grid(2, "幸福社区"),
-         building(1, "幸福里小区3栋", address="宁波市海曙区中山路8号幸福里小区3栋",
-                  compound="幸福里小区"),
-         building(2, "和平花园1栋", compound="和平花园"),
-         household(1), household(2),
-         resident(1, "张伟"), resident(2, "李娜", gender="female"), resident(3, "王芳",
-                                                                          gender="female")],
+        [
+            grid(1, "幸福社区第1网格"),
+            grid(2, "幸福社区"),
+            building(
+                1,
+                "幸福里小区3栋",
+                address="宁波市海曙区中山路8号幸福里小区3栋",
+                compound="幸福里小区",
+            ),
+            building(2, "和平花园1栋", compound="和平花园"),
+            household(1),
+            household(2),
+            resident(1, "张伟"),
+            resident(2, "李娜", gender="female"),
+            resident(3, "王芳", gender="female"),
+        ],
         PROV,
     )
     store.upsert_edges(
-        [edge("PART_OF", "Grid:G00001", "Grid:G00002"),
-         edge("IN_GRID", "Building:B000001", "Grid:G00001"),
-         edge("IN_GRID", "Building:B000002", "Grid:G00001"),
-         edge("RESIDES_IN", "Household:H0000001", "Building:B000001", unit="1", room="301"),
-         edge("RESIDES_IN", "Household:H0000002", "Building:B000002", unit="2", room="101"),
-         edge("MEMBER_OF", "Resident:R00000001", "Household:H0000001", role="head"),
-         edge("MEMBER_OF", "Resident:R00000002", "Household:H0000001", role="spouse"),
-         edge("MEMBER_OF", "Resident:R00000003", "Household:H0000002", role="head")],
+        [
+            edge("PART_OF", "Grid:G00001", "Grid:G00002"),
+            edge("IN_GRID", "Building:B000001", "Grid:G00001"),
+            edge("IN_GRID", "Building:B000002", "Grid:G00001"),
+            edge("RESIDES_IN", "Household:H0000001", "Building:B000001", unit="1", room="301"),
+            edge("RESIDES_IN", "Household:H0000002", "Building:B000002", unit="2", room="101"),
+            edge("MEMBER_OF", "Resident:R00000001", "Household:H0000001", role="head"),
+            edge("MEMBER_OF", "Resident:R00000002", "Household:H0000001", role="spouse"),
+            edge("MEMBER_OF", "Resident:R00000003", "Household:H0000002", role="head"),
+        ],
         PROV,
     )
 
@@ -53,8 +64,10 @@ def test_upserting_twice_changes_nothing_and_records_nothing(store: CypherStore)
 def test_an_update_records_only_the_changed_fields(store: CypherStore) -> None:
     seed_small_community(store)
     before = store.events_after(0, 10_000)[-1].seq
-    result = store.upsert_nodes([building(1, "幸福里小区3栋", address="新地址",
-                                          compound="幸福里小区")], Provenance("housing", "job-7"))
+    result = store.upsert_nodes(
+        [building(1, "幸福里小区3栋", address="新地址", compound="幸福里小区")],
+        Provenance("housing", "job-7"),
+    )
     assert (result.created, result.updated) == (0, 1)
     [event] = store.events_after(before)
     assert event.kind == "node_updated"
@@ -71,7 +84,8 @@ def test_an_edge_update_records_its_changed_properties(store: CypherStore) -> No
     seed_small_community(store)
     before = store.events_after(0, 10_000)[-1].seq
     result = store.upsert_edges(
-        [edge("MEMBER_OF", "Resident:R00000002", "Household:H0000001", role="child")], PROV)
+        [edge("MEMBER_OF", "Resident:R00000002", "Household:H0000001", role="child")], PROV
+    )
     assert (result.created, result.updated) == (0, 1)
     [event] = store.events_after(before)
     assert (event.kind, event.label, event.fields) == ("edge_updated", "MEMBER_OF", ["role"])
@@ -87,16 +101,21 @@ def test_events_are_numbered_in_order_and_page_by_sequence(store: CypherStore) -
     assert [e.seq for e in page] == seqs[5:8]
     created = [e for e in events if e.kind == "node_created"]
     assert sorted(e.entity_ids[0] for e in created) == sorted(
-        str(r) for r in store.get_nodes([ref(e.entity_ids[0]) for e in created]))
+        str(r) for r in store.get_nodes([ref(e.entity_ids[0]) for e in created])
+    )
 
 
 def test_unknown_endpoints_refuse_the_whole_call(store: CypherStore) -> None:
     seed_small_community(store)
     last, counts = store.last_event_seq(), store.count_nodes()
-    with pytest.raises(UnknownReference) as caught:
+    with pytest.raises(UnknownReferenceError) as caught:
         store.upsert_edges(
-            [edge("MEMBER_OF", "Resident:R00000003", "Household:H0000001", role="tenant"),
-             edge("MEMBER_OF", "Resident:R00000001", "Household:H9999999", role="head")], PROV)
+            [
+                edge("MEMBER_OF", "Resident:R00000003", "Household:H0000001", role="tenant"),
+                edge("MEMBER_OF", "Resident:R00000001", "Household:H9999999", role="head"),
+            ],
+            PROV,
+        )
     assert caught.value.problems == ["edges[1].target: Household:H9999999 does not exist"]
     assert store.last_event_seq() == last and store.count_nodes() == counts
     members = store.neighbours([ref("Household:H0000001")], [EdgeType.MEMBER_OF])
@@ -105,10 +124,14 @@ def test_unknown_endpoints_refuse_the_whole_call(store: CypherStore) -> None:
 
 def test_bad_edges_are_refused_naming_the_field(store: CypherStore) -> None:
     seed_small_community(store)
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(InvalidInputError) as caught:
         store.upsert_edges(
-            [edge("IN_GRID", "Resident:R00000001", "Grid:G00001"),
-             edge("MEMBER_OF", "Resident:R00000001", "Household:H0000001", role="boss")], PROV)
+            [
+                edge("IN_GRID", "Resident:R00000001", "Grid:G00001"),
+                edge("MEMBER_OF", "Resident:R00000001", "Household:H0000001", role="boss"),
+            ],
+            PROV,
+        )
     problems = caught.value.problems
     assert problems[0] == "edges[0].source: a Resident cannot start IN_GRID"
     assert problems[1].startswith("edges[1].props.role:")
@@ -116,8 +139,9 @@ def test_bad_edges_are_refused_naming_the_field(store: CypherStore) -> None:
 
 def test_lookup_by_ids_returns_only_what_exists(store: CypherStore) -> None:
     seed_small_community(store)
-    found = store.get_nodes([ref("Resident:R00000001"), ref("Resident:R00000099"),
-                             ref("Building:B000002")])
+    found = store.get_nodes(
+        [ref("Resident:R00000001"), ref("Resident:R00000099"), ref("Building:B000002")]
+    )
     assert set(found) == {ref("Resident:R00000001"), ref("Building:B000002")}
     assert found[ref("Resident:R00000001")].props["name"] == "张伟"
     assert "search_text" not in found[ref("Resident:R00000001")].props
@@ -154,14 +178,28 @@ def test_shortest_path_is_undirected_and_typed(store: CypherStore) -> None:
     path = store.shortest_path(ref("Resident:R00000001"), ref("Resident:R00000003"))
     assert path is not None and path.length == 6
     assert [n.ref.label for n in path.nodes] == [
-        Label.RESIDENT, Label.HOUSEHOLD, Label.BUILDING, Label.GRID, Label.BUILDING,
-        Label.HOUSEHOLD, Label.RESIDENT]
+        Label.RESIDENT,
+        Label.HOUSEHOLD,
+        Label.BUILDING,
+        Label.GRID,
+        Label.BUILDING,
+        Label.HOUSEHOLD,
+        Label.RESIDENT,
+    ]
     short = store.shortest_path(ref("Resident:R00000001"), ref("Resident:R00000002"))
     assert short is not None and short.length == 2
-    assert store.shortest_path(ref("Resident:R00000001"), ref("Resident:R00000003"),
-                               max_hops=4) is None
-    assert store.shortest_path(ref("Resident:R00000001"), ref("Resident:R00000003"),
-                               types=[EdgeType.MEMBER_OF, EdgeType.RESIDES_IN]) is None
+    assert (
+        store.shortest_path(ref("Resident:R00000001"), ref("Resident:R00000003"), max_hops=4)
+        is None
+    )
+    assert (
+        store.shortest_path(
+            ref("Resident:R00000001"),
+            ref("Resident:R00000003"),
+            types=[EdgeType.MEMBER_OF, EdgeType.RESIDES_IN],
+        )
+        is None
+    )
     same = store.shortest_path(ref("Grid:G00001"), ref("Grid:G00001"))
     assert same is not None and same.length == 0
 
@@ -181,16 +219,29 @@ def test_chinese_search_finds_compound_names_inside_longer_text(store: CypherSto
 
 def test_counts_and_aggregates(store: CypherStore) -> None:
     seed_small_community(store)
-    store.upsert_nodes([resident(4, "赵敏", gender="female", birth_date="1940-03-01",
-                                 tags=["elderly_living_alone", "disabled"]),
-                        resident(5, "孙强", birth_date="2015-06-01", tags=["minor"])], PROV)
+    store.upsert_nodes(
+        [
+            resident(
+                4,
+                "赵敏",
+                gender="female",
+                birth_date="1940-03-01",
+                tags=["elderly_living_alone", "disabled"],
+            ),
+            resident(5, "孙强", birth_date="2015-06-01", tags=["minor"]),
+        ],
+        PROV,
+    )
     counts = store.count_nodes()
     assert counts[Label.RESIDENT] == 5 and counts[Label.BUILDING] == 2
     assert counts[Label.INCIDENT] == 0
     assert store.count_by(Label.RESIDENT, "gender") == {"male": 2, "female": 3}
     assert store.count_by(Label.RESIDENT, "tags") == {
-        "elderly_living_alone": 1, "disabled": 1, "minor": 1}
-    with pytest.raises(InvalidInput, match="field"):
+        "elderly_living_alone": 1,
+        "disabled": 1,
+        "minor": 1,
+    }
+    with pytest.raises(InvalidInputError, match="field"):
         store.count_by(Label.RESIDENT, "shoe_size")
 
 
@@ -200,7 +251,9 @@ def test_concurrent_writers_lose_nothing_and_number_events_uniquely(store: Cyphe
     def writer(offset: int) -> None:
         try:
             for start in range(0, 200, 50):
-                batch = [resident(n, f"居民{n}") for n in range(offset + start, offset + start + 50)]
+                batch = [
+                    resident(n, f"居民{n}") for n in range(offset + start, offset + start + 50)
+                ]
                 store.upsert_nodes(batch, Provenance("test", f"writer-{offset}"))
         except BaseException as exc:  # noqa: BLE001 (reported below)
             errors.append(exc)
@@ -231,6 +284,7 @@ def test_removed_optional_values_are_cleared(store: CypherStore) -> None:
     store.upsert_nodes([building(1, "1栋", floors=6)], PROV)
     store.upsert_nodes([building(1, "1栋")], PROV)
     props = store.get_nodes([NodeRef(Label.BUILDING, "B000001")])[
-        NodeRef(Label.BUILDING, "B000001")].props
+        NodeRef(Label.BUILDING, "B000001")
+    ].props
     assert "floors" not in props
     assert store.events_after(0)[-1].fields == ["floors"]

@@ -74,8 +74,9 @@ def test_population_looks_like_the_2020_census(community: Path) -> None:
     assert 0.2 <= sizes[1] / households <= 0.33
     assert 2.3 <= len(residents) / households <= 2.9
     surnames = Counter(r["name"][0] for r in residents)
-    assert [s for s, _ in surnames.most_common(3)] == ["王", "李", "张"] or \
-        set(s for s, _ in surnames.most_common(5)) >= {"王", "李", "张"}
+    assert [s for s, _ in surnames.most_common(3)] == ["王", "李", "张"] or set(
+        s for s, _ in surnames.most_common(5)
+    ) >= {"王", "李", "张"}
 
 
 def test_id_numbers_are_unique_and_agree_with_birth_and_gender(community: Path) -> None:
@@ -105,9 +106,19 @@ def test_grid_hierarchy_and_grid_sizes(community: Path) -> None:
 def test_devices_form_utility_networks(community: Path) -> None:
     devices = {d["device_id"]: d for d in rows(community, "devices")}
     kinds = Counter(d["kind"] for d in devices.values())
-    for kind in ("smoke_alarm", "gas_alarm", "access_control", "camera", "elevator_monitor",
-                 "electricity_meter", "water_meter", "substation", "transformer", "water_valve",
-                 "gas_regulator"):
+    for kind in (
+        "smoke_alarm",
+        "gas_alarm",
+        "access_control",
+        "camera",
+        "elevator_monitor",
+        "electricity_meter",
+        "water_meter",
+        "substation",
+        "transformer",
+        "water_valve",
+        "gas_regulator",
+    ):
         assert kinds[kind] > 0, kind
     buildings = {b["building_id"] for b in rows(community, "buildings")}
     powered = set()
@@ -122,9 +133,18 @@ def test_devices_form_utility_networks(community: Path) -> None:
 
 def test_incidents_cover_every_workflow_state_and_petitions_are_chinese(community: Path) -> None:
     statuses = {i["status"] for i in rows(community, "incidents")}
-    assert statuses == {"reported", "accepted", "registered", "dispatched", "handled",
-                        "verified", "closed", "void", "on_hold", "supervised"}
+    assert statuses == {
+        "reported",
+        "accepted",
+        "registered",
+        "dispatched",
+        "handled",
+        "verified",
+        "closed",
+        "void",
+        "on_hold",
+        "supervised",
+    }
     petitions = rows(community, "petitions")
-    assert petitions and all(any("\u4e00" <= ch <= "\u9fff" for ch in p["text"])
-                             for p in petitions)
+    assert petitions and all(any("\u4e00" <= ch <= "\u9fff" for ch in p["text"]) for p in petitions)
     assert any(not p["resident_id"] for p in petitions)  # anonymous ones too

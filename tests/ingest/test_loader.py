@@ -32,10 +32,16 @@ def test_a_generated_community_loads_and_reloads_idempotently(
 ) -> None:
     results = load_directory(store, small_community, PROV)
     counts = store.count_nodes()
-    for kind, label in (("residents", Label.RESIDENT), ("households", Label.HOUSEHOLD),
-                        ("buildings", Label.BUILDING), ("grids", Label.GRID),
-                        ("devices", Label.DEVICE), ("incidents", Label.INCIDENT),
-                        ("petitions", Label.PETITION), ("organisations", Label.ORGANISATION)):
+    for kind, label in (
+        ("residents", Label.RESIDENT),
+        ("households", Label.HOUSEHOLD),
+        ("buildings", Label.BUILDING),
+        ("grids", Label.GRID),
+        ("devices", Label.DEVICE),
+        ("incidents", Label.INCIDENT),
+        ("petitions", Label.PETITION),
+        ("organisations", Label.ORGANISATION),
+    ):
         assert counts[label] == count_rows(small_community, kind), kind
     assert results["residents"].edges.created == count_rows(small_community, "residents")
     assert results["edges"].edges.created == count_rows(small_community, "edges")
@@ -48,12 +54,13 @@ def test_a_generated_community_loads_and_reloads_idempotently(
         first = next(csv.DictReader(handle))
     members = store.neighbours([ref(f"Resident:{first['resident_id']}")], [EdgeType.MEMBER_OF])
     assert [n.node.id for n in members[ref(f"Resident:{first['resident_id']}")]] == [
-        first["household_id"]]
+        first["household_id"]
+    ]
 
 
-def test_a_bad_row_is_reported_with_file_line_and_field(store: CypherStore, tmp_path: Path
-                                                        ) -> None:
+def test_a_bad_row_is_reported_with_file_line_and_field(store: CypherStore, tmp_path: Path) -> None:
     (tmp_path / "grids.csv").write_text(
-        "grid_id,name,level,parent_id\nG1,一网格,grid,\nG2,二网格,planet,\n", encoding="utf-8")
+        "grid_id,name,level,parent_id\nG1,一网格,grid,\nG2,二网格,planet,\n", encoding="utf-8"
+    )
     with pytest.raises(RowError, match=r"grids.csv:3: level: Input should be"):
         load_directory(store, tmp_path, PROV)

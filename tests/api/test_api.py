@@ -1,0 +1,103 @@
+"""The API over HTTP, on both engines: GraphQL root fields, errors, health, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from civicgraph.settings import Settings
+
+
+@pytest.fixture
+def client(engine_settings: Settings) -> Iterator[TestClient]:
+    settings = engine_settings.model_copy(update={"demo_residents": 300, "demo_seed": 5})
+    with TestClient(create_app(settings, demo=True)) as test_client:
+        yield test_client
+
+
+def gql(client: TestClient, query: str, **variables: object) -> dict:
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_stats_counts_the_demo_community(client: TestClient) -> None:
+    data = gql(
+        client,
+        "{ stats { residents households buildings grids organisations devices "
+        "incidents petitions } }",
+    )["data"]["stats"]
+    assert data["residents"] == 300
+    assert all(value > 0 for value in data.values())
+
+
+def test_node_returns_typed_objects_without_personal_fields(client: TestClient) -> None:
+    result = gql(
+        client,
+        """
+        query ($id: ID!) {
+          node(id: $id) {
+            id
+            __typename
+            provenance { source actor createdAt }
+            ... on Resident { name gender residency age }
+          }
+        }""",
+        id="Resident:R00000001",
+    )
+    node = result["data"]["node"]
+    assert node["id"] == "Resident:R00000001" and node["__typename"] == "Resident"
+    assert node["gender"] in ("MALE", "FEMALE") and 0 <= node["age"] <= 110
+    assert node["provenance"]["source"] == "demo"
+    refused = client.post(
+        "/graphql",
+        json={"query": '{ node(id: "Resident:R00000001") { ... on Resident { idNumber phone } } }'},
+    )
+    assert "errors" in refused.json()
+    assert "Cannot query field 'idNumber'" in refused.json()["errors"][0]["message"]
+
+
+def test_unknown_and_malformed_ids(client: TestClient) -> None:
+    assert gql(client, '{ node(id: "Building:NOPE") { id } }')["data"]["node"] is None
+    result = gql(client, '{ node(id: "nonsense") { id } }')
+    [error] = result["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("id:")
+    assert "Traceback" not in str(result)
+
+
+def test_malformed_requests_get_graphql_errors_not_500(client: TestClient) -> None:
+    response = client.post("/graphql", json={"query": "{ stats { residents "})
+    assert response.status_code < 500
+    assert response.json()["errors"][0]["message"].startswith("Syntax Error")
+    response = client.post(
+        "/graphql", content=b"not json", headers={"content-type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500
+
+
+def test_health_readiness_and_metrics(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["last_event"] > 0
+    gql(client, "{ stats { residents } }")
+    metrics = client.get("/metrics").text
+    assert "civicgraph_store_queries_total" in metrics
+    assert 'civicgraph_http_requests_total{method="POST",path="/graphql",status="200"}' in metrics
+
+
+def test_graphiql_is_served_to_browsers(client: TestClient) -> None:
+    response = client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200 and "graphiql" in response.text.lower()
+
+
+def test_demo_is_loaded_once(engine_settings: Settings) -> None:
+    settings = engine_settings.model_copy(update={"demo_residents": 50, "demo_seed": 1})
+    with TestClient(create_app(settings, demo=True)) as first:
+        before = first.get("/readyz").json()["last_event"]
+    with TestClient(create_app(settings, demo=True)) as second:
+        assert second.get("/readyz").json()["last_event"] == before
+        assert gql(second, "{ stats { residents } }")["data"]["stats"]["residents"] == 50

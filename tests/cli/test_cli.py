@@ -1,0 +1,71 @@
+"""The console script: help everywhere, generation, store commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from civicgraph.cli import app
+
+runner = CliRunner()
+
+
+def last_json(output: str) -> dict:
+    """The last JSON line a command printed (logs go to stderr, which the runner mixes in)."""
+    return json.loads([line for line in output.splitlines() if line.startswith("{")][-1])
+
+
+COMMANDS = [
+    [],
+    ["serve"],
+    ["version"],
+    ["demo"],
+    ["demo", "generate"],
+    ["demo", "load"],
+    ["store"],
+    ["store", "stats"],
+    ["store", "events"],
+    ["store", "reset"],
+    ["neo4j"],
+    ["neo4j", "fetch"],
+    ["neo4j", "start"],
+    ["neo4j", "stop"],
+    ["neo4j", "status"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")
+def test_every_command_has_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_generate_load_and_inspect(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CIVICGRAPH_DATA_DIR", str(tmp_path / "data"))
+    from civicgraph.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        out = tmp_path / "community"
+        result = runner.invoke(
+            app, ["demo", "generate", "--residents", "200", "--seed", "3", "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert last_json(result.output)["rows"]["residents"] == 200
+        result = runner.invoke(app, ["demo", "load", str(out)])
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(app, ["store", "stats"])
+        assert last_json(result.output)["nodes"]["Resident"] == 200
+        result = runner.invoke(app, ["store", "events", "--limit", "2"])
+        lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+        assert [e["seq"] for e in lines] == [1, 2]
+        assert runner.invoke(app, ["store", "reset"]).exit_code == 2
+        assert runner.invoke(app, ["store", "reset", "--yes"]).exit_code == 0
+        result = runner.invoke(app, ["store", "stats"])
+        assert last_json(result.output)["nodes"]["Resident"] == 0
+    finally:
+        get_settings.cache_clear()
