@@ -1,0 +1,211 @@
+"""Store benchmark: upsert throughput, lookup and 2-hop latency, peak memory, per engine.
+
+    python -m bench.store --engine both --residents 100000 [--residents 1000000]
+
+Generates the synthetic community (cached under .cache/bench), loads it through the product's
+loader while timing the store calls alone, then samples latencies. Prints a table, writes
+bench/results/store-<engine>-<residents>.json and compares with bench/baseline.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psutil
+from rich.console import Console
+from rich.table import Table
+
+from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
+from civicgraph.settings import Engine, Settings
+from graph.cypher_store import CypherStore
+from graph.factory import open_store
+from graph.model import Label
+from graph.store import NodeRef, Provenance
+from ingest.generator.community import generate
+from ingest.loader import load_directory
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "bench"
+RESULTS = ROOT / "bench" / "results"
+BASELINE = ROOT / "bench" / "baseline.json"
+console = Console()
+
+
+def community(residents: int) -> Path:
+    folder = CACHE / f"community-{residents}"
+    if not (folder / ".complete").exists():
+        generate(folder, residents, seed=42)
+        (folder / ".complete").touch()
+    return folder
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Timed:
+    """Wraps a store's upsert methods to add up the time spent in them."""
+
+    def __init__(self, store: CypherStore) -> None:
+        self.seconds = {"nodes": 0.0, "edges": 0.0}
+        self.count = {"nodes": 0, "edges": 0}
+        for kind, name in (("nodes", "upsert_nodes"), ("edges", "upsert_edges")):
+            setattr(store, name, self._wrap(kind, getattr(store, name)))
+
+    def _wrap(self, kind: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(items: Any, provenance: Provenance) -> Any:
+            items = list(items)
+            started = time.perf_counter()
+            result = method(items, provenance)
+            self.seconds[kind] += time.perf_counter() - started
+            self.count[kind] += len(items)
+            return result
+
+        return timed
+
+
+@contextmanager
+def engine_settings(engine: str, workdir: Path) -> Iterator[tuple[Settings, Callable[[], int]]]:
+    """Settings for a fresh server of `engine`, and a function giving its resident memory."""
+    if engine == "falkordb":
+        settings = Settings(
+            engine=Engine.FALKORDB, data_dir=workdir / "data", falkordb_fsync="always"
+        )
+        yield settings, lambda: _rss_of_children("redis-server")
+        return
+    instance = Neo4jInstance(workdir / "neo4j", free_port(), free_port(), heap="2g", pagecache="1g")
+    instance.start(fetch())
+    try:
+        pid = instance.running_pid()
+        yield (
+            Settings(engine=Engine.NEO4J, neo4j_uri=instance.uri),
+            lambda: psutil.Process(pid).memory_info().rss if pid else 0,
+        )
+    finally:
+        instance.stop()
+
+
+def _rss_of_children(name: str) -> int:
+    return sum(p.memory_info().rss for p in psutil.process_iter(["name"]) if p.info["name"] == name)
+
+
+def run(engine: str, residents: int, samples: int) -> dict[str, Any]:
+    folder = community(residents)
+    with (
+        tempfile.TemporaryDirectory(dir=CACHE) as tmp,
+        engine_settings(engine, Path(tmp)) as (settings, server_rss),
+    ):
+        opened = open_store(settings)
+        store = opened.store
+        timer = Timed(store)
+        peak_server = 0
+        started = time.perf_counter()
+
+        def progress(kind: str, rows: int) -> None:
+            nonlocal peak_server
+            peak_server = max(peak_server, server_rss())
+
+        load_directory(store, folder, Provenance("bench", "bench"), progress)
+        total = time.perf_counter() - started
+        peak_server = max(peak_server, server_rss())
+        rng = random.Random(1)
+        ids = [f"R{rng.randint(1, residents):08d}" for _ in range(samples)]
+        lookup = []
+        for node_id in ids:
+            t = time.perf_counter()
+            store.get_nodes([NodeRef(Label.RESIDENT, node_id)])
+            lookup.append((time.perf_counter() - t) * 1000)
+        expand = []
+        for node_id in ids[: max(50, samples // 5)]:
+            t = time.perf_counter()
+            store.expand([NodeRef(Label.RESIDENT, node_id)], hops=2)
+            expand.append((time.perf_counter() - t) * 1000)
+        counts = store.count_nodes()
+        opened.close()
+    return {
+        "engine": engine,
+        "residents": residents,
+        "nodes": timer.count["nodes"],
+        "edges": timer.count["edges"],
+        "node_upserts_per_s": round(timer.count["nodes"] / timer.seconds["nodes"]),
+        "edge_upserts_per_s": round(timer.count["edges"] / timer.seconds["edges"]),
+        "end_to_end_rows_per_s": round((timer.count["nodes"] + timer.count["edges"]) / total),
+        "load_seconds": round(total, 1),
+        "lookup_p50_ms": round(statistics.median(lookup), 3),
+        "lookup_p99_ms": round(percentile(lookup, 99), 3),
+        "expand2_p50_ms": round(statistics.median(expand), 2),
+        "expand2_p99_ms": round(percentile(expand, 99), 2),
+        "server_peak_mb": round(peak_server / 2**20),
+        "client_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "stored_residents": counts[Label.RESIDENT],
+    }
+
+
+COLUMNS = (
+    "node_upserts_per_s",
+    "edge_upserts_per_s",
+    "end_to_end_rows_per_s",
+    "lookup_p50_ms",
+    "lookup_p99_ms",
+    "expand2_p50_ms",
+    "expand2_p99_ms",
+    "server_peak_mb",
+    "client_peak_mb",
+)
+
+
+def show(results: list[dict[str, Any]], baseline: dict[str, Any]) -> None:
+    table = Table(title="civicgraph store benchmark")
+    table.add_column("engine")
+    table.add_column("residents", justify="right")
+    for column in COLUMNS:
+        table.add_column(column, justify="right")
+    for result in results:
+        base = baseline.get(f"{result['engine']}-{result['residents']}", {})
+        cells = []
+        for column in COLUMNS:
+            value, old = result[column], base.get(column)
+            delta = f" ({(value - old) / old:+.0%})" if old else ""
+            cells.append(f"{value:,}{delta}")
+        table.add_row(result["engine"], f"{result['residents']:,}", *cells)
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("falkordb", "neo4j", "both"), default="both")
+    parser.add_argument("--residents", type=int, action="append")
+    parser.add_argument("--samples", type=int, default=2000)
+    parser.add_argument("--update-baseline", action="store_true")
+    args = parser.parse_args()
+    engines = ("falkordb", "neo4j") if args.engine == "both" else (args.engine,)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    results = []
+    for residents in args.residents or [100_000]:
+        for engine in engines:
+            console.print(f"[bold]{engine}[/] with {residents:,} residents…")
+            result = run(engine, residents, args.samples)
+            (RESULTS / f"store-{engine}-{residents}.json").write_text(json.dumps(result, indent=1))
+            results.append(result)
+            if args.update_baseline:
+                baseline[f"{engine}-{residents}"] = result
+    show(results, baseline)
+    if args.update_baseline:
+        BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
