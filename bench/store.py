@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "bench"
 RESULTS = ROOT / "bench" / "results"
 BASELINE = ROOT / "bench" / "baseline.json"
-console = Console()
+console = Console(width=200)
 
 
 def community(residents: int) -> Path:
