@@ -7,12 +7,15 @@ import asyncio
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
 from api.context import Context
 from api.types import ALL_TYPES, Node, to_graphql
+from civicgraph.logs import get_logger
 from graph.model import Label
 from graph.store import NodeRef
+
+log = get_logger(__name__)
 
 
 @strawberry.type
@@ -64,7 +67,20 @@ def _should_mask(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
-schema = strawberry.Schema(
+class CivicSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log errors without the query text or variables (they may hold personal data)."""
+        for error in errors:
+            code = (error.extensions or {}).get("code")
+            if code or error.original_error is None:
+                log.info("graphql.refused", message=error.message, code=code, path=error.path)
+            else:
+                log.error("graphql.failed", path=error.path, exc_info=error.original_error)
+
+
+schema = CivicSchema(
     query=Query,
     types=list(ALL_TYPES),
     extensions=[

@@ -84,6 +84,29 @@ class Subgraph:
     edges: list[EdgeRecord] = field(default_factory=list)
     truncated: bool = False
 
+    def to_dict(self, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """A JSON-ready export (node-link form) for analysis tools; `hidden` props left out."""
+        return {
+            "nodes": [
+                {
+                    "id": str(ref),
+                    "label": ref.label.value,
+                    "props": {k: v for k, v in node.props.items() if k not in hidden},
+                }
+                for ref, node in self.nodes.items()
+            ],
+            "links": [
+                {
+                    "source": str(e.source),
+                    "target": str(e.target),
+                    "type": e.type.value,
+                    "props": e.props,
+                }
+                for e in self.edges
+            ],
+            "truncated": self.truncated,
+        }
+
 
 @dataclass(frozen=True)
 class Path:

@@ -50,6 +50,37 @@ def events(
 
 
 @app.command()
+def export(
+    seeds: Annotated[list[str], typer.Argument(help="Global ids, e.g. Building:B000001.")],
+    hops: Annotated[int, typer.Option(min=0, max=6, help="How far to expand.")] = 2,
+    max_nodes: Annotated[int, typer.Option(min=1, help="Stop after this many nodes.")] = 10_000,
+    personal: Annotated[
+        bool, typer.Option(help="Include personal fields (ID number, phone, tags).")
+    ] = False,
+) -> None:
+    """Export the subgraph around some nodes as node-link JSON (e.g. for networkx)."""
+    from graph.factory import open_store
+    from graph.model import NODE_MODELS
+    from graph.store import NodeRef
+
+    try:
+        refs = [NodeRef.parse(seed) for seed in seeds]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="SEEDS") from None
+    hidden = (
+        frozenset()
+        if personal
+        else frozenset().union(*(model.sensitive_fields for model in NODE_MODELS.values()))
+    )
+    opened = open_store(get_settings())
+    try:
+        subgraph = opened.store.expand(refs, hops, max_nodes=max_nodes)
+    finally:
+        opened.close()
+    typer.echo(json.dumps(subgraph.to_dict(hidden), ensure_ascii=False))
+
+
+@app.command()
 def reset(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm deleting everything.")] = False,
 ) -> None:

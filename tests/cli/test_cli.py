@@ -60,6 +60,15 @@ def test_generate_load_and_inspect(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert result.exit_code == 0, result.output
         result = runner.invoke(app, ["store", "stats"])
         assert last_json(result.output)["nodes"]["Resident"] == 200
+        result = runner.invoke(app, ["store", "export", "Building:B000001", "--hops", "2"])
+        exported = last_json(result.output)
+        labels = {node["label"] for node in exported["nodes"]}
+        assert {"Building", "Household", "Resident", "Grid"} <= labels
+        assert "id_number" not in result.output and "phone" not in result.output
+        assert all(link["source"] and link["type"] for link in exported["links"])
+        personal = runner.invoke(app, ["store", "export", "Building:B000001", "--personal"])
+        assert "id_number" in personal.output
+        assert runner.invoke(app, ["store", "export", "B1"]).exit_code == 2
         result = runner.invoke(app, ["store", "events", "--limit", "2"])
         lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
         assert [e["seq"] for e in lines] == [1, 2]

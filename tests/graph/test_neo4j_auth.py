@@ -60,3 +60,23 @@ def test_an_unreachable_server_is_reported_clearly() -> None:
     settings = Settings(engine=Engine.NEO4J, neo4j_uri=f"bolt://127.0.0.1:{free_port()}")
     with pytest.raises(StoreUnavailableError, match="not reachable"):
         open_store(settings)
+
+
+def test_neo4j_data_survives_a_server_restart(open_neo4j: Neo4jInstance) -> None:
+    settings = Settings(engine=Engine.NEO4J, neo4j_uri=open_neo4j.uri)
+    opened = open_store(settings)
+    try:
+        opened.store.clear()
+        opened.store.upsert_nodes([grid(n, f"网格{n}") for n in range(1, 31)], PROV)
+        last = opened.store.last_event_seq()
+    finally:
+        opened.close()
+    open_neo4j.stop()
+    open_neo4j.start(fetch())
+    opened = open_store(settings)
+    try:
+        assert opened.store.count_nodes()[Label.GRID] == 30
+        assert opened.store.last_event_seq() == last
+        assert [h.node.props["name"] for h in opened.store.search("网格7")] == ["网格7"]
+    finally:
+        opened.close()
