@@ -28,6 +28,7 @@ COMMANDS = [
     ["store"],
     ["store", "stats"],
     ["store", "events"],
+    ["store", "export"],
     ["store", "reset"],
     ["neo4j"],
     ["neo4j", "fetch"],
