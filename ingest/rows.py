@@ -80,130 +80,89 @@ def resolve_label(edge_type: EdgeType, node_id: str, side: str) -> Label:
     return label
 
 
+def _link(
+    kind: EdgeType, source: NodeRef, label: Label, target_id: str | None, **props: Any
+) -> list[Edge]:
+    """One edge to `label:target_id`, or none when the reference column is empty."""
+    return [Edge(kind, source, NodeRef(label, target_id), props)] if target_id else []
+
+
 def grid(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Grid, {"id": v["grid_id"], "name": v["name"], "level": v["level"]})
-    edges = (
-        [Edge(EdgeType.PART_OF, ref(Label.GRID, node.id), ref(Label.GRID, v["parent_id"]))]
-        if v.get("parent_id")
-        else []
-    )
-    return node, edges
+    node = _node(Grid, {"id": v.get("grid_id"), "name": v.get("name"), "level": v.get("level")})
+    return node, _link(EdgeType.PART_OF, ref(Label.GRID, node.id), Label.GRID, v.get("parent_id"))
 
 
 def building(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(
-        Building,
-        {
-            "id": v["building_id"],
-            "name": v["name"],
-            "address": v.get("address"),
-            "compound": v.get("compound"),
-            "floors": v.get("floors"),
-            "units": v.get("units"),
-            "year_built": v.get("year_built"),
-            "use": v.get("use"),
-            "lat": v.get("lat"),
-            "lon": v.get("lon"),
-            "rental_risk_level": v.get("rental_risk_level"),
-        },
+    fields = (
+        "name",
+        "address",
+        "compound",
+        "floors",
+        "units",
+        "year_built",
+        "use",
+        "lat",
+        "lon",
+        "rental_risk_level",
     )
-    edges = (
-        [Edge(EdgeType.IN_GRID, ref(Label.BUILDING, node.id), ref(Label.GRID, v["grid_id"]))]
-        if v.get("grid_id")
-        else []
-    )
-    return node, edges
+    node = _node(Building, {"id": v.get("building_id"), **{f: v.get(f) for f in fields}})
+    own = ref(Label.BUILDING, node.id)
+    return node, _link(EdgeType.IN_GRID, own, Label.GRID, v.get("grid_id"))
 
 
 def household(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Household, {"id": v["household_id"], "tenure": v.get("tenure")})
-    edges = []
-    if v.get("building_id"):
-        edges.append(
-            Edge(
-                EdgeType.RESIDES_IN,
-                ref(Label.HOUSEHOLD, node.id),
-                ref(Label.BUILDING, v["building_id"]),
-                {"unit": v.get("unit"), "room": v.get("room")},
-            )
-        )
-    return node, edges
+    node = _node(Household, {"id": v.get("household_id"), "tenure": v.get("tenure")})
+    own = ref(Label.HOUSEHOLD, node.id)
+    return node, _link(
+        EdgeType.RESIDES_IN,
+        own,
+        Label.BUILDING,
+        v.get("building_id"),
+        unit=v.get("unit"),
+        room=v.get("room"),
+    )
 
 
 def resident(row: Row) -> Mapped:
     v = _clean(row)
+    fields = ("name", "gender", "birth_date", "id_number", "phone", "residency")
     node = _node(
         Resident,
-        {
-            "id": v["resident_id"],
-            "name": v["name"],
-            "gender": v.get("gender"),
-            "birth_date": v.get("birth_date"),
-            "id_number": v.get("id_number"),
-            "phone": v.get("phone"),
-            "residency": v.get("residency"),
-            "tags": _split(v.get("tags")),
-        },
+        {"id": v.get("resident_id"), **{f: v.get(f) for f in fields}, "tags": _split(v.get("tags"))},
     )
-    edges = []
-    if v.get("household_id"):
-        edges.append(
-            Edge(
-                EdgeType.MEMBER_OF,
-                ref(Label.RESIDENT, node.id),
-                ref(Label.HOUSEHOLD, v["household_id"]),
-                {"role": v.get("relation_to_head") or "other"},
-            )
-        )
-    return node, edges
+    own = ref(Label.RESIDENT, node.id)
+    return node, _link(
+        EdgeType.MEMBER_OF,
+        own,
+        Label.HOUSEHOLD,
+        v.get("household_id"),
+        role=v.get("relation_to_head") or "other",
+    )
 
 
 def organisation(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(
-        Organisation,
-        {"id": v["org_id"], "name": v["name"], "kind": v.get("kind"), "phone": v.get("phone")},
-    )
-    edges = (
-        [
-            Edge(
-                EdgeType.LOCATED_IN,
-                ref(Label.ORGANISATION, node.id),
-                ref(Label.BUILDING, v["building_id"]),
-            )
-        ]
-        if v.get("building_id")
-        else []
-    )
-    return node, edges
+    fields = ("name", "kind", "phone")
+    node = _node(Organisation, {"id": v.get("org_id"), **{f: v.get(f) for f in fields}})
+    own = ref(Label.ORGANISATION, node.id)
+    return node, _link(EdgeType.LOCATED_IN, own, Label.BUILDING, v.get("building_id"))
 
 
 def device(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(
-        Device,
-        {
-            "id": v["device_id"],
-            "kind": v.get("kind"),
-            "status": v.get("status"),
-            "installed_at": v.get("installed_at"),
-        },
-    )
+    fields = ("kind", "status", "installed_at")
+    node = _node(Device, {"id": v.get("device_id"), **{f: v.get(f) for f in fields}})
     own = ref(Label.DEVICE, node.id)
-    edges = (
-        [Edge(EdgeType.INSTALLED_IN, own, ref(Label.BUILDING, v["building_id"]))]
-        if v.get("building_id")
-        else []
-    )
+    edges = _link(EdgeType.INSTALLED_IN, own, Label.BUILDING, v.get("building_id"))
     for target in _split(v.get("supplies")):
         label = ID_PREFIX_LABELS.get(target[:1])
         if label == Label.DEVICE:
-            edges.append(Edge(EdgeType.FEEDS, own, ref(Label.DEVICE, target)))
+            edges += _link(EdgeType.FEEDS, own, Label.DEVICE, target)
         elif label == Label.BUILDING:
-            edges.append(Edge(EdgeType.SUPPLIES, own, ref(Label.BUILDING, target)))
+            edges += _link(EdgeType.SUPPLIES, own, Label.BUILDING, target)
         else:
             raise RowError(f"supplies: {target!r} is neither a building nor a device id")
     return node, edges
@@ -211,52 +170,21 @@ def device(row: Row) -> Mapped:
 
 def incident(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(
-        Incident,
-        {
-            "id": v["incident_id"],
-            "category": v.get("category"),
-            "severity": v.get("severity"),
-            "status": v.get("status"),
-            "reported_at": v.get("reported_at"),
-            "description": v.get("description"),
-            "source": v.get("source"),
-        },
-    )
+    fields = ("category", "severity", "status", "reported_at", "description", "source")
+    node = _node(Incident, {"id": v.get("incident_id"), **{f: v.get(f) for f in fields}})
     own = ref(Label.INCIDENT, node.id)
-    edges = []
-    if v.get("building_id"):
-        edges.append(Edge(EdgeType.OCCURRED_AT, own, ref(Label.BUILDING, v["building_id"])))
-    elif v.get("grid_id"):
-        edges.append(Edge(EdgeType.OCCURRED_AT, own, ref(Label.GRID, v["grid_id"])))
-    if v.get("device_id"):
-        edges.append(Edge(EdgeType.RAISED_BY, own, ref(Label.DEVICE, v["device_id"])))
-    return node, edges
+    place = _link(EdgeType.OCCURRED_AT, own, Label.BUILDING, v.get("building_id")) or _link(
+        EdgeType.OCCURRED_AT, own, Label.GRID, v.get("grid_id")
+    )
+    return node, place + _link(EdgeType.RAISED_BY, own, Label.DEVICE, v.get("device_id"))
 
 
 def petition(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(
-        Petition,
-        {
-            "id": v["petition_id"],
-            "text": v.get("text"),
-            "channel": v.get("channel"),
-            "submitted_at": v.get("submitted_at"),
-        },
-    )
-    edges = (
-        [
-            Edge(
-                EdgeType.SUBMITTED_BY,
-                ref(Label.PETITION, node.id),
-                ref(Label.RESIDENT, v["resident_id"]),
-            )
-        ]
-        if v.get("resident_id")
-        else []
-    )
-    return node, edges
+    fields = ("text", "channel", "submitted_at")
+    node = _node(Petition, {"id": v.get("petition_id"), **{f: v.get(f) for f in fields}})
+    own = ref(Label.PETITION, node.id)
+    return node, _link(EdgeType.SUBMITTED_BY, own, Label.RESIDENT, v.get("resident_id"))
 
 
 def edge(row: Row) -> Mapped:
@@ -268,8 +196,8 @@ def edge(row: Row) -> Mapped:
     if not v.get("from_id") or not v.get("to_id"):
         raise RowError("from_id/to_id: both ends are required")
     props = {k: v[k] for k in ("role", "distance_m") if v.get(k) is not None}
-    source = ref(resolve_label(edge_type, v["from_id"], "source"), v["from_id"])
-    target = ref(resolve_label(edge_type, v["to_id"], "target"), v["to_id"])
+    source = ref(resolve_label(edge_type, v.get("from_id"), "source"), v.get("from_id"))
+    target = ref(resolve_label(edge_type, v.get("to_id"), "target"), v.get("to_id"))
     return None, [Edge(edge_type, source, target, props)]
 
 
