@@ -131,7 +131,11 @@ def resident(row: Row) -> Mapped:
     fields = ("name", "gender", "birth_date", "id_number", "phone", "residency")
     node = _node(
         Resident,
-        {"id": v.get("resident_id"), **{f: v.get(f) for f in fields}, "tags": _split(v.get("tags"))},
+        {
+            "id": v.get("resident_id"),
+            **{f: v.get(f) for f in fields},
+            "tags": _split(v.get("tags")),
+        },
     )
     own = ref(Label.RESIDENT, node.id)
     return node, _link(
