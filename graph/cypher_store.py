@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.errors import InvalidInputError, UnknownReferenceError
+from graph.listing import ListingMixin
 from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
 from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
 from graph.store import (
@@ -83,7 +84,7 @@ def _is_list_field(label: Label, field: str) -> bool:
     return typing.get_origin(annotation) is list
 
 
-class CypherStore(ABC):
+class CypherStore(ListingMixin, ABC):
     """Shared implementation of the GraphStore protocol over a Cypher engine."""
 
     engine: str

@@ -1,0 +1,154 @@
+"""Typed node filters, compiled to parameterised Cypher predicates (shared by both engines).
+
+Field names are checked against the node model before they reach Cypher text; every value is
+a query parameter.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from graph.errors import InvalidInputError
+from graph.model import NODE_MODELS, EdgeType, Label
+
+PROVENANCE_FIELDS = frozenset({"created_at", "updated_at", "prov_source", "prov_actor"})
+
+
+class Op(StrEnum):
+    EQ = "eq"
+    NE = "ne"
+    IN = "in"
+    LT = "lt"
+    LTE = "lte"
+    GT = "gt"
+    GTE = "gte"
+    CONTAINS = "contains"
+    STARTS_WITH = "starts_with"
+    IS_NULL = "is_null"
+    HAS_ANY = "has_any"
+    HAS_ALL = "has_all"
+
+
+_COMPARISON = {Op.EQ: "=", Op.NE: "<>", Op.LT: "<", Op.LTE: "<=", Op.GT: ">", Op.GTE: ">="}
+
+
+@dataclass(frozen=True)
+class Condition:
+    field: str
+    op: Op
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Related:
+    """The node is joined through `path` (relationship types, all outgoing) to `target`."""
+
+    path: tuple[EdgeType, ...]
+    target: Label
+    target_id: str
+    max_parent_hops: int = 0  # also match targets up to this many PART_OF hops below target
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Filter, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Filter, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Filter
+
+
+Filter = Condition | Related | All | AnyOf | Not
+
+
+def filterable_fields(label: Label) -> frozenset[str]:
+    return frozenset(NODE_MODELS[label].model_fields) | PROVENANCE_FIELDS
+
+
+def _is_list(label: Label, name: str) -> bool:
+    info = NODE_MODELS[label].model_fields.get(name)
+    return info is not None and typing.get_origin(info.annotation) is list
+
+
+class FilterCompiler:
+    """Turns a Filter into a Cypher boolean expression over variable `var`."""
+
+    def __init__(
+        self, label: Label, var: str = "n", prefix: str = "f", id_lt_expression: str = "{var}.id"
+    ) -> None:
+        self.label = label
+        self.var = var
+        self.prefix = prefix
+        self.id_lt_expression = id_lt_expression
+        self.params: dict[str, Any] = {}
+
+    def _param(self, value: Any) -> str:
+        name = f"{self.prefix}{len(self.params)}"
+        self.params[name] = value
+        return f"${name}"
+
+    def compile(self, node: Filter | None) -> str:
+        if node is None:
+            return "true"
+        if isinstance(node, All):
+            return (
+                "(" + " AND ".join(self.compile(p) for p in node.parts) + ")"
+                if node.parts
+                else "true"
+            )
+        if isinstance(node, AnyOf):
+            return (
+                "(" + " OR ".join(self.compile(p) for p in node.parts) + ")"
+                if node.parts
+                else "false"
+            )
+        if isinstance(node, Not):
+            return f"(NOT {self.compile(node.part)})"
+        if isinstance(node, Related):
+            return self._related(node)
+        return self._condition(node)
+
+    def _condition(self, cond: Condition) -> str:
+        if cond.field not in filterable_fields(self.label):
+            raise InvalidInputError([f"filter.{cond.field}: {self.label} has no such field"])
+        prop = f"{self.var}.{cond.field}"
+        if cond.op == Op.IS_NULL:
+            return f"({prop} IS NULL)" if cond.value else f"({prop} IS NOT NULL)"
+        if cond.op in (Op.HAS_ANY, Op.HAS_ALL):
+            if not _is_list(self.label, cond.field):
+                raise InvalidInputError([f"filter.{cond.field}: is not a list field"])
+            quantifier = "any" if cond.op == Op.HAS_ANY else "all"
+            return (
+                f"({quantifier}(v IN {self._param(list(cond.value))} "
+                f"WHERE v IN coalesce({prop}, [])))"
+            )
+        if cond.op == Op.IN:
+            return f"({prop} IN {self._param(list(cond.value))})"
+        if cond.op == Op.CONTAINS:
+            return f"({prop} CONTAINS {self._param(cond.value)})"
+        if cond.op == Op.STARTS_WITH:
+            return f"({prop} STARTS WITH {self._param(cond.value)})"
+        if cond.field == "id" and cond.op in (Op.LT, Op.LTE):
+            prop = self.id_lt_expression.format(var=self.var)
+        return f"({prop} {_COMPARISON[cond.op]} {self._param(cond.value)})"
+
+    def _related(self, rel: Related) -> str:
+        hops = "".join(f"-[:{EdgeType(t).value}]->()" for t in rel.path[:-1])
+        last = EdgeType(rel.path[-1]).value
+        target = self._param(rel.target_id)
+        if rel.max_parent_hops:
+            return (
+                f"(({self.var}){hops}-[:{last}]->(:{rel.target.value})"
+                f"-[:PART_OF*0..{int(rel.max_parent_hops)}]->(:{rel.target.value} "
+                f"{{id: {target}}}))"
+            )
+        return f"(({self.var}){hops}-[:{last}]->(:{rel.target.value} {{id: {target}}}))"

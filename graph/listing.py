@@ -1,0 +1,192 @@
+"""Filtered, ordered, keyset-paginated listing; counts; related nodes of many parents at once."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.errors import InvalidInputError
+from graph.filters import Filter, FilterCompiler
+from graph.model import NODE_MODELS, EdgeType, Label
+from graph.store import Direction, NodeRecord, NodeRef
+
+HIDDEN = frozenset({"id", "search_text", "prop_hash"})
+Row = dict[str, Any]
+
+
+def orderable_fields(label: Label) -> frozenset[str]:
+    """Fields every node of `label` has (required scalars, id, timestamps): safe sort keys."""
+    model = NODE_MODELS[label]
+    required = {
+        name
+        for name, info in model.model_fields.items()
+        if info.is_required() and typing.get_origin(info.annotation) is not list
+    }
+    return frozenset(required | {"id", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[NodeRecord]
+    keys: list[tuple[Any, str]]  # (sort value, id) of each record: the cursor material
+    has_next: bool
+    has_previous: bool
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    node: NodeRecord
+    edge_props: dict[str, Any]
+
+
+@dataclass
+class RelatedPage:
+    items: list[RelatedItem] = field(default_factory=list)
+    total: int = 0
+    has_next: bool = False
+    has_previous: bool = False
+
+
+def _visible(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in HIDDEN}
+
+
+def _arrow(edge_type: EdgeType, direction: Direction) -> str:
+    rel = f"[r:{EdgeType(edge_type).value}]"
+    return {Direction.OUT: f"-{rel}->", Direction.IN: f"<-{rel}-", Direction.BOTH: f"-{rel}-"}[
+        Direction(direction)
+    ]
+
+
+class ListingMixin:
+    """Listing operations for a store that has `_read(query, params)`."""
+
+    # How to write "id less than" for this engine (FalkorDB overrides it, see there).
+    id_lt_expression = "{var}.id"
+
+    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        raise NotImplementedError
+
+    def list_nodes(
+        self,
+        label: Label,
+        where: Filter | None = None,
+        order_by: str = "id",
+        descending: bool = False,
+        first: int | None = None,
+        after: tuple[Any, str] | None = None,
+        last: int | None = None,
+        before: tuple[Any, str] | None = None,
+    ) -> Page:
+        """One page of nodes; forward with first/after, backward with last/before."""
+        if order_by not in orderable_fields(label):
+            raise InvalidInputError([f"orderBy: {label} cannot be ordered by {order_by!r}"])
+        backward = last is not None and first is None
+        size = last if backward else first
+        if size is None or size < 0:
+            raise InvalidInputError(["first: give first (or last) as a non-negative number"])
+        compiler = FilterCompiler(label, id_lt_expression=self.id_lt_expression)
+        predicate = compiler.compile(where)
+        params = dict(compiler.params)
+        cursor = before if backward else after
+        ascending = descending == backward  # walking backward flips the sort
+        key = f"n.{order_by}"
+        if cursor is not None:
+            cmp = ">" if ascending else "<"
+            node_id = "n.id" if ascending else self.id_lt_expression.format(var="n")
+            params["cv"], params["ci"] = cursor
+            if order_by == "id":
+                predicate += f" AND {node_id} {cmp} $ci"
+            else:
+                predicate += f" AND ({key} {cmp} $cv OR ({key} = $cv AND {node_id} {cmp} $ci))"
+        direction = "" if ascending else " DESC"
+        params["take"] = size + 1
+        rows = self._read(
+            f"MATCH (n:{label.value}) WHERE {predicate} "
+            f"RETURN n.id AS id, {key} AS sort, properties(n) AS props "
+            f"ORDER BY sort{direction}, id{direction} LIMIT $take",
+            params,
+        )
+        more = len(rows) > size
+        rows = rows[:size]
+        if backward:
+            rows.reverse()
+        records = [NodeRecord(label, r["id"], _visible(dict(r["props"]))) for r in rows]
+        keys = [(r["sort"], r["id"]) for r in rows]
+        if backward:
+            return Page(records, keys, has_next=before is not None, has_previous=more)
+        return Page(records, keys, has_next=more, has_previous=after is not None)
+
+    def count_where(self, label: Label, where: Filter | None = None) -> int:
+        compiler = FilterCompiler(label, id_lt_expression=self.id_lt_expression)
+        predicate = compiler.compile(where)
+        rows = self._read(
+            f"MATCH (n:{label.value}) WHERE {predicate} RETURN count(n) AS n", compiler.params
+        )
+        return int(rows[0]["n"]) if rows else 0
+
+    def related(
+        self,
+        parents: Sequence[NodeRef],
+        edge_type: EdgeType,
+        direction: Direction,
+        target: Label,
+        where: Filter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[NodeRef, RelatedPage]:
+        """Related nodes of many parents (of one label) in one round trip, ordered by id."""
+        labels = {ref.label for ref in parents}
+        if len(labels) != 1:
+            raise InvalidInputError(["parents: give parents of a single label"])
+        parent_label = labels.pop()
+        compiler = FilterCompiler(target, var="c", id_lt_expression=self.id_lt_expression)
+        predicate = compiler.compile(where)
+        params: dict[str, Any] = {
+            **compiler.params,
+            "ids": [ref.id for ref in parents],
+            "after": after,
+            "before": before,
+        }
+        backward = last is not None and first is None
+        window = "items"
+        if not backward and first is not None:
+            params["take"] = first + 1
+            window = "[x IN items WHERE $after IS NULL OR x.id > $after][0..$take]"
+        elif backward:
+            window = "[x IN items WHERE $before IS NULL OR x.id < $before]"
+        rows = self._read(
+            f"UNWIND $ids AS pid "
+            f"MATCH (p:{parent_label.value} {{id: pid}}){_arrow(edge_type, direction)}"
+            f"(c:{target.value}) WHERE {predicate} "
+            f"WITH p, c, r ORDER BY c.id "
+            f"WITH p, collect({{id: c.id, props: properties(c), rel: properties(r)}}) AS items "
+            f"RETURN p.id AS parent, size(items) AS total, {window} AS page",
+            params,
+        )
+        pages = {ref: RelatedPage() for ref in parents}
+        for row in rows:
+            items = [
+                RelatedItem(
+                    NodeRecord(target, x["id"], _visible(dict(x["props"]))),
+                    _visible(dict(x["rel"])),
+                )
+                for x in row["page"]
+            ]
+            page = pages[NodeRef(parent_label, row["parent"])]
+            page.total = int(row["total"])
+            if backward:
+                size = last or 0
+                page.has_previous = len(items) > size
+                page.items = items[-size:] if size else []
+                page.has_next = before is not None
+            else:
+                size = first if first is not None else len(items)
+                page.has_next = len(items) > size
+                page.items = items[:size]
+                page.has_previous = after is not None
+        return pages

@@ -1,0 +1,185 @@
+"""Listing, filters, keyset pagination and batched related pages, on both engines."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.cypher_store import CypherStore
+from graph.errors import InvalidInputError
+from graph.filters import All, AnyOf, Condition, Not, Op, Related
+from graph.model import EdgeType, Label
+from graph.store import Direction
+from tests.factories import PROV, building, edge, grid, household, ref, resident
+
+NAMES = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
+
+
+@pytest.fixture
+def town(store: CypherStore) -> CypherStore:
+    store.upsert_nodes(
+        [
+            grid(1, "幸福社区"),
+            grid(2, "幸福社区第1网格"),
+            grid(3, "幸福社区第2网格"),
+            building(1, "幸福里1栋"),
+            building(2, "幸福里2栋"),
+            household(1),
+            household(2),
+            household(3),
+        ]
+        + [
+            resident(
+                n,
+                name,
+                gender="male" if n % 2 else "female",
+                birth_date=f"{1950 + n * 8}-05-01",
+                tags=["elderly_living_alone"] if n == 0 else (["minor"] if n == 7 else []),
+            )
+            for n, name in enumerate(NAMES)
+        ],
+        PROV,
+    )
+    store.upsert_edges(
+        [
+            edge("PART_OF", "Grid:G00002", "Grid:G00001"),
+            edge("PART_OF", "Grid:G00003", "Grid:G00001"),
+            edge("IN_GRID", "Building:B000001", "Grid:G00002"),
+            edge("IN_GRID", "Building:B000002", "Grid:G00003"),
+            edge("RESIDES_IN", "Household:H0000001", "Building:B000001", unit="1", room="101"),
+            edge("RESIDES_IN", "Household:H0000002", "Building:B000001", unit="1", room="102"),
+            edge("RESIDES_IN", "Household:H0000003", "Building:B000002", unit="2", room="201"),
+        ]
+        + [
+            edge(
+                "MEMBER_OF",
+                f"Resident:R{n:08d}",
+                f"Household:H000000{n % 3 + 1}",
+                role="head" if n < 3 else "child",
+            )
+            for n in range(8)
+        ],
+        PROV,
+    )
+    return store
+
+
+def ids(page: object) -> list[str]:
+    return [r.id for r in page.records]  # type: ignore[attr-defined]
+
+
+def test_pages_forward_and_backward_by_id(town: CypherStore) -> None:
+    first = town.list_nodes(Label.RESIDENT, first=3)
+    assert ids(first) == ["R00000000", "R00000001", "R00000002"]
+    assert first.has_next and not first.has_previous
+    second = town.list_nodes(Label.RESIDENT, first=3, after=first.keys[-1])
+    assert ids(second) == ["R00000003", "R00000004", "R00000005"]
+    assert second.has_previous
+    last = town.list_nodes(Label.RESIDENT, first=3, after=second.keys[-1])
+    assert ids(last) == ["R00000006", "R00000007"] and not last.has_next
+    back = town.list_nodes(Label.RESIDENT, last=2, before=last.keys[0])
+    assert ids(back) == ["R00000004", "R00000005"] and back.has_previous and back.has_next
+    assert ids(town.list_nodes(Label.RESIDENT, last=2)) == ["R00000006", "R00000007"]
+    assert town.list_nodes(Label.RESIDENT, first=0).records == []
+
+
+def test_ordering_by_a_field_with_ties_broken_by_id(town: CypherStore) -> None:
+    page = town.list_nodes(Label.RESIDENT, order_by="birth_date", descending=True, first=3)
+    assert ids(page) == ["R00000007", "R00000006", "R00000005"]
+    more = town.list_nodes(
+        Label.RESIDENT, order_by="birth_date", descending=True, first=3, after=page.keys[-1]
+    )
+    assert ids(more) == ["R00000004", "R00000003", "R00000002"]
+    with pytest.raises(InvalidInputError, match="orderBy"):
+        town.list_nodes(Label.RESIDENT, order_by="phone", first=1)
+
+
+def test_filters_combine(town: CypherStore) -> None:
+    def matching(where: object) -> list[str]:
+        return ids(town.list_nodes(Label.RESIDENT, where=where, first=100))  # type: ignore[arg-type]
+
+    assert matching(Condition("gender", Op.EQ, "female")) == [
+        "R00000000",
+        "R00000002",
+        "R00000004",
+        "R00000006",
+    ]
+    assert matching(Condition("name", Op.CONTAINS, "娜")) == ["R00000001"]
+    assert matching(Condition("name", Op.STARTS_WITH, "王")) == ["R00000002"]
+    assert matching(Condition("id", Op.IN, ["R00000003", "R00000009"])) == ["R00000003"]
+    assert matching(
+        All(
+            (
+                Condition("birth_date", Op.GTE, "1990-01-01"),
+                Condition("birth_date", Op.LT, "2000-01-01"),
+            )
+        )
+    ) == ["R00000005", "R00000006"]
+    assert matching(Condition("id", Op.LT, "R00000002")) == ["R00000000", "R00000001"]
+    assert matching(Condition("tags", Op.HAS_ANY, ["minor", "elderly_living_alone"])) == [
+        "R00000000",
+        "R00000007",
+    ]
+    assert matching(
+        AnyOf((Condition("name", Op.EQ, "张伟"), Condition("name", Op.EQ, "黄强")))
+    ) == ["R00000000", "R00000007"]
+    assert matching(Not(Condition("gender", Op.EQ, "female"))) == [
+        "R00000001",
+        "R00000003",
+        "R00000005",
+        "R00000007",
+    ]
+    assert town.count_where(Label.RESIDENT, Condition("gender", Op.EQ, "male")) == 4
+    with pytest.raises(InvalidInputError, match="filter.shoe"):
+        matching(Condition("shoe", Op.EQ, 1))
+
+
+def test_relationship_filters_follow_the_grid_hierarchy(town: CypherStore) -> None:
+    in_grid = Related(
+        (EdgeType.MEMBER_OF, EdgeType.RESIDES_IN, EdgeType.IN_GRID),
+        Label.GRID,
+        "G00003",
+        max_parent_hops=3,
+    )
+    assert ids(town.list_nodes(Label.RESIDENT, where=in_grid, first=10)) == [
+        "R00000002",
+        "R00000005",
+    ]
+    community = Related(
+        (EdgeType.MEMBER_OF, EdgeType.RESIDES_IN, EdgeType.IN_GRID),
+        Label.GRID,
+        "G00001",
+        max_parent_hops=3,
+    )
+    assert town.count_where(Label.RESIDENT, community) == 8
+    in_building = Related((EdgeType.RESIDES_IN,), Label.BUILDING, "B000001")
+    assert ids(town.list_nodes(Label.HOUSEHOLD, where=in_building, first=10)) == [
+        "H0000001",
+        "H0000002",
+    ]
+
+
+def test_related_pages_for_many_parents_in_one_call(town: CypherStore) -> None:
+    parents = [ref("Household:H0000001"), ref("Household:H0000002"), ref("Household:H0000003")]
+    pages = town.related(parents, EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT, first=2)
+    assert [i.node.id for i in pages[parents[0]].items] == ["R00000000", "R00000003"]
+    assert pages[parents[0]].total == 3 and pages[parents[0]].has_next
+    assert pages[parents[0]].items[0].edge_props["role"] == "head"
+    assert pages[parents[2]].total == 2 and not pages[parents[2]].has_next
+    after = town.related(
+        parents[:1], EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT, first=2, after="R00000003"
+    )[parents[0]]
+    assert [i.node.id for i in after.items] == ["R00000006"] and after.has_previous
+    back = town.related(
+        parents[:1], EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT, last=1, before="R00000006"
+    )[parents[0]]
+    assert [i.node.id for i in back.items] == ["R00000003"] and back.has_previous
+    females = town.related(
+        parents,
+        EdgeType.MEMBER_OF,
+        Direction.IN,
+        Label.RESIDENT,
+        where=Condition("gender", Op.EQ, "female"),
+    )
+    assert [i.node.id for i in females[parents[1]].items] == ["R00000004"]
+    empty = town.related([ref("Building:B000002")], EdgeType.IN_GRID, Direction.IN, Label.GRID)
+    assert empty[ref("Building:B000002")].total == 0
