@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from strawberry.fastapi import BaseContext
 
+from api.loaders import Loaders
 from graph.cypher_store import CypherStore
 
 
 class Context(BaseContext):
+    """What every resolver may use: the store and this request's DataLoaders."""
+
     def __init__(self, store: CypherStore) -> None:
         super().__init__()
         self.store = store
+        self.loaders = Loaders(store)

@@ -10,12 +10,46 @@ from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext, Info
 
 from api.context import Context
-from api.types import ALL_TYPES, Node, to_graphql
+from api.filters import (
+    ORDER_INPUTS,
+    BuildingFilter,
+    DeviceFilter,
+    GridFilter,
+    HouseholdFilter,
+    IncidentFilter,
+    OrganisationFilter,
+    PetitionFilter,
+    ResidentFilter,
+)
+from api.relay import MAX_PAGE_SIZE, Connection, bad_input
+from api.roots import root_list
+from api.types import (
+    ALL_TYPES,
+    Building,
+    Device,
+    Grid,
+    Household,
+    Incident,
+    Node,
+    Organisation,
+    Petition,
+    Resident,
+    to_graphql,
+)
 from civicgraph.logs import get_logger
 from graph.model import Label
 from graph.store import NodeRef
 
 log = get_logger(__name__)
+L = Label
+ResidentOrder = ORDER_INPUTS[L.RESIDENT]
+HouseholdOrder = ORDER_INPUTS[L.HOUSEHOLD]
+BuildingOrder = ORDER_INPUTS[L.BUILDING]
+GridOrder = ORDER_INPUTS[L.GRID]
+OrganisationOrder = ORDER_INPUTS[L.ORGANISATION]
+DeviceOrder = ORDER_INPUTS[L.DEVICE]
+IncidentOrder = ORDER_INPUTS[L.INCIDENT]
+PetitionOrder = ORDER_INPUTS[L.PETITION]
 
 
 @strawberry.type
@@ -32,8 +66,11 @@ class Stats:
     petitions: int
 
 
-def _bad_input(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+def _ref(global_id: strawberry.ID, argument: str) -> NodeRef:
+    try:
+        return NodeRef.parse(str(global_id))
+    except ValueError as exc:
+        raise bad_input(f"{argument}: {exc}") from None
 
 
 @strawberry.type
@@ -42,24 +79,139 @@ class Query:
     async def stats(self, info: Info[Context, None]) -> Stats:
         counts = await asyncio.to_thread(info.context.store.count_nodes)
         return Stats(
-            residents=counts[Label.RESIDENT],
-            households=counts[Label.HOUSEHOLD],
-            buildings=counts[Label.BUILDING],
-            grids=counts[Label.GRID],
-            organisations=counts[Label.ORGANISATION],
-            devices=counts[Label.DEVICE],
-            incidents=counts[Label.INCIDENT],
-            petitions=counts[Label.PETITION],
+            residents=counts[L.RESIDENT],
+            households=counts[L.HOUSEHOLD],
+            buildings=counts[L.BUILDING],
+            grids=counts[L.GRID],
+            organisations=counts[L.ORGANISATION],
+            devices=counts[L.DEVICE],
+            incidents=counts[L.INCIDENT],
+            petitions=counts[L.PETITION],
         )
 
     @strawberry.field(description="Any node by its global id, e.g. `Building:B000001`.")
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
-        try:
-            ref = NodeRef.parse(str(id))
-        except ValueError as exc:
-            raise _bad_input(f"id: {exc}") from None
-        found = await asyncio.to_thread(info.context.store.get_nodes, [ref])
-        return to_graphql(found[ref]) if ref in found else None
+        record = await info.context.loaders.nodes.load(_ref(id, "id"))
+        return to_graphql(record) if record else None
+
+    @strawberry.field(description="Nodes by global ids, in the order asked; null where absent.")
+    async def nodes(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise bad_input(f"ids: at most {MAX_PAGE_SIZE} at a time")
+        refs = [_ref(i, f"ids[{n}]") for n, i in enumerate(ids)]
+        records = await info.context.loaders.nodes.load_many(refs)
+        return [to_graphql(r) if r else None for r in records]
+
+    @strawberry.field(description="Nodes whose names or texts contain `text` (Chinese works).")
+    async def search(self, info: Info[Context, None], text: str, first: int = 20) -> list[Node]:
+        if not 0 < first <= MAX_PAGE_SIZE:
+            raise bad_input(f"first: must be between 1 and {MAX_PAGE_SIZE}")
+        hits = await asyncio.to_thread(info.context.store.search, text, (), first)
+        return [to_graphql(hit.node) for hit in hits]
+
+    @strawberry.field
+    async def residents(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ResidentFilter | None = None,
+        order_by: ResidentOrder | None = None,
+    ) -> Connection[Resident]:
+        return await root_list(info, L.RESIDENT, first, after, last, before, filter, order_by)
+
+    @strawberry.field
+    async def households(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: HouseholdFilter | None = None,
+        order_by: HouseholdOrder | None = None,
+    ) -> Connection[Household]:
+        return await root_list(info, L.HOUSEHOLD, first, after, last, before, filter, order_by)
+
+    @strawberry.field
+    async def buildings(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: BuildingFilter | None = None,
+        order_by: BuildingOrder | None = None,
+    ) -> Connection[Building]:
+        return await root_list(info, L.BUILDING, first, after, last, before, filter, order_by)
+
+    @strawberry.field
+    async def grids(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: GridFilter | None = None,
+        order_by: GridOrder | None = None,
+    ) -> Connection[Grid]:
+        return await root_list(info, L.GRID, first, after, last, before, filter, order_by)
+
+    @strawberry.field
+    async def organisations(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: OrganisationFilter | None = None,
+        order_by: OrganisationOrder | None = None,
+    ) -> Connection[Organisation]:
+        return await root_list(info, L.ORGANISATION, first, after, last, before, filter, order_by)
+
+    @strawberry.field
+    async def devices(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: DeviceFilter | None = None,
+        order_by: DeviceOrder | None = None,
+    ) -> Connection[Device]:
+        return await root_list(info, L.DEVICE, first, after, last, before, filter, order_by)
+
+    @strawberry.field
+    async def incidents(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: IncidentFilter | None = None,
+        order_by: IncidentOrder | None = None,
+    ) -> Connection[Incident]:
+        return await root_list(info, L.INCIDENT, first, after, last, before, filter, order_by)
+
+    @strawberry.field
+    async def petitions(
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: PetitionFilter | None = None,
+        order_by: PetitionOrder | None = None,
+    ) -> Connection[Petition]:
+        return await root_list(info, L.PETITION, first, after, last, before, filter, order_by)
 
 
 def _should_mask(error: GraphQLError) -> bool:

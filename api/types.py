@@ -1,5 +1,8 @@
-"""GraphQL object types of the domain. Personal fields (ID number, phone, tags) are not exposed
-here; they will be served only to authorised roles."""
+"""GraphQL object types of the domain, with their relationships as fields in both directions.
+
+Personal fields (ID number, phone, key-population tags) are not exposed here; they will be
+served only to authorised roles.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +10,43 @@ from datetime import date
 from typing import Any
 
 import strawberry
+from strawberry.types import Info
 
-from graph.model import enums
-from graph.store import NodeRecord
+from api.enums import (
+    BuildingUse,
+    DeviceKind,
+    DeviceStatus,
+    Gender,
+    GridLevel,
+    HouseholdRoleEnum,
+    IncidentCategory,
+    IncidentSource,
+    IncidentStatus,
+    OrganisationKind,
+    PetitionChannel,
+    RentalRiskLevel,
+    Residency,
+    Severity,
+    Tenure,
+)
+from api.filters import (
+    BuildingFilter,
+    DeviceFilter,
+    GridFilter,
+    HouseholdFilter,
+    IncidentFilter,
+    OrganisationFilter,
+    PetitionFilter,
+    ResidentFilter,
+)
+from api.relay import Connection
+from api.resolve import many, one, related_one
+from graph.model import EdgeType as E
+from graph.model import Label
+from graph.store import Direction, NodeRecord
 
-Gender = strawberry.enum(enums.Gender)
-Residency = strawberry.enum(enums.Residency)
-Tenure = strawberry.enum(enums.Tenure)
-BuildingUse = strawberry.enum(enums.BuildingUse)
-RentalRiskLevel = strawberry.enum(enums.RentalRiskLevel)
-GridLevel = strawberry.enum(enums.GridLevel)
-OrganisationKind = strawberry.enum(enums.OrganisationKind)
-DeviceKind = strawberry.enum(enums.DeviceKind)
-DeviceStatus = strawberry.enum(enums.DeviceStatus)
-IncidentCategory = strawberry.enum(enums.IncidentCategory)
-Severity = strawberry.enum(enums.Severity)
-IncidentStatus = strawberry.enum(enums.IncidentStatus)
-IncidentSource = strawberry.enum(enums.IncidentSource)
-PetitionChannel = strawberry.enum(enums.PetitionChannel)
+OUT, IN, BOTH = Direction.OUT, Direction.IN, Direction.BOTH
+L = Label
 
 
 @strawberry.type
@@ -50,10 +72,175 @@ class Resident(Node):
     residency: Residency | None
     age: int | None
 
+    @strawberry.field(description="The household the resident belongs to.")
+    async def household(self, info: Info) -> Household | None:
+        return await one(info, self.id, E.MEMBER_OF, OUT, L.HOUSEHOLD)
+
+    @strawberry.field(description="Role in the household (head, spouse, child, tenant...).")
+    async def household_role(self, info: Info) -> HouseholdRoleEnum | None:
+        item = await related_one(info, self.id, E.MEMBER_OF, OUT, L.HOUSEHOLD)
+        return HouseholdRoleEnum(item.edge_props["role"]) if item else None
+
+    @strawberry.field
+    async def works_for(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: OrganisationFilter | None = None,
+    ) -> Connection[Organisation]:
+        return await many(
+            info, self.id, E.WORKS_FOR, OUT, L.ORGANISATION, first, after, last, before, filter
+        )
+
+    @strawberry.field
+    async def volunteers_for(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: OrganisationFilter | None = None,
+    ) -> Connection[Organisation]:
+        return await many(
+            info, self.id, E.VOLUNTEERS_FOR, OUT, L.ORGANISATION, first, after, last, before, filter
+        )
+
+    @strawberry.field(description="Grids this resident works in as a grid worker.")
+    async def grid_worker_of(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Grid]:
+        return await many(info, self.id, E.GRID_WORKER_OF, OUT, L.GRID, first, after, last, before)
+
+    @strawberry.field(description="Residents this resident is the emergency contact of.")
+    async def emergency_contact_of(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(
+            info, self.id, E.EMERGENCY_CONTACT_OF, OUT, L.RESIDENT, first, after, last, before
+        )
+
+    @strawberry.field(description="This resident's emergency contacts.")
+    async def emergency_contacts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(
+            info, self.id, E.EMERGENCY_CONTACT_OF, IN, L.RESIDENT, first, after, last, before
+        )
+
+    @strawberry.field
+    async def guardians(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(info, self.id, E.GUARDIAN_OF, IN, L.RESIDENT, first, after, last, before)
+
+    @strawberry.field
+    async def guardian_of(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(info, self.id, E.GUARDIAN_OF, OUT, L.RESIDENT, first, after, last, before)
+
+    @strawberry.field(description="Organisations caring for this resident.")
+    async def cared_for_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Organisation]:
+        return await many(
+            info, self.id, E.CARES_FOR, IN, L.ORGANISATION, first, after, last, before
+        )
+
+    @strawberry.field(description="Incidents that involve this resident.")
+    async def incidents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: IncidentFilter | None = None,
+    ) -> Connection[Incident]:
+        return await many(
+            info, self.id, E.INVOLVES, IN, L.INCIDENT, first, after, last, before, filter
+        )
+
+    @strawberry.field(description="Petitions this resident submitted.")
+    async def petitions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: PetitionFilter | None = None,
+    ) -> Connection[Petition]:
+        return await many(
+            info, self.id, E.SUBMITTED_BY, IN, L.PETITION, first, after, last, before, filter
+        )
+
 
 @strawberry.type
 class Household(Node):
     tenure: Tenure | None
+
+    @strawberry.field
+    async def members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ResidentFilter | None = None,
+    ) -> Connection[Resident]:
+        return await many(
+            info, self.id, E.MEMBER_OF, IN, L.RESIDENT, first, after, last, before, filter
+        )
+
+    @strawberry.field
+    async def building(self, info: Info) -> Building | None:
+        return await one(info, self.id, E.RESIDES_IN, OUT, L.BUILDING)
+
+    @strawberry.field(description="Unit (单元) of the dwelling.")
+    async def unit(self, info: Info) -> str | None:
+        item = await related_one(info, self.id, E.RESIDES_IN, OUT, L.BUILDING)
+        return item.edge_props.get("unit") if item else None
+
+    @strawberry.field(description="Room (室) of the dwelling.")
+    async def room(self, info: Info) -> str | None:
+        item = await related_one(info, self.id, E.RESIDES_IN, OUT, L.BUILDING)
+        return item.edge_props.get("room") if item else None
 
 
 @strawberry.type
@@ -69,11 +256,166 @@ class Building(Node):
     lon: float | None
     rental_risk_level: RentalRiskLevel | None
 
+    @strawberry.field
+    async def households(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: HouseholdFilter | None = None,
+    ) -> Connection[Household]:
+        return await many(
+            info, self.id, E.RESIDES_IN, IN, L.HOUSEHOLD, first, after, last, before, filter
+        )
+
+    @strawberry.field
+    async def grid(self, info: Info) -> Grid | None:
+        return await one(info, self.id, E.IN_GRID, OUT, L.GRID)
+
+    @strawberry.field(description="Devices installed in the building.")
+    async def devices(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: DeviceFilter | None = None,
+    ) -> Connection[Device]:
+        return await many(
+            info, self.id, E.INSTALLED_IN, IN, L.DEVICE, first, after, last, before, filter
+        )
+
+    @strawberry.field(description="Utility assets supplying the building.")
+    async def supplied_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: DeviceFilter | None = None,
+    ) -> Connection[Device]:
+        return await many(
+            info, self.id, E.SUPPLIES, IN, L.DEVICE, first, after, last, before, filter
+        )
+
+    @strawberry.field(description="Property-management companies of the building.")
+    async def managed_by(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Organisation]:
+        return await many(info, self.id, E.MANAGES, IN, L.ORGANISATION, first, after, last, before)
+
+    @strawberry.field(description="Organisations located in the building.")
+    async def organisations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: OrganisationFilter | None = None,
+    ) -> Connection[Organisation]:
+        return await many(
+            info, self.id, E.LOCATED_IN, IN, L.ORGANISATION, first, after, last, before, filter
+        )
+
+    @strawberry.field
+    async def adjacent(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Building]:
+        return await many(
+            info, self.id, E.ADJACENT_TO, BOTH, L.BUILDING, first, after, last, before
+        )
+
+    @strawberry.field
+    async def incidents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: IncidentFilter | None = None,
+    ) -> Connection[Incident]:
+        return await many(
+            info, self.id, E.OCCURRED_AT, IN, L.INCIDENT, first, after, last, before, filter
+        )
+
 
 @strawberry.type
 class Grid(Node):
     name: str
     level: GridLevel | None
+
+    @strawberry.field
+    async def buildings(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: BuildingFilter | None = None,
+    ) -> Connection[Building]:
+        return await many(
+            info, self.id, E.IN_GRID, IN, L.BUILDING, first, after, last, before, filter
+        )
+
+    @strawberry.field(description="The grid one level up (community, street, district).")
+    async def parent(self, info: Info) -> Grid | None:
+        return await one(info, self.id, E.PART_OF, OUT, L.GRID)
+
+    @strawberry.field
+    async def children(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: GridFilter | None = None,
+    ) -> Connection[Grid]:
+        return await many(info, self.id, E.PART_OF, IN, L.GRID, first, after, last, before, filter)
+
+    @strawberry.field(description="Grid workers (网格员) serving this grid.")
+    async def workers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(
+            info, self.id, E.GRID_WORKER_OF, IN, L.RESIDENT, first, after, last, before
+        )
+
+    @strawberry.field(description="Incidents recorded at the grid itself (not at a building).")
+    async def incidents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: IncidentFilter | None = None,
+    ) -> Connection[Incident]:
+        return await many(
+            info, self.id, E.OCCURRED_AT, IN, L.INCIDENT, first, after, last, before, filter
+        )
 
 
 @strawberry.type
@@ -82,12 +424,127 @@ class Organisation(Node):
     kind: OrganisationKind | None
     phone: str | None
 
+    @strawberry.field(description="Buildings this organisation manages.")
+    async def manages(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: BuildingFilter | None = None,
+    ) -> Connection[Building]:
+        return await many(
+            info, self.id, E.MANAGES, OUT, L.BUILDING, first, after, last, before, filter
+        )
+
+    @strawberry.field
+    async def located_in(self, info: Info) -> Building | None:
+        return await one(info, self.id, E.LOCATED_IN, OUT, L.BUILDING)
+
+    @strawberry.field
+    async def staff(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(info, self.id, E.WORKS_FOR, IN, L.RESIDENT, first, after, last, before)
+
+    @strawberry.field
+    async def volunteers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(
+            info, self.id, E.VOLUNTEERS_FOR, IN, L.RESIDENT, first, after, last, before
+        )
+
+    @strawberry.field(description="Residents this organisation cares for.")
+    async def cares_for(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(info, self.id, E.CARES_FOR, OUT, L.RESIDENT, first, after, last, before)
+
+    @strawberry.field(description="Incidents dispatched to this organisation.")
+    async def assigned_incidents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: IncidentFilter | None = None,
+    ) -> Connection[Incident]:
+        return await many(
+            info, self.id, E.ASSIGNED_TO, IN, L.INCIDENT, first, after, last, before, filter
+        )
+
 
 @strawberry.type
 class Device(Node):
     kind: DeviceKind | None
     status: DeviceStatus | None
     installed_at: str | None
+
+    @strawberry.field
+    async def installed_in(self, info: Info) -> Building | None:
+        return await one(info, self.id, E.INSTALLED_IN, OUT, L.BUILDING)
+
+    @strawberry.field(description="Buildings this utility asset supplies.")
+    async def supplied_buildings(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: BuildingFilter | None = None,
+    ) -> Connection[Building]:
+        return await many(
+            info, self.id, E.SUPPLIES, OUT, L.BUILDING, first, after, last, before, filter
+        )
+
+    @strawberry.field(description="Downstream assets this one feeds.")
+    async def feeds(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: DeviceFilter | None = None,
+    ) -> Connection[Device]:
+        return await many(info, self.id, E.FEEDS, OUT, L.DEVICE, first, after, last, before, filter)
+
+    @strawberry.field(description="The upstream asset feeding this one.")
+    async def fed_by(self, info: Info) -> Device | None:
+        return await one(info, self.id, E.FEEDS, IN, L.DEVICE)
+
+    @strawberry.field(description="Incidents this device raised.")
+    async def incidents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: IncidentFilter | None = None,
+    ) -> Connection[Incident]:
+        return await many(
+            info, self.id, E.RAISED_BY, IN, L.INCIDENT, first, after, last, before, filter
+        )
 
 
 @strawberry.type
@@ -100,12 +557,68 @@ class Incident(Node):
     description: str | None
     source: IncidentSource | None
 
+    @strawberry.field(description="The building where it happened, if recorded at a building.")
+    async def building(self, info: Info) -> Building | None:
+        return await one(info, self.id, E.OCCURRED_AT, OUT, L.BUILDING)
+
+    @strawberry.field(description="The grid where it happened, if recorded at a grid.")
+    async def grid(self, info: Info) -> Grid | None:
+        return await one(info, self.id, E.OCCURRED_AT, OUT, L.GRID)
+
+    @strawberry.field(description="Residents involved.")
+    async def involves(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ResidentFilter | None = None,
+    ) -> Connection[Resident]:
+        return await many(
+            info, self.id, E.INVOLVES, OUT, L.RESIDENT, first, after, last, before, filter
+        )
+
+    @strawberry.field(description="The device whose alert raised it.")
+    async def raised_by(self, info: Info) -> Device | None:
+        return await one(info, self.id, E.RAISED_BY, OUT, L.DEVICE)
+
+    @strawberry.field(description="The organisation it is dispatched to.")
+    async def assigned_to(self, info: Info) -> Organisation | None:
+        return await one(info, self.id, E.ASSIGNED_TO, OUT, L.ORGANISATION)
+
+    @strawberry.field(description="Petitions that reported it.")
+    async def petitions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Petition]:
+        return await many(info, self.id, E.REPORTS, IN, L.PETITION, first, after, last, before)
+
 
 @strawberry.type
 class Petition(Node):
     text: str
     channel: PetitionChannel | None
     submitted_at: str | None
+
+    @strawberry.field(description="The submitter; null for anonymous petitions.")
+    async def submitted_by(self, info: Info) -> Resident | None:
+        return await one(info, self.id, E.SUBMITTED_BY, OUT, L.RESIDENT)
+
+    @strawberry.field(description="Incidents this petition reported.")
+    async def incidents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Incident]:
+        return await many(info, self.id, E.REPORTS, OUT, L.INCIDENT, first, after, last, before)
 
 
 def _enum(kind: Any, value: Any) -> Any:

@@ -1,0 +1,70 @@
+"""Per-request DataLoaders: one store round trip per nesting level, not one per parent."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from strawberry.dataloader import DataLoader
+
+from graph.cypher_store import CypherStore
+from graph.filters import Filter
+from graph.listing import RelatedPage
+from graph.model import EdgeType, Label
+from graph.store import Direction, NodeRecord, NodeRef
+
+
+@dataclass(frozen=True)
+class RelatedQuery:
+    """Everything about a nested list except its parent: parents sharing it are batched."""
+
+    edge_type: EdgeType
+    direction: Direction
+    target: Label
+    where: Filter | None = None
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass
+class Loaders:
+    store: CypherStore
+    _nodes: DataLoader[NodeRef, NodeRecord | None] | None = None
+    _related: dict[tuple[str, Label], DataLoader[NodeRef, RelatedPage]] = field(
+        default_factory=dict
+    )
+
+    @property
+    def nodes(self) -> DataLoader[NodeRef, NodeRecord | None]:
+        if self._nodes is None:
+
+            async def load(refs: list[NodeRef]) -> list[NodeRecord | None]:
+                found = await asyncio.to_thread(self.store.get_nodes, refs)
+                return [found.get(ref) for ref in refs]
+
+            self._nodes = DataLoader(load_fn=load)
+        return self._nodes
+
+    def related(self, query: RelatedQuery, parent_label: Label) -> DataLoader[NodeRef, RelatedPage]:
+        key = (repr(query), parent_label)  # filters may hold lists: key on their text
+        if key not in self._related:
+
+            async def load(parents: list[NodeRef]) -> list[RelatedPage]:
+                pages = await asyncio.to_thread(
+                    self.store.related,
+                    parents,
+                    query.edge_type,
+                    query.direction,
+                    query.target,
+                    query.where,
+                    query.first,
+                    query.after,
+                    query.last,
+                    query.before,
+                )
+                return [pages[parent] for parent in parents]
+
+            self._related[key] = DataLoader(load_fn=load)
+        return self._related[key]

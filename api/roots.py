@@ -1,0 +1,70 @@
+"""Root lists: filtered, ordered, keyset-paginated connections over one label."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from strawberry.types import Info
+
+from api.filters import SortDirection, to_filter
+from api.relay import (
+    Connection,
+    bad_input,
+    decode_cursor,
+    encode_cursor,
+    make_connection,
+    page_size,
+)
+from api.types import to_graphql
+from graph.model import Label
+
+
+def _cursor_key(cursor: str | None, argument: str, order_by: str) -> tuple[Any, str] | None:
+    decoded = decode_cursor(cursor, argument)
+    if decoded is None:
+        return None
+    if not (isinstance(decoded, list) and len(decoded) == 3 and isinstance(decoded[2], str)):
+        raise bad_input(f"{argument}: not a cursor of this list")
+    if decoded[0] != order_by:
+        raise bad_input(f"{argument}: the cursor belongs to another ordering")
+    return decoded[1], decoded[2]
+
+
+async def root_list(
+    info: Info,
+    label: Label,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    where: Any,
+    order: Any,
+) -> Connection[Any]:
+    store = info.context.store
+    first, last = page_size(first, last)
+    order_by = order.field.value if order else "id"
+    descending = bool(order and order.direction == SortDirection.DESC)
+    predicate = to_filter(label, where)
+    page = await asyncio.to_thread(
+        store.list_nodes,
+        label,
+        predicate,
+        order_by,
+        descending,
+        first,
+        _cursor_key(after, "after", order_by),
+        last,
+        _cursor_key(before, "before", order_by),
+    )
+
+    async def total() -> int:
+        return await asyncio.to_thread(store.count_where, label, predicate)
+
+    return make_connection(
+        [to_graphql(record) for record in page.records],
+        [encode_cursor([order_by, value, node_id]) for value, node_id in page.keys],
+        page.has_next,
+        page.has_previous,
+        total,
+    )
