@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import redis
+from falkordb import Edge as FalkorEdge
 from falkordb import FalkorDB
+from falkordb import Node as FalkorNode
 
 from graph.cypher_store import CypherStore, Row
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
@@ -22,6 +24,13 @@ UNIQUE_INTERNAL = (("CivicMeta", "key"),)
 
 def _column(name: Any) -> str:
     return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def _plain(value: Any) -> Any:
+    """Nodes and relationships become their property maps (like `properties(x)`, cheaper)."""
+    if isinstance(value, FalkorNode | FalkorEdge):
+        return dict(value.properties)
+    return value
 
 
 class FalkorDBStore(CypherStore):
@@ -47,7 +56,10 @@ class FalkorDBStore(CypherStore):
                 raise InvalidInputError([f"id: {exc}"]) from exc
             raise GraphError(f"FalkorDB refused a query: {exc}") from exc
         names = [_column(h[1]) for h in result.header]
-        return [dict(zip(names, row, strict=True)) for row in result.result_set]
+        return [
+            {name: _plain(value) for name, value in zip(names, row, strict=True)}
+            for row in result.result_set
+        ]
 
     def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, read_only=True)

@@ -60,6 +60,32 @@ def _arrow(edge_type: EdgeType, direction: Direction) -> str:
     ]
 
 
+def _window(
+    items: list[RelatedItem],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> RelatedPage:
+    """Relay slicing of one parent's id-ordered items."""
+    total = len(items)
+    if after is not None:
+        items = [i for i in items if i.node.id > after]
+    if before is not None:
+        items = [i for i in items if i.node.id < before]
+    if last is not None and first is None:
+        return RelatedPage(
+            items[-last:] if last else [],
+            total,
+            has_next=before is not None,
+            has_previous=len(items) > last,
+        )
+    size = len(items) if first is None else first
+    return RelatedPage(
+        items[:size], total, has_next=len(items) > size, has_previous=after is not None
+    )
+
+
 class ListingMixin:
     """Listing operations for a store that has `_read(query, params)`."""
 
@@ -105,7 +131,7 @@ class ListingMixin:
         params["take"] = size + 1
         rows = self._read(
             f"MATCH (n:{label.value}) WHERE {predicate} "
-            f"RETURN n.id AS id, {key} AS sort, properties(n) AS props "
+            f"RETURN n.id AS id, {key} AS sort, n AS props "
             f"ORDER BY sort{direction}, id{direction} LIMIT $take",
             params,
         )
@@ -146,47 +172,21 @@ class ListingMixin:
         parent_label = labels.pop()
         compiler = FilterCompiler(target, var="c", id_lt_expression=self.id_lt_expression)
         predicate = compiler.compile(where)
-        params: dict[str, Any] = {
-            **compiler.params,
-            "ids": [ref.id for ref in parents],
-            "after": after,
-            "before": before,
-        }
-        backward = last is not None and first is None
-        window = "items"
-        if not backward and first is not None:
-            params["take"] = first + 1
-            window = "[x IN items WHERE $after IS NULL OR x.id > $after][0..$take]"
-        elif backward:
-            window = "[x IN items WHERE $before IS NULL OR x.id < $before]"
+        params: dict[str, Any] = {**compiler.params, "ids": [ref.id for ref in parents]}
         rows = self._read(
             f"UNWIND $ids AS pid "
             f"MATCH (p:{parent_label.value} {{id: pid}}){_arrow(edge_type, direction)}"
             f"(c:{target.value}) WHERE {predicate} "
-            f"WITH p, c, r ORDER BY c.id "
-            f"WITH p, collect({{id: c.id, props: properties(c), rel: properties(r)}}) AS items "
-            f"RETURN p.id AS parent, size(items) AS total, {window} AS page",
+            f"RETURN p.id AS parent, c AS node, r AS rel",
             params,
         )
-        pages = {ref: RelatedPage() for ref in parents}
+        grouped: dict[str, list[RelatedItem]] = {}
         for row in rows:
-            items = [
-                RelatedItem(
-                    NodeRecord(target, x["id"], _visible(dict(x["props"]))),
-                    _visible(dict(x["rel"])),
-                )
-                for x in row["page"]
-            ]
-            page = pages[NodeRef(parent_label, row["parent"])]
-            page.total = int(row["total"])
-            if backward:
-                size = last or 0
-                page.has_previous = len(items) > size
-                page.items = items[-size:] if size else []
-                page.has_next = before is not None
-            else:
-                size = first if first is not None else len(items)
-                page.has_next = len(items) > size
-                page.items = items[:size]
-                page.has_previous = after is not None
+            node = row["node"]
+            item = RelatedItem(NodeRecord(target, node["id"], _visible(node)), _visible(row["rel"]))
+            grouped.setdefault(row["parent"], []).append(item)
+        pages = {ref: RelatedPage() for ref in parents}
+        for parent_id, items in grouped.items():
+            items.sort(key=lambda item: item.node.id)
+            pages[NodeRef(parent_label, parent_id)] = _window(items, first, after, last, before)
         return pages

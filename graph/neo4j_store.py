@@ -17,6 +17,13 @@ from graph.store import NodeRef
 FULLTEXT_INDEX = "entity_search"
 
 
+def _plain(value: Any) -> Any:
+    """Nodes and relationships become their property maps (as on FalkorDB)."""
+    if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship):
+        return dict(value)
+    return value
+
+
 class Neo4jStore(CypherStore):
     engine = "neo4j"
 
@@ -36,7 +43,7 @@ class Neo4jStore(CypherStore):
             raise InvalidInputError([f"id: {exc.message}"]) from exc
         except Neo4jError as exc:
             raise GraphError(f"Neo4j refused a query: {exc.message}") from exc
-        return [record.data() for record in records]
+        return [{key: _plain(value) for key, value in record.items()} for record in records]
 
     def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, RoutingControl.READ)

@@ -10,7 +10,7 @@ CALL {
 RETURN a.id AS origin,
        type(r) AS type,
        startNode(r) = a AS outgoing,
-       properties(r) AS rel_props,
+       r AS rel_props,
        labels(b)[0] AS label,
        b.id AS id,
-       properties(b) AS props
+       b AS props

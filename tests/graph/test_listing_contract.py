@@ -129,7 +129,7 @@ def test_filters_combine(town: CypherStore) -> None:
         "R00000007",
     ]
     assert town.count_where(Label.RESIDENT, Condition("gender", Op.EQ, "male")) == 4
-    with pytest.raises(InvalidInputError, match="filter.shoe"):
+    with pytest.raises(InvalidInputError, match=r"filter\.shoe"):
         matching(Condition("shoe", Op.EQ, 1))
 
 
