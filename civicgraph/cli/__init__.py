@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from civicgraph import __version__
-from civicgraph.cli import demo, neo4j, serve, store
+from civicgraph.cli import demo, neo4j, schema, serve, store
 from civicgraph.logs import configure_logging
 from civicgraph.settings import get_settings
 
@@ -16,6 +16,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("serve")(serve.serve)
+app.command("schema")(schema.schema)
 app.add_typer(demo.app, name="demo")
 app.add_typer(store.app, name="store")
 app.add_typer(neo4j.app, name="neo4j")

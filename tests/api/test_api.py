@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from civicgraph.settings import Settings
-
-
-@pytest.fixture
-def client(engine_settings: Settings) -> Iterator[TestClient]:
-    settings = engine_settings.model_copy(update={"demo_residents": 300, "demo_seed": 5})
-    with TestClient(create_app(settings, demo=True)) as test_client:
-        yield test_client
-
-
-def gql(client: TestClient, query: str, **variables: object) -> dict:
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    return response.json()
+from tests.api.conftest import gql
 
 
 def test_stats_counts_the_demo_community(client: TestClient) -> None:

@@ -22,6 +22,7 @@ COMMANDS = [
     [],
     ["serve"],
     ["version"],
+    ["schema"],
     ["demo"],
     ["demo", "generate"],
     ["demo", "load"],

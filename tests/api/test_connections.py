@@ -1,0 +1,198 @@
+"""Relay connections, filters, ordering and batched nested loading, through HTTP."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import data, error_of, store_queries
+
+PAGE = """query ($first: Int, $after: String, $last: Int, $before: String, $filter: ResidentFilter,
+                 $order: ResidentOrder) {
+  residents(first: $first, after: $after, last: $last, before: $before, filter: $filter,
+            orderBy: $order) {
+    totalCount
+    edges { cursor node { id name age gender } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}"""
+
+
+def page(client: TestClient, **variables: object) -> dict:
+    return data(client, PAGE, **variables)["residents"]
+
+
+def test_forward_pages_cover_the_list_once(client: TestClient) -> None:
+    seen: list[str] = []
+    after = None
+    while True:
+        current = page(client, first=70, after=after)
+        assert current["totalCount"] == 300
+        seen += [edge["node"]["id"] for edge in current["edges"]]
+        if not current["pageInfo"]["hasNextPage"]:
+            break
+        after = current["pageInfo"]["endCursor"]
+        assert current["pageInfo"]["endCursor"] == current["edges"][-1]["cursor"]
+    assert len(seen) == 300 and seen == sorted(seen) and len(set(seen)) == 300
+    assert current["pageInfo"]["hasPreviousPage"] and len(current["edges"]) == 20
+
+
+def test_backward_pages_and_the_ends(client: TestClient) -> None:
+    tail = page(client, last=3)
+    assert [e["node"]["id"] for e in tail["edges"]] == [
+        "Resident:R00000298",
+        "Resident:R00000299",
+        "Resident:R00000300",
+    ]
+    assert tail["pageInfo"]["hasPreviousPage"]
+    before = page(client, last=2, before=tail["pageInfo"]["startCursor"])
+    assert [e["node"]["id"] for e in before["edges"]] == [
+        "Resident:R00000296",
+        "Resident:R00000297",
+    ]
+    empty = page(client, first=5, filter={"name": {"eq": "不存在的名字"}})
+    assert empty == {
+        "totalCount": 0,
+        "edges": [],
+        "pageInfo": {
+            "hasNextPage": False,
+            "hasPreviousPage": False,
+            "startCursor": None,
+            "endCursor": None,
+        },
+    }
+    assert page(client, first=0)["edges"] == []
+
+
+def test_bad_paging_arguments_are_refused_with_codes(client: TestClient) -> None:
+    for variables, text in (
+        ({"first": 5, "after": "not-a-cursor"}, "after:"),
+        ({"first": 501}, "first: must be between 0 and 500"),
+        ({"first": 1, "last": 1}, "first/last"),
+    ):
+        error = error_of(client, PAGE, **variables)
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert text in error["message"]
+    by_name = page(client, first=1, order={"field": "NAME"})
+    error = error_of(client, PAGE, first=1, after=by_name["pageInfo"]["endCursor"])
+    assert "another ordering" in error["message"]
+
+
+def test_ordering_is_stable_and_directional(client: TestClient) -> None:
+    oldest = page(client, first=20, order={"field": "BIRTH_DATE", "direction": "ASC"})
+    ages = [e["node"]["age"] for e in oldest["edges"]]
+    assert ages == sorted(ages, reverse=True)
+    nxt = page(
+        client,
+        first=20,
+        after=oldest["pageInfo"]["endCursor"],
+        order={"field": "BIRTH_DATE", "direction": "ASC"},
+    )
+    assert nxt["edges"][0]["node"]["age"] <= ages[-1]
+    ids = {e["node"]["id"] for e in oldest["edges"]} & {e["node"]["id"] for e in nxt["edges"]}
+    assert ids == set()
+
+
+def test_filters_combine_and_match_counts(client: TestClient) -> None:
+    women = page(client, first=500, filter={"gender": {"eq": "FEMALE"}})
+    men = page(client, first=500, filter={"NOT": {"gender": {"eq": "FEMALE"}}})
+    assert women["totalCount"] + men["totalCount"] == 300
+    assert {e["node"]["gender"] for e in women["edges"]} == {"FEMALE"}
+    elderly = page(client, first=500, filter={"age": {"min": 60}})
+    assert elderly["totalCount"] > 0 and all(e["node"]["age"] >= 60 for e in elderly["edges"])
+    band = page(client, first=500, filter={"age": {"min": 30, "max": 39}})
+    assert all(30 <= e["node"]["age"] <= 39 for e in band["edges"])
+    either = page(client, first=500, filter={"OR": [{"age": {"max": 9}}, {"age": {"min": 90}}]})
+    assert all(e["node"]["age"] <= 9 or e["node"]["age"] >= 90 for e in either["edges"])
+    surname = women["edges"][0]["node"]["name"][0]
+    named = page(client, first=500, filter={"name": {"startsWith": surname}})
+    assert named["totalCount"] >= 1
+    assert all(e["node"]["name"].startswith(surname) for e in named["edges"])
+    alone = page(client, first=500, filter={"tags": {"hasAny": ["ELDERLY_LIVING_ALONE"]}})
+    assert all(e["node"]["age"] >= 60 for e in alone["edges"])
+
+
+def test_relationship_filters(client: TestClient) -> None:
+    district = data(client, "{ grids(filter: {level: {eq: DISTRICT}}) { nodes { id } } }")
+    district_id = district["grids"]["nodes"][0]["id"]
+    everyone = page(client, first=1, filter={"inGrid": district_id})
+    assert everyone["totalCount"] == 300
+    building = data(
+        client,
+        "{ buildings(first: 1) { nodes { id households { nodes { members { totalCount } } } } } }",
+    )["buildings"]["nodes"][0]
+    expected = sum(h["members"]["totalCount"] for h in building["households"]["nodes"])
+    assert page(client, first=1, filter={"inBuilding": building["id"]})["totalCount"] == expected
+    devices = data(
+        client,
+        """query ($b: ID!) { devices(filter: {inBuilding: $b,
+        kind: {in: [SMOKE_ALARM, CAMERA]}}) { totalCount nodes { kind } } }""",
+        b=building["id"],
+    )
+    assert devices["devices"]["totalCount"] >= 2
+    assert {d["kind"] for d in devices["devices"]["nodes"]} <= {"SMOKE_ALARM", "CAMERA"}
+    window = data(
+        client,
+        """query ($g: ID!) { incidents(filter: {inGrid: $g,
+        reportedAt: {gte: "2026-05-01T00:00:00Z", lt: "2026-11-01T00:00:00Z"}}) {
+        totalCount nodes { reportedAt } } }""",
+        g=district_id,
+    )["incidents"]
+    assert window["totalCount"] > 0
+    assert all("2026-05-01" <= i["reportedAt"] < "2026-11-01" for i in window["nodes"])
+
+
+NESTED = """query ($grid: ID!) {
+  node(id: $grid) {
+    ... on Grid {
+      name
+      buildings(first: 100) {
+        totalCount
+        nodes { name households(first: 500) { nodes { id members(first: 20) {
+          totalCount nodes { name age } } } } }
+      }
+    }
+  }
+}"""
+
+
+def test_nested_levels_cost_one_round_trip_each(client: TestClient) -> None:
+    grids = data(client, "{ grids(filter: {level: {eq: GRID}}) { nodes { id } } }")
+    grid_id = grids["grids"]["nodes"][0]["id"]
+    before = store_queries()
+    result = data(client, NESTED, grid=grid_id)["node"]
+    used = store_queries() - before
+    members = [
+        m
+        for b in result["buildings"]["nodes"]
+        for h in b["households"]["nodes"]
+        for m in h["members"]["nodes"]
+    ]
+    assert len(result["buildings"]["nodes"]) >= 1 and len(members) > 20
+    assert used == 4  # grid, its buildings, their households, their members
+
+
+def test_both_directions_of_relationships(client: TestClient) -> None:
+    resident = data(
+        client,
+        """{ residents(first: 1) { nodes { id householdRole
+        household { id building { id grid { id parent { level } } } } } } }""",
+    )
+    node = resident["residents"]["nodes"][0]
+    household = node["household"]
+    assert node["householdRole"] == "HEAD"
+    back = data(
+        client,
+        """query ($h: ID!) { node(id: $h) { ... on Household { unit room
+        members { nodes { id } } building { households { nodes { id } } } } } }""",
+        h=household["id"],
+    )["node"]
+    assert node["id"] in [m["id"] for m in back["members"]["nodes"]]
+    assert household["id"] in [h["id"] for h in back["building"]["households"]["nodes"]]
+    assert back["unit"] and back["room"]
+    assert household["building"]["grid"]["parent"]["level"] == "COMMUNITY"
+    nodes = data(
+        client,
+        """query ($ids: [ID!]!) { nodes(ids: $ids) { id } }""",
+        ids=[node["id"], "Resident:NOPE", household["id"]],
+    )["nodes"]
+    assert nodes == [{"id": node["id"]}, None, {"id": household["id"]}]
