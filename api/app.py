@@ -14,7 +14,8 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.context import Context
 from api.demo import ensure_demo_data
-from api.schema import schema
+from api.http import graphql_response_media_type, request_timeout
+from api.schema import build_schema
 from civicgraph.logs import get_logger
 from civicgraph.settings import Settings
 from graph.factory import OpenStore, open_store
@@ -44,10 +45,16 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     async def context_getter(request: Request) -> Context:
         return Context(request.app.state.opened.store)
 
+    schema = build_schema(
+        settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases
+    )
     app.include_router(
         GraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql"),
         prefix="/graphql",
     )
+
+    app.middleware("http")(graphql_response_media_type)
+    app.middleware("http")(request_timeout(settings.request_timeout_s))
 
     @app.middleware("http")
     async def observe(

@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
 from strawberry.types import ExecutionContext, Info
 
 from api.context import Context
@@ -219,12 +224,26 @@ def _should_mask(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
+def _classify(error: GraphQLError) -> None:
+    """Set `extensions.code` where nothing did: parse, validation or internal failure."""
+    extensions = error.extensions if error.extensions is not None else {}
+    if "code" not in extensions:
+        if isinstance(error, GraphQLSyntaxError):
+            extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif error.message == "Internal server error" or error.original_error is not None:
+            extensions["code"] = "INTERNAL_SERVER_ERROR"
+        else:
+            extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+    error.extensions = extensions
+
+
 class CivicSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Log errors without the query text or variables (they may hold personal data)."""
+        """Give every error a code; log it without the query text or variables (personal data)."""
         for error in errors:
+            _classify(error)
             code = (error.extensions or {}).get("code")
             if code or error.original_error is None:
                 log.info("graphql.refused", message=error.message, code=code, path=error.path)
@@ -232,10 +251,20 @@ class CivicSchema(strawberry.Schema):
                 log.error("graphql.failed", path=error.path, exc_info=error.original_error)
 
 
-schema = CivicSchema(
-    query=Query,
-    types=list(ALL_TYPES),
-    extensions=[
-        lambda: MaskErrors(should_mask_error=_should_mask, error_message="Internal server error")
-    ],
-)
+def build_schema(max_depth: int = 12, max_tokens: int = 5000, max_aliases: int = 30) -> CivicSchema:
+    """The schema with its protective limits (defaults match the settings' defaults)."""
+    return CivicSchema(
+        query=Query,
+        types=list(ALL_TYPES),
+        extensions=[
+            lambda: MaskErrors(
+                should_mask_error=_should_mask, error_message="Internal server error"
+            ),
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        ],
+    )
+
+
+schema = build_schema()

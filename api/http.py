@@ -1,0 +1,74 @@
+"""GraphQL over HTTP details strawberry leaves open: the `application/graphql-response+json`
+media type (400 and no `data` for request errors), and a request timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from fastapi.responses import JSONResponse
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def wants_graphql_response(request: Request) -> bool:
+    """True when the client accepts application/graphql-response+json (and prefers it to JSON)."""
+    accept = request.headers.get("accept", "")
+    if GRAPHQL_RESPONSE not in accept:
+        return False
+    json_at, graphql_at = accept.find("application/json"), accept.find(GRAPHQL_RESPONSE)
+    return json_at < 0 or graphql_at < json_at
+
+
+async def graphql_response_media_type(request: Request, call_next: Handler) -> Response:
+    """Serve application/graphql-response+json where asked for, with its status codes."""
+    if not request.url.path.startswith("/graphql") or not wants_graphql_response(request):
+        return await call_next(request)
+    response = await call_next(request)
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return response
+    body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+    try:
+        result = json.loads(body)
+    except ValueError:
+        return Response(body, status_code=response.status_code, media_type=GRAPHQL_RESPONSE)
+    status = response.status_code
+    errors = result.get("errors") if isinstance(result, dict) else None
+    if errors and result.get("data") is None and all("path" not in e for e in errors):
+        # Parsing, validation or variable-coercion failure: the request was not executed.
+        status = 400
+        result.pop("data", None)
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-length", "content-type")
+    }
+    return Response(
+        json.dumps(result, ensure_ascii=False),
+        status_code=status,
+        headers=headers,
+        media_type=GRAPHQL_RESPONSE,
+    )
+
+
+def request_timeout(seconds: float) -> Callable[[Request, Handler], Awaitable[Response]]:
+    async def limit(request: Request, call_next: Handler) -> Response:
+        try:
+            return await asyncio.wait_for(call_next(request), timeout=seconds)
+        except TimeoutError:
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": f"request took longer than {seconds:g} s",
+                            "extensions": {"code": "TIMEOUT"},
+                        }
+                    ]
+                },
+                status_code=504,
+            )
+
+    return limit

@@ -1,0 +1,102 @@
+"""GraphQL over HTTP: the graphql-http server audit (npm) against a real running server, the
+application/graphql-response+json media type, and the protective limits."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from civicgraph.devserver.neo4j import free_port
+from civicgraph.settings import Settings
+
+AUDIT = Path(__file__).parents[1] / "http_audit"
+
+
+@pytest.fixture(scope="module")
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("http"), demo_residents=50)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, demo=True), host="127.0.0.1", port=port, log_config=None
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/graphql"
+    server.should_exit = True
+    thread.join(30)
+
+
+def test_graphql_http_audit_passes_every_check(live_url: str) -> None:
+    completed = subprocess.run(
+        ["node", str(AUDIT / "audit.mjs"), live_url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    results = [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
+    assert len(results) > 50
+    failed = [r for r in results if r["status"] != "ok"]
+    assert failed == []
+
+
+@pytest.fixture
+def limited(tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(
+        data_dir=tmp_path, max_query_depth=4, max_query_aliases=2, max_query_tokens=200
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def post(client: TestClient, query: str, accept: str = "application/json") -> tuple[int, dict]:
+    response = client.post("/graphql", json={"query": query}, headers={"accept": accept})
+    return response.status_code, response.json()
+
+
+def test_request_errors_with_the_graphql_response_media_type(limited: TestClient) -> None:
+    status, body = post(limited, "{ stats { residents ", "application/graphql-response+json")
+    assert status == 400 and "data" not in body
+    assert body["errors"][0]["message"].startswith("Syntax Error")
+    status, body = post(limited, "{ nope }", "application/graphql-response+json")
+    assert status == 400 and "Cannot query field" in body["errors"][0]["message"]
+    response = limited.post(
+        "/graphql",
+        json={"query": "{ stats { residents } }"},
+        headers={"accept": "application/graphql-response+json"},
+    )
+    assert response.headers["content-type"].startswith("application/graphql-response+json")
+    assert response.status_code == 200 and response.json()["data"]["stats"]["residents"] == 0
+
+
+def test_depth_alias_and_token_limits(limited: TestClient) -> None:
+    deep = "{ grids { nodes { buildings { nodes { households { nodes { id } } } } } } }"
+    _, body = post(limited, deep)
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    _, body = post(limited, "{ a: stats { residents } b: stats { grids } c: stats { grids } }")
+    assert "aliases" in body["errors"][0]["message"]
+    _, body = post(limited, "{ stats { " + " ".join(["residents"] * 300) + " } }")
+    assert "token" in body["errors"][0]["message"].lower()
+
+
+def test_a_slow_request_times_out_with_a_graphql_error(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, request_timeout_s=0.000001)
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/graphql", json={"query": "{ stats { residents } }"})
+    assert response.status_code == 504
+    assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
