@@ -21,6 +21,7 @@ from graph.errors import InvalidInputError, UnknownReferenceError
 from graph.listing import ListingMixin
 from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
 from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
+from graph.mutations import MutationMixin
 from graph.store import (
     ChangeEvent,
     Direction,
@@ -84,7 +85,7 @@ def _is_list_field(label: Label, field: str) -> bool:
     return typing.get_origin(annotation) is list
 
 
-class CypherStore(ListingMixin, ABC):
+class CypherStore(ListingMixin, MutationMixin, ABC):
     """Shared implementation of the GraphStore protocol over a Cypher engine."""
 
     engine: str

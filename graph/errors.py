@@ -21,3 +21,15 @@ class InvalidInputError(GraphError):
 
 class UnknownReferenceError(InvalidInputError):
     """An edge names a node that does not exist."""
+
+
+class VersionConflictError(GraphError):
+    """The caller's version of a node is stale: someone else changed it since."""
+
+    def __init__(self, ref: str, expected: int, current: int) -> None:
+        self.ref, self.expected, self.current = ref, expected, current
+        super().__init__(f"{ref} is at version {current}, not {expected}: read it again")
+
+
+class NotFoundError(GraphError):
+    """The node does not exist."""

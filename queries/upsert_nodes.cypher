@@ -18,11 +18,12 @@ WITH base, row, e,
 WHERE e IS NULL OR size(changed) > 0
 FOREACH (_ IN CASE WHEN e IS NULL THEN [1] ELSE [] END |
   CREATE (n:__LABEL__ {id: row.id})
-  SET n += row.props, n.search_text = row.search, n.prop_hash = row.hash,
+  SET n += row.props, n.search_text = row.search, n.prop_hash = row.hash, n.version = 1,
       n.created_at = $now, n.updated_at = $now, n.prov_source = $source, n.prov_actor = $actor
 )
 FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END |
   SET e += row.props, e.search_text = row.search, e.prop_hash = row.hash,
+      e.version = coalesce(e.version, 0) + 1,
       e.updated_at = $now, e.prov_source = $source, e.prov_actor = $actor
 )
 CREATE (:ChangeEvent {

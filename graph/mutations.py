@@ -1,0 +1,79 @@
+"""Single-entity writes for the API: checked upsert (optimistic versions), deletes, unlinks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.errors import NotFoundError, VersionConflictError
+from graph.model import EdgeType, Node
+from graph.store import NodeRecord, NodeRef, Provenance
+from nlp.ngrams import index_text
+
+Row = dict[str, Any]
+
+
+class MutationMixin:
+    """Needs `_write`, `_q`, `get_nodes` and `write_row` behaviour of CypherStore."""
+
+    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        raise NotImplementedError
+
+    def _q(self, name: str, **slots: str) -> str:
+        raise NotImplementedError
+
+    def get_nodes(self, refs: list[NodeRef]) -> dict[NodeRef, NodeRecord]:
+        raise NotImplementedError
+
+    def _params(self, provenance: Provenance, **extra: Any) -> dict[str, Any]:
+        from graph.cypher_store import now_iso
+
+        return {"now": now_iso(), "source": provenance.source, "actor": provenance.actor, **extra}
+
+    def upsert_node(
+        self, node: Node, provenance: Provenance, expected_version: int | None = None
+    ) -> tuple[NodeRecord, bool]:
+        """Create or update one node; with `expected_version`, refuse a stale one.
+
+        Returns the stored node and whether it was created.
+        """
+        from graph.cypher_store import write_row
+
+        row = write_row(
+            {"id": node.id, "search": index_text(node.search_text())}, node.properties()
+        )
+        [result] = self._write(
+            self._q("upsert_node_checked", LABEL=node.label.value),
+            self._params(provenance, row=row, expected=expected_version),
+        )
+        ref = NodeRef(node.label, node.id)
+        if result["conflict"]:
+            raise VersionConflictError(str(ref), expected_version or 0, int(result["current"]))
+        return self.get_nodes([ref])[ref], bool(result["created"])
+
+    def delete_node(
+        self, ref: NodeRef, provenance: Provenance, expected_version: int | None = None
+    ) -> None:
+        """Delete a node with its relationships; NotFoundError or VersionConflictError."""
+        [result] = self._write(
+            self._q("delete_node", LABEL=ref.label.value),
+            self._params(provenance, id=ref.id, expected=expected_version),
+        )
+        if not result["found"]:
+            raise NotFoundError(f"{ref} does not exist")
+        if result["conflict"]:
+            raise VersionConflictError(str(ref), expected_version or 0, int(result["current"]))
+
+    def delete_edge(
+        self, edge_type: EdgeType, source: NodeRef, target: NodeRef, provenance: Provenance
+    ) -> int:
+        """Remove a relationship; returns how many were removed (0 or 1)."""
+        query = self._q(
+            "delete_edge",
+            TYPE=EdgeType(edge_type).value,
+            SOURCE=source.label.value,
+            TARGET=target.label.value,
+        )
+        rows = self._write(
+            query, self._params(provenance, source_id=source.id, target_id=target.id)
+        )
+        return int(rows[0]["removed"]) if rows else 0
