@@ -43,7 +43,8 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     app = FastAPI(title="civicgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
 
     async def context_getter(request: Request) -> Context:
-        return Context(request.app.state.opened.store)
+        actor = request.headers.get("x-actor", "anonymous")[:100]
+        return Context(request.app.state.opened.store, actor)
 
     schema = build_schema(
         settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases

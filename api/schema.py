@@ -26,6 +26,7 @@ from api.filters import (
     PetitionFilter,
     ResidentFilter,
 )
+from api.mutations import Mutation
 from api.relay import MAX_PAGE_SIZE, Connection, bad_input
 from api.roots import root_list
 from api.types import (
@@ -255,6 +256,7 @@ def build_schema(max_depth: int = 12, max_tokens: int = 5000, max_aliases: int =
     """The schema with its protective limits (defaults match the settings' defaults)."""
     return CivicSchema(
         query=Query,
+        mutation=Mutation,
         types=list(ALL_TYPES),
         extensions=[
             lambda: MaskErrors(

@@ -62,6 +62,7 @@ class Node:
     """Anything in the graph; `id` is global: `Label:key`, e.g. `Resident:R00000001`."""
 
     id: strawberry.ID
+    version: int = strawberry.field(description="Changes so far; pass it back as expectedVersion.")
     provenance: Provenance
 
 
@@ -637,6 +638,7 @@ def to_graphql(record: NodeRecord, today: date | None = None) -> Node:
     p = record.props
     common: dict[str, Any] = {
         "id": strawberry.ID(str(record.ref)),
+        "version": int(p.get("version") or 0),
         "provenance": Provenance(
             source=p.get("prov_source"),
             actor=p.get("prov_actor"),

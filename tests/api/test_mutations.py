@@ -1,0 +1,183 @@
+"""Mutations through HTTP on both engines: success, typed failures, versions, events."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import data
+from tests.factories import id_number
+
+BUILDING = """mutation ($input: BuildingInput!, $v: Int) {
+  upsertBuilding(input: $input, expectedVersion: $v) {
+    created
+    node { id version provenance { actor source } ... on Building { name floors } }
+    errors { path message code }
+  }
+}"""
+RESIDENT = """mutation ($input: ResidentInput!) {
+  upsertResident(input: $input) { created node { id } errors { path message code } }
+}"""
+
+
+def run(client: TestClient, query: str, actor: str = "worker-1", **variables: object) -> dict:
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers={"x-actor": actor}
+    )
+    assert response.status_code == 200 and "errors" not in response.json(), response.text
+    return response.json()["data"]
+
+
+def test_upsert_creates_updates_and_refuses_stale_versions(client: TestClient) -> None:
+    made = run(client, BUILDING, input={"id": "BX1", "name": "新建1栋", "floors": 6})
+    payload = made["upsertBuilding"]
+    assert payload["created"] and payload["errors"] == []
+    assert payload["node"]["version"] == 1
+    assert payload["node"]["provenance"] == {"actor": "worker-1", "source": "api"}
+    updated = run(client, BUILDING, input={"id": "BX1", "name": "新建1栋", "floors": 7}, v=1)
+    assert updated["upsertBuilding"]["node"]["floors"] == 7
+    assert updated["upsertBuilding"]["node"]["version"] == 2
+    stale = run(
+        client, BUILDING, actor="worker-2", input={"id": "BX1", "name": "新建1栋", "floors": 9}, v=1
+    )["upsertBuilding"]
+    assert stale["node"] is None
+    assert stale["errors"][0]["code"] == "VERSION_CONFLICT"
+    assert stale["errors"][0]["path"] == ["expectedVersion"]
+    current = data(client, '{ node(id: "Building:BX1") { version ... on Building { floors } } }')
+    assert current["node"] == {"version": 2, "floors": 7}
+
+
+def test_invalid_input_names_the_path_and_reason(client: TestClient) -> None:
+    bad_checksum = id_number("19900101")[:-1] + ("0" if id_number("19900101")[-1] != "0" else "1")
+    result = run(
+        client,
+        RESIDENT,
+        input={
+            "id": "RX1",
+            "name": "测试",
+            "gender": "MALE",
+            "birthDate": "1990-01-01",
+            "idNumber": bad_checksum,
+        },
+    )
+    [error] = result["upsertResident"]["errors"]
+    assert error["path"] == ["input", "idNumber"] and "checksum" in error["message"]
+    assert error["code"] == "INVALID_INPUT"
+    result = run(
+        client,
+        RESIDENT,
+        input={
+            "id": "RX1",
+            "name": "测试",
+            "gender": "MALE",
+            "birthDate": "1990-01-02",
+            "idNumber": id_number("19900101"),
+        },
+    )
+    [error] = result["upsertResident"]["errors"]
+    assert error["path"] == ["input", "birthDate"]
+    result = run(
+        client,
+        RESIDENT,
+        input={
+            "id": "RX1",
+            "name": "测试",
+            "gender": "MALE",
+            "birthDate": "1990-01-01",
+            "phone": "12345",
+        },
+    )
+    assert result["upsertResident"]["errors"][0]["path"] == ["input", "phone"]
+    assert data(client, '{ node(id: "Resident:RX1") { id } }')["node"] is None
+
+
+LINK = """mutation ($type: RelationshipType!, $from: ID!, $to: ID!,
+                   $props: RelationshipPropertiesInput) {
+  link(type: $type, from: $from, to: $to, properties: $props) {
+    changed errors { path message code }
+  }
+}"""
+UNLINK = """mutation ($type: RelationshipType!, $from: ID!, $to: ID!) {
+  unlink(type: $type, from: $from, to: $to) { changed errors { path code } }
+}"""
+
+
+def test_link_and_unlink(client: TestClient) -> None:
+    run(
+        client,
+        RESIDENT,
+        input={"id": "RX2", "name": "新居民", "gender": "FEMALE", "birthDate": "1985-03-01"},
+    )
+    made = run(
+        client,
+        LINK,
+        type="MEMBER_OF",
+        **{"from": "Resident:RX2", "to": "Household:H0000001"},
+        props={"role": "tenant"},
+    )["link"]
+    assert made == {"changed": True, "errors": []}
+    members = data(
+        client,
+        '{ node(id: "Household:H0000001") { ... on Household { members '
+        "{ nodes { id householdRole } } } } }",
+    )["node"]["members"]["nodes"]
+    assert {"id": "Resident:RX2", "householdRole": "TENANT"} in members
+    again = run(
+        client,
+        LINK,
+        type="MEMBER_OF",
+        **{"from": "Resident:RX2", "to": "Household:H0000001"},
+        props={"role": "tenant"},
+    )["link"]
+    assert again == {"changed": False, "errors": []}
+    unknown = run(
+        client,
+        LINK,
+        type="MEMBER_OF",
+        **{"from": "Resident:RX2", "to": "Household:NOPE"},
+        props={"role": "tenant"},
+    )["link"]
+    assert unknown["errors"][0]["path"] == ["to"]
+    assert unknown["errors"][0]["code"] == "UNKNOWN_REFERENCE"
+    wrong = run(client, LINK, type="IN_GRID", **{"from": "Resident:RX2", "to": "Grid:G00001"})[
+        "link"
+    ]
+    assert wrong["errors"][0] == {
+        "path": ["from"],
+        "code": "INVALID_INPUT",
+        "message": "a Resident cannot start IN_GRID",
+    }
+    bad_role = run(
+        client,
+        LINK,
+        type="MEMBER_OF",
+        **{"from": "Resident:RX2", "to": "Household:H0000001"},
+        props={"role": "boss"},
+    )["link"]
+    assert bad_role["errors"][0]["path"] == ["properties", "role"]
+    removed = run(
+        client, UNLINK, type="MEMBER_OF", **{"from": "Resident:RX2", "to": "Household:H0000001"}
+    )
+    assert removed["unlink"] == {"changed": True, "errors": []}
+    assert (
+        run(
+            client, UNLINK, type="MEMBER_OF", **{"from": "Resident:RX2", "to": "Household:H0000001"}
+        )["unlink"]["changed"]
+        is False
+    )
+
+
+DELETE = """mutation ($id: ID!, $v: Int) {
+  deleteNode(id: $id, expectedVersion: $v) { deletedId errors { path code } }
+}"""
+
+
+def test_delete_with_versions(client: TestClient) -> None:
+    run(client, BUILDING, input={"id": "BX9", "name": "待拆9栋"})
+    stale = run(client, DELETE, id="Building:BX9", v=5)["deleteNode"]
+    assert stale["errors"] == [{"path": ["expectedVersion"], "code": "VERSION_CONFLICT"}]
+    done = run(client, DELETE, id="Building:BX9", v=1)["deleteNode"]
+    assert done == {"deletedId": "Building:BX9", "errors": []}
+    missing = run(client, DELETE, id="Building:BX9")["deleteNode"]
+    assert missing["errors"] == [{"path": ["id"], "code": "NOT_FOUND"}]
+    bad = run(client, DELETE, id="nonsense")["deleteNode"]
+    assert bad["errors"] == [{"path": ["id"], "code": "INVALID_INPUT"}]
