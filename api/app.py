@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -43,7 +44,8 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     app = FastAPI(title="civicgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
 
     async def context_getter(request: Request) -> Context:
-        actor = request.headers.get("x-actor", "anonymous")[:100]
+        # X-Actor names who acts (percent-encoded UTF-8, so Chinese names travel in headers).
+        actor = unquote(request.headers.get("x-actor", "anonymous"))[:100] or "anonymous"
         return Context(request.app.state.opened.store, actor)
 
     schema = build_schema(

@@ -196,6 +196,10 @@ def to_filter(label: Label, value: Any) -> Filter | None:
             inner = to_filter(label, given)
             if inner is not None:
                 parts.append(Not(inner))
+        elif item.name == "overdue":
+            from graph.workflow import overdue_filter
+
+            parts.append(overdue_filter() if given else Not(overdue_filter()))
         elif item.name == "age":
             parts.extend(_age_bounds(given, date.today()))
         elif item.name == "id":
@@ -330,6 +334,8 @@ class IncidentFilter:
     status: IncidentStatusFilter | None = None
     source: IncidentSourceFilter | None = None
     reported_at: DateTimeFilter | None = None
+    deadline_at: DateTimeFilter | None = None
+    overdue: bool | None = strawberry.field(default=None, description="Open and past deadline.")
     description: StringFilter | None = None
     in_building: strawberry.ID | None = None
     in_grid: strawberry.ID | None = None

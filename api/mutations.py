@@ -89,10 +89,17 @@ def provenance(info: Info[Context, None]) -> Provenance:
     return Provenance("api", info.context.actor)
 
 
-def _input(model_type: type[model.Node]) -> Any:
-    return strawberry_pydantic.input(
-        model=model_type, all_fields=True, name=f"{model_type.__name__}Input"
-    )(type(f"{model_type.__name__}Input", (), {}))
+def _input(model_type: type[model.Node], managed: frozenset[str] = frozenset()) -> Any:
+    """An input type with every field of the model except those the product manages itself."""
+    name = f"{model_type.__name__}Input"
+    if not managed:
+        return strawberry_pydantic.input(model=model_type, all_fields=True, name=name)(
+            type(name, (), {})
+        )
+    fields = {f: strawberry.auto for f in model_type.model_fields if f not in managed}
+    return strawberry_pydantic.input(model=model_type, name=name)(
+        type(name, (), {"__annotations__": fields})
+    )
 
 
 ResidentInput = _input(model.Resident)
@@ -101,7 +108,7 @@ BuildingInput = _input(model.Building)
 GridInput = _input(model.Grid)
 OrganisationInput = _input(model.Organisation)
 DeviceInput = _input(model.Device)
-IncidentInput = _input(model.Incident)
+IncidentInput = _input(model.Incident, managed=frozenset({"history"}))
 PetitionInput = _input(model.Petition)
 
 

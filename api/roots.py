@@ -17,6 +17,7 @@ from api.relay import (
     page_size,
 )
 from api.types import to_graphql
+from graph.filters import All, Filter
 from graph.model import Label
 
 
@@ -40,12 +41,15 @@ async def root_list(
     before: str | None,
     where: Any,
     order: Any,
+    extra: Filter | None = None,
 ) -> Connection[Any]:
     store = info.context.store
     first, last = page_size(first, last)
     order_by = order.field.value if order else "id"
     descending = bool(order and order.direction == SortDirection.DESC)
     predicate = to_filter(label, where)
+    if extra is not None:
+        predicate = All((predicate, extra)) if predicate is not None else extra
     page = await asyncio.to_thread(
         store.list_nodes,
         label,

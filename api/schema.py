@@ -12,6 +12,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from api.context import Context
@@ -26,6 +27,7 @@ from api.filters import (
     PetitionFilter,
     ResidentFilter,
 )
+from api.incidents import IncidentMutation
 from api.mutations import Mutation
 from api.relay import MAX_PAGE_SIZE, Connection, bad_input
 from api.roots import root_list
@@ -45,6 +47,7 @@ from api.types import (
 from civicgraph.logs import get_logger
 from graph.model import Label
 from graph.store import NodeRef
+from graph.workflow import overdue_filter
 
 log = get_logger(__name__)
 L = Label
@@ -193,6 +196,14 @@ class Query:
     ) -> Connection[Device]:
         return await root_list(info, L.DEVICE, first, after, last, before, filter, order_by)
 
+    @strawberry.field(description="Open incidents past their deadline (超时), oldest first.")
+    async def overdue_incidents(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Incident]:
+        return await root_list(
+            info, L.INCIDENT, first, after, None, None, None, None, extra=overdue_filter()
+        )
+
     @strawberry.field
     async def incidents(
         self,
@@ -218,6 +229,15 @@ class Query:
         order_by: PetitionOrder | None = None,
     ) -> Connection[Petition]:
         return await root_list(info, L.PETITION, first, after, last, before, filter, order_by)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Unexpected failures reach clients as "Internal server error" with a code, nothing more."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return masked
 
 
 def _should_mask(error: GraphQLError) -> bool:
@@ -246,7 +266,10 @@ class CivicSchema(strawberry.Schema):
         for error in errors:
             _classify(error)
             code = (error.extensions or {}).get("code")
-            if code or error.original_error is None:
+            unexpected = error.original_error is not None and not isinstance(
+                error.original_error, GraphQLError
+            )
+            if not unexpected:
                 log.info("graphql.refused", message=error.message, code=code, path=error.path)
             else:
                 log.error("graphql.failed", path=error.path, exc_info=error.original_error)
@@ -256,10 +279,10 @@ def build_schema(max_depth: int = 12, max_tokens: int = 5000, max_aliases: int =
     """The schema with its protective limits (defaults match the settings' defaults)."""
     return CivicSchema(
         query=Query,
-        mutation=Mutation,
+        mutation=merge_types("Mutation", (Mutation, IncidentMutation)),
         types=list(ALL_TYPES),
         extensions=[
-            lambda: MaskErrors(
+            lambda: MaskUnexpectedErrors(
                 should_mask_error=_should_mask, error_message="Internal server error"
             ),
             lambda: QueryDepthLimiter(max_depth=max_depth),

@@ -6,6 +6,7 @@ served only to authorised roles.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -44,6 +45,7 @@ from api.resolve import many, one, related_one
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.store import Direction, NodeRecord
+from graph.workflow import is_overdue
 
 OUT, IN, BOTH = Direction.OUT, Direction.IN, Direction.BOTH
 L = Label
@@ -548,6 +550,16 @@ class Device(Node):
         )
 
 
+@strawberry.type(description="One step of the closed loop: who did what, when, and why.")
+class IncidentStep:
+    at: str
+    actor: str
+    action: str
+    from_status: IncidentStatus | None
+    to_status: IncidentStatus
+    note: str | None
+
+
 @strawberry.type
 class Incident(Node):
     category: IncidentCategory | None
@@ -557,6 +569,8 @@ class Incident(Node):
     deadline_at: str | None
     description: str | None
     source: IncidentSource | None
+    history: list[IncidentStep]
+    overdue: bool = strawberry.field(description="Open and past its deadline (超时).")
 
     @strawberry.field(description="The building where it happened, if recorded at a building.")
     async def building(self, info: Info) -> Building | None:
@@ -620,6 +634,21 @@ class Petition(Node):
         before: str | None = None,
     ) -> Connection[Incident]:
         return await many(info, self.id, E.REPORTS, OUT, L.INCIDENT, first, after, last, before)
+
+
+def _history(text: str | None) -> list[IncidentStep]:
+    steps = json.loads(text) if text else []
+    return [
+        IncidentStep(
+            at=s["at"],
+            actor=s["actor"],
+            action=s["action"],
+            from_status=_enum(IncidentStatus, s.get("from_status")),
+            to_status=IncidentStatus(s["to_status"]),
+            note=s.get("note"),
+        )
+        for s in steps
+    ]
 
 
 def _enum(kind: Any, value: Any) -> Any:
@@ -697,6 +726,8 @@ def to_graphql(record: NodeRecord, today: date | None = None) -> Node:
             deadline_at=p.get("deadline_at"),
             description=p.get("description"),
             source=_enum(IncidentSource, p.get("source")),
+            history=_history(p.get("history")),
+            overdue=is_overdue(p),
         )
     return Petition(
         **common,

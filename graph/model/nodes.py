@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from graph.model.enums import (
     BuildingUse,
@@ -152,6 +153,19 @@ class Device(Node):
     installed_at: PastDate | None = None
 
 
+class IncidentStep(BaseModel):
+    """One step of an incident's closed loop: who moved it from which state to which, and why."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    at: Timestamp
+    actor: str = Field(min_length=1, max_length=100)
+    action: str = Field(min_length=1, max_length=30)
+    from_status: IncidentStatus | None = None
+    to_status: IncidentStatus
+    note: str | None = Field(None, max_length=2000)
+
+
 class Incident(Node):
     label = Label.INCIDENT
     search_fields = ("description",)
@@ -163,6 +177,20 @@ class Incident(Node):
     deadline_at: Timestamp | None = None
     description: str | None = Field(None, max_length=5000)
     source: IncidentSource = IncidentSource.OTHER
+    history: list[IncidentStep] = Field(default_factory=list)
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _history_from_storage(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
+
+    def properties(self) -> dict[str, Any]:
+        """History is stored as one JSON text (graph properties cannot hold lists of maps)."""
+        props = super().properties()
+        props["history"] = (
+            json.dumps(props["history"], ensure_ascii=False) if self.history else None
+        )
+        return props
 
     @model_validator(mode="after")
     def _deadline_after_report(self) -> Self:
