@@ -11,6 +11,7 @@ from graph.cypher_store import CypherStore
 from graph.filters import Filter
 from graph.listing import RelatedPage
 from graph.model import EdgeType, Label
+from graph.statistics import GridStatistics
 from graph.store import Direction, NodeRecord, NodeRef
 
 
@@ -32,6 +33,7 @@ class RelatedQuery:
 class Loaders:
     store: CypherStore
     _nodes: DataLoader[NodeRef, NodeRecord | None] | None = None
+    _grid_statistics: DataLoader[str, GridStatistics] | None = None
     _related: dict[tuple[str, Label], DataLoader[NodeRef, RelatedPage]] = field(
         default_factory=dict
     )
@@ -46,6 +48,17 @@ class Loaders:
 
             self._nodes = DataLoader(load_fn=load)
         return self._nodes
+
+    @property
+    def grid_statistics(self) -> DataLoader[str, GridStatistics]:
+        if self._grid_statistics is None:
+
+            async def load(ids: list[str]) -> list[GridStatistics]:
+                found = await asyncio.to_thread(self.store.grid_statistics, ids)
+                return [found[grid_id] for grid_id in ids]
+
+            self._grid_statistics = DataLoader(load_fn=load)
+        return self._grid_statistics
 
     def related(self, query: RelatedQuery, parent_label: Label) -> DataLoader[NodeRef, RelatedPage]:
         key = (repr(query), parent_label)  # filters may hold lists: key on their text

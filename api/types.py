@@ -23,6 +23,7 @@ from api.enums import (
     IncidentCategory,
     IncidentSource,
     IncidentStatus,
+    KeyPopulationTag,
     OrganisationKind,
     PetitionChannel,
     RentalRiskLevel,
@@ -41,7 +42,7 @@ from api.filters import (
     ResidentFilter,
 )
 from api.relay import Connection
-from api.resolve import many, one, related_one
+from api.resolve import many, one, parent_ref, related_one
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.store import Direction, NodeRecord
@@ -359,9 +360,60 @@ class Building(Node):
 
 
 @strawberry.type
+class TagCount:
+    tag: KeyPopulationTag
+    count: int
+
+
+@strawberry.type
+class StatusCount:
+    status: IncidentStatus
+    count: int
+
+
+@strawberry.type
+class CategoryCount:
+    category: IncidentCategory
+    count: int
+
+
+@strawberry.type(description="Aggregates of a grid and every grid below it.")
+class GridStatistics:
+    buildings: int
+    households: int
+    population: int
+    residents_by_tag: list[TagCount]
+    open_incidents_by_status: list[StatusCount]
+    open_incidents_by_category: list[CategoryCount]
+    overdue_incidents: int
+
+
+@strawberry.type
 class Grid(Node):
     name: str
     level: GridLevel | None
+
+    @strawberry.field(description="Population, housing and open incidents, rolled up.")
+    async def statistics(self, info: Info) -> GridStatistics:
+        stats = await info.context.loaders.grid_statistics.load(parent_ref(self.id).id)
+        return GridStatistics(
+            buildings=stats.buildings,
+            households=stats.households,
+            population=stats.residents,
+            residents_by_tag=[
+                TagCount(tag=KeyPopulationTag(t), count=n)
+                for t, n in stats.residents_by_tag.most_common()
+            ],
+            open_incidents_by_status=[
+                StatusCount(status=IncidentStatus(s), count=n)
+                for s, n in stats.open_incidents_by_status.most_common()
+            ],
+            open_incidents_by_category=[
+                CategoryCount(category=IncidentCategory(c), count=n)
+                for c, n in stats.open_incidents_by_category.most_common()
+            ],
+            overdue_incidents=stats.overdue_incidents,
+        )
 
     @strawberry.field
     async def buildings(

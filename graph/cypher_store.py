@@ -22,6 +22,7 @@ from graph.listing import ListingMixin
 from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
 from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
 from graph.mutations import MutationMixin
+from graph.statistics import StatisticsMixin
 from graph.store import (
     ChangeEvent,
     Direction,
@@ -85,7 +86,7 @@ def _is_list_field(label: Label, field: str) -> bool:
     return typing.get_origin(annotation) is list
 
 
-class CypherStore(ListingMixin, MutationMixin, ABC):
+class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
     """Shared implementation of the GraphStore protocol over a Cypher engine."""
 
     engine: str

@@ -196,3 +196,23 @@ def test_both_directions_of_relationships(client: TestClient) -> None:
         ids=[node["id"], "Resident:NOPE", household["id"]],
     )["nodes"]
     assert nodes == [{"id": node["id"]}, None, {"id": household["id"]}]
+
+
+def test_grid_statistics_are_batched_and_roll_up(client: TestClient) -> None:
+    before = store_queries()
+    grids = data(
+        client,
+        """{ grids(first: 100) { nodes { id ... on Grid { level statistics {
+        buildings households population overdueIncidents
+        residentsByTag { tag count } openIncidentsByStatus { status count } } } } } }""",
+    )
+    used = store_queries() - before
+    nodes = grids["grids"]["nodes"]
+    assert used == 1 + 3  # the grids, then counts, tags and incidents for all of them at once
+    district = next(n for n in nodes if n["level"] == "DISTRICT")["statistics"]
+    assert district["population"] == 300
+    leaves = [n["statistics"] for n in nodes if n["level"] == "GRID"]
+    assert sum(s["population"] for s in leaves) == 300
+    assert sum(s["households"] for s in leaves) == district["households"]
+    assert all(c["count"] > 0 for c in district["residentsByTag"])
+    assert sum(c["count"] for c in district["openIncidentsByStatus"]) > 0

@@ -183,3 +183,47 @@ def test_related_pages_for_many_parents_in_one_call(town: CypherStore) -> None:
     assert [i.node.id for i in females[parents[1]].items] == ["R00000004"]
     empty = town.related([ref("Building:B000002")], EdgeType.IN_GRID, Direction.IN, Label.GRID)
     assert empty[ref("Building:B000002")].total == 0
+
+
+def test_grid_statistics_roll_up_the_hierarchy(town: CypherStore) -> None:
+    from datetime import UTC, datetime
+
+    from graph.model import Incident
+
+    town.upsert_nodes(
+        [
+            Incident(
+                id="I1",
+                category="fire",
+                status="dispatched",
+                reported_at="2026-01-01T00:00:00Z",
+                deadline_at="2026-01-02T00:00:00Z",
+            ),
+            Incident(
+                id="I2", category="noise", status="closed", reported_at="2026-01-01T00:00:00Z"
+            ),
+            Incident(
+                id="I3", category="noise", status="reported", reported_at="2026-01-01T00:00:00Z"
+            ),
+        ],
+        PROV,
+    )
+    town.upsert_edges(
+        [
+            edge("OCCURRED_AT", "Incident:I1", "Building:B000001"),
+            edge("OCCURRED_AT", "Incident:I2", "Building:B000002"),
+            edge("OCCURRED_AT", "Incident:I3", "Grid:G00003"),
+        ],
+        PROV,
+    )
+    stats = town.grid_statistics(
+        ["G00001", "G00002", "G00003"], now=datetime(2026, 3, 1, tzinfo=UTC)
+    )
+    community, first, second = stats["G00001"], stats["G00002"], stats["G00003"]
+    assert (community.buildings, community.households, community.residents) == (2, 3, 8)
+    assert (first.buildings, first.households, first.residents) == (1, 2, 6)
+    assert community.residents_by_tag == {"elderly_living_alone": 1, "minor": 1}
+    assert community.open_incidents_by_status == {"dispatched": 1, "reported": 1}
+    assert community.open_incidents_by_category == {"fire": 1, "noise": 1}
+    assert community.overdue_incidents == 1
+    assert second.open_incidents_by_status == {"reported": 1} and second.overdue_incidents == 0
