@@ -120,6 +120,9 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def compact(self) -> None:
+        """Make the engine's files compact after a bulk load (where the engine needs it)."""
+
     def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
         """One read round trip (counted in `civicgraph_store_queries_total`)."""
         STORE_QUERIES.labels(self.engine, "read").inc()

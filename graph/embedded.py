@@ -67,6 +67,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def compact(client: redis.Redis, wait_s: float = 3600) -> None:
+    """Rewrite the append-only file into an RDB base and wait until it is done."""
+    try:
+        client.bgrewriteaof()
+    except redis.exceptions.ResponseError as exc:  # one is running already: wait for it
+        if "in progress" not in str(exc):
+            raise
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        info = client.info("persistence")
+        if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+            return
+        time.sleep(0.1)
+
+
 def _alive(pid: int) -> bool:
     try:
         process = psutil.Process(pid)
@@ -107,9 +122,11 @@ class EmbeddedFalkorDB:
             return self.info
 
     def stop(self) -> None:
-        """Stop the server if this process owns it (flushes the append-only file)."""
+        """Stop the server if this process owns it (flushes the append-only file; compacts it
+        first when its tail is long, so the next start loads fast)."""
         if not (self.owned and self.info):
             return
+        self._compact_if_long()
         pid = self.info.pid
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
@@ -118,6 +135,19 @@ class EmbeddedFalkorDB:
             self.info_path.unlink()
         log.info("falkordb.stopped", pid=pid)
         self.owned = False
+
+    def _compact_if_long(self, threshold: int = 32 * 2**20) -> None:
+        tail = sum(f.stat().st_size for f in (self.dir / "appendonlydir").glob("*.incr.aof"))
+        if tail < threshold or self.info is None:
+            return
+        client = redis.Redis(host="127.0.0.1", port=self.info.port, password=self.info.password)
+        try:
+            compact(client)
+            log.info("falkordb.compacted", tail_mb=tail // 2**20)
+        except redis.exceptions.RedisError as exc:
+            log.warning("falkordb.compact_failed", error=str(exc))
+        finally:
+            client.close()
 
     def client_kwargs(self) -> dict[str, object]:
         assert self.info is not None
@@ -165,14 +195,22 @@ class EmbeddedFalkorDB:
             client.close()
 
     def _wait_answering(self, info: ServerInfo, timeout: float) -> bool:
+        """Wait until the server answers. A server still loading its data is never given up
+        on while it lives (a large graph can take minutes); silence counts against `timeout`."""
         deadline = time.monotonic() + timeout
+        logged = False
         while time.monotonic() < deadline:
             state = self._answers(info)
             if state:
                 return True
-            if state is False and not _alive(info.pid):
+            if not _alive(info.pid):
                 return False
-            time.sleep(0.05)
+            if state is None:
+                deadline = time.monotonic() + timeout
+                if not logged:
+                    log.info("falkordb.loading", pid=info.pid)
+                    logged = True
+            time.sleep(0.1 if state is None else 0.05)
         return False
 
     def _leftover_pids(self) -> list[int]:
@@ -241,6 +279,10 @@ class EmbeddedFalkorDB:
             "dir": str(self.dir),
             "appendonly": "yes",
             "appendfsync": self.fsync,
+            # Keep the append-only file compact (an RDB base plus a short tail): replaying a
+            # long tail of batched queries is far slower than loading the base.
+            "auto-aof-rewrite-min-size": "32mb",
+            "auto-aof-rewrite-percentage": "100",
             "save": '""',
             "requirepass": password,
             "logfile": str(self.dir / "falkordb.log"),

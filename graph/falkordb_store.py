@@ -11,6 +11,7 @@ from falkordb import FalkorDB
 from falkordb import Node as FalkorNode
 
 from graph.cypher_store import CypherStore, Row
+from graph.embedded import compact
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.store import NodeRef
@@ -123,6 +124,10 @@ class FalkorDBStore(CypherStore):
                 raise
         self.graph = self.client.select_graph(self.graph_name)
         self.bootstrap()
+
+    def compact(self) -> None:
+        """After a bulk load: fold the append-only tail into an RDB base (fast restarts)."""
+        compact(self.client.connection)
 
     def close(self) -> None:
         self.client.connection.close()

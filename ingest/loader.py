@@ -83,4 +83,5 @@ def load_directory(
         path = directory / f"{kind}.csv"
         if path.exists():
             results[kind] = load_file(store, path, kind, provenance, progress)
+    store.compact()
     return results

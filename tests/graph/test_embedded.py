@@ -157,3 +157,24 @@ def test_the_server_listens_on_loopback_with_a_password_only(tmp_path: Path) -> 
             redis.Redis(host="127.0.0.1", port=info.port).ping()
     finally:
         server.stop()
+
+
+def test_a_bulk_load_leaves_a_compact_append_only_file(tmp_path: Path) -> None:
+    from ingest.generator.community import generate
+    from ingest.loader import load_directory
+
+    generate(tmp_path / "community", 400, seed=2)
+    server = EmbeddedFalkorDB(tmp_path / "data")
+    server.ensure_running()
+    load_directory(open_store(server), tmp_path / "community", PROV)
+    folder = tmp_path / "data" / "falkordb" / "appendonlydir"
+    base = sum(f.stat().st_size for f in folder.glob("*.base.rdb"))
+    tail = sum(f.stat().st_size for f in folder.glob("*.incr.aof"))
+    assert base > 10_000 and tail < 1_000  # the graph lives in the RDB base, not in replays
+    server.stop()
+    again = EmbeddedFalkorDB(tmp_path / "data")
+    again.ensure_running()
+    try:
+        assert open_store(again).count_nodes()[Label.RESIDENT] == 400
+    finally:
+        again.stop()
