@@ -10,7 +10,9 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
@@ -286,6 +288,8 @@ def build_schema(max_depth: int = 12, max_tokens: int = 5000, max_aliases: int =
                 should_mask_error=_should_mask, error_message="Internal server error"
             ),
             lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: ParserCache(maxsize=1000),
+            lambda: ValidationCache(maxsize=1000),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         ],

@@ -80,8 +80,9 @@ def api_server(env: dict[str, str]) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
@@ -89,6 +90,7 @@ def api_server(env: dict[str, str]) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
+        console.print(f"API ready {time.monotonic() - started:.1f} s after start")
         yield f"{url}/graphql"
     finally:
         process.terminate()
