@@ -185,6 +185,28 @@ class Resident(Node):
             info, self.id, E.CARES_FOR, IN, L.ORGANISATION, first, after, last, before
         )
 
+    @strawberry.field(description="Residents this resident cares for.")
+    async def cares_for(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(info, self.id, E.CARES_FOR, OUT, L.RESIDENT, first, after, last, before)
+
+    @strawberry.field(description="Residents caring for this resident.")
+    async def cared_for_by_residents(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Resident]:
+        return await many(info, self.id, E.CARES_FOR, IN, L.RESIDENT, first, after, last, before)
+
     @strawberry.field(description="Incidents that involve this resident.")
     async def incidents(
         self,
@@ -532,6 +554,17 @@ class Organisation(Node):
     ) -> Connection[Resident]:
         return await many(info, self.id, E.CARES_FOR, OUT, L.RESIDENT, first, after, last, before)
 
+    @strawberry.field(description="Incidents this organisation is involved in.")
+    async def involved_in(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Incident]:
+        return await many(info, self.id, E.INVOLVES, IN, L.INCIDENT, first, after, last, before)
+
     @strawberry.field(description="Incidents dispatched to this organisation.")
     async def assigned_incidents(
         self,
@@ -586,6 +619,17 @@ class Device(Node):
     @strawberry.field(description="The upstream asset feeding this one.")
     async def fed_by(self, info: Info) -> Device | None:
         return await one(info, self.id, E.FEEDS, IN, L.DEVICE)
+
+    @strawberry.field(description="Incidents this device is involved in.")
+    async def involved_in(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Incident]:
+        return await many(info, self.id, E.INVOLVES, IN, L.INCIDENT, first, after, last, before)
 
     @strawberry.field(description="Incidents this device raised.")
     async def incidents(
@@ -645,6 +689,30 @@ class Incident(Node):
         return await many(
             info, self.id, E.INVOLVES, OUT, L.RESIDENT, first, after, last, before, filter
         )
+
+    @strawberry.field(description="Organisations involved.")
+    async def involved_organisations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Organisation]:
+        return await many(
+            info, self.id, E.INVOLVES, OUT, L.ORGANISATION, first, after, last, before
+        )
+
+    @strawberry.field(description="Devices involved.")
+    async def involved_devices(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Device]:
+        return await many(info, self.id, E.INVOLVES, OUT, L.DEVICE, first, after, last, before)
 
     @strawberry.field(description="The device whose alert raised it.")
     async def raised_by(self, info: Info) -> Device | None:

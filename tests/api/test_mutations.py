@@ -181,3 +181,40 @@ def test_delete_with_versions(client: TestClient) -> None:
     assert missing["errors"] == [{"path": ["id"], "code": "NOT_FOUND"}]
     bad = run(client, DELETE, id="nonsense")["deleteNode"]
     assert bad["errors"] == [{"path": ["id"], "code": "INVALID_INPUT"}]
+
+
+def test_care_and_involvement_read_from_both_ends(client: TestClient) -> None:
+    for source, kind, target in (
+        ("Resident:R00000002", "CARES_FOR", "Resident:R00000001"),
+        ("Incident:I0000001", "INVOLVES", "Organisation:O000001"),
+        ("Incident:I0000001", "INVOLVES", "Device:D0000001"),
+    ):
+        assert (
+            run(
+                client,
+                LINK,
+                type=kind,
+                **{"from": source, "to": target},
+                props={"role": "party"} if kind == "INVOLVES" else None,
+            )["link"]["errors"]
+            == []
+        )
+    cared = data(
+        client,
+        """{ node(id: "Resident:R00000001") { ... on Resident {
+        caredForByResidents { nodes { id } } } } }""",
+    )["node"]["caredForByResidents"]
+    assert cared["nodes"] == [{"id": "Resident:R00000002"}]
+    incident = data(
+        client,
+        """{ node(id: "Incident:I0000001") { ... on Incident {
+        involvedOrganisations { nodes { id } } involvedDevices { nodes { id } } } } }""",
+    )["node"]
+    assert incident["involvedOrganisations"]["nodes"] == [{"id": "Organisation:O000001"}]
+    assert incident["involvedDevices"]["nodes"] == [{"id": "Device:D0000001"}]
+    back = data(
+        client,
+        """{ node(id: "Device:D0000001") { ... on Device {
+        involvedIn { nodes { id } } } } }""",
+    )["node"]["involvedIn"]["nodes"]
+    assert {"id": "Incident:I0000001"} in back
