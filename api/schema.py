@@ -7,6 +7,7 @@ import asyncio
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -279,6 +280,10 @@ class CivicSchema(strawberry.Schema):
 
 def build_schema(max_depth: int = 12, max_tokens: int = 5000, max_aliases: int = 30) -> CivicSchema:
     """The schema with its protective limits (defaults match the settings' defaults)."""
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
     return CivicSchema(
         query=Query,
         mutation=merge_types("Mutation", (Mutation, IncidentMutation)),
@@ -287,11 +292,11 @@ def build_schema(max_depth: int = 12, max_tokens: int = 5000, max_aliases: int =
             lambda: MaskUnexpectedErrors(
                 should_mask_error=_should_mask, error_message="Internal server error"
             ),
-            lambda: QueryDepthLimiter(max_depth=max_depth),
+            # The same rule classes on every request, so the validation cache can hit.
+            lambda: AddValidationRules(limit_rules),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
-            lambda: MaxTokensLimiter(max_token_count=max_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         ],
     )
 
