@@ -41,7 +41,7 @@ from api.filters import (
     PetitionFilter,
     ResidentFilter,
 )
-from api.relay import Connection
+from api.relay import Connection  # noqa: F401 (resolves the "Connection[...]" annotations)
 from api.resolve import many, one, parent_ref, related_one
 from graph.model import EdgeType as E
 from graph.model import Label
@@ -50,6 +50,47 @@ from graph.workflow import is_overdue
 
 OUT, IN, BOTH = Direction.OUT, Direction.IN, Direction.BOTH
 L = Label
+
+
+def connection(
+    edge: E,
+    direction: Direction,
+    target: Label,
+    node: str,
+    filter_type: Any = None,
+    description: str | None = None,
+) -> Any:
+    """A to-many relationship field: a Relay connection to `node` objects, one store round trip
+    per nesting level. `node` is the type's name, resolved here once all types exist."""
+    if filter_type is None:
+
+        async def resolve(
+            self: Any,
+            info: Info,
+            first: int | None = None,
+            after: str | None = None,
+            last: int | None = None,
+            before: str | None = None,
+        ) -> Any:
+            return await many(info, self.id, edge, direction, target, first, after, last, before)
+    else:
+
+        async def resolve(
+            self: Any,
+            info: Info,
+            first: int | None = None,  # type: ignore[misc]
+            after: str | None = None,
+            last: int | None = None,
+            before: str | None = None,
+            filter: Any = None,
+        ) -> Any:
+            return await many(
+                info, self.id, edge, direction, target, first, after, last, before, filter
+            )
+
+        resolve.__annotations__["filter"] = filter_type | None
+    resolve.__annotations__["return"] = f"Connection[{node}]"
+    return strawberry.field(resolver=resolve, description=description)
 
 
 @strawberry.type
@@ -85,174 +126,80 @@ class Resident(Node):
         item = await related_one(info, self.id, E.MEMBER_OF, OUT, L.HOUSEHOLD)
         return HouseholdRoleEnum(item.edge_props["role"]) if item else None
 
-    @strawberry.field
-    async def works_for(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: OrganisationFilter | None = None,
-    ) -> Connection[Organisation]:
-        return await many(
-            info, self.id, E.WORKS_FOR, OUT, L.ORGANISATION, first, after, last, before, filter
-        )
+    works_for = connection(E.WORKS_FOR, OUT, L.ORGANISATION, "Organisation", OrganisationFilter)
 
-    @strawberry.field
-    async def volunteers_for(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: OrganisationFilter | None = None,
-    ) -> Connection[Organisation]:
-        return await many(
-            info, self.id, E.VOLUNTEERS_FOR, OUT, L.ORGANISATION, first, after, last, before, filter
-        )
+    volunteers_for = connection(
+        E.VOLUNTEERS_FOR, OUT, L.ORGANISATION, "Organisation", OrganisationFilter
+    )
 
-    @strawberry.field(description="Grids this resident works in as a grid worker.")
-    async def grid_worker_of(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Grid]:
-        return await many(info, self.id, E.GRID_WORKER_OF, OUT, L.GRID, first, after, last, before)
+    grid_worker_of = connection(
+        E.GRID_WORKER_OF,
+        OUT,
+        L.GRID,
+        "Grid",
+        description="Grids this resident works in as a grid worker.",
+    )
 
-    @strawberry.field(description="Residents this resident is the emergency contact of.")
-    async def emergency_contact_of(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(
-            info, self.id, E.EMERGENCY_CONTACT_OF, OUT, L.RESIDENT, first, after, last, before
-        )
+    emergency_contact_of = connection(
+        E.EMERGENCY_CONTACT_OF,
+        OUT,
+        L.RESIDENT,
+        "Resident",
+        description="Residents this resident is the emergency contact of.",
+    )
 
-    @strawberry.field(description="This resident's emergency contacts.")
-    async def emergency_contacts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(
-            info, self.id, E.EMERGENCY_CONTACT_OF, IN, L.RESIDENT, first, after, last, before
-        )
+    emergency_contacts = connection(
+        E.EMERGENCY_CONTACT_OF,
+        IN,
+        L.RESIDENT,
+        "Resident",
+        description="This resident's emergency contacts.",
+    )
 
-    @strawberry.field
-    async def guardians(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(info, self.id, E.GUARDIAN_OF, IN, L.RESIDENT, first, after, last, before)
+    guardians = connection(E.GUARDIAN_OF, IN, L.RESIDENT, "Resident")
 
-    @strawberry.field
-    async def guardian_of(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(info, self.id, E.GUARDIAN_OF, OUT, L.RESIDENT, first, after, last, before)
+    guardian_of = connection(E.GUARDIAN_OF, OUT, L.RESIDENT, "Resident")
 
-    @strawberry.field(description="Organisations caring for this resident.")
-    async def cared_for_by(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Organisation]:
-        return await many(
-            info, self.id, E.CARES_FOR, IN, L.ORGANISATION, first, after, last, before
-        )
+    cared_for_by = connection(
+        E.CARES_FOR,
+        IN,
+        L.ORGANISATION,
+        "Organisation",
+        description="Organisations caring for this resident.",
+    )
 
-    @strawberry.field(description="Residents this resident cares for.")
-    async def cares_for(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(info, self.id, E.CARES_FOR, OUT, L.RESIDENT, first, after, last, before)
+    cares_for = connection(
+        E.CARES_FOR, OUT, L.RESIDENT, "Resident", description="Residents this resident cares for."
+    )
 
-    @strawberry.field(description="Residents caring for this resident.")
-    async def cared_for_by_residents(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(info, self.id, E.CARES_FOR, IN, L.RESIDENT, first, after, last, before)
+    cared_for_by_residents = connection(
+        E.CARES_FOR, IN, L.RESIDENT, "Resident", description="Residents caring for this resident."
+    )
 
-    @strawberry.field(description="Incidents that involve this resident.")
-    async def incidents(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: IncidentFilter | None = None,
-    ) -> Connection[Incident]:
-        return await many(
-            info, self.id, E.INVOLVES, IN, L.INCIDENT, first, after, last, before, filter
-        )
+    incidents = connection(
+        E.INVOLVES,
+        IN,
+        L.INCIDENT,
+        "Incident",
+        IncidentFilter,
+        description="Incidents that involve this resident.",
+    )
 
-    @strawberry.field(description="Petitions this resident submitted.")
-    async def petitions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PetitionFilter | None = None,
-    ) -> Connection[Petition]:
-        return await many(
-            info, self.id, E.SUBMITTED_BY, IN, L.PETITION, first, after, last, before, filter
-        )
+    petitions = connection(
+        E.SUBMITTED_BY,
+        IN,
+        L.PETITION,
+        "Petition",
+        PetitionFilter,
+        description="Petitions this resident submitted.",
+    )
 
 
 @strawberry.type
 class Household(Node):
     tenure: Tenure | None
 
-    @strawberry.field
-    async def members(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ResidentFilter | None = None,
-    ) -> Connection[Resident]:
-        return await many(
-            info, self.id, E.MEMBER_OF, IN, L.RESIDENT, first, after, last, before, filter
-        )
+    members = connection(E.MEMBER_OF, IN, L.RESIDENT, "Resident", ResidentFilter)
 
     @strawberry.field
     async def building(self, info: Info) -> Building | None:
@@ -282,103 +229,50 @@ class Building(Node):
     lon: float | None
     rental_risk_level: RentalRiskLevel | None
 
-    @strawberry.field
-    async def households(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: HouseholdFilter | None = None,
-    ) -> Connection[Household]:
-        return await many(
-            info, self.id, E.RESIDES_IN, IN, L.HOUSEHOLD, first, after, last, before, filter
-        )
+    households = connection(E.RESIDES_IN, IN, L.HOUSEHOLD, "Household", HouseholdFilter)
 
     @strawberry.field
     async def grid(self, info: Info) -> Grid | None:
         return await one(info, self.id, E.IN_GRID, OUT, L.GRID)
 
-    @strawberry.field(description="Devices installed in the building.")
-    async def devices(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: DeviceFilter | None = None,
-    ) -> Connection[Device]:
-        return await many(
-            info, self.id, E.INSTALLED_IN, IN, L.DEVICE, first, after, last, before, filter
-        )
+    devices = connection(
+        E.INSTALLED_IN,
+        IN,
+        L.DEVICE,
+        "Device",
+        DeviceFilter,
+        description="Devices installed in the building.",
+    )
 
-    @strawberry.field(description="Utility assets supplying the building.")
-    async def supplied_by(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: DeviceFilter | None = None,
-    ) -> Connection[Device]:
-        return await many(
-            info, self.id, E.SUPPLIES, IN, L.DEVICE, first, after, last, before, filter
-        )
+    supplied_by = connection(
+        E.SUPPLIES,
+        IN,
+        L.DEVICE,
+        "Device",
+        DeviceFilter,
+        description="Utility assets supplying the building.",
+    )
 
-    @strawberry.field(description="Property-management companies of the building.")
-    async def managed_by(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Organisation]:
-        return await many(info, self.id, E.MANAGES, IN, L.ORGANISATION, first, after, last, before)
+    managed_by = connection(
+        E.MANAGES,
+        IN,
+        L.ORGANISATION,
+        "Organisation",
+        description="Property-management companies of the building.",
+    )
 
-    @strawberry.field(description="Organisations located in the building.")
-    async def organisations(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: OrganisationFilter | None = None,
-    ) -> Connection[Organisation]:
-        return await many(
-            info, self.id, E.LOCATED_IN, IN, L.ORGANISATION, first, after, last, before, filter
-        )
+    organisations = connection(
+        E.LOCATED_IN,
+        IN,
+        L.ORGANISATION,
+        "Organisation",
+        OrganisationFilter,
+        description="Organisations located in the building.",
+    )
 
-    @strawberry.field
-    async def adjacent(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Building]:
-        return await many(
-            info, self.id, E.ADJACENT_TO, BOTH, L.BUILDING, first, after, last, before
-        )
+    adjacent = connection(E.ADJACENT_TO, BOTH, L.BUILDING, "Building")
 
-    @strawberry.field
-    async def incidents(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: IncidentFilter | None = None,
-    ) -> Connection[Incident]:
-        return await many(
-            info, self.id, E.OCCURRED_AT, IN, L.INCIDENT, first, after, last, before, filter
-        )
+    incidents = connection(E.OCCURRED_AT, IN, L.INCIDENT, "Incident", IncidentFilter)
 
 
 @strawberry.type
@@ -437,62 +331,30 @@ class Grid(Node):
             overdue_incidents=stats.overdue_incidents,
         )
 
-    @strawberry.field
-    async def buildings(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: BuildingFilter | None = None,
-    ) -> Connection[Building]:
-        return await many(
-            info, self.id, E.IN_GRID, IN, L.BUILDING, first, after, last, before, filter
-        )
+    buildings = connection(E.IN_GRID, IN, L.BUILDING, "Building", BuildingFilter)
 
     @strawberry.field(description="The grid one level up (community, street, district).")
     async def parent(self, info: Info) -> Grid | None:
         return await one(info, self.id, E.PART_OF, OUT, L.GRID)
 
-    @strawberry.field
-    async def children(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: GridFilter | None = None,
-    ) -> Connection[Grid]:
-        return await many(info, self.id, E.PART_OF, IN, L.GRID, first, after, last, before, filter)
+    children = connection(E.PART_OF, IN, L.GRID, "Grid", GridFilter)
 
-    @strawberry.field(description="Grid workers (网格员) serving this grid.")
-    async def workers(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(
-            info, self.id, E.GRID_WORKER_OF, IN, L.RESIDENT, first, after, last, before
-        )
+    workers = connection(
+        E.GRID_WORKER_OF,
+        IN,
+        L.RESIDENT,
+        "Resident",
+        description="Grid workers (网格员) serving this grid.",
+    )
 
-    @strawberry.field(description="Incidents recorded at the grid itself (not at a building).")
-    async def incidents(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: IncidentFilter | None = None,
-    ) -> Connection[Incident]:
-        return await many(
-            info, self.id, E.OCCURRED_AT, IN, L.INCIDENT, first, after, last, before, filter
-        )
+    incidents = connection(
+        E.OCCURRED_AT,
+        IN,
+        L.INCIDENT,
+        "Incident",
+        IncidentFilter,
+        description="Incidents recorded at the grid itself (not at a building).",
+    )
 
 
 @strawberry.type
@@ -501,83 +363,47 @@ class Organisation(Node):
     kind: OrganisationKind | None
     phone: str | None
 
-    @strawberry.field(description="Buildings this organisation manages.")
-    async def manages(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: BuildingFilter | None = None,
-    ) -> Connection[Building]:
-        return await many(
-            info, self.id, E.MANAGES, OUT, L.BUILDING, first, after, last, before, filter
-        )
+    manages = connection(
+        E.MANAGES,
+        OUT,
+        L.BUILDING,
+        "Building",
+        BuildingFilter,
+        description="Buildings this organisation manages.",
+    )
 
     @strawberry.field
     async def located_in(self, info: Info) -> Building | None:
         return await one(info, self.id, E.LOCATED_IN, OUT, L.BUILDING)
 
-    @strawberry.field
-    async def staff(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(info, self.id, E.WORKS_FOR, IN, L.RESIDENT, first, after, last, before)
+    staff = connection(E.WORKS_FOR, IN, L.RESIDENT, "Resident")
 
-    @strawberry.field
-    async def volunteers(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(
-            info, self.id, E.VOLUNTEERS_FOR, IN, L.RESIDENT, first, after, last, before
-        )
+    volunteers = connection(E.VOLUNTEERS_FOR, IN, L.RESIDENT, "Resident")
 
-    @strawberry.field(description="Residents this organisation cares for.")
-    async def cares_for(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Resident]:
-        return await many(info, self.id, E.CARES_FOR, OUT, L.RESIDENT, first, after, last, before)
+    cares_for = connection(
+        E.CARES_FOR,
+        OUT,
+        L.RESIDENT,
+        "Resident",
+        description="Residents this organisation cares for.",
+    )
 
-    @strawberry.field(description="Incidents this organisation is involved in.")
-    async def involved_in(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Incident]:
-        return await many(info, self.id, E.INVOLVES, IN, L.INCIDENT, first, after, last, before)
+    involved_in = connection(
+        E.INVOLVES,
+        IN,
+        L.INCIDENT,
+        "Incident",
+        description="Incidents this organisation is involved in.",
+    )
 
-    @strawberry.field(description="Incidents dispatched to this organisation.")
-    async def assigned_incidents(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: IncidentFilter | None = None,
-    ) -> Connection[Incident]:
-        return await many(
-            info, self.id, E.ASSIGNED_TO, IN, L.INCIDENT, first, after, last, before, filter
-        )
+    assigned_incidents = connection(
+        E.ASSIGNED_TO,
+        IN,
+        L.INCIDENT,
+        "Incident",
+        IncidentFilter,
+        description="Incidents dispatched to this organisation.",
+    )
 
 
 @strawberry.type
@@ -590,60 +416,40 @@ class Device(Node):
     async def installed_in(self, info: Info) -> Building | None:
         return await one(info, self.id, E.INSTALLED_IN, OUT, L.BUILDING)
 
-    @strawberry.field(description="Buildings this utility asset supplies.")
-    async def supplied_buildings(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: BuildingFilter | None = None,
-    ) -> Connection[Building]:
-        return await many(
-            info, self.id, E.SUPPLIES, OUT, L.BUILDING, first, after, last, before, filter
-        )
+    supplied_buildings = connection(
+        E.SUPPLIES,
+        OUT,
+        L.BUILDING,
+        "Building",
+        BuildingFilter,
+        description="Buildings this utility asset supplies.",
+    )
 
-    @strawberry.field(description="Downstream assets this one feeds.")
-    async def feeds(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: DeviceFilter | None = None,
-    ) -> Connection[Device]:
-        return await many(info, self.id, E.FEEDS, OUT, L.DEVICE, first, after, last, before, filter)
+    feeds = connection(
+        E.FEEDS,
+        OUT,
+        L.DEVICE,
+        "Device",
+        DeviceFilter,
+        description="Downstream assets this one feeds.",
+    )
 
     @strawberry.field(description="The upstream asset feeding this one.")
     async def fed_by(self, info: Info) -> Device | None:
         return await one(info, self.id, E.FEEDS, IN, L.DEVICE)
 
-    @strawberry.field(description="Incidents this device is involved in.")
-    async def involved_in(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Incident]:
-        return await many(info, self.id, E.INVOLVES, IN, L.INCIDENT, first, after, last, before)
+    involved_in = connection(
+        E.INVOLVES, IN, L.INCIDENT, "Incident", description="Incidents this device is involved in."
+    )
 
-    @strawberry.field(description="Incidents this device raised.")
-    async def incidents(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: IncidentFilter | None = None,
-    ) -> Connection[Incident]:
-        return await many(
-            info, self.id, E.RAISED_BY, IN, L.INCIDENT, first, after, last, before, filter
-        )
+    incidents = connection(
+        E.RAISED_BY,
+        IN,
+        L.INCIDENT,
+        "Incident",
+        IncidentFilter,
+        description="Incidents this device raised.",
+    )
 
 
 @strawberry.type(description="One step of the closed loop: who did what, when, and why.")
@@ -676,43 +482,17 @@ class Incident(Node):
     async def grid(self, info: Info) -> Grid | None:
         return await one(info, self.id, E.OCCURRED_AT, OUT, L.GRID)
 
-    @strawberry.field(description="Residents involved.")
-    async def involves(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ResidentFilter | None = None,
-    ) -> Connection[Resident]:
-        return await many(
-            info, self.id, E.INVOLVES, OUT, L.RESIDENT, first, after, last, before, filter
-        )
+    involves = connection(
+        E.INVOLVES, OUT, L.RESIDENT, "Resident", ResidentFilter, description="Residents involved."
+    )
 
-    @strawberry.field(description="Organisations involved.")
-    async def involved_organisations(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Organisation]:
-        return await many(
-            info, self.id, E.INVOLVES, OUT, L.ORGANISATION, first, after, last, before
-        )
+    involved_organisations = connection(
+        E.INVOLVES, OUT, L.ORGANISATION, "Organisation", description="Organisations involved."
+    )
 
-    @strawberry.field(description="Devices involved.")
-    async def involved_devices(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Device]:
-        return await many(info, self.id, E.INVOLVES, OUT, L.DEVICE, first, after, last, before)
+    involved_devices = connection(
+        E.INVOLVES, OUT, L.DEVICE, "Device", description="Devices involved."
+    )
 
     @strawberry.field(description="The device whose alert raised it.")
     async def raised_by(self, info: Info) -> Device | None:
@@ -722,16 +502,9 @@ class Incident(Node):
     async def assigned_to(self, info: Info) -> Organisation | None:
         return await one(info, self.id, E.ASSIGNED_TO, OUT, L.ORGANISATION)
 
-    @strawberry.field(description="Petitions that reported it.")
-    async def petitions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Petition]:
-        return await many(info, self.id, E.REPORTS, IN, L.PETITION, first, after, last, before)
+    petitions = connection(
+        E.REPORTS, IN, L.PETITION, "Petition", description="Petitions that reported it."
+    )
 
 
 @strawberry.type
@@ -744,16 +517,9 @@ class Petition(Node):
     async def submitted_by(self, info: Info) -> Resident | None:
         return await one(info, self.id, E.SUBMITTED_BY, OUT, L.RESIDENT)
 
-    @strawberry.field(description="Incidents this petition reported.")
-    async def incidents(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Incident]:
-        return await many(info, self.id, E.REPORTS, OUT, L.INCIDENT, first, after, last, before)
+    incidents = connection(
+        E.REPORTS, OUT, L.INCIDENT, "Incident", description="Incidents this petition reported."
+    )
 
 
 def _history(text: str | None) -> list[IncidentStep]:
