@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
@@ -78,6 +79,31 @@ class Stats:
     petitions: int
 
 
+def root_connection(label: Label, node_type: Any, filter_type: Any, order_type: Any) -> Any:
+    """A root list of one type: filtered, ordered, keyset-paginated."""
+
+    async def resolve(
+        self: Any,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: Any = None,
+        order_by: Any = None,
+    ) -> Any:
+        return await root_list(info, label, first, after, last, before, filter, order_by)
+
+    resolve.__annotations__.update(
+        {
+            "filter": filter_type | None,
+            "order_by": order_type | None,
+            "return": Connection[node_type],
+        }
+    )
+    return strawberry.field(resolver=resolve)
+
+
 def _ref(global_id: strawberry.ID, argument: str) -> NodeRef:
     try:
         return NodeRef.parse(str(global_id))
@@ -121,83 +147,19 @@ class Query:
         hits = await asyncio.to_thread(info.context.store.search, text, (), first)
         return [to_graphql(hit.node) for hit in hits]
 
-    @strawberry.field
-    async def residents(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ResidentFilter | None = None,
-        order_by: ResidentOrder | None = None,
-    ) -> Connection[Resident]:
-        return await root_list(info, L.RESIDENT, first, after, last, before, filter, order_by)
+    residents = root_connection(L.RESIDENT, Resident, ResidentFilter, ResidentOrder)
 
-    @strawberry.field
-    async def households(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: HouseholdFilter | None = None,
-        order_by: HouseholdOrder | None = None,
-    ) -> Connection[Household]:
-        return await root_list(info, L.HOUSEHOLD, first, after, last, before, filter, order_by)
+    households = root_connection(L.HOUSEHOLD, Household, HouseholdFilter, HouseholdOrder)
 
-    @strawberry.field
-    async def buildings(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: BuildingFilter | None = None,
-        order_by: BuildingOrder | None = None,
-    ) -> Connection[Building]:
-        return await root_list(info, L.BUILDING, first, after, last, before, filter, order_by)
+    buildings = root_connection(L.BUILDING, Building, BuildingFilter, BuildingOrder)
 
-    @strawberry.field
-    async def grids(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: GridFilter | None = None,
-        order_by: GridOrder | None = None,
-    ) -> Connection[Grid]:
-        return await root_list(info, L.GRID, first, after, last, before, filter, order_by)
+    grids = root_connection(L.GRID, Grid, GridFilter, GridOrder)
 
-    @strawberry.field
-    async def organisations(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: OrganisationFilter | None = None,
-        order_by: OrganisationOrder | None = None,
-    ) -> Connection[Organisation]:
-        return await root_list(info, L.ORGANISATION, first, after, last, before, filter, order_by)
+    organisations = root_connection(
+        L.ORGANISATION, Organisation, OrganisationFilter, OrganisationOrder
+    )
 
-    @strawberry.field
-    async def devices(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: DeviceFilter | None = None,
-        order_by: DeviceOrder | None = None,
-    ) -> Connection[Device]:
-        return await root_list(info, L.DEVICE, first, after, last, before, filter, order_by)
+    devices = root_connection(L.DEVICE, Device, DeviceFilter, DeviceOrder)
 
     @strawberry.field(description="Open incidents past their deadline (超时), oldest first.")
     async def overdue_incidents(
@@ -207,31 +169,9 @@ class Query:
             info, L.INCIDENT, first, after, None, None, None, None, extra=overdue_filter()
         )
 
-    @strawberry.field
-    async def incidents(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: IncidentFilter | None = None,
-        order_by: IncidentOrder | None = None,
-    ) -> Connection[Incident]:
-        return await root_list(info, L.INCIDENT, first, after, last, before, filter, order_by)
+    incidents = root_connection(L.INCIDENT, Incident, IncidentFilter, IncidentOrder)
 
-    @strawberry.field
-    async def petitions(
-        self,
-        info: Info[Context, None],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PetitionFilter | None = None,
-        order_by: PetitionOrder | None = None,
-    ) -> Connection[Petition]:
-        return await root_list(info, L.PETITION, first, after, last, before, filter, order_by)
+    petitions = root_connection(L.PETITION, Petition, PetitionFilter, PetitionOrder)
 
 
 class MaskUnexpectedErrors(MaskErrors):
