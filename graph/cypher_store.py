@@ -36,11 +36,11 @@ from graph.store import (
     SearchHit,
     Subgraph,
     WriteResult,
+    visible_props,
 )
 from nlp.ngrams import contains, index_text, query_grams
 from queries import cypher
 
-HIDDEN_PROPS = frozenset({"id", "search_text", "prop_hash"})
 MAX_REPORTED_PROBLEMS = 20
 Row = dict[str, Any]
 
@@ -68,10 +68,6 @@ def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:
         "hash": content_hash(props),
         "fields": [k for k, v in props.items() if v is not None],
     }
-
-
-def _visible(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k not in HIDDEN_PROPS}
 
 
 def _rel_pattern(types: Sequence[EdgeType], direction: Direction) -> str:
@@ -240,7 +236,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         found: dict[NodeRef, NodeRecord] = {}
         for label, ids in by_label.items():
             for row in self._read(self._q("get_nodes", LABEL=label.value), {"ids": ids}):
-                record = NodeRecord(label, row["id"], _visible(dict(row["props"])))
+                record = NodeRecord(label, row["id"], visible_props(dict(row["props"])))
                 found[record.ref] = record
         return found
 
@@ -260,7 +256,9 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             query = self._q("neighbours", LABEL=label.value, PATTERN=pattern)
             for row in self._read(query, {"ids": ids, "limit": limit}):
                 origin = NodeRef(label, row["origin"])
-                other = NodeRecord(Label(row["label"]), row["id"], _visible(dict(row["props"])))
+                other = NodeRecord(
+                    Label(row["label"]), row["id"], visible_props(dict(row["props"]))
+                )
                 source, target = (origin, other.ref) if row["outgoing"] else (other.ref, origin)
                 edge = EdgeRecord(EdgeType(row["type"]), source, target, dict(row["rel_props"]))
                 result[origin].append(Neighbour(origin, edge, other))
@@ -308,7 +306,8 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             return None
         row = rows[0]
         nodes = [
-            NodeRecord(Label(n["label"]), n["id"], _visible(dict(n["props"]))) for n in row["nodes"]
+            NodeRecord(Label(n["label"]), n["id"], visible_props(dict(n["props"])))
+            for n in row["nodes"]
         ]
         edges = [
             EdgeRecord(
@@ -332,7 +331,9 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         ):
             fields = NODE_MODELS[label].search_fields
             if any(isinstance(props.get(f), str) and contains(props[f], text) for f in fields):
-                hits.append(SearchHit(NodeRecord(label, node_id, _visible(dict(props))), score))
+                hits.append(
+                    SearchHit(NodeRecord(label, node_id, visible_props(dict(props))), score)
+                )
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit]
 

@@ -10,9 +10,8 @@ from typing import Any
 from graph.errors import InvalidInputError
 from graph.filters import Filter, FilterCompiler
 from graph.model import NODE_MODELS, EdgeType, Label
-from graph.store import Direction, NodeRecord, NodeRef
+from graph.store import Direction, NodeRecord, NodeRef, visible_props
 
-HIDDEN = frozenset({"id", "search_text", "prop_hash"})
 Row = dict[str, Any]
 
 
@@ -47,10 +46,6 @@ class RelatedPage:
     total: int = 0
     has_next: bool = False
     has_previous: bool = False
-
-
-def _visible(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k not in HIDDEN}
 
 
 def _arrow(edge_type: EdgeType, direction: Direction) -> str:
@@ -139,7 +134,7 @@ class ListingMixin:
         rows = rows[:size]
         if backward:
             rows.reverse()
-        records = [NodeRecord(label, r["id"], _visible(dict(r["props"]))) for r in rows]
+        records = [NodeRecord(label, r["id"], visible_props(dict(r["props"]))) for r in rows]
         keys = [(r["sort"], r["id"]) for r in rows]
         if backward:
             return Page(records, keys, has_next=before is not None, has_previous=more)
@@ -183,7 +178,9 @@ class ListingMixin:
         grouped: dict[str, list[RelatedItem]] = {}
         for row in rows:
             node = row["node"]
-            item = RelatedItem(NodeRecord(target, node["id"], _visible(node)), _visible(row["rel"]))
+            item = RelatedItem(
+                NodeRecord(target, node["id"], visible_props(node)), visible_props(row["rel"])
+            )
             grouped.setdefault(row["parent"], []).append(item)
         pages = {ref: RelatedPage() for ref in parents}
         for parent_id, items in grouped.items():

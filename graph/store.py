@@ -9,6 +9,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from graph.model import EdgeType, Label, Node
 
+# Stored properties that are the store's own bookkeeping, never part of a node's data.
+INTERNAL_PROPS = frozenset({"id", "search_text", "prop_hash"})
+
+
+def visible_props(props: dict[str, Any]) -> dict[str, Any]:
+    """A stored property map without the store's bookkeeping properties."""
+    return {k: v for k, v in props.items() if k not in INTERNAL_PROPS}
+
 
 @dataclass(frozen=True, order=True)
 class NodeRef:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from graph.errors import GraphError, InvalidInputError, NotFoundError
 from graph.filters import All, Condition, Filter, Op
 from graph.model import EdgeType, Incident, IncidentStatus, Label, Severity
 from graph.model.nodes import IncidentStep
 from graph.model.validators import format_timestamp
-from graph.mutations import MutationMixin
 from graph.store import Edge, NodeRecord, NodeRef, Provenance
+
+if TYPE_CHECKING:
+    from graph.cypher_store import CypherStore
 
 S = IncidentStatus
 
@@ -83,7 +86,7 @@ def is_overdue(props: dict[str, object], now: datetime | None = None) -> bool:
 
 
 def transition(
-    store: MutationMixin,
+    store: CypherStore,
     incident_id: str,
     action: Action,
     actor: str,
@@ -122,5 +125,5 @@ def transition(
     provenance = Provenance("api", actor)
     stored, _ = store.upsert_node(updated, provenance, expected_version=version)
     if action == Action.DISPATCH and assignee is not None:
-        store.upsert_edges([Edge(EdgeType.ASSIGNED_TO, ref, assignee)], provenance)  # type: ignore[attr-defined]
+        store.upsert_edges([Edge(EdgeType.ASSIGNED_TO, ref, assignee)], provenance)
     return stored
