@@ -136,14 +136,11 @@ class FalkorDBStore(CypherStore):
     def _search_candidates(
         self, grams: list[str], labels: Sequence[Label], limit: int
     ) -> list[tuple[Label, str, dict[str, Any], float]]:
-        out: list[tuple[Label, str, dict[str, Any], float]] = []
-        query_text = " ".join(grams)
-        for label in labels:
-            rows = self._read(
-                self._q("search", LABEL=label.value), {"query": query_text, "limit": limit}
-            )
-            out.extend((label, r["id"], dict(r["props"]), float(r["score"])) for r in rows)
-        return out
+        if not labels:
+            return []
+        query = " UNION ALL ".join(self._q("search", LABEL=label.value) for label in labels)
+        rows = self._read(query, {"query": " ".join(grams), "limit": limit})
+        return [(Label(r["label"]), r["id"], dict(r["props"]), float(r["score"])) for r in rows]
 
     def _shortest_path_query(
         self, a: NodeRef, b: NodeRef, max_hops: int, types: Sequence[EdgeType]

@@ -1,6 +1,7 @@
 // Candidates from the n-gram full-text index of one label (RediSearch: terms are ANDed).
+// The adapter joins one such branch per label with UNION ALL: one round trip per search.
 CALL db.idx.fulltext.queryNodes('__LABEL__', $query)
 YIELD node, score
-RETURN node.id AS id, properties(node) AS props, score
+RETURN '__LABEL__' AS label, node.id AS id, node AS props, score
 ORDER BY score DESC
 LIMIT $limit
