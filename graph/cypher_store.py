@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from graph.core import Row
 from graph.errors import InvalidInputError, UnknownReferenceError
 from graph.listing import ListingMixin
 from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
@@ -42,7 +43,6 @@ from nlp.ngrams import contains, index_text, query_grams
 from queries import cypher
 
 MAX_REPORTED_PROBLEMS = 20
-Row = dict[str, Any]
 
 
 def now_iso() -> str:

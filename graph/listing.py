@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.core import StoreCore
 from graph.errors import InvalidInputError
 from graph.filters import Filter, FilterCompiler
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.store import Direction, NodeRecord, NodeRef, visible_props
-
-Row = dict[str, Any]
 
 
 def orderable_fields(label: Label) -> frozenset[str]:
@@ -81,14 +80,11 @@ def _window(
     )
 
 
-class ListingMixin:
-    """Listing operations for a store that has `_read(query, params)`."""
+class ListingMixin(StoreCore):
+    """Listing operations over a store's reads."""
 
     # How to write "id less than" for this engine (FalkorDB overrides it, see there).
     id_lt_expression = "{var}.id"
-
-    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        raise NotImplementedError
 
     def list_nodes(
         self,

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.core import StoreCore
 from graph.errors import NotFoundError, VersionConflictError
 from graph.model import EdgeType, Node
 from graph.store import NodeRecord, NodeRef, Provenance
 from nlp.ngrams import index_text
 
-Row = dict[str, Any]
 
-
-class MutationMixin:
-    """Needs `_write`, `_q`, `get_nodes` and `write_row` behaviour of CypherStore."""
-
-    def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        raise NotImplementedError
-
-    def _q(self, name: str, **slots: str) -> str:
-        raise NotImplementedError
-
-    def get_nodes(self, refs: list[NodeRef]) -> dict[NodeRef, NodeRecord]:
-        raise NotImplementedError
+class MutationMixin(StoreCore):
+    """Single-entity writes over a store's atomic writes."""
 
     def _params(self, provenance: Provenance, **extra: Any) -> dict[str, Any]:
         from graph.cypher_store import now_iso

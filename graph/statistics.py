@@ -6,12 +6,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
+from graph.core import StoreCore
 from graph.model.validators import format_timestamp
 from graph.workflow import OPEN_STATES
-
-Row = dict[str, Any]
 
 
 @dataclass
@@ -25,14 +23,8 @@ class GridStatistics:
     overdue_incidents: int = 0
 
 
-class StatisticsMixin:
-    """Needs `_read` and `_q` of CypherStore."""
-
-    def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        raise NotImplementedError
-
-    def _q(self, name: str, **slots: str) -> str:
-        raise NotImplementedError
+class StatisticsMixin(StoreCore):
+    """Grid aggregates over a store's reads."""
 
     def grid_statistics(
         self, grid_ids: Sequence[str], now: datetime | None = None
