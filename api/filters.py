@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 
 from api import enums as t
-from graph.filters import All, AnyOf, Condition, Filter, Not, Op, Related
+from graph.filters import All, AnyOf, Condition, Filter, LivesAlone, Not, Op, Related
 from graph.listing import orderable_fields
 from graph.model import EdgeType, Label
 from graph.model.validators import format_timestamp
@@ -200,6 +200,8 @@ def to_filter(label: Label, value: Any) -> Filter | None:
             from graph.workflow import overdue_filter
 
             parts.append(overdue_filter() if given else Not(overdue_filter()))
+        elif item.name == "lives_alone":
+            parts.append(LivesAlone() if given else Not(LivesAlone()))
         elif item.name == "age":
             parts.extend(_age_bounds(given, date.today()))
         elif item.name == "id":
@@ -256,6 +258,9 @@ class ResidentFilter:
     birth_date: DateFilter | None = None
     age: AgeRange | None = None
     tags: KeyPopulationTagFilter | None = None
+    lives_alone: bool | None = strawberry.field(
+        default=None, description="The only member of their household (from the graph, not tags)."
+    )
     in_grid: strawberry.ID | None = None
     in_building: strawberry.ID | None = None
     in_household: strawberry.ID | None = None

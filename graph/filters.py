@@ -53,6 +53,11 @@ class Related:
 
 
 @dataclass(frozen=True)
+class LivesAlone:
+    """A resident whose household has no other member (a resident with no household is not)."""
+
+
+@dataclass(frozen=True)
 class All:
     parts: tuple[Filter, ...] = field(default_factory=tuple)
 
@@ -67,7 +72,7 @@ class Not:
     part: Filter
 
 
-Filter = Condition | Related | All | AnyOf | Not
+Filter = Condition | Related | LivesAlone | All | AnyOf | Not
 
 
 def filterable_fields(label: Label) -> frozenset[str]:
@@ -90,6 +95,7 @@ class FilterCompiler:
         self.prefix = prefix
         self.id_lt_expression = id_lt_expression
         self.params: dict[str, Any] = {}
+        self.counts_housemates = False
 
     def _param(self, value: Any) -> str:
         name = f"{self.prefix}{len(self.params)}"
@@ -115,7 +121,35 @@ class FilterCompiler:
             return f"(NOT {self.compile(node.part)})"
         if isinstance(node, Related):
             return self._related(node)
+        if isinstance(node, LivesAlone):
+            if self.label != Label.RESIDENT:
+                raise InvalidInputError(
+                    [f"livesAlone: only residents live alone, not {self.label}"]
+                )
+            self.counts_housemates = True
+            return f"({self.var}_household IS NOT NULL AND {self.var}_housemates = 0)"
         return self._condition(node)
+
+    def prelude(self, carry: tuple[str, ...] = ()) -> str:
+        """Clauses to put between the MATCH of `var` and `WHERE <compiled>`.
+
+        Housemates are counted with OPTIONAL MATCH and an explicit `<>`, not a pattern
+        predicate: FalkorDB does not enforce relationship uniqueness inside a pattern, so
+        `(n)-[:MEMBER_OF]->()<-[:MEMBER_OF]-(m)` matches `m = n` there. The second, pass-through
+        WITH is for FalkorDB too: a WHERE that mixes a pattern predicate with an alias computed
+        in its own WITH fails there ("Type mismatch: expected Null but was Pointer").
+        """
+        if not self.counts_housemates:
+            return ""
+        v = self.var
+        kept = ", ".join((*carry, v, f"{v}_household"))
+        return (
+            f" OPTIONAL MATCH ({v})-[:MEMBER_OF]->({v}_household:Household)"
+            f" OPTIONAL MATCH ({v}_household)<-[:MEMBER_OF]-({v}_mate:Resident)"
+            f" WHERE {v}_mate <> {v}"
+            f" WITH {kept}, count({v}_mate) AS {v}_housemates"
+            f" WITH {kept}, {v}_housemates"
+        )
 
     def _condition(self, cond: Condition) -> str:
         if cond.field not in filterable_fields(self.label):

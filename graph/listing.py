@@ -121,7 +121,7 @@ class ListingMixin(StoreCore):
         direction = "" if ascending else " DESC"
         params["take"] = size + 1
         rows = self._read(
-            f"MATCH (n:{label.value}) WHERE {predicate} "
+            f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate} "
             f"RETURN n.id AS id, {key} AS sort, n AS props "
             f"ORDER BY sort{direction}, id{direction} LIMIT $take",
             params,
@@ -140,7 +140,8 @@ class ListingMixin(StoreCore):
         compiler = FilterCompiler(label, id_lt_expression=self.id_lt_expression)
         predicate = compiler.compile(where)
         rows = self._read(
-            f"MATCH (n:{label.value}) WHERE {predicate} RETURN count(n) AS n", compiler.params
+            f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate} RETURN count(n) AS n",
+            compiler.params,
         )
         return int(rows[0]["n"]) if rows else 0
 
@@ -167,7 +168,7 @@ class ListingMixin(StoreCore):
         rows = self._read(
             f"UNWIND $ids AS pid "
             f"MATCH (p:{parent_label.value} {{id: pid}}){_arrow(edge_type, direction)}"
-            f"(c:{target.value}) WHERE {predicate} "
+            f"(c:{target.value}){compiler.prelude(('p', 'r'))} WHERE {predicate} "
             f"RETURN p.id AS parent, c AS node, r AS rel",
             params,
         )

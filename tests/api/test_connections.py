@@ -111,6 +111,23 @@ def test_filters_combine_and_match_counts(client: TestClient) -> None:
     assert all(e["node"]["age"] >= 60 for e in alone["edges"])
 
 
+def test_lives_alone_matches_households_of_one(client: TestClient) -> None:
+    households = data(
+        client, "{ households(first: 500) { nodes { members { totalCount nodes { id } } } } }"
+    )["households"]["nodes"]
+    expected = sorted(
+        h["members"]["nodes"][0]["id"] for h in households if h["members"]["totalCount"] == 1
+    )
+    alone = page(client, first=500, filter={"livesAlone": True})
+    assert expected and sorted(e["node"]["id"] for e in alone["edges"]) == expected
+    assert alone["totalCount"] == len(expected)
+    not_alone = page(client, first=1, filter={"livesAlone": False})
+    assert not_alone["totalCount"] == 300 - len(expected)
+    elderly_alone = page(client, first=500, filter={"livesAlone": True, "age": {"min": 60}})
+    assert {e["node"]["id"] for e in elderly_alone["edges"]} <= set(expected)
+    assert all(e["node"]["age"] >= 60 for e in elderly_alone["edges"])
+
+
 def test_relationship_filters(client: TestClient) -> None:
     district = data(client, "{ grids(filter: {level: {eq: DISTRICT}}) { nodes { id } } }")
     district_id = district["grids"]["nodes"][0]["id"]

@@ -6,7 +6,7 @@ import pytest
 
 from graph.cypher_store import CypherStore
 from graph.errors import InvalidInputError
-from graph.filters import All, AnyOf, Condition, Not, Op, Related
+from graph.filters import All, AnyOf, Condition, LivesAlone, Not, Op, Related
 from graph.model import EdgeType, Label
 from graph.store import Direction
 from tests.factories import PROV, building, edge, grid, household, ref, resident
@@ -183,6 +183,43 @@ def test_related_pages_for_many_parents_in_one_call(town: CypherStore) -> None:
     assert [i.node.id for i in females[parents[1]].items] == ["R00000004"]
     empty = town.related([ref("Building:B000002")], EdgeType.IN_GRID, Direction.IN, Label.GRID)
     assert empty[ref("Building:B000002")].total == 0
+
+
+def test_lives_alone_is_read_from_household_membership(town: CypherStore) -> None:
+    town.upsert_nodes([household(4), resident(8, "孙丽"), resident(9, "周杰")], PROV)
+    town.upsert_edges(
+        [
+            edge("RESIDES_IN", "Household:H0000004", "Building:B000002", unit="2", room="202"),
+            edge("MEMBER_OF", "Resident:R00000008", "Household:H0000004", role="head"),
+        ],
+        PROV,
+    )
+    # R8 is the only member of H4; R9 has no household; everyone else shares one.
+    alone = town.list_nodes(Label.RESIDENT, LivesAlone(), first=20)
+    assert ids(alone) == ["R00000008"]
+    assert town.count_where(Label.RESIDENT, LivesAlone()) == 1
+    others = town.list_nodes(Label.RESIDENT, Not(LivesAlone()), first=20)
+    assert "R00000008" not in ids(others) and len(ids(others)) == 9
+    in_grid = All(
+        (
+            LivesAlone(),
+            Related(
+                (EdgeType.MEMBER_OF, EdgeType.RESIDES_IN, EdgeType.IN_GRID), Label.GRID, "G00001", 3
+            ),
+        )
+    )
+    assert ids(town.list_nodes(Label.RESIDENT, in_grid, first=20)) == ["R00000008"]
+    either = AnyOf((LivesAlone(), Condition("name", Op.EQ, "周杰")))
+    assert ids(town.list_nodes(Label.RESIDENT, either, first=1)) == ["R00000008"]
+    page2 = town.list_nodes(Label.RESIDENT, either, first=1, after=("R00000008", "R00000008"))
+    assert ids(page2) == ["R00000009"]
+    parents = [ref("Household:H0000001"), ref("Household:H0000004")]
+    pages = town.related(parents, EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT, LivesAlone())
+    assert pages[parents[0]].total == 0
+    assert [i.node.id for i in pages[parents[1]].items] == ["R00000008"]
+    assert pages[parents[1]].items[0].edge_props["role"] == "head"
+    with pytest.raises(InvalidInputError, match="livesAlone"):
+        town.list_nodes(Label.BUILDING, LivesAlone(), first=5)
 
 
 def test_grid_statistics_roll_up_the_hierarchy(town: CypherStore) -> None:
