@@ -21,7 +21,7 @@ class RelatedQuery:
 
     edge_type: EdgeType
     direction: Direction
-    target: Label
+    target: Label | None
     where: Filter | None = None
     first: int | None = None
     after: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -43,14 +44,17 @@ async def many(
     parent: strawberry.ID,
     edge_type: EdgeType,
     direction: Direction,
-    target: Label,
+    target: Label | None,
     first: int | None,
     after: str | None,
     last: int | None,
     before: str | None,
     where: Any = None,
+    wrap: Callable[[RelatedItem], Any] | None = None,
 ) -> Connection[Any]:
-    """A page of a to-many relationship; all parents at this level share one round trip."""
+    """A page of a to-many relationship; all parents at this level share one round trip.
+
+    Items are the related nodes, or what `wrap` makes of each node with its edge properties."""
     from api.types import to_graphql
 
     first, last = page_size(first, last)
@@ -61,8 +65,9 @@ async def many(
 
             raise bad_input(f"{name}: not a cursor of this list")
     ref = parent_ref(parent)
+    where_filter = to_filter(target, where) if target is not None else None
     query = RelatedQuery(
-        edge_type, direction, target, to_filter(target, where), first, after_id, last, before_id
+        edge_type, direction, target, where_filter, first, after_id, last, before_id
     )
     page = await info.context.loaders.related(query, ref.label).load(ref)
 
@@ -70,7 +75,7 @@ async def many(
         return page.total
 
     return make_connection(
-        [to_graphql(item.node) for item in page.items],
+        [wrap(item) if wrap else to_graphql(item.node) for item in page.items],
         [encode_cursor(item.node.id) for item in page.items],
         page.has_next,
         page.has_previous,

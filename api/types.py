@@ -41,8 +41,9 @@ from api.filters import (
     PetitionFilter,
     ResidentFilter,
 )
-from api.relay import Connection  # noqa: F401 (resolves the "Connection[...]" annotations)
+from api.relay import Connection
 from api.resolve import many, one, parent_ref, related_one
+from graph.listing import RelatedItem
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.store import Direction, NodeRecord
@@ -519,6 +520,34 @@ class Petition(Node):
 
     incidents = connection(
         E.REPORTS, OUT, L.INCIDENT, "Incident", description="Incidents this petition reported."
+    )
+
+    @strawberry.field(description="Residents, places and things the petition's text names.")
+    async def mentions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Mention]:
+        return await many(
+            info, self.id, E.MENTIONS, OUT, None, first, after, last, before, wrap=_mention
+        )
+
+
+@strawberry.type(description="One entity named in a petition, with where and how surely.")
+class Mention:
+    node: Node
+    confidence: float = strawberry.field(description="0 to 1: how sure the extraction is.")
+    span: str | None = strawberry.field(description="The words of the text that name it.")
+
+
+def _mention(item: RelatedItem) -> Mention:
+    return Mention(
+        node=to_graphql(item.node),
+        confidence=float(item.edge_props.get("confidence", 0.0)),
+        span=item.edge_props.get("span"),
     )
 
 

@@ -150,33 +150,43 @@ class ListingMixin(StoreCore):
         parents: Sequence[NodeRef],
         edge_type: EdgeType,
         direction: Direction,
-        target: Label,
+        target: Label | None,
         where: Filter | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> dict[NodeRef, RelatedPage]:
-        """Related nodes of many parents (of one label) in one round trip, ordered by id."""
+        """Related nodes of many parents (of one label) in one round trip, ordered by id.
+
+        `target=None` follows the relationship to nodes of any label (ids are unique across
+        labels, so id order still pages them); a filter then needs a label and is refused.
+        """
         labels = {ref.label for ref in parents}
         if len(labels) != 1:
             raise InvalidInputError(["parents: give parents of a single label"])
         parent_label = labels.pop()
-        compiler = FilterCompiler(target, var="c", id_lt_expression=self.id_lt_expression)
+        if target is None and where is not None:
+            raise InvalidInputError(["filter: a relationship to several labels has no filter"])
+        compiler = FilterCompiler(
+            target or parent_label, var="c", id_lt_expression=self.id_lt_expression
+        )
         predicate = compiler.compile(where)
         params: dict[str, Any] = {**compiler.params, "ids": [ref.id for ref in parents]}
+        node_pattern = f"(c:{target.value})" if target else "(c)"
         rows = self._read(
             f"UNWIND $ids AS pid "
             f"MATCH (p:{parent_label.value} {{id: pid}}){_arrow(edge_type, direction)}"
-            f"(c:{target.value}){compiler.prelude(('p', 'r'))} WHERE {predicate} "
-            f"RETURN p.id AS parent, c AS node, r AS rel",
+            f"{node_pattern}{compiler.prelude(('p', 'r'))} WHERE {predicate} "
+            f"RETURN p.id AS parent, c AS node, labels(c)[0] AS label, r AS rel",
             params,
         )
         grouped: dict[str, list[RelatedItem]] = {}
         for row in rows:
             node = row["node"]
             item = RelatedItem(
-                NodeRecord(target, node["id"], visible_props(node)), visible_props(row["rel"])
+                NodeRecord(Label(row["label"]), node["id"], visible_props(node)),
+                visible_props(row["rel"]),
             )
             grouped.setdefault(row["parent"], []).append(item)
         pages = {ref: RelatedPage() for ref in parents}

@@ -218,3 +218,52 @@ def test_care_and_involvement_read_from_both_ends(client: TestClient) -> None:
         involvedIn { nodes { id } } } } }""",
     )["node"]["involvedIn"]["nodes"]
     assert {"id": "Incident:I0000001"} in back
+
+
+MENTIONS = """query ($p: ID!, $first: Int, $after: String) { node(id: $p) { ... on Petition {
+  mentions(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    nodes { confidence span node { id __typename ... on Building { name } } } } } } }"""
+
+
+def test_petition_mentions_span_labels_and_pages(client: TestClient) -> None:
+    petition = data(client, "{ petitions(first: 1) { nodes { id } } }")["petitions"]["nodes"][0]
+    building = data(client, "{ buildings(first: 1) { nodes { id name } } }")["buildings"]["nodes"][
+        0
+    ]
+    resident = data(client, "{ residents(first: 1) { nodes { id } } }")["residents"]["nodes"][0]
+    for target, span, confidence in (
+        (building["id"], building["name"], 0.9),
+        (resident["id"], None, 0.6),
+    ):
+        made = run(
+            client,
+            LINK,
+            type="MENTIONS",
+            **{"from": petition["id"], "to": target},
+            props={"confidence": confidence, "span": span},
+        )["link"]
+        assert made == {"changed": True, "errors": []}
+    first = data(client, MENTIONS, p=petition["id"], first=1)["node"]["mentions"]
+    assert first["totalCount"] == 2 and first["pageInfo"]["hasNextPage"]
+    rest = data(client, MENTIONS, p=petition["id"], first=5, after=first["pageInfo"]["endCursor"])
+    mentions = first["nodes"] + rest["node"]["mentions"]["nodes"]
+    by_type = {m["node"]["__typename"]: m for m in mentions}
+    assert by_type["Building"] == {
+        "confidence": 0.9,
+        "span": building["name"],
+        "node": {"id": building["id"], "__typename": "Building", "name": building["name"]},
+    }
+    assert by_type["Resident"]["node"]["id"] == resident["id"]
+    assert by_type["Resident"]["confidence"] == 0.6 and by_type["Resident"]["span"] is None
+    refused = run(
+        client,
+        LINK,
+        type="MENTIONS",
+        **{"from": petition["id"], "to": resident["id"]},
+        props={"confidence": 1.5},
+    )["link"]
+    assert refused["changed"] is False and refused["errors"][0]["path"] == [
+        "properties",
+        "confidence",
+    ]
