@@ -34,6 +34,7 @@ from graph.store import (
     NodeRef,
     Path,
     Provenance,
+    Revision,
     SearchHit,
     Subgraph,
     WriteResult,
@@ -135,12 +136,22 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         return cypher(name, self.engine, **slots)
 
     # -- writes -------------------------------------------------------------------------
-    def upsert_nodes(self, nodes: Iterable[Node], provenance: Provenance) -> WriteResult:
+    def upsert_nodes(
+        self, nodes: Iterable[Node], provenance: Provenance, partial: bool = False
+    ) -> WriteResult:
+        """Create or update nodes in batches. `partial`: write only the fields each node was
+        given (defaults fill new nodes only), so a source that lacks a column clears nothing."""
         by_label: dict[Label, dict[str, Row]] = defaultdict(dict)
         for node in nodes:
-            by_label[node.label][node.id] = write_row(
-                {"id": node.id, "search": index_text(node.search_text())}, node.properties()
-            )
+            props = node.properties()
+            defaults: dict[str, Any] = {}
+            if partial:
+                given = node.model_fields_set
+                defaults = {k: v for k, v in props.items() if k not in given and v is not None}
+                props = {k: v for k, v in props.items() if k in given and v not in (None, [])}
+            row = write_row({"id": node.id, "search": index_text(node.search_text())}, props)
+            row["defaults"] = defaults
+            by_label[node.label][node.id] = row
         result = WriteResult()
         for label, rows in by_label.items():
             query = self._q("upsert_nodes", LABEL=label.value)
@@ -368,6 +379,41 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             )
             for r in rows
         ]
+
+    def revisions(self, ref: NodeRef) -> list[Revision]:
+        """What updates replaced on a node, oldest first: who, when, and the old values."""
+        rows = self._read(self._q("revisions"), {"of": str(ref)})
+        history = []
+        for row in rows:
+            props = dict(row["props"])
+            fields = list(props.get("rev_fields") or [])
+            history.append(
+                Revision(
+                    at=props["rev_at"],
+                    source=props["rev_source"],
+                    actor=props["rev_actor"],
+                    old={f: props.get(f) for f in fields},
+                )
+            )
+        return history
+
+    def residents_by_natural_key(
+        self, id_numbers: Sequence[str], name_birth_phone: Sequence[tuple[str, str, str]]
+    ) -> tuple[dict[str, str], dict[tuple[str, str, str], str]]:
+        """Ids of stored residents by ID number, and by (name, birth date, phone)."""
+        by_number: dict[str, str] = {}
+        if id_numbers:
+            rows = self._read(self._q("residents_by_id_number"), {"keys": list(id_numbers)})
+            by_number = {row["key"]: row["id"] for row in rows}
+        by_triple: dict[tuple[str, str, str], str] = {}
+        if name_birth_phone:
+            keys = [
+                {"key": "\x1f".join(k), "name": k[0], "birth_date": k[1], "phone": k[2]}
+                for k in name_birth_phone
+            ]
+            rows = self._read(self._q("residents_by_name_birth_phone"), {"keys": keys})
+            by_triple = {tuple(row["key"].split("\x1f")): row["id"] for row in rows}  # type: ignore[misc]
+        return by_number, by_triple
 
     def last_event_seq(self) -> int:
         rows = self._read(self._q("last_event_seq"))

@@ -14,7 +14,7 @@ from graph.cypher_store import CypherStore, Row
 from graph.embedded import compact
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
-from graph.store import NodeRef
+from graph.store import LOOKUP_INDEXES, NodeRef
 
 INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"))
 # ChangeEvent.seq gets an index but no unique constraint here: FalkorDB runs one write query at
@@ -72,7 +72,8 @@ class FalkorDBStore(CypherStore):
     def bootstrap(self) -> None:
         self._write(self._q("ensure_counter"))
         present = self._indexes()
-        wanted = [(label.value, "id") for label in Label] + list(INTERNAL_INDEXES)
+        wanted = [(label.value, "id") for label in Label]
+        wanted += [*INTERNAL_INDEXES, *LOOKUP_INDEXES]
         for label, prop in wanted:
             if "RANGE" not in present.get((label, prop), ()):
                 self._write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")

@@ -12,7 +12,7 @@ from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable
 from graph.cypher_store import CypherStore, Row
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
-from graph.store import NodeRef
+from graph.store import LOOKUP_INDEXES, NodeRef
 
 FULLTEXT_INDEX = "entity_search"
 
@@ -63,6 +63,10 @@ class Neo4jStore(CypherStore):
             "FOR (e:ChangeEvent) REQUIRE e.seq IS UNIQUE",
             "CREATE CONSTRAINT civic_meta_key IF NOT EXISTS "
             "FOR (m:CivicMeta) REQUIRE m.key IS UNIQUE",
+        ]
+        statements += [
+            f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+            for label, prop in LOOKUP_INDEXES
         ]
         searchable = "|".join(label.value for label in Label if NODE_MODELS[label].search_fields)
         statements.append(

@@ -12,6 +12,10 @@ from graph.model import EdgeType, Label, Node
 # Stored properties that are the store's own bookkeeping, never part of a node's data.
 INTERNAL_PROPS = frozenset({"id", "search_text", "prop_hash"})
 
+# Property indexes beyond the id of every label: resident resolution by ID number, and the
+# Revision snapshots (old values of updated nodes) by the node they belong to.
+LOOKUP_INDEXES = (("Resident", "id_number"), ("Revision", "rev_of"))
+
 
 def visible_props(props: dict[str, Any]) -> dict[str, Any]:
     """A stored property map without the store's bookkeeping properties."""
@@ -158,6 +162,16 @@ class WriteResult:
             self.updated + other.updated,
             self.unchanged + other.unchanged,
         )
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One update of a node: when, by which source and actor, and the values it replaced."""
+
+    at: str
+    source: str
+    actor: str
+    old: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -72,11 +72,12 @@ def test_an_update_records_only_the_changed_fields(store: CypherStore) -> None:
     [event] = store.events_after(before)
     assert event.kind == "node_updated"
     assert event.entity_ids == ["Building:B000001"]
-    assert event.fields == ["address"]
+    assert event.fields == ["address", "prov_sources"]  # a second source now lists it
     assert (event.actor, event.source) == ("job-7", "housing")
     node = store.get_nodes([ref("Building:B000001")])[ref("Building:B000001")]
     assert node.props["address"] == "新地址"
     assert node.props["prov_source"] == "housing"
+    assert node.props["prov_sources"][-1] == "housing" and len(node.props["prov_sources"]) == 2
     assert node.props["created_at"] <= node.props["updated_at"]
 
 
