@@ -159,10 +159,15 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
                 result += self._apply(query, batch, provenance)
         return result
 
-    def upsert_edges(self, edges: Iterable[Edge], provenance: Provenance) -> WriteResult:
+    def upsert_edges(
+        self, edges: Iterable[Edge], provenance: Provenance, check_endpoints: bool = True
+    ) -> WriteResult:
+        """Create or update relationships; UnknownReferenceError names missing endpoints
+        (`check_endpoints=False` when the caller has just checked them itself)."""
         edge_list = list(edges)
         groups = self._validated_edge_groups(edge_list)
-        self._require_endpoints(edge_list)
+        if check_endpoints:
+            self._require_endpoints(edge_list)
         result = WriteResult()
         for (edge_type, source, target), rows in groups.items():
             query = self._q(
@@ -231,6 +236,10 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
                 if ref in missing:
                     problems.append(f"edges[{i}].{end}: {ref} does not exist")
         raise UnknownReferenceError(problems[:MAX_REPORTED_PROBLEMS])
+
+    def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` exist as nodes of `label`."""
+        return self._existing_ids(label, ids)
 
     def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
         query = self._q("existing_ids", LABEL=label.value)
@@ -399,20 +408,24 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
 
     def residents_by_natural_key(
         self, id_numbers: Sequence[str], name_birth_phone: Sequence[tuple[str, str, str]]
-    ) -> tuple[dict[str, str], dict[tuple[str, str, str], str]]:
-        """Ids of stored residents by ID number, and by (name, birth date, phone)."""
+    ) -> tuple[dict[str, str], dict[tuple[str, str, str], tuple[str, str | None]]]:
+        """Stored residents by ID number (their id), and by (name, birth date, phone) (their id
+        and ID number)."""
         by_number: dict[str, str] = {}
         if id_numbers:
             rows = self._read(self._q("residents_by_id_number"), {"keys": list(id_numbers)})
             by_number = {row["key"]: row["id"] for row in rows}
-        by_triple: dict[tuple[str, str, str], str] = {}
+        by_triple: dict[tuple[str, str, str], tuple[str, str | None]] = {}
         if name_birth_phone:
             keys = [
                 {"key": "\x1f".join(k), "name": k[0], "birth_date": k[1], "phone": k[2]}
                 for k in name_birth_phone
             ]
             rows = self._read(self._q("residents_by_name_birth_phone"), {"keys": keys})
-            by_triple = {tuple(row["key"].split("\x1f")): row["id"] for row in rows}  # type: ignore[misc]
+            by_triple = {
+                tuple(row["key"].split("\x1f")): (row["id"], row["id_number"])  # type: ignore[misc]
+                for row in rows
+            }
         return by_number, by_triple
 
     def last_event_seq(self) -> int:

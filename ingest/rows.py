@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -57,8 +58,31 @@ def _node(model: type[Node], values: dict[str, Any]) -> Node:
         return model.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(map(str, first["loc"])) or first["msg"].split(":")[0]
-        raise RowError(f"{field}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        if first["loc"]:
+            field = ".".join(map(str, first["loc"]))
+            value = values.get(str(first["loc"][0]))
+            shown = "" if model.label == Label.RESIDENT or value is None else f" (got {value!r})"
+            raise RowError(f"{field}: {message}{shown}") from None
+        raise RowError(message) from None
+
+
+def natural_id(prefix: str, *parts: Any) -> str:
+    """A stable id for a row without one, from its natural key (same key, same id)."""
+    text = "\x1f".join(str(p) for p in parts)
+    return f"{prefix}-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}"
+
+
+def _key_or_natural(
+    v: dict[str, Any], id_column: str, prefix: str, *natural: str, required: str = ""
+) -> str:
+    if v.get(id_column):
+        return str(v[id_column])
+    if natural and all(v.get(n) for n in natural):
+        return natural_id(prefix, *(v[n] for n in natural))
+    if not natural:
+        raise RowError(f"{id_column}: missing (required)")
+    raise RowError(f"{id_column}: missing, and no {required or ' + '.join(natural)} to key the row")
 
 
 def ref(label: Label, node_id: str) -> NodeRef:
@@ -89,7 +113,8 @@ def _link(
 
 def grid(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Grid, {"id": v.get("grid_id"), "name": v.get("name"), "level": v.get("level")})
+    node_id = _key_or_natural(v, "grid_id", "G", "name")
+    node = _node(Grid, {"id": node_id, "name": v.get("name"), "level": v.get("level")})
     return node, _link(EdgeType.PART_OF, ref(Label.GRID, node.id), Label.GRID, v.get("parent_id"))
 
 
@@ -107,14 +132,21 @@ def building(row: Row) -> Mapped:
         "lon",
         "rental_risk_level",
     )
-    node = _node(Building, {"id": v.get("building_id"), **{f: v.get(f) for f in fields}})
+    if v.get("building_id") or v.get("address"):
+        node_id = _key_or_natural(v, "building_id", "B", "address")
+    else:
+        node_id = _key_or_natural(v, "building_id", "B", "compound", "name")
+    node = _node(Building, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.BUILDING, node.id)
     return node, _link(EdgeType.IN_GRID, own, Label.GRID, v.get("grid_id"))
 
 
 def household(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(Household, {"id": v.get("household_id"), "tenure": v.get("tenure")})
+    node_id = _key_or_natural(v, "household_id", "H", "building_id", "room")
+    if not v.get("household_id") and v.get("unit"):
+        node_id = natural_id("H", v["building_id"], v["unit"], v["room"])
+    node = _node(Household, {"id": node_id, "tenure": v.get("tenure")})
     own = ref(Label.HOUSEHOLD, node.id)
     return node, _link(
         EdgeType.RESIDES_IN,
@@ -128,14 +160,28 @@ def household(row: Row) -> Mapped:
 
 def resident(row: Row) -> Mapped:
     v = _clean(row)
+    number = (v.get("id_number") or "").upper() or None
+    if number:
+        v["id_number"] = number
+        v.setdefault("birth_date", None)
+        if v["birth_date"] is None and len(number) == 18:
+            v["birth_date"] = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+        if v.get("gender") is None and len(number) == 18 and number[16].isdigit():
+            v["gender"] = "male" if int(number[16]) % 2 else "female"
+    if v.get("resident_id"):
+        node_id = v["resident_id"]
+    elif number:
+        node_id = natural_id("R", number)
+    elif v.get("name") and v.get("birth_date") and v.get("phone"):
+        node_id = natural_id("R", v["name"], v["birth_date"], v["phone"])
+    else:
+        raise RowError(
+            "resident_id: missing, and no ID number or name + birth date + phone to key the row"
+        )
     fields = ("name", "gender", "birth_date", "id_number", "phone", "residency")
     node = _node(
         Resident,
-        {
-            "id": v.get("resident_id"),
-            **{f: v.get(f) for f in fields},
-            "tags": _split(v.get("tags")),
-        },
+        {"id": node_id, **{f: v.get(f) for f in fields}, "tags": _split(v.get("tags")) or None},
     )
     own = ref(Label.RESIDENT, node.id)
     return node, _link(
@@ -150,7 +196,8 @@ def resident(row: Row) -> Mapped:
 def organisation(row: Row) -> Mapped:
     v = _clean(row)
     fields = ("name", "kind", "phone")
-    node = _node(Organisation, {"id": v.get("org_id"), **{f: v.get(f) for f in fields}})
+    node_id = _key_or_natural(v, "org_id", "O", "name")
+    node = _node(Organisation, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.ORGANISATION, node.id)
     return node, _link(EdgeType.LOCATED_IN, own, Label.BUILDING, v.get("building_id"))
 
@@ -158,7 +205,8 @@ def organisation(row: Row) -> Mapped:
 def device(row: Row) -> Mapped:
     v = _clean(row)
     fields = ("kind", "status", "installed_at")
-    node = _node(Device, {"id": v.get("device_id"), **{f: v.get(f) for f in fields}})
+    node_id = _key_or_natural(v, "device_id", "D")
+    node = _node(Device, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.DEVICE, node.id)
     edges = _link(EdgeType.INSTALLED_IN, own, Label.BUILDING, v.get("building_id"))
     for target in _split(v.get("supplies")):
@@ -175,7 +223,8 @@ def device(row: Row) -> Mapped:
 def incident(row: Row) -> Mapped:
     v = _clean(row)
     fields = ("category", "severity", "status", "reported_at", "description", "source")
-    node = _node(Incident, {"id": v.get("incident_id"), **{f: v.get(f) for f in fields}})
+    node_id = _key_or_natural(v, "incident_id", "I", "reported_at", "description")
+    node = _node(Incident, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.INCIDENT, node.id)
     place = _link(EdgeType.OCCURRED_AT, own, Label.BUILDING, v.get("building_id")) or _link(
         EdgeType.OCCURRED_AT, own, Label.GRID, v.get("grid_id")
@@ -186,7 +235,8 @@ def incident(row: Row) -> Mapped:
 def petition(row: Row) -> Mapped:
     v = _clean(row)
     fields = ("text", "channel", "submitted_at")
-    node = _node(Petition, {"id": v.get("petition_id"), **{f: v.get(f) for f in fields}})
+    node_id = _key_or_natural(v, "petition_id", "P", "submitted_at", "text")
+    node = _node(Petition, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.PETITION, node.id)
     return node, _link(EdgeType.SUBMITTED_BY, own, Label.RESIDENT, v.get("resident_id"))
 

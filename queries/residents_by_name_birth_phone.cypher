@@ -3,4 +3,4 @@
 UNWIND $keys AS key
 MATCH (r:Resident {name: key.name})
 WHERE r.birth_date = key.birth_date AND r.phone = key.phone
-RETURN key.key AS key, r.id AS id
+RETURN key.key AS key, r.id AS id, r.id_number AS id_number

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from civicgraph import __version__
-from civicgraph.cli import demo, neo4j, schema, serve, store
+from civicgraph.cli import demo, ingest, neo4j, schema, serve, store
 from civicgraph.logs import configure_logging
 from civicgraph.settings import get_settings
 
@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.command("serve")(serve.serve)
 app.command("schema")(schema.schema)
+app.command("ingest")(ingest.ingest)
 app.add_typer(demo.app, name="demo")
 app.add_typer(store.app, name="store")
 app.add_typer(neo4j.app, name="neo4j")

@@ -1,0 +1,128 @@
+"""`civicgraph ingest`: load exports (CSV, JSON Lines, XLSX) into the graph."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from civicgraph.cli.progress import progress_bar
+from civicgraph.settings import get_settings
+
+KIND_HELP = (
+    "Kind of rows: grids, buildings, households, residents, organisations, devices, incidents, "
+    "petitions or edges. Default: from the file or sheet name (residents.csv, 居民.xlsx), "
+    "else from the headers."
+)
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files to load (.csv, .jsonl, .xlsx).")],
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="YAML file mapping headers and values."),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(file_okay=False, help="Folder for <input>.rejects.csv (default: beside it)."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Continue an interrupted run of the same job.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="Validate everything, write nothing.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
+    sheet: Annotated[
+        str | None, typer.Option(help="Only this sheet of XLSX workbooks (default: all).")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Provenance source name (default: the file name).")
+    ] = None,
+) -> None:
+    """Validate and load rows; bad rows go to reject files with their reasons.
+
+    Exit status 0 when the job ran (even with rejects), 2 when it could not run.
+    """
+    from graph.factory import open_store
+    from ingest.formats import UnreadableFileError
+    from ingest.job import IngestJob, JobOptions
+    from ingest.kinds import UnknownKindError
+    from ingest.mapping import Mapping
+    from ingest.state import ResumeError
+
+    try:
+        options = JobOptions(
+            kind=kind,
+            mapping=Mapping.load(mapping),
+            rejects_dir=rejects,
+            resume=resume,
+            dry_run=dry_run,
+            source=source,
+            sheet=sheet,
+        )
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    opened = open_store(get_settings())
+    started = time.perf_counter()
+    try:
+        with progress_bar() as bar:
+            if as_json or not sys.stderr.isatty():
+                bar.disable = True
+            tasks: dict[str, object] = {}
+
+            def advance(table: str, rows: int) -> None:
+                if table not in tasks:
+                    tasks[table] = bar.add_task(table, total=None, rate="")
+                elapsed = time.perf_counter() - started
+                bar.update(
+                    tasks[table], completed=rows, rate=f"{rows / max(elapsed, 1e-9):,.0f} rows/s"
+                )
+
+            job = IngestJob(opened.store, options, advance)
+            summary = job.run(paths)
+    except (UnreadableFileError, UnknownKindError, ResumeError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        opened.close()
+    seconds = time.perf_counter() - started
+    if as_json:
+        body = {
+            **asdict(summary),
+            "dry_run": dry_run,
+            "seconds": round(seconds, 2),
+            "tables": [
+                {
+                    "table": r.table,
+                    "kind": r.kind,
+                    **asdict(r.summary),
+                    "rejects_file": r.rejects_file,
+                    "ignored_columns": r.ignored_columns,
+                }
+                for r in job.reports
+            ],
+        }
+        typer.echo(json.dumps(body, ensure_ascii=False))
+        return
+    for r in job.reports:
+        s = r.summary
+        typer.echo(
+            f"{r.table} ({r.kind}): read {s.read}, accepted {s.accepted}, rejected {s.rejected}"
+            f" - created {s.created}, updated {s.updated}, unchanged {s.unchanged}"
+            + (f"; rejects in {r.rejects_file}" if r.rejects_file else "")
+            + (f"; ignored columns: {', '.join(r.ignored_columns)}" if r.ignored_columns else "")
+        )
+    rate = summary.read / seconds if seconds else 0
+    typer.echo(
+        f"total: read {summary.read}, accepted {summary.accepted}, rejected {summary.rejected}"
+        f" in {seconds:.1f} s ({rate:,.0f} rows/s)"
+        + (" [dry run: nothing written]" if dry_run else "")
+    )

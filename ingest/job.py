@@ -1,0 +1,336 @@
+"""An ingest job: files → validated rows → batched writes, with reject files, deferred
+references, resident resolution across sources, checkpoints for --resume, and --dry-run.
+
+Rows stream through in batches, so memory does not grow with the file. A row whose reference
+(a household's building, say) is not in the graph yet waits in a spill file on disk until the
+other file of the job has loaded, and is rejected with the reason if it never arrives.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.cypher_store import CypherStore
+from graph.model import Label, Node, Resident
+from graph.store import Edge, NodeRef, Provenance, WriteResult
+from ingest.canonical import LOAD_ORDER
+from ingest.formats import Table, open_tables
+from ingest.kinds import detect_kind
+from ingest.mapping import Mapping, RowShaper
+from ingest.rejects import RejectWriter, rejects_path
+from ingest.resolution import resolve_residents, triple
+from ingest.rows import MAPPERS, RowError
+from ingest.state import JobState
+
+Progress = Callable[[str, int], None]
+# The column a row's reference came from, by relationship type (for reasons in reject files).
+REFERENCE_COLUMNS = {
+    "MEMBER_OF": "household_id",
+    "RESIDES_IN": "building_id",
+    "IN_GRID": "grid_id",
+    "PART_OF": "parent_id",
+    "LOCATED_IN": "building_id",
+    "INSTALLED_IN": "building_id",
+    "SUPPLIES": "supplies",
+    "FEEDS": "supplies",
+    "OCCURRED_AT": "building_id/grid_id",
+    "RAISED_BY": "device_id",
+    "SUBMITTED_BY": "resident_id",
+}
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add_write(self, result: WriteResult) -> None:
+        self.created += result.created
+        self.updated += result.updated
+        self.unchanged += result.unchanged
+
+
+@dataclass
+class TableReport:
+    """What happened to one table (file or sheet)."""
+
+    table: str
+    kind: str
+    summary: Summary = field(default_factory=Summary)
+    rejects_file: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """One valid row on its way to the store."""
+
+    table: int
+    row: int
+    raw: dict[str, str]
+    kind: str
+    canonical: dict[str, Any]
+    node: Node | None
+    edges: list[Edge]
+
+
+@dataclass
+class JobOptions:
+    kind: str | None = None
+    mapping: Mapping = field(default_factory=Mapping.builtin)
+    rejects_dir: Path | None = None
+    resume: bool = False
+    dry_run: bool = False
+    source: str | None = None
+    actor: str = "ingest"
+    sheet: str | None = None
+
+
+class IngestJob:
+    def __init__(
+        self, store: CypherStore, options: JobOptions, progress: Progress | None = None
+    ) -> None:
+        self.store = store
+        self.options = options
+        self.progress = progress
+        self.batch_size = store.batch_size
+        self.reports: list[TableReport] = []
+        self.rejects: list[RejectWriter] = []
+        self.tables: list[Table] = []
+        self.seen_ids: set[NodeRef] = set()  # dry run: what the job would have written
+
+    # -- planning ------------------------------------------------------------------------
+    def plan(self, paths: list[Path]) -> None:
+        """Open every input, tell each table's kind, order them so references load first."""
+        found: list[tuple[int, int, Table, str]] = []
+        for position, path in enumerate(paths):
+            for table in open_tables(path, self.options.sheet):
+                names = [n for n in (table.sheet, path.stem) if n]
+                kind = detect_kind(
+                    self.options.kind or self.options.mapping.kind,
+                    names,
+                    table.headers,
+                    self.options.mapping,
+                )
+                found.append((LOAD_ORDER.index(kind), position, table, kind))
+        found.sort(key=lambda item: (item[0], item[1]))
+        for _, _, table, kind in found:
+            self.tables.append(table)
+            self.reports.append(TableReport(table.name, kind))
+            writer = RejectWriter(table, rejects_path(table, self.options.rejects_dir))
+            self.rejects.append(writer)
+
+    # -- running -------------------------------------------------------------------------
+    def run(self, paths: list[Path]) -> Summary:
+        self.plan(paths)
+        state = JobState.for_job(paths, self._state_dir(paths), self.tables)
+        state.enabled = not self.options.dry_run
+        resuming = self.options.resume and state.load()
+        if not resuming:
+            state.reset()
+            for writer in self.rejects:
+                writer.start_fresh()
+        try:
+            for index, table in enumerate(self.tables):
+                self._run_table(index, table, state, resuming)
+            self._retry_deferred(state)
+        finally:
+            for writer in self.rejects:
+                writer.close()
+        for report, writer in zip(self.reports, self.rejects, strict=True):
+            if writer.path.exists():
+                report.rejects_file = str(writer.path)
+        if not self.options.dry_run:
+            self.store.compact()
+        state.finish()
+        return self.total()
+
+    def total(self) -> Summary:
+        total = Summary()
+        for report in self.reports:
+            for name, value in asdict(report.summary).items():
+                setattr(total, name, getattr(total, name) + value)
+        return total
+
+    def _state_dir(self, paths: list[Path]) -> Path:
+        return self.options.rejects_dir or paths[0].resolve().parent
+
+    def _run_table(self, index: int, table: Table, state: JobState, resuming: bool) -> None:
+        report = self.reports[index]
+        saved = state.tables[index]
+        if resuming:
+            report.summary = Summary(**saved.summary)
+            self.rejects[index].truncate_to(saved.rejects_bytes)
+            if saved.done:
+                return
+        shaper = RowShaper.for_table(report.kind, self.options.mapping, table.headers)
+        report.ignored_columns = shaper.ignored
+        batch: list[Item] = []
+        keys: set[Any] = set()
+        for number, raw in table.rows:
+            if number < saved.next_row:
+                continue
+            report.summary.read += 1
+            item = self._item(index, number, raw, report.kind, shaper)
+            if item is None:
+                continue
+            item_keys = _batch_keys(item)
+            if batch and (len(batch) >= self.batch_size or item_keys & keys):
+                self._flush(batch, state, index, next_row=number)
+                batch, keys = [], set()
+            batch.append(item)
+            keys |= item_keys
+        self._flush(batch, state, index, next_row=None)
+        saved.done = True
+        state.save(self.reports, self.rejects)
+
+    def _item(
+        self, index: int, number: int, raw: dict[str, str], kind: str, shaper: RowShaper
+    ) -> Item | None:
+        if "\x00error" in raw:
+            self._reject(index, raw, raw["\x00error"])
+            return None
+        if "\x00extra" in raw:
+            self._reject(index, raw, "row: more values than the header has columns")
+            return None
+        canonical = shaper.shape(raw)
+        try:
+            node, edges = MAPPERS[kind](canonical)
+        except RowError as exc:
+            self._reject(index, raw, self._with_header(shaper, str(exc)))
+            return None
+        return Item(index, number, raw, kind, canonical, node, edges)
+
+    @staticmethod
+    def _with_header(shaper: RowShaper, reason: str) -> str:
+        """Name the source header beside the canonical column when they differ."""
+        column, sep, rest = reason.partition(":")
+        header = shaper.header_of(column)
+        return f"{column} ({header}){sep}{rest}" if sep and header != column else reason
+
+    def _reject(self, index: int, raw: dict[str, str], reason: str) -> None:
+        self.rejects[index].write(raw, reason)
+        self.reports[index].summary.rejected += 1
+
+    # -- writing -------------------------------------------------------------------------
+    def _flush(self, batch: list[Item], state: JobState, index: int, next_row: int | None) -> None:
+        if batch:
+            ready, waiting = self._split_ready(resolve_residents(self.store, batch))
+            for item in waiting:
+                state.defer(item)
+            self._write(ready)
+        saved = state.tables[index]
+        if next_row is not None:
+            saved.next_row = next_row
+        state.save(self.reports, self.rejects)
+        if self.progress:
+            self.progress(self.tables[index].name, self.reports[index].summary.read)
+
+    def _split_ready(self, batch: list[Item]) -> tuple[list[Item], list[Item]]:
+        """Rows whose references all exist (in the graph or in this batch), and the others."""
+        own = {item.node.label.value + ":" + item.node.id for item in batch if item.node}
+        wanted: dict[Label, set[str]] = defaultdict(set)
+        for item in batch:
+            for ref in _references(item):
+                if str(ref) not in own:
+                    wanted[ref.label].add(ref.id)
+        existing: set[NodeRef] = set()
+        for label, ids in wanted.items():
+            found = self.store.existing_ids(label, sorted(ids))
+            existing |= {NodeRef(label, node_id) for node_id in found}
+        existing |= self.seen_ids
+        ready, waiting = [], []
+        for item in batch:
+            missing = [r for r in _references(item) if str(r) not in own and r not in existing]
+            (waiting if missing else ready).append(item)
+        return ready, waiting
+
+    def _write(self, items: list[Item]) -> None:
+        if not items:
+            return
+        provenance_items: dict[str, list[Item]] = defaultdict(list)
+        for item in items:
+            provenance_items[self.tables[item.table].name].append(item)
+        for table_name, group in provenance_items.items():
+            provenance = Provenance(self.options.source or table_name, self.options.actor)
+            nodes = [item.node for item in group if item.node is not None]
+            edges = [edge for item in group for edge in item.edges]
+            summary = self.reports[group[0].table].summary
+            summary.accepted += len(group)
+            if self.options.dry_run:
+                self.seen_ids |= {NodeRef(n.label, n.id) for n in nodes}
+                continue
+            if nodes:
+                summary.add_write(self.store.upsert_nodes(nodes, provenance, partial=True))
+            if edges:
+                result = self.store.upsert_edges(edges, provenance, check_endpoints=False)
+                if not nodes:
+                    summary.add_write(result)
+
+    def _retry_deferred(self, state: JobState) -> None:
+        """Load waiting rows whose references have arrived, until no more do; reject the rest."""
+        while True:
+            waiting = list(state.deferred())
+            if not waiting:
+                return
+            state.clear_deferred()
+            progressed = False
+            for start in range(0, len(waiting), self.batch_size):
+                chunk = waiting[start : start + self.batch_size]
+                ready, still = self._split_ready(resolve_residents(self.store, chunk))
+                self._write(ready)
+                progressed |= bool(ready)
+                for item in still:
+                    state.defer(item)
+            state.save(self.reports, self.rejects)
+            if not progressed:
+                break
+        for item in state.deferred():
+            self._reject(item.table, item.raw, self._unknown_reference(item))
+        state.clear_deferred()
+        state.save(self.reports, self.rejects)
+
+    def _unknown_reference(self, item: Item) -> str:
+        own = f"{item.node.label.value}:{item.node.id}" if item.node else None
+        known = set(self.seen_ids)
+        for edge in item.edges:
+            for end in (edge.source, edge.target):
+                if str(end) == own or end in known:
+                    continue
+                if self.store.existing_ids(end.label, [end.id]):
+                    continue
+                column = REFERENCE_COLUMNS.get(edge.type, "")
+                if item.kind == "edges":
+                    column = "from_id" if end == edge.source else "to_id"
+                return (
+                    f"{column}: unknown reference {end} (not in the graph, nor loaded by this job)"
+                )
+        return "row: a reference it names was not found"
+
+
+def _references(item: Item) -> Iterator[NodeRef]:
+    for edge in item.edges:
+        yield edge.source
+        yield edge.target
+
+
+def _batch_keys(item: Item) -> set[Any]:
+    """What makes two rows the same entity: a repeat starts a new batch (the second row then
+    updates the first, and the replaced values are kept as a revision)."""
+    if item.node is None:
+        return {(e.type, e.source, e.target) for e in item.edges}
+    keys: set[Any] = {(item.node.label, item.node.id)}
+    if isinstance(item.node, Resident):
+        if item.node.id_number:
+            keys.add(("id_number", item.node.id_number))
+        if key := triple(item.node):
+            keys.add(key)
+    return keys

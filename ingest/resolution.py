@@ -1,0 +1,45 @@
+"""Entity resolution of residents across sources: the same person (same ID number; or, without
+one, the same name, birth date and phone) becomes one Resident whatever ids the sources use."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from graph.cypher_store import CypherStore
+from graph.model import Label, Resident
+from graph.store import NodeRef
+
+if TYPE_CHECKING:
+    from ingest.job import Item
+
+
+def triple(node: Resident) -> tuple[str, str, str] | None:
+    """The secondary natural key: name, birth date and phone (None without a phone)."""
+    return (node.name, node.birth_date.isoformat(), node.phone) if node.phone else None
+
+
+def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:
+    """Point resident rows at the stored resident they describe (one lookup per batch)."""
+    residents = [i for i in items if isinstance(i.node, Resident)]
+    if not residents:
+        return items
+    numbers = sorted({i.node.id_number for i in residents if i.node.id_number})  # type: ignore[union-attr]
+    triples = sorted({t for i in residents if (t := triple(i.node))})  # type: ignore[arg-type]
+    by_number, by_triple = store.residents_by_natural_key(numbers, triples)
+    for item in residents:
+        node: Resident = item.node  # type: ignore[assignment]
+        target = by_number.get(node.id_number) if node.id_number else None
+        key = triple(node)
+        if target is None and key in by_triple:
+            found_id, found_number = by_triple[key]
+            if found_number is None or found_number == node.id_number:
+                target = found_id
+        if target and target != node.id:
+            old = NodeRef(Label.RESIDENT, node.id)
+            new = NodeRef(Label.RESIDENT, target)
+            item.node = node.model_copy(update={"id": target})
+            item.edges = [
+                dataclasses.replace(e, source=new) if e.source == old else e for e in item.edges
+            ]
+    return items
