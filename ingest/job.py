@@ -247,11 +247,20 @@ class IngestJob:
             found = self.store.existing_ids(label, sorted(ids))
             existing |= {NodeRef(label, node_id) for node_id in found}
         existing |= self.seen_ids
-        ready, waiting = [], []
-        for item in batch:
-            missing = [r for r in _references(item) if str(r) not in own and r not in existing]
-            (waiting if missing else ready).append(item)
-        return ready, waiting
+        # A row may lean on another row of this batch only if that row is itself ready.
+        ready, waiting = list(batch), []
+        while True:
+            own = {str(NodeRef(i.node.label, i.node.id)) for i in ready if i.node}
+            still = [
+                item
+                for item in ready
+                if any(str(r) not in own and r not in existing for r in _references(item))
+            ]
+            if not still:
+                return ready, waiting
+            waiting += still
+            held = {id(item) for item in still}
+            ready = [item for item in ready if id(item) not in held]
 
     def _write(self, items: list[Item]) -> None:
         if not items:

@@ -33,7 +33,7 @@ def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:
         key = triple(node)
         if target is None and key in by_triple:
             found_id, found_number = by_triple[key]
-            if found_number is None or found_number == node.id_number:
+            if None in (found_number, node.id_number) or found_number == node.id_number:
                 target = found_id
         if target and target != node.id:
             old = NodeRef(Label.RESIDENT, node.id)

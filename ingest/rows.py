@@ -108,7 +108,25 @@ def _link(
     kind: EdgeType, source: NodeRef, label: Label, target_id: str | None, **props: Any
 ) -> list[Edge]:
     """One edge to `label:target_id`, or none when the reference column is empty."""
-    return [Edge(kind, source, NodeRef(label, target_id), props)] if target_id else []
+    if not target_id:
+        return []
+    return [Edge(kind, source, NodeRef(label, target_id), edge_props(kind, props))]
+
+
+# Source columns of relationship properties where the two names differ.
+PROP_COLUMNS = {(EdgeType.MEMBER_OF, "role"): "relation_to_head"}
+
+
+def edge_props(kind: EdgeType, props: dict[str, Any]) -> dict[str, Any]:
+    """Validated relationship properties; a bad one is the row's fault, named by its column."""
+    given = {k: v for k, v in props.items() if v is not None}
+    try:
+        return EDGE_SPECS[kind].validate_props(given)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "properties"
+        column = PROP_COLUMNS.get((kind, name), name)
+        raise RowError(f"{column}: {first['msg']} (got {given.get(name)!r})") from None
 
 
 def grid(row: Row) -> Mapped:
@@ -252,7 +270,7 @@ def edge(row: Row) -> Mapped:
     props = {k: v[k] for k in ("role", "distance_m") if v.get(k) is not None}
     source = ref(resolve_label(edge_type, v.get("from_id"), "source"), v.get("from_id"))
     target = ref(resolve_label(edge_type, v.get("to_id"), "target"), v.get("to_id"))
-    return None, [Edge(edge_type, source, target, props)]
+    return None, [Edge(edge_type, source, target, edge_props(edge_type, props))]
 
 
 MAPPERS: dict[str, Callable[[Row], Mapped]] = {

@@ -1,0 +1,271 @@
+"""Ingest jobs on both engines: formats and encodings, Chinese headers and values, rejects with
+reasons, references across files, idempotency, resident resolution, dry run and resume."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from graph.cypher_store import CypherStore
+from graph.model import Label
+from graph.model.validators import id_check_code
+from graph.store import NodeRef
+from ingest.job import IngestJob, JobOptions, Summary
+from ingest.mapping import Mapping
+from ingest.rows import natural_id
+
+
+def id_number(birth: str, serial: str) -> str:
+    """A valid GB 11643 number for a birth date (YYYYMMDD) and a 3-digit serial (odd = male)."""
+    first17 = f"110105{birth}{serial}"
+    return first17 + id_check_code(first17)
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def run(store: CypherStore, *paths: Path, **options: object) -> tuple[Summary, IngestJob]:
+    job = IngestJob(store, JobOptions(**options))  # type: ignore[arg-type]
+    return job.run(list(paths)), job
+
+
+def rejects(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def place(tmp_path: Path) -> list[Path]:
+    grids = write_csv(
+        tmp_path / "grids.csv",
+        [
+            ["grid_id", "name", "level", "parent_id"],
+            ["G1", "幸福社区", "community", ""],
+            ["G2", "幸福社区第一网格", "grid", "G1"],
+        ],
+    )
+    buildings = write_csv(
+        tmp_path / "buildings.csv",
+        [["building_id", "name", "grid_id"], ["B1", "幸福里1栋", "G2"], ["B2", "幸福里2栋", "G2"]],
+    )
+    households = write_csv(
+        tmp_path / "households.csv",
+        [
+            ["household_id", "building_id", "unit", "room", "tenure"],
+            ["H1", "B1", "1", "101", "owned"],
+            ["H2", "B2", "2", "201", "rented"],
+        ],
+    )
+    return [grids, buildings, households]
+
+
+CHINESE_HEADERS = [
+    "姓名",
+    "性别",
+    "公民身份号码",
+    "联系电话",
+    "户号",
+    "与户主关系",
+    "人口类型",
+    "人员类别",
+]
+
+
+def test_gbk_csv_with_chinese_headers_and_values_loads_with_reasons_for_bad_rows(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    place(tmp_path)
+    good = id_number("19450302", "122")  # female (even serial), born 1945
+    bad_checksum = id_number("19800101", "131")[:-1] + (
+        "0" if id_number("19800101", "131")[-1] != "0" else "1"
+    )
+    residents = write_csv(
+        tmp_path / "居民.csv",
+        [
+            CHINESE_HEADERS,
+            ["王秀英", "女", good, "138-0013-8000", "H1", "户主", "户籍", "独居老人、低保"],
+            ["李强", "男", bad_checksum, "13900139000", "H1", "子", "户籍", ""],
+            ["赵敏", "女", id_number("19900101", "242"), "12345", "H2", "户主", "流动", ""],
+            ["孙丽", "女", id_number("19920202", "262"), "13700137000", "H9", "户主", "流动", ""],
+            ["周杰", "男", id_number("19930303", "271"), "13600136000", "H2", "表亲", "户籍", ""],
+        ],
+        encoding="gbk",
+    )
+    summary, job = run(store, *place(tmp_path), residents, rejects_dir=tmp_path / "out")
+    report = next(r for r in job.reports if r.kind == "residents")
+    assert (report.summary.read, report.summary.accepted, report.summary.rejected) == (5, 1, 4)
+    assert summary.rejected == 4
+    reasons = {r["姓名"]: r["reason"] for r in rejects(tmp_path / "out" / "居民.rejects.csv")}
+    assert reasons["李强"].startswith("id_number (公民身份号码):") and "check" in reasons["李强"]
+    assert reasons["赵敏"].startswith("phone (联系电话):")
+    assert reasons["孙丽"] == (
+        "household_id: unknown reference Household:H9 (not in the graph, nor loaded by this job)"
+    )
+    assert reasons["周杰"].startswith("relation_to_head (与户主关系):")
+    resident_id = natural_id("R", good)
+    node = store.get_nodes([NodeRef(Label.RESIDENT, resident_id)])
+    props = node[NodeRef(Label.RESIDENT, resident_id)].props
+    assert props["gender"] == "female" and props["birth_date"] == "1945-03-02"
+    assert props["phone"] == "13800138000" and props["residency"] == "registered"
+    assert props["tags"] == ["elderly_living_alone", "low_income"]
+    assert store.count_nodes()[Label.RESIDENT] == 1
+
+
+def test_bom_csv_and_reference_that_arrives_later_in_the_job(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    grids, buildings, households = place(tmp_path)
+    late = write_csv(
+        tmp_path / "more_households.csv",
+        [["household_id", "building_id", "unit", "room"], ["H3", "B3", "1", "301"]],
+        encoding="utf-8-sig",
+    )
+    later = write_csv(
+        tmp_path / "more_buildings.csv",
+        [["building_id", "name", "grid_id"], ["B3", "3栋", "G9"], ["B4", "4栋", "G2"]],
+    )
+    # Buildings load before households; B3 waits for grid G9, which never comes, and H3 for B3.
+    summary, _ = run(store, grids, buildings, households, late, later)
+    assert summary.rejected == 2  # B3 (unknown grid G9), then H3 (its building was rejected)
+    assert store.count_nodes()[Label.BUILDING] == 3
+    reasons = rejects(tmp_path / "more_buildings.rejects.csv")
+    assert reasons[0]["building_id"] == "B3" and reasons[0]["reason"].startswith("grid_id: unknown")
+    late_reasons = rejects(tmp_path / "more_households.rejects.csv")
+    assert late_reasons[0]["reason"].startswith("building_id: unknown reference Building:B3")
+    fixed = write_csv(
+        tmp_path / "fix.csv", [["building_id", "name", "grid_id"], ["B3", "3栋", "G2"]]
+    )
+    _, _ = run(store, late, fixed, kind=None)
+    assert store.count_nodes()[Label.HOUSEHOLD] == 3
+    assert not (tmp_path / "more_households.rejects.csv").exists()  # a clean rerun clears it
+
+
+def test_same_file_twice_changes_nothing_and_records_no_events(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    paths = place(tmp_path)
+    first, _ = run(store, *paths)
+    assert first.created == 6 and first.rejected == 0
+    seq = store.last_event_seq()
+    again, _ = run(store, *paths)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+    assert store.events_after(seq) == []
+    write_csv(
+        paths[1],
+        [["building_id", "name", "grid_id"], ["B1", "幸福里一栋", "G2"], ["B2", "幸福里2栋", "G2"]],
+    )
+    changed, _ = run(store, paths[1])
+    assert (changed.updated, changed.unchanged) == (1, 1)
+    [revision] = store.revisions(NodeRef(Label.BUILDING, "B1"))
+    assert revision.old == {"name": "幸福里1栋"} and revision.source == "buildings.csv"
+    [event] = store.events_after(seq)
+    assert event.fields == ["name"]
+
+
+def test_one_person_from_two_sources_becomes_one_resident(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    paths = place(tmp_path)
+    number = id_number("19500505", "111")
+    police = write_csv(
+        tmp_path / "population.csv",
+        [
+            ["resident_id", "name", "gender", "birth_date", "id_number", "phone", "household_id"],
+            ["R1", "张伟", "male", "1950-05-05", number, "13800000001", "H1"],
+        ],
+    )
+    # The street office's sheet has no id column, an older phone, and the same ID number.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "人员"
+    sheet.append(["姓名", "身份证号", "手机号", "人员类别"])
+    sheet.append(["张伟", number, "13900000002", "独居老人"])
+    sheet.append(["张伟", number, "13900000003", "独居老人"])  # a duplicate row in the same sheet
+    workbook.save(tmp_path / "街道台账.xlsx")
+    # A third source without an ID number: the same name, birth date and phone.
+    care = tmp_path / "care.jsonl"
+    care.write_text(
+        json.dumps(
+            {
+                "name": "张伟",
+                "gender": "男",
+                "birth_date": "1950/5/5",
+                "phone": "13900000003",
+                "tags": ["残疾"],
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        + "not json\n",
+        encoding="utf-8",
+    )
+    summary, _ = run(store, *paths, police, tmp_path / "街道台账.xlsx", care, kind=None)
+    everyone = store.list_nodes(Label.RESIDENT, first=10).records
+    assert [(r.id, r.props.get("phone")) for r in everyone] == [("R1", "13900000003")]
+    assert summary.rejected == 1  # the line that is not JSON
+    resident = store.get_nodes([NodeRef(Label.RESIDENT, "R1")])[NodeRef(Label.RESIDENT, "R1")]
+    assert resident.props["phone"] == "13900000003"  # the newest wins
+    assert resident.props["tags"] == ["disabled"]
+    assert resident.props["prov_sources"] == ["population.csv", "街道台账.xlsx", "care.jsonl"]
+    old = [r.old for r in store.revisions(NodeRef(Label.RESIDENT, "R1"))]
+    assert any(o.get("phone") == "13800000001" for o in old)
+    assert any(o.get("phone") == "13900000002" for o in old)
+    members = store.related(
+        [NodeRef(Label.HOUSEHOLD, "H1")],
+        "MEMBER_OF",
+        "in",
+        Label.RESIDENT,  # type: ignore[arg-type]
+    )[NodeRef(Label.HOUSEHOLD, "H1")]
+    assert [i.node.id for i in members.items] == ["R1"]
+    bad = rejects(tmp_path / "care.rejects.csv")
+    assert bad[0]["raw"] == "not json" and bad[0]["reason"].startswith("line: not valid JSON")
+
+
+def test_dry_run_validates_and_writes_nothing(store: CypherStore, tmp_path: Path) -> None:
+    paths = place(tmp_path)
+    summary, _ = run(store, *paths, dry_run=True)
+    assert (summary.read, summary.accepted, summary.rejected) == (6, 6, 0)
+    assert sum(store.count_nodes().values()) == 0
+    assert not (tmp_path / ".civicgraph-ingest").exists()
+
+
+def test_mapping_file_and_kind_from_headers(store: CypherStore, tmp_path: Path) -> None:
+    place_paths = place(tmp_path)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "headers:\n  机构全称: name\n  机构代码: org_id\n"
+        "values:\n  kind:\n    物业公司: property_management\n",
+        encoding="utf-8",
+    )
+    orgs = write_csv(
+        tmp_path / "export_0923.csv",
+        [
+            ["机构代码", "机构全称", "类型"],
+            ["O1", "幸福物业", "物业公司"],
+            ["O2", "某店", "便利店"],
+        ],
+    )
+    summary, job = run(store, *place_paths, orgs, mapping=Mapping.load(mapping))
+    assert [r.kind for r in job.reports][-1] == "organisations"
+    assert summary.rejected == 1
+    [reason] = rejects(tmp_path / "export_0923.rejects.csv")
+    assert reason["机构代码"] == "O2" and reason["reason"].startswith("kind (类型):")
+    assert (
+        store.get_nodes([NodeRef(Label.ORGANISATION, "O1")])[
+            NodeRef(Label.ORGANISATION, "O1")
+        ].props["kind"]
+        == "property_management"
+    )
+
+
+def test_a_bad_mapping_file_names_the_problem(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("headers:\n  某列: not_a_column\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown column 'not_a_column'"):
+        Mapping.load(mapping)
