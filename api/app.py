@@ -6,14 +6,15 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from urllib.parse import unquote
+from datetime import timedelta
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from strawberry.fastapi import GraphQLRouter
 
-from api.context import Context
+from api.alerts import alerts_router
+from api.context import Context, actor_of
 from api.demo import ensure_demo_data
 from api.http import graphql_response_media_type, request_timeout
 from api.schema import build_schema
@@ -44,9 +45,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     app = FastAPI(title="civicgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
 
     async def context_getter(request: Request) -> Context:
-        # X-Actor names who acts (percent-encoded UTF-8, so Chinese names travel in headers).
-        actor = unquote(request.headers.get("x-actor", "anonymous"))[:100] or "anonymous"
-        return Context(request.app.state.opened.store, actor)
+        return Context(request.app.state.opened.store, actor_of(request))
 
     schema = build_schema(
         settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases
@@ -56,6 +55,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         prefix="/graphql",
     )
 
+    app.include_router(alerts_router(timedelta(seconds=settings.alert_fold_window_s)))
     app.middleware("http")(graphql_response_media_type)
     app.middleware("http")(request_timeout(settings.request_timeout_s))
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
+from starlette.requests import Request
 from strawberry.fastapi import BaseContext
 
 from api.loaders import Loaders
@@ -16,3 +19,8 @@ class Context(BaseContext):
         self.store = store
         self.actor = actor
         self.loaders = Loaders(store)
+
+
+def actor_of(request: Request) -> str:
+    """Who acts: the X-Actor header (percent-encoded UTF-8, so Chinese names travel in it)."""
+    return unquote(request.headers.get("x-actor", "anonymous"))[:100] or "anonymous"

@@ -474,6 +474,10 @@ class Incident(Node):
     source: IncidentSource | None
     history: list[IncidentStep]
     overdue: bool = strawberry.field(description="Open and past its deadline (超时).")
+    alert_count: int | None = strawberry.field(
+        default=None, description="Device alerts folded into it (null if not raised by a device)."
+    )
+    last_alert_at: str | None = None
 
     @strawberry.field(description="The building where it happened, if recorded at a building.")
     async def building(self, info: Info) -> Building | None:
@@ -643,6 +647,8 @@ def to_graphql(record: NodeRecord, today: date | None = None) -> Node:
             source=_enum(IncidentSource, p.get("source")),
             history=_history(p.get("history")),
             overdue=is_overdue(p),
+            alert_count=p.get("alert_count"),
+            last_alert_at=p.get("last_alert_at"),
         )
     return Petition(
         **common,

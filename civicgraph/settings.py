@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="API bind address.")
     port: int = Field(8000, ge=1, le=65535, description="API port.")
     request_timeout_s: float = Field(30.0, gt=0, description="API request time limit.")
+    alert_fold_window_s: int = Field(
+        3600, ge=0, description="Alerts from one device this close together join one incident."
+    )
     max_query_depth: int = Field(12, ge=2, description="Deepest GraphQL selection allowed.")
     max_query_tokens: int = Field(5000, ge=100, description="Most tokens in a GraphQL document.")
     max_query_aliases: int = Field(30, ge=1, description="Most aliases in a GraphQL document.")

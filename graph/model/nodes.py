@@ -178,6 +178,9 @@ class Incident(Node):
     description: str | None = Field(None, max_length=5000)
     source: IncidentSource = IncidentSource.OTHER
     history: list[IncidentStep] = Field(default_factory=list)
+    alert_count: int | None = Field(None, ge=1, description="Device alerts folded into it.")
+    last_alert_at: Timestamp | None = None
+    last_reading: float | None = None
 
     @field_validator("history", mode="before")
     @classmethod

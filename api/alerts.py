@@ -1,0 +1,63 @@
+"""`POST /ingest/alerts`: device alerts (one object or a list) into incidents."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter, ValidationError
+
+from api.context import actor_of
+from graph.store import Provenance
+from ingest.alerts import Alert, AlertError, ingest_alerts
+
+MAX_ALERTS = 1000
+_ALERTS = TypeAdapter(Alert | list[Alert])
+
+
+def alerts_router(window: timedelta) -> APIRouter:
+    router = APIRouter()
+    lock = asyncio.Lock()  # folding reads then writes: one request at a time per process
+
+    @router.post("/ingest/alerts")
+    async def post_alerts(request: Request) -> JSONResponse:
+        try:
+            body: Any = await request.json()
+        except ValueError:
+            return _problem(400, [{"loc": [], "msg": "the body is not JSON"}])
+        try:
+            parsed = _ALERTS.validate_python(body)
+        except ValidationError as exc:
+            problems = [
+                {"loc": list(e["loc"]), "msg": e["msg"]}
+                for e in exc.errors(include_url=False, include_input=False)
+            ]
+            return _problem(422, problems)
+        alerts = parsed if isinstance(parsed, list) else [parsed]
+        if not alerts or len(alerts) > MAX_ALERTS:
+            return _problem(422, [{"loc": [], "msg": f"give 1 to {MAX_ALERTS} alerts"}])
+        provenance = Provenance("device_alert", actor_of(request))
+        store = request.app.state.opened.store
+        async with lock:
+            try:
+                outcomes = await asyncio.to_thread(ingest_alerts, store, alerts, provenance, window)
+            except AlertError as exc:
+                return _problem(422, exc.problems)
+        return JSONResponse(
+            {
+                "accepted": len(alerts),
+                "incidents": [
+                    {"id": f"Incident:{o.incident_id}", "created": o.created, "alerts": o.alerts}
+                    for o in outcomes
+                ],
+            }
+        )
+
+    return router
+
+
+def _problem(status: int, problems: list[dict[str, Any]]) -> JSONResponse:
+    return JSONResponse({"errors": problems}, status_code=status)

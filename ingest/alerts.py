@@ -1,0 +1,157 @@
+"""Device alerts → Incidents linked to the device and its building. Repeated alerts from one
+device within the folding window join that device's open incident instead of opening another."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.cypher_store import CypherStore
+from graph.filters import Condition, Op
+from graph.model import EdgeType, Incident, Label
+from graph.model.enums import IncidentCategory, IncidentSource, Severity
+from graph.model.validators import Timestamp, format_timestamp
+from graph.store import Direction, Edge, NodeRef, Provenance
+from graph.workflow import OPEN_STATES
+from ingest.rows import natural_id
+
+FIELDS = frozenset(Incident.model_fields)
+# Alert kinds devices send, and the incident each one means.
+ALERT_CATEGORIES: dict[str, tuple[IncidentCategory, Severity]] = {
+    "smoke": (IncidentCategory.FIRE, Severity.HIGH),
+    "fire": (IncidentCategory.FIRE, Severity.CRITICAL),
+    "gas": (IncidentCategory.GAS_LEAK, Severity.CRITICAL),
+    "gas_leak": (IncidentCategory.GAS_LEAK, Severity.CRITICAL),
+    "power_outage": (IncidentCategory.POWER_OUTAGE, Severity.HIGH),
+    "voltage": (IncidentCategory.POWER_OUTAGE, Severity.MEDIUM),
+    "water_outage": (IncidentCategory.WATER_OUTAGE, Severity.MEDIUM),
+    "water_leak": (IncidentCategory.FLOOD, Severity.MEDIUM),
+    "pressure": (IncidentCategory.WATER_OUTAGE, Severity.MEDIUM),
+    "elevator_entrapment": (IncidentCategory.ELEVATOR_ENTRAPMENT, Severity.HIGH),
+    "elevator_fault": (IncidentCategory.BUILDING_SAFETY, Severity.MEDIUM),
+    "intrusion": (IncidentCategory.PUBLIC_SECURITY, Severity.MEDIUM),
+}
+
+
+class Alert(BaseModel):
+    """One alert as a device gateway posts it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    device_id: str = Field(min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=40)
+    reading: float | None = None
+    at: Timestamp
+
+
+class AlertError(ValueError):
+    """Alerts refused as a whole (nothing written); each problem names the alert and field."""
+
+    def __init__(self, problems: list[dict[str, object]]) -> None:
+        super().__init__("; ".join(f"{p['loc']}: {p['msg']}" for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class AlertOutcome:
+    incident_id: str
+    created: bool
+    alerts: int
+
+
+def ingest_alerts(
+    store: CypherStore, alerts: list[Alert], provenance: Provenance, window: timedelta
+) -> list[AlertOutcome]:
+    """Validate every alert against the graph first; then write all of them, or none."""
+    problems: list[dict[str, object]] = []
+    for i, alert in enumerate(alerts):
+        if alert.kind.lower() not in ALERT_CATEGORIES:
+            known = ", ".join(sorted(ALERT_CATEGORIES))
+            problems.append({"loc": [i, "kind"], "msg": f"unknown alert kind (known: {known})"})
+    refs = sorted({NodeRef(Label.DEVICE, a.device_id) for a in alerts})
+    found = store.get_nodes(refs)
+    for i, alert in enumerate(alerts):
+        if NodeRef(Label.DEVICE, alert.device_id) not in found:
+            problems.append({"loc": [i, "device_id"], "msg": f"unknown device {alert.device_id}"})
+    if problems:
+        raise AlertError(problems)
+    buildings = store.related(refs, EdgeType.INSTALLED_IN, Direction.OUT, Label.BUILDING)
+    open_now = _open_incidents(store, refs)
+    by_device: dict[str, list[Alert]] = defaultdict(list)
+    for alert in sorted(alerts, key=lambda a: a.at):
+        by_device[alert.device_id].append(alert)
+    incidents: dict[str, Incident] = {}
+    created: set[str] = set()
+    counts: dict[str, int] = defaultdict(int)
+    edges: list[Edge] = []
+    for device_id, device_alerts in by_device.items():
+        current = open_now.get(device_id)
+        for alert in device_alerts:
+            if current is not None and _within(current, alert.at, window):
+                current = current.model_copy(
+                    update={
+                        "alert_count": (current.alert_count or 1) + 1,
+                        "last_alert_at": max(alert.at, current.last_alert_at or alert.at),
+                        "last_reading": alert.reading,
+                    }
+                )
+            else:
+                current = _new_incident(alert)
+                created.add(current.id)
+                device = NodeRef(Label.DEVICE, device_id)
+                own = NodeRef(Label.INCIDENT, current.id)
+                edges.append(Edge(EdgeType.RAISED_BY, own, device))
+                for item in buildings[device].items:
+                    edges.append(Edge(EdgeType.OCCURRED_AT, own, item.node.ref))
+            incidents[current.id] = current
+            counts[current.id] += 1
+    store.upsert_nodes(list(incidents.values()), provenance)
+    if edges:
+        store.upsert_edges(edges, provenance)
+    return [AlertOutcome(i, i in created, counts[i]) for i in incidents]
+
+
+def _within(incident: Incident, at: datetime, window: timedelta) -> bool:
+    last = incident.last_alert_at or incident.reported_at
+    return abs(at - last) <= window
+
+
+def _new_incident(alert: Alert) -> Incident:
+    category, severity = ALERT_CATEGORIES[alert.kind.lower()]
+    reading = f", reading {alert.reading:g}" if alert.reading is not None else ""
+    return Incident(
+        id=natural_id("I", alert.device_id, format_timestamp(alert.at)),
+        category=category,
+        severity=severity,
+        reported_at=alert.at,
+        source=IncidentSource.DEVICE_ALERT,
+        description=f"Device {alert.device_id} alert: {alert.kind}{reading}",
+        alert_count=1,
+        last_alert_at=alert.at,
+        last_reading=alert.reading,
+    )
+
+
+def _open_incidents(store: CypherStore, devices: list[NodeRef]) -> dict[str, Incident]:
+    """Each device's most recent open incident raised by it."""
+    pages = store.related(
+        devices,
+        EdgeType.RAISED_BY,
+        Direction.IN,
+        Label.INCIDENT,
+        Condition("status", Op.IN, sorted(s.value for s in OPEN_STATES)),
+    )
+    latest: dict[str, Incident] = {}
+    for device, page in pages.items():
+        candidates = [
+            Incident.model_validate(
+                {"id": i.node.id, **{k: v for k, v in i.node.props.items() if k in FIELDS}}
+            )
+            for i in page.items
+        ]
+        if candidates:
+            latest[device.id] = max(candidates, key=lambda c: c.last_alert_at or c.reported_at)
+    return latest
