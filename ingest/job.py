@@ -67,6 +67,7 @@ class TableReport:
     summary: Summary = field(default_factory=Summary)
     rejects_file: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
+    resumed_after: int = 0  # rows a resumed run did not read again
 
 
 @dataclass
@@ -177,6 +178,7 @@ class IngestJob:
         keys: set[Any] = set()
         for number, raw in table.rows:
             if number < saved.next_row:
+                report.resumed_after += 1
                 continue
             report.summary.read += 1
             item = self._item(index, number, raw, report.kind, shaper)
@@ -184,7 +186,9 @@ class IngestJob:
                 continue
             item_keys = _batch_keys(item)
             if batch and (len(batch) >= self.batch_size or item_keys & keys):
+                report.summary.read -= 1  # this row belongs after the checkpoint
                 self._flush(batch, state, index, next_row=number)
+                report.summary.read += 1
                 batch, keys = [], set()
             batch.append(item)
             keys |= item_keys

@@ -106,6 +106,7 @@ def ingest(
                     **asdict(r.summary),
                     "rejects_file": r.rejects_file,
                     "ignored_columns": r.ignored_columns,
+                    "resumed_after": r.resumed_after,
                 }
                 for r in job.reports
             ],

@@ -269,3 +269,79 @@ def test_a_bad_mapping_file_names_the_problem(tmp_path: Path) -> None:
     mapping.write_text("headers:\n  某列: not_a_column\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown column 'not_a_column'"):
         Mapping.load(mapping)
+
+
+def test_killed_job_resumes_without_duplicates(tmp_path: Path) -> None:
+    """kill -9 of `civicgraph ingest` mid-file, then --resume: every row once, rejects once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from civicgraph.settings import Settings
+    from graph.factory import open_store
+
+    folder = tmp_path / "community"
+    env = {
+        **os.environ,
+        "CIVICGRAPH_DATA_DIR": str(tmp_path / "data"),
+        "CIVICGRAPH_BATCH_SIZE": "200",
+    }
+    cli = [sys.executable, "-m", "civicgraph"]
+    subprocess.run(
+        [*cli, "demo", "generate", "--out", str(folder), "--residents", "6000"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    residents = folder / "residents.csv"
+    lines = residents.read_text(encoding="utf-8").splitlines()
+    lines.insert(3000, lines[3000].replace(",male,", ",unknown,").replace(",female,", ",unknown,"))
+    residents.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paths = [str(folder / f"{k}.csv") for k in ("grids", "buildings", "households", "residents")]
+    state_dir = tmp_path / "rejects" / ".civicgraph-ingest"
+    job = subprocess.Popen(
+        [*cli, "ingest", *paths, "--rejects", str(tmp_path / "rejects"), "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        states = list(state_dir.glob("*.json")) if state_dir.exists() else []
+        if states:
+            saved = json.loads(states[0].read_text(encoding="utf-8"))
+            if saved["tables"][3]["next_row"] > 3500:
+                break
+        time.sleep(0.05)
+    else:
+        job.kill()
+        pytest.fail("the job never reached the middle of residents.csv")
+    job.send_signal(signal.SIGKILL)
+    job.wait()
+    resumed = subprocess.run(
+        [*cli, "ingest", *paths, "--rejects", str(tmp_path / "rejects"), "--resume", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    body = json.loads(resumed.stdout)
+    table = body["tables"][3]
+    assert table["resumed_after"] > 3000
+    assert (table["read"], table["accepted"], table["rejected"]) == (6001, 6000, 1)
+    reject_rows = rejects(tmp_path / "rejects" / "residents.rejects.csv")
+    assert len(reject_rows) == 1 and reject_rows[0]["reason"].startswith("gender:")
+    assert not state_dir.exists()
+    opened = open_store(Settings(data_dir=tmp_path / "data"))
+    try:
+        assert opened.store.count_nodes()[Label.RESIDENT] == 6000
+        created = [
+            e
+            for e in opened.store.events_after(0, 100_000)
+            if e.kind == "node_created" and e.label == "Resident"
+        ]
+        assert len(created) == 6000
+    finally:
+        opened.close()
