@@ -100,6 +100,9 @@ class Provenance:
     actor: str | None
     created_at: str | None
     updated_at: str | None
+    sources: list[str] = strawberry.field(
+        default_factory=list, description="Every source that has described this node."
+    )
 
 
 @strawberry.interface
@@ -592,6 +595,7 @@ def to_graphql(record: NodeRecord, today: date | None = None) -> Node:
             actor=p.get("prov_actor"),
             created_at=p.get("created_at"),
             updated_at=p.get("updated_at"),
+            sources=list(p.get("prov_sources") or []),
         ),
     }
     label = record.label.value

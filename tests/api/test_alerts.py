@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import data
 
 INCIDENT = """query ($id: ID!) { node(id: $id) { ... on Incident {
-  category severity status source alertCount lastAlertAt
+  category severity status source alertCount lastAlertAt provenance { sources actor }
   raisedBy { id } building { id } } } }"""
 
 
@@ -45,6 +45,7 @@ def test_alerts_open_one_incident_and_fold_repeats(client: TestClient) -> None:
         "status": "REPORTED",
         "source": "DEVICE_ALERT",
         "alertCount": 3,
+        "provenance": {"sources": ["device_alert"], "actor": "anonymous"},
         "lastAlertAt": "2026-11-20T08:20:00Z",
         "raisedBy": {"id": f"Device:{device}"},
         "building": {"id": building},

@@ -1,0 +1,109 @@
+"""Ingest benchmark: the generated community through `civicgraph ingest`'s job, end to end
+(read, map, validate, resolve, write), per engine: rows/s and peak memory.
+
+    python -m bench.ingest --engine both --residents 100000 [--residents 1000000]
+
+Prints a table, writes bench/results/ingest-<engine>-<residents>.json and compares with
+bench/baseline.json (keys `ingest-<engine>-<residents>`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from bench.store import BASELINE, CACHE, RESULTS, community, console, engine_settings
+from graph.factory import open_store
+from graph.model import Label
+from ingest.canonical import LOAD_ORDER
+from ingest.job import IngestJob, JobOptions
+
+COLUMNS = ("rows", "seconds", "rows_per_s", "client_peak_mb", "server_peak_mb")
+
+
+def run(engine: str, residents: int) -> dict[str, Any]:
+    folder = community(residents)
+    paths = [folder / f"{kind}.csv" for kind in LOAD_ORDER if (folder / f"{kind}.csv").exists()]
+    with (
+        tempfile.TemporaryDirectory(dir=CACHE) as tmp,
+        engine_settings(engine, Path(tmp)) as (settings, server_rss),
+    ):
+        opened = open_store(settings)
+        peak_server = 0
+
+        def progress(table: str, rows: int) -> None:
+            nonlocal peak_server
+            if rows % 50_000 < opened.store.batch_size:
+                peak_server = max(peak_server, server_rss())
+
+        job = IngestJob(opened.store, JobOptions(rejects_dir=Path(tmp) / "rejects"), progress)
+        started = time.perf_counter()
+        summary = job.run(paths)
+        seconds = time.perf_counter() - started
+        peak_server = max(peak_server, server_rss())
+        stored = opened.store.count_nodes()[Label.RESIDENT]
+        opened.close()
+    return {
+        "engine": engine,
+        "residents": residents,
+        "rows": summary.read,
+        "rejected": summary.rejected,
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(summary.read / seconds),
+        "client_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "server_peak_mb": round(peak_server / 2**20),
+        "stored_residents": stored,
+    }
+
+
+def show(results: list[dict[str, Any]], baseline: dict[str, Any]) -> None:
+    table = Table(title="civicgraph ingest benchmark (end to end)")
+    table.add_column("engine")
+    table.add_column("residents", justify="right")
+    for column in COLUMNS:
+        table.add_column(column, justify="right")
+    for result in results:
+        base = baseline.get(f"ingest-{result['engine']}-{result['residents']}", {})
+        cells = []
+        for column in COLUMNS:
+            value, old = result[column], base.get(column)
+            delta = f" ({(value - old) / old:+.0%})" if old else ""
+            cells.append(f"{value:,}{delta}")
+        table.add_row(result["engine"], f"{result['residents']:,}", *cells)
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("falkordb", "neo4j", "both"), default="both")
+    parser.add_argument("--residents", type=int, action="append")
+    parser.add_argument("--update-baseline", action="store_true")
+    args = parser.parse_args()
+    engines = ("falkordb", "neo4j") if args.engine == "both" else (args.engine,)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    results = []
+    for residents in args.residents or [100_000]:
+        for engine in engines:
+            console.print(f"[bold]{engine}[/] ingesting {residents:,} residents…")
+            result = run(engine, residents)
+            results.append(result)
+            out = RESULTS / f"ingest-{engine}-{residents}.json"
+            out.write_text(json.dumps(result, indent=1))
+    show(results, baseline)
+    if args.update_baseline:
+        for result in results:
+            baseline[f"ingest-{result['engine']}-{result['residents']}"] = result
+        BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
