@@ -17,9 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rich.table import Table
-
-from bench.store import BASELINE, CACHE, RESULTS, community, console, engine_settings
+from bench.store import BASELINE, CACHE, RESULTS, community, console, engine_settings, show
 from graph.factory import open_store
 from graph.model import Label
 from ingest.canonical import LOAD_ORDER
@@ -63,23 +61,6 @@ def run(engine: str, residents: int) -> dict[str, Any]:
     }
 
 
-def show(results: list[dict[str, Any]], baseline: dict[str, Any]) -> None:
-    table = Table(title="civicgraph ingest benchmark (end to end)")
-    table.add_column("engine")
-    table.add_column("residents", justify="right")
-    for column in COLUMNS:
-        table.add_column(column, justify="right")
-    for result in results:
-        base = baseline.get(f"ingest-{result['engine']}-{result['residents']}", {})
-        cells = []
-        for column in COLUMNS:
-            value, old = result[column], base.get(column)
-            delta = f" ({(value - old) / old:+.0%})" if old else ""
-            cells.append(f"{value:,}{delta}")
-        table.add_row(result["engine"], f"{result['residents']:,}", *cells)
-    console.print(table)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=("falkordb", "neo4j", "both"), default="both")
@@ -98,7 +79,7 @@ def main() -> None:
             results.append(result)
             out = RESULTS / f"ingest-{engine}-{residents}.json"
             out.write_text(json.dumps(result, indent=1))
-    show(results, baseline)
+    show(results, baseline, "civicgraph ingest benchmark (end to end)", COLUMNS, "ingest-")
     if args.update_baseline:
         for result in results:
             baseline[f"ingest-{result['engine']}-{result['residents']}"] = result

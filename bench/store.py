@@ -165,16 +165,23 @@ COLUMNS = (
 )
 
 
-def show(results: list[dict[str, Any]], baseline: dict[str, Any]) -> None:
-    table = Table(title="civicgraph store benchmark")
+def show(
+    results: list[dict[str, Any]],
+    baseline: dict[str, Any],
+    title: str = "civicgraph store benchmark",
+    columns: tuple[str, ...] = COLUMNS,
+    key_prefix: str = "",
+) -> None:
+    """A table of results per engine and size, each figure beside its change from baseline."""
+    table = Table(title=title)
     table.add_column("engine")
     table.add_column("residents", justify="right")
-    for column in COLUMNS:
+    for column in columns:
         table.add_column(column, justify="right")
     for result in results:
-        base = baseline.get(f"{result['engine']}-{result['residents']}", {})
+        base = baseline.get(f"{key_prefix}{result['engine']}-{result['residents']}", {})
         cells = []
-        for column in COLUMNS:
+        for column in columns:
             value, old = result[column], base.get(column)
             delta = f" ({(value - old) / old:+.0%})" if old else ""
             cells.append(f"{value:,}{delta}")

@@ -226,7 +226,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         missing = {
             NodeRef(label, node_id)
             for label, ids in wanted.items()
-            for node_id in ids - self._existing_ids(label, sorted(ids))
+            for node_id in ids - self.existing_ids(label, sorted(ids))
         }
         if not missing:
             return
@@ -239,9 +239,6 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
 
     def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
         """Which of `ids` exist as nodes of `label`."""
-        return self._existing_ids(label, ids)
-
-    def _existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
         query = self._q("existing_ids", LABEL=label.value)
         found: set[str] = set()
         for batch in chunks(ids, self.batch_size * 4):
@@ -406,27 +403,27 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             )
         return history
 
-    def residents_by_natural_key(
-        self, id_numbers: Sequence[str], name_birth_phone: Sequence[tuple[str, str, str]]
-    ) -> tuple[dict[str, str], dict[tuple[str, str, str], tuple[str, str | None]]]:
-        """Stored residents by ID number (their id), and by (name, birth date, phone) (their id
-        and ID number)."""
-        by_number: dict[str, str] = {}
-        if id_numbers:
-            rows = self._read(self._q("residents_by_id_number"), {"keys": list(id_numbers)})
-            by_number = {row["key"]: row["id"] for row in rows}
-        by_triple: dict[tuple[str, str, str], tuple[str, str | None]] = {}
-        if name_birth_phone:
-            keys = [
-                {"key": "\x1f".join(k), "name": k[0], "birth_date": k[1], "phone": k[2]}
-                for k in name_birth_phone
-            ]
-            rows = self._read(self._q("residents_by_name_birth_phone"), {"keys": keys})
-            by_triple = {
-                tuple(row["key"].split("\x1f")): (row["id"], row["id_number"])  # type: ignore[misc]
-                for row in rows
-            }
-        return by_number, by_triple
+    def residents_by_id_number(self, id_numbers: Sequence[str]) -> dict[str, str]:
+        """Ids of stored residents by ID number (entity resolution)."""
+        if not id_numbers:
+            return {}
+        rows = self._read(self._q("residents_by_id_number"), {"keys": list(id_numbers)})
+        return {row["key"]: row["id"] for row in rows}
+
+    def residents_by_name_birth_phone(
+        self, keys: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+        """Stored residents by (name, birth date, phone): their id and ID number."""
+        if not keys:
+            return {}
+        params = [
+            {"key": "\x1f".join(k), "name": k[0], "birth_date": k[1], "phone": k[2]} for k in keys
+        ]
+        rows = self._read(self._q("residents_by_name_birth_phone"), {"keys": params})
+        return {
+            tuple(row["key"].split("\x1f")): (row["id"], row["id_number"])  # type: ignore[misc]
+            for row in rows
+        }
 
     def last_event_seq(self) -> int:
         rows = self._read(self._q("last_event_seq"))

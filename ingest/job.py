@@ -228,8 +228,7 @@ class IngestJob:
     def _flush(self, batch: list[Item], state: JobState, index: int, next_row: int | None) -> None:
         if batch:
             ready, waiting = self._split_ready(resolve_residents(self.store, batch))
-            for item in waiting:
-                state.defer(item)
+            state.defer(waiting)
             self._write(ready)
         saved = state.tables[index]
         if next_row is not None:
@@ -240,31 +239,32 @@ class IngestJob:
 
     def _split_ready(self, batch: list[Item]) -> tuple[list[Item], list[Item]]:
         """Rows whose references all exist (in the graph or in this batch), and the others."""
-        own = {item.node.label.value + ":" + item.node.id for item in batch if item.node}
-        wanted: dict[Label, set[str]] = defaultdict(set)
-        for item in batch:
-            for ref in _references(item):
-                if str(ref) not in own:
-                    wanted[ref.label].add(ref.id)
-        existing: set[NodeRef] = set()
-        for label, ids in wanted.items():
-            found = self.store.existing_ids(label, sorted(ids))
-            existing |= {NodeRef(label, node_id) for node_id in found}
-        existing |= self.seen_ids
+        own = {_own(item) for item in batch if item.node}
+        existing = self._existing({r for item in batch for r in _references(item)} - own)
         # A row may lean on another row of this batch only if that row is itself ready.
         ready, waiting = list(batch), []
         while True:
-            own = {str(NodeRef(i.node.label, i.node.id)) for i in ready if i.node}
+            own = {_own(item) for item in ready if item.node}
             still = [
                 item
                 for item in ready
-                if any(str(r) not in own and r not in existing for r in _references(item))
+                if any(r not in own and r not in existing for r in _references(item))
             ]
             if not still:
                 return ready, waiting
             waiting += still
             held = {id(item) for item in still}
             ready = [item for item in ready if id(item) not in held]
+
+    def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
+        """Which of `refs` exist: in the graph (one query per label), or written by a dry run."""
+        wanted: dict[Label, list[str]] = defaultdict(list)
+        for ref in refs:
+            wanted[ref.label].append(ref.id)
+        found = refs & self.seen_ids
+        for label, ids in wanted.items():
+            found |= {NodeRef(label, i) for i in self.store.existing_ids(label, sorted(ids))}
+        return found
 
     def _write(self, items: list[Item]) -> None:
         if not items:
@@ -301,32 +301,34 @@ class IngestJob:
                 ready, still = self._split_ready(resolve_residents(self.store, chunk))
                 self._write(ready)
                 progressed |= bool(ready)
-                for item in still:
-                    state.defer(item)
+                state.defer(still)
             state.save(self.reports, self.rejects)
             if not progressed:
                 break
-        for item in state.deferred():
-            self._reject(item.table, item.raw, self._unknown_reference(item))
+        leftovers = list(state.deferred())
+        existing = self._existing({r for item in leftovers for r in _references(item)})
+        for item in leftovers:
+            self._reject(item.table, item.raw, _unknown_reference(item, existing))
         state.clear_deferred()
         state.save(self.reports, self.rejects)
 
-    def _unknown_reference(self, item: Item) -> str:
-        own = f"{item.node.label.value}:{item.node.id}" if item.node else None
-        known = set(self.seen_ids)
-        for edge in item.edges:
-            for end in (edge.source, edge.target):
-                if str(end) == own or end in known:
-                    continue
-                if self.store.existing_ids(end.label, [end.id]):
-                    continue
-                column = REFERENCE_COLUMNS.get(edge.type, "")
-                if item.kind == "edges":
-                    column = "from_id" if end == edge.source else "to_id"
-                return (
-                    f"{column}: unknown reference {end} (not in the graph, nor loaded by this job)"
-                )
-        return "row: a reference it names was not found"
+
+def _unknown_reference(item: Item, existing: set[NodeRef]) -> str:
+    """The reason of a row whose reference never arrived: the first missing one, by column."""
+    for edge in item.edges:
+        for end in (edge.source, edge.target):
+            if (item.node and end == _own(item)) or end in existing:
+                continue
+            column = REFERENCE_COLUMNS.get(edge.type, "")
+            if item.kind == "edges":
+                column = "from_id" if end == edge.source else "to_id"
+            return f"{column}: unknown reference {end} (not in the graph, nor loaded by this job)"
+    return "row: a reference it names was not found"
+
+
+def _own(item: Item) -> NodeRef:
+    assert item.node is not None
+    return NodeRef(item.node.label, item.node.id)
 
 
 def _references(item: Item) -> Iterator[NodeRef]:

@@ -291,7 +291,7 @@ class Mapping:
                 found[header] = column
         return found
 
-    def value(self, kind: str, column: str, text: str) -> str:
+    def value(self, column: str, text: str) -> str:
         """One cell's text as the canonical value of `column` (unchanged when unknown)."""
         if column in DATE_COLUMNS:
             return _date_text(text)
@@ -327,7 +327,7 @@ class RowShaper:
         row: dict[str, Any] = {}
         for header, column in self.columns.items():
             text = (raw.get(header) or "").strip()
-            row[column] = self.mapping.value(self.kind, column, text) if text else None
+            row[column] = self.mapping.value(column, text) if text else None
         return row
 
     def header_of(self, column: str) -> str:

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import TextIO
 
-from ingest.formats import Table
+from ingest.formats import Table, file_format
 
 REASON = "reason"
 RAW = "raw"
@@ -27,9 +27,9 @@ class RejectWriter:
 
     def __init__(self, table: Table, path: Path) -> None:
         self.path = path
-        self.columns = [h for h in table.headers if h] + (
-            [RAW] if table.path.suffix.lower() in (".jsonl", ".ndjson", ".json") else []
-        )
+        # JSON Lines rows may carry keys the first row lacks: keep each whole line too.
+        raw = [RAW] if file_format(table.path) == "jsonl" else []
+        self.columns = [h for h in table.headers if h] + raw
         self._handle: TextIO | None = None
         self._writer: csv.DictWriter[str] | None = None
         self.count = 0

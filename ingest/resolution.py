@@ -25,10 +25,10 @@ def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:
     if not residents:
         return items
     numbers = sorted({i.node.id_number for i in residents if i.node.id_number})  # type: ignore[union-attr]
-    by_number, _ = store.residents_by_natural_key(numbers, [])
+    by_number = store.residents_by_id_number(numbers)
     unresolved = [i for i in residents if by_number.get(i.node.id_number or "") is None]  # type: ignore[union-attr]
     triples = sorted({t for i in unresolved if (t := triple(i.node))})  # type: ignore[arg-type]
-    _, by_triple = store.residents_by_natural_key([], triples)
+    by_triple = store.residents_by_name_birth_phone(triples)
     for item in residents:
         node: Resident = item.node  # type: ignore[assignment]
         target = by_number.get(node.id_number) if node.id_number else None

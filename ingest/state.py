@@ -75,17 +75,21 @@ class JobState:
         self.spill.unlink(missing_ok=True)
         self.path.unlink(missing_ok=True)
 
-    def defer(self, item: Item) -> None:
+    def defer(self, items: list[Item]) -> None:
+        """Append rows that wait for a reference to the spill file."""
+        if not items:
+            return
         self.spill.parent.mkdir(parents=True, exist_ok=True)
-        record = {
-            "t": item.table,
-            "n": item.row,
-            "k": item.kind,
-            "raw": item.raw,
-            "row": item.canonical,
-        }
         with open(self.spill, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for item in items:
+                record = {
+                    "t": item.table,
+                    "n": item.row,
+                    "k": item.kind,
+                    "raw": item.raw,
+                    "row": item.canonical,
+                }
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def deferred(self) -> Iterator[Item]:
         """The waiting rows, mapped again from their canonical values."""
