@@ -71,6 +71,44 @@ def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:
     }
 
 
+EdgeGroup = tuple[EdgeType, Label, Label]  # relationship type, source label, target label
+
+
+def node_write_row(node: Node, partial: bool = False) -> Row:
+    """The upsert row of a node. `partial`: only the fields the node was given are written;
+    its other defaults fill a new node only (a source that lacks a column clears nothing)."""
+    props = node.properties()
+    defaults: dict[str, Any] = {}
+    if partial:
+        given = node.model_fields_set
+        defaults = {k: v for k, v in props.items() if k not in given and v is not None}
+        props = {k: v for k, v in props.items() if k in given and v not in (None, [])}
+    row = write_row({"id": node.id, "search": index_text(node.search_text())}, props)
+    row["defaults"] = defaults
+    return row
+
+
+def edge_write_row(edge: Edge, where: str = "edge") -> tuple[EdgeGroup, Row]:
+    """The upsert row of a relationship and its group; InvalidInputError names what breaks
+    the relationship's rules (`where` prefixes each problem)."""
+    spec = EDGE_SPECS[EdgeType(edge.type)]
+    problems: list[str] = []
+    if edge.source.label not in spec.sources:
+        problems.append(f"{where}.source: a {edge.source.label} cannot start {spec.type}")
+    if edge.target.label not in spec.targets:
+        problems.append(f"{where}.target: a {edge.target.label} cannot end {spec.type}")
+    try:
+        props = spec.validate_props(edge.props)
+    except ValidationError as exc:
+        problems.extend(
+            f"{where}.props.{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in exc.errors()
+        )
+    if problems:
+        raise InvalidInputError(problems)
+    row = write_row({"source": edge.source.id, "target": edge.target.id}, props)
+    return (spec.type, edge.source.label, edge.target.label), row
+
+
 def _rel_pattern(types: Sequence[EdgeType], direction: Direction) -> str:
     rel = "[r" + (":" + "|".join(EdgeType(t).value for t in types) if types else "") + "]"
     return {Direction.OUT: f"-{rel}->", Direction.IN: f"<-{rel}-", Direction.BOTH: f"-{rel}-"}[
@@ -139,24 +177,23 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
     def upsert_nodes(
         self, nodes: Iterable[Node], provenance: Provenance, partial: bool = False
     ) -> WriteResult:
-        """Create or update nodes in batches. `partial`: write only the fields each node was
-        given (defaults fill new nodes only), so a source that lacks a column clears nothing."""
+        """Create or update nodes in batches (`partial`: see `node_write_row`)."""
         by_label: dict[Label, dict[str, Row]] = defaultdict(dict)
         for node in nodes:
-            props = node.properties()
-            defaults: dict[str, Any] = {}
-            if partial:
-                given = node.model_fields_set
-                defaults = {k: v for k, v in props.items() if k not in given and v is not None}
-                props = {k: v for k, v in props.items() if k in given and v not in (None, [])}
-            row = write_row({"id": node.id, "search": index_text(node.search_text())}, props)
-            row["defaults"] = defaults
-            by_label[node.label][node.id] = row
+            by_label[node.label][node.id] = node_write_row(node, partial)
         result = WriteResult()
         for label, rows in by_label.items():
-            query = self._q("upsert_nodes", LABEL=label.value)
-            for batch in chunks(list(rows.values()), self.batch_size):
-                result += self._apply(query, batch, provenance)
+            result += self.upsert_node_rows(label, list(rows.values()), provenance)
+        return result
+
+    def upsert_node_rows(
+        self, label: Label, rows: Sequence[Row], provenance: Provenance
+    ) -> WriteResult:
+        """Write rows made by `node_write_row` (one id at most once)."""
+        query = self._q("upsert_nodes", LABEL=label.value)
+        result = WriteResult()
+        for batch in chunks(rows, self.batch_size):
+            result += self._apply(query, batch, provenance)
         return result
 
     def upsert_edges(
@@ -169,12 +206,21 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         if check_endpoints:
             self._require_endpoints(edge_list)
         result = WriteResult()
-        for (edge_type, source, target), rows in groups.items():
-            query = self._q(
-                "upsert_edges", TYPE=edge_type.value, SOURCE=source.value, TARGET=target.value
-            )
-            for batch in chunks(list(rows.values()), self.batch_size):
-                result += self._apply(query, batch, provenance)
+        for group, rows in groups.items():
+            result += self.upsert_edge_rows(group, list(rows.values()), provenance)
+        return result
+
+    def upsert_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
+    ) -> WriteResult:
+        """Write rows made by `edge_write_row` (one source-target pair at most once)."""
+        edge_type, source, target = group
+        query = self._q(
+            "upsert_edges", TYPE=edge_type.value, SOURCE=source.value, TARGET=target.value
+        )
+        result = WriteResult()
+        for batch in chunks(rows, self.batch_size):
+            result += self._apply(query, batch, provenance)
         return result
 
     def _apply(self, query: str, rows: Sequence[Row], provenance: Provenance) -> WriteResult:
@@ -191,29 +237,16 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
 
     def _validated_edge_groups(
         self, edges: Sequence[Edge]
-    ) -> dict[tuple[EdgeType, Label, Label], dict[tuple[str, str], Row]]:
+    ) -> dict[EdgeGroup, dict[tuple[str, str], Row]]:
         problems: list[str] = []
-        groups: dict[tuple[EdgeType, Label, Label], dict[tuple[str, str], Row]] = defaultdict(dict)
+        groups: dict[EdgeGroup, dict[tuple[str, str], Row]] = defaultdict(dict)
         for i, edge in enumerate(edges):
-            spec = EDGE_SPECS[EdgeType(edge.type)]
-            if edge.source.label not in spec.sources:
-                problems.append(
-                    f"edges[{i}].source: a {edge.source.label} cannot start {spec.type}"
-                )
-            if edge.target.label not in spec.targets:
-                problems.append(f"edges[{i}].target: a {edge.target.label} cannot end {spec.type}")
             try:
-                props = spec.validate_props(edge.props)
-            except ValidationError as exc:
-                problems.extend(
-                    f"edges[{i}].props.{'.'.join(map(str, err['loc']))}: {err['msg']}"
-                    for err in exc.errors()
-                )
+                group, row = edge_write_row(edge, f"edges[{i}]")
+            except InvalidInputError as exc:
+                problems.extend(exc.problems)
                 continue
-            key = (spec.type, edge.source.label, edge.target.label)
-            groups[key][(edge.source.id, edge.target.id)] = write_row(
-                {"source": edge.source.id, "target": edge.target.id}, props
-            )
+            groups[group][(edge.source.id, edge.target.id)] = row
         if problems:
             raise InvalidInputError(problems[:MAX_REPORTED_PROBLEMS])
         return groups

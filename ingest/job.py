@@ -8,13 +8,16 @@ other file of the job has loaded, and is rejected with the reason if it never ar
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.cypher_store import CypherStore
+from graph.core import Row
+from graph.cypher_store import CypherStore, EdgeGroup, edge_write_row, node_write_row
+from graph.errors import InvalidInputError
 from graph.model import Label, Node, Resident
 from graph.store import Edge, NodeRef, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
@@ -24,7 +27,7 @@ from ingest.mapping import Mapping, RowShaper
 from ingest.rejects import RejectWriter, rejects_path
 from ingest.resolution import resolve_residents, triple
 from ingest.rows import MAPPERS, RowError
-from ingest.state import JobState
+from ingest.state import Cut, JobState
 
 Progress = Callable[[str, int], None]
 # The column a row's reference came from, by relationship type (for reasons in reject files).
@@ -72,7 +75,7 @@ class TableReport:
 
 @dataclass
 class Item:
-    """One valid row on its way to the store."""
+    """One valid row on its way to the store, with its upsert rows made ahead of the write."""
 
     table: int
     row: int
@@ -81,6 +84,45 @@ class Item:
     canonical: dict[str, Any]
     node: Node | None
     edges: list[Edge]
+    node_row: Row | None = None
+    edge_rows: list[tuple[EdgeGroup, Row]] = field(default_factory=list)
+    refs: tuple[NodeRef, ...] = ()  # both ends of every edge
+    own: NodeRef | None = None  # the row's node
+
+    @classmethod
+    def make(
+        cls, table: int, row: int, raw: dict[str, str], kind: str, canonical: dict[str, Any]
+    ) -> Item:
+        """Map and validate a canonical row (RowError or InvalidInputError when it is bad)."""
+        node, edges = MAPPERS[kind](canonical)
+        item = cls(table, row, raw, kind, canonical, node, edges)
+        item._prepare()
+        return item
+
+    def retarget(self, node_id: str) -> None:
+        """Point the row at another node of its label (entity resolution found it stored)."""
+        assert self.node is not None
+        old, new = NodeRef(self.node.label, self.node.id), NodeRef(self.node.label, node_id)
+        self.node = self.node.model_copy(update={"id": node_id})
+        self.edges = [
+            dataclasses.replace(e, source=new) if e.source == old else e for e in self.edges
+        ]
+        self._prepare()
+
+    def _prepare(self) -> None:
+        if self.node is not None:
+            self.own = NodeRef(self.node.label, self.node.id)
+            self.node_row = node_write_row(self.node, partial=True)
+        self.edge_rows = [edge_write_row(edge) for edge in self.edges]
+        self.refs = tuple(end for edge in self.edges for end in (edge.source, edge.target))
+
+
+@dataclass
+class Batch:
+    """Valid rows of one table, and where they end in it."""
+
+    items: list[Item]
+    cut: Cut
 
 
 @dataclass
@@ -186,15 +228,17 @@ class IngestJob:
                 continue
             item_keys = _batch_keys(item)
             if batch and (len(batch) >= self.batch_size or item_keys & keys):
-                report.summary.read -= 1  # this row belongs after the checkpoint
-                self._flush(batch, state, index, next_row=number)
-                report.summary.read += 1
+                # This row belongs after the checkpoint of the batch before it.
+                self._commit(Batch(batch, self._cut(index, number, uncounted=1)), state)
                 batch, keys = [], set()
             batch.append(item)
             keys |= item_keys
-        self._flush(batch, state, index, next_row=None)
-        saved.done = True
-        state.save(self.reports, self.rejects)
+        self._commit(Batch(batch, self._cut(index, None)), state)
+
+    def _cut(self, index: int, next_row: int | None, uncounted: int = 0) -> Cut:
+        summary = self.reports[index].summary
+        rejects_bytes = self.rejects[index].bytes_written()
+        return Cut(index, next_row, summary.read - uncounted, summary.rejected, rejects_bytes)
 
     def _item(
         self, index: int, number: int, raw: dict[str, str], kind: str, shaper: RowShaper
@@ -207,11 +251,10 @@ class IngestJob:
             return None
         canonical = shaper.shape(raw)
         try:
-            node, edges = MAPPERS[kind](canonical)
-        except RowError as exc:
+            return Item.make(index, number, raw, kind, canonical)
+        except (RowError, InvalidInputError) as exc:
             self._reject(index, raw, self._with_header(shaper, str(exc)))
             return None
-        return Item(index, number, raw, kind, canonical, node, edges)
 
     @staticmethod
     def _with_header(shaper: RowShaper, reason: str) -> str:
@@ -225,30 +268,26 @@ class IngestJob:
         self.reports[index].summary.rejected += 1
 
     # -- writing -------------------------------------------------------------------------
-    def _flush(self, batch: list[Item], state: JobState, index: int, next_row: int | None) -> None:
-        if batch:
-            ready, waiting = self._split_ready(resolve_residents(self.store, batch))
+    def _commit(self, batch: Batch, state: JobState) -> None:
+        """Resolve, write what is ready, spill what waits, then checkpoint."""
+        if batch.items:
+            ready, waiting = self._split_ready(resolve_residents(self.store, batch.items))
             state.defer(waiting)
             self._write(ready)
-        saved = state.tables[index]
-        if next_row is not None:
-            saved.next_row = next_row
-        state.save(self.reports, self.rejects)
+        state.checkpoint(batch.cut, self.reports[batch.cut.table].summary)
         if self.progress:
-            self.progress(self.tables[index].name, self.reports[index].summary.read)
+            self.progress(self.tables[batch.cut.table].name, batch.cut.read)
 
     def _split_ready(self, batch: list[Item]) -> tuple[list[Item], list[Item]]:
         """Rows whose references all exist (in the graph or in this batch), and the others."""
-        own = {_own(item) for item in batch if item.node}
-        existing = self._existing({r for item in batch for r in _references(item)} - own)
+        own = {item.own for item in batch if item.own}
+        existing = self._existing({r for item in batch for r in item.refs} - own)
         # A row may lean on another row of this batch only if that row is itself ready.
         ready, waiting = list(batch), []
         while True:
-            own = {_own(item) for item in ready if item.node}
+            own = {item.own for item in ready if item.own}
             still = [
-                item
-                for item in ready
-                if any(r not in own and r not in existing for r in _references(item))
+                item for item in ready if any(r not in own and r not in existing for r in item.refs)
             ]
             if not still:
                 return ready, waiting
@@ -269,46 +308,53 @@ class IngestJob:
     def _write(self, items: list[Item]) -> None:
         if not items:
             return
-        provenance_items: dict[str, list[Item]] = defaultdict(list)
+        by_table: dict[int, list[Item]] = defaultdict(list)
         for item in items:
-            provenance_items[self.tables[item.table].name].append(item)
-        for table_name, group in provenance_items.items():
-            provenance = Provenance(self.options.source or table_name, self.options.actor)
-            nodes = [item.node for item in group if item.node is not None]
-            edges = [edge for item in group for edge in item.edges]
-            summary = self.reports[group[0].table].summary
+            by_table[item.table].append(item)
+        for table, group in by_table.items():
+            source = self.options.source or self.tables[table].name
+            provenance = Provenance(source, self.options.actor)
+            summary = self.reports[table].summary
             summary.accepted += len(group)
             if self.options.dry_run:
-                self.seen_ids |= {NodeRef(n.label, n.id) for n in nodes}
+                self.seen_ids |= {item.own for item in group if item.own}
                 continue
-            if nodes:
-                summary.add_write(self.store.upsert_nodes(nodes, provenance, partial=True))
-            if edges:
-                result = self.store.upsert_edges(edges, provenance, check_endpoints=False)
+            nodes: dict[Label, list[Row]] = defaultdict(list)
+            edges: dict[EdgeGroup, dict[tuple[str, str], Row]] = defaultdict(dict)
+            for item in group:
+                if item.node is not None and item.node_row is not None:
+                    nodes[item.node.label].append(item.node_row)
+                for edge_group, row in item.edge_rows:
+                    edges[edge_group][(row["source"], row["target"])] = row
+            for label, rows in nodes.items():
+                summary.add_write(self.store.upsert_node_rows(label, rows, provenance))
+            for edge_group, by_pair in edges.items():
+                result = self.store.upsert_edge_rows(edge_group, list(by_pair.values()), provenance)
                 if not nodes:
                     summary.add_write(result)
 
     def _retry_deferred(self, state: JobState) -> None:
-        """Load waiting rows whose references have arrived, until no more do; reject the rest."""
+        """Load waiting rows whose references have arrived, pass after pass over the spill file
+        until a pass loads none; reject the rest. A checkpoint follows every chunk."""
         while True:
-            waiting = list(state.deferred())
-            if not waiting:
-                return
-            state.clear_deferred()
+            start, end = state.waiting_from, state.waiting_bytes()
             progressed = False
-            for start in range(0, len(waiting), self.batch_size):
-                chunk = waiting[start : start + self.batch_size]
+            for chunk, offset in state.deferred(start, end, self.batch_size):
                 ready, still = self._split_ready(resolve_residents(self.store, chunk))
                 self._write(ready)
                 progressed |= bool(ready)
                 state.defer(still)
-            state.save(self.reports, self.rejects)
+                state.waiting_from = offset
+                state.save(self.reports, self.rejects)
             if not progressed:
                 break
-        leftovers = list(state.deferred())
-        existing = self._existing({r for item in leftovers for r in _references(item)})
-        for item in leftovers:
-            self._reject(item.table, item.raw, _unknown_reference(item, existing))
+        start, end = state.waiting_from, state.waiting_bytes()
+        for chunk, offset in state.deferred(start, end, self.batch_size):
+            existing = self._existing({r for item in chunk for r in item.refs})
+            for item in chunk:
+                self._reject(item.table, item.raw, _unknown_reference(item, existing))
+            state.waiting_from = offset
+            state.save(self.reports, self.rejects)
         state.clear_deferred()
         state.save(self.reports, self.rejects)
 
@@ -317,24 +363,13 @@ def _unknown_reference(item: Item, existing: set[NodeRef]) -> str:
     """The reason of a row whose reference never arrived: the first missing one, by column."""
     for edge in item.edges:
         for end in (edge.source, edge.target):
-            if (item.node and end == _own(item)) or end in existing:
+            if end == item.own or end in existing:
                 continue
             column = REFERENCE_COLUMNS.get(edge.type, "")
             if item.kind == "edges":
                 column = "from_id" if end == edge.source else "to_id"
             return f"{column}: unknown reference {end} (not in the graph, nor loaded by this job)"
     return "row: a reference it names was not found"
-
-
-def _own(item: Item) -> NodeRef:
-    assert item.node is not None
-    return NodeRef(item.node.label, item.node.id)
-
-
-def _references(item: Item) -> Iterator[NodeRef]:
-    for edge in item.edges:
-        yield edge.source
-        yield edge.target
 
 
 def _batch_keys(item: Item) -> set[Any]:

@@ -3,12 +3,10 @@ one, the same name, birth date and phone) becomes one Resident whatever ids the 
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
 from graph.cypher_store import CypherStore
-from graph.model import Label, Resident
-from graph.store import NodeRef
+from graph.model import Resident
 
 if TYPE_CHECKING:
     from ingest.job import Item
@@ -38,10 +36,5 @@ def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:
             if None in (found_number, node.id_number) or found_number == node.id_number:
                 target = found_id
         if target and target != node.id:
-            old = NodeRef(Label.RESIDENT, node.id)
-            new = NodeRef(Label.RESIDENT, target)
-            item.node = node.model_copy(update={"id": target})
-            item.edges = [
-                dataclasses.replace(e, source=new) if e.source == old else e for e in item.edges
-            ]
+            item.retarget(target)
     return items

@@ -1,5 +1,6 @@
 """Checkpoints of an ingest job, for --resume: per table, the next row to read, the length of
-its reject file and its counts; plus the spill file of rows waiting for a reference."""
+its reject file and its counts; plus the spill file of rows waiting for a reference, and how
+far the retries have read it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.formats import Table
-from ingest.rows import MAPPERS
 
 if TYPE_CHECKING:
-    from ingest.job import Item, TableReport
+    from ingest.job import Item, Summary, TableReport
     from ingest.rejects import RejectWriter
 
 STATE_DIR = ".civicgraph-ingest"
@@ -24,6 +24,17 @@ STATE_DIR = ".civicgraph-ingest"
 
 class ResumeError(ValueError):
     """The interrupted job cannot be resumed (its inputs changed)."""
+
+
+@dataclass
+class Cut:
+    """Where a batch ends in its table, and what a checkpoint after its commit records."""
+
+    table: int
+    next_row: int | None  # None: the table's last batch
+    read: int
+    rejected: int
+    rejects_bytes: int
 
 
 @dataclass
@@ -47,6 +58,7 @@ class JobState:
         self.spill = directory / STATE_DIR / f"{key}.waiting.jsonl"
         self.fingerprint = fingerprint
         self.tables = [TableState(t.name) for t in tables]
+        self.waiting_from = 0  # spill bytes before this offset have been retried
         self.enabled = True
 
     @classmethod
@@ -66,6 +78,7 @@ class JobState:
                 "--resume: the input files changed since the interrupted run; run without --resume"
             )
         self.tables = [TableState(**t) for t in saved["tables"]]
+        self.waiting_from = saved.get("waiting_from", 0)
         if self.spill.exists():
             with open(self.spill, "r+b") as handle:
                 handle.truncate(saved["waiting_bytes"])
@@ -91,33 +104,61 @@ class JobState:
                 }
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    def deferred(self) -> Iterator[Item]:
-        """The waiting rows, mapped again from their canonical values."""
+    def waiting_bytes(self) -> int:
+        return self.spill.stat().st_size if self.spill.exists() else 0
+
+    def deferred(self, start: int, end: int, size: int) -> Iterator[tuple[list[Item], int]]:
+        """The waiting rows stored between two offsets of the spill, mapped again from their
+        canonical values, in chunks of `size` rows; each chunk with the offset after it. Rows
+        deferred meanwhile are appended past `end`; only one chunk is in memory at a time."""
         from ingest.job import Item
 
-        if not self.spill.exists():
+        if start >= end:
             return
-        with open(self.spill, encoding="utf-8") as handle:
-            for line in handle:
+        chunk: list[Item] = []
+        with open(self.spill, "rb") as handle:
+            handle.seek(start)
+            offset = start
+            while offset < end:
+                line = handle.readline()
+                offset += len(line)
                 r = json.loads(line)
-                node, edges = MAPPERS[r["k"]](r["row"])
-                yield Item(r["t"], r["n"], r["raw"], r["k"], r["row"], node, edges)
+                chunk.append(Item.make(r["t"], r["n"], r["raw"], r["k"], r["row"]))
+                if len(chunk) >= size or offset >= end:
+                    yield chunk, offset
+                    chunk = []
 
     def clear_deferred(self) -> None:
         self.spill.unlink(missing_ok=True)
+        self.waiting_from = 0
+
+    def checkpoint(self, cut: Cut, summary: Summary) -> None:
+        """Record that the batch ending at `cut` has committed."""
+        table = self.tables[cut.table]
+        table.summary = {**asdict(summary), "read": cut.read, "rejected": cut.rejected}
+        table.rejects_bytes = cut.rejects_bytes
+        if cut.next_row is None:
+            table.done = True
+        else:
+            table.next_row = cut.next_row
+        self._save()
 
     def save(self, reports: list[TableReport], rejects: list[RejectWriter]) -> None:
-        """Write the checkpoint atomically (after the batch it describes has committed)."""
-        if not self.enabled:
-            return
+        """Checkpoint every table as it stands (while no batch is being committed)."""
         for table, report, writer in zip(self.tables, reports, rejects, strict=True):
             table.summary = asdict(report.summary)
             table.rejects_bytes = writer.bytes_written()
-        waiting = self.spill.stat().st_size if self.spill.exists() else 0
+        self._save()
+
+    def _save(self) -> None:
+        """Write the checkpoint atomically (after the batch it describes has committed)."""
+        if not self.enabled:
+            return
         body = {
             "fingerprint": self.fingerprint,
             "tables": [asdict(t) for t in self.tables],
-            "waiting_bytes": waiting,
+            "waiting_bytes": self.waiting_bytes(),
+            "waiting_from": self.waiting_from,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")

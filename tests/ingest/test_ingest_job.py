@@ -345,3 +345,46 @@ def test_killed_job_resumes_without_duplicates(tmp_path: Path) -> None:
         assert len(created) == 6000
     finally:
         opened.close()
+
+
+class SimulatedCrashError(Exception):
+    """Stands for the process dying between two commits."""
+
+
+def test_interrupted_retry_of_waiting_rows_resumes_without_loss(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    """Rows that wait for rows of later batches are retried pass after pass over the spill
+    file; an interruption mid-retry loses none of them and resume loads each exactly once."""
+    chain = [["grid_id", "name", "level", "parent_id"]]
+    chain += [[f"G{i}", f"网格{i}", "grid", f"G{i + 1}"] for i in range(1, 30)]
+    chain += [["G30", "社区", "community", ""], ["G31", "孤立网格", "grid", "G99"]]
+    grids = write_csv(tmp_path / "grids.csv", chain)
+    store.batch_size = 5
+    job = IngestJob(store, JobOptions(rejects_dir=tmp_path / "out"))
+    write = job._write
+    retry_writes = 0
+
+    def crash_on_second_retry_write(items: list) -> None:
+        nonlocal retry_writes
+        if items and all(item.row < 26 for item in items):  # rows of the retry passes
+            retry_writes += 1
+            if retry_writes == 2:
+                raise SimulatedCrashError
+        write(items)
+
+    job._write = crash_on_second_retry_write  # type: ignore[method-assign]
+    with pytest.raises(SimulatedCrashError):
+        job.run([grids])
+    assert 0 < store.count_nodes().get(Label.GRID, 0) < 30
+
+    summary, _ = run(store, grids, rejects_dir=tmp_path / "out", resume=True)
+    assert store.count_nodes()[Label.GRID] == 30
+    reasons = rejects(tmp_path / "out" / "grids.rejects.csv")
+    assert [(r["grid_id"], r["reason"][:35]) for r in reasons] == [
+        ("G31", "parent_id: unknown reference Grid:G")
+    ]
+    assert (summary.read, summary.accepted, summary.rejected) == (31, 30, 1)
+    created = [e for e in store.events_after(0, 1000) if e.kind == "node_created"]
+    assert sorted(e.entity_ids[0] for e in created) == sorted(f"Grid:G{i}" for i in range(1, 31))
+    assert not (tmp_path / "out" / ".civicgraph-ingest").exists()
