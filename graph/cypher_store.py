@@ -436,6 +436,24 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             )
         return history
 
+    def record_aliases(self, aliases: dict[NodeRef, str]) -> None:
+        """Make each ref (an id a source used) name the node of its label with the given id."""
+        rows = [{"key": str(ref), "target": target} for ref, target in aliases.items()]
+        for batch in chunks(rows, self.batch_size):
+            self._write(self._q("record_aliases"), {"rows": list(batch)})
+
+    def aliases_of(self, refs: Iterable[NodeRef]) -> dict[NodeRef, NodeRef]:
+        """The stored nodes that refs name through an alias (refs without one are left out)."""
+        by_label: dict[Label, list[str]] = defaultdict(list)
+        for ref in refs:
+            by_label[ref.label].append(str(ref))
+        found: dict[NodeRef, NodeRef] = {}
+        for label, keys in by_label.items():
+            for batch in chunks(sorted(keys), self.batch_size * 4):
+                rows = self._read(self._q("aliased_ids", LABEL=label.value), {"keys": list(batch)})
+                found |= {NodeRef.parse(r["key"]): NodeRef(label, r["id"]) for r in rows}
+        return found
+
     def residents_by_id_number(self, id_numbers: Sequence[str]) -> dict[str, str]:
         """Ids of stored residents by ID number (entity resolution)."""
         if not id_numbers:

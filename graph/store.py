@@ -12,9 +12,15 @@ from graph.model import EdgeType, Label, Node
 # Stored properties that are the store's own bookkeeping, never part of a node's data.
 INTERNAL_PROPS = frozenset({"id", "search_text", "prop_hash"})
 
-# Property indexes beyond the id of every label: resident resolution by ID number or phone, and
-# the Revision snapshots (old values of updated nodes) by the node they belong to.
-LOOKUP_INDEXES = (("Resident", "id_number"), ("Resident", "phone"), ("Revision", "rev_of"))
+# Property indexes beyond the id of every label: resident resolution by ID number or phone, the
+# Revision snapshots (old values of updated nodes) by the node they belong to, and the aliases
+# (ids that sources use for a node stored under another id) by `Label:id`.
+LOOKUP_INDEXES = (
+    ("Resident", "id_number"),
+    ("Resident", "phone"),
+    ("Revision", "rev_of"),
+    ("IdAlias", "key"),
+)
 
 
 def visible_props(props: dict[str, Any]) -> dict[str, Any]:

@@ -49,6 +49,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "edges": ("from_id", "type", "to_id", "role", "distance_m"),
 }
 
+# Columns a kind also accepts beyond what `demo generate` writes: a resident row without a
+# household id names its dwelling, which becomes (or finds) the household.
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"residents": ("building_id", "unit", "room")}
+
 # Load order: every file's references point to files earlier in this list.
 LOAD_ORDER = (
     "grids",

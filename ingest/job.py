@@ -82,37 +82,50 @@ class Item:
     raw: dict[str, str]
     kind: str
     canonical: dict[str, Any]
-    node: Node | None
+    nodes: list[Node]  # the row's own node first, then nodes it implies (a household)
     edges: list[Edge]
-    node_row: Row | None = None
+    node_rows: list[tuple[Label, Row]] = field(default_factory=list)
     edge_rows: list[tuple[EdgeGroup, Row]] = field(default_factory=list)
     refs: tuple[NodeRef, ...] = ()  # both ends of every edge
-    own: NodeRef | None = None  # the row's node
+    own: tuple[NodeRef, ...] = ()  # the row's nodes
+    alias: NodeRef | None = None  # the row's own id, when resolution stored it under another
 
     @classmethod
     def make(
         cls, table: int, row: int, raw: dict[str, str], kind: str, canonical: dict[str, Any]
     ) -> Item:
         """Map and validate a canonical row (RowError or InvalidInputError when it is bad)."""
-        node, edges = MAPPERS[kind](canonical)
-        item = cls(table, row, raw, kind, canonical, node, edges)
+        nodes, edges = MAPPERS[kind](canonical)
+        item = cls(table, row, raw, kind, canonical, nodes, edges)
         item._prepare()
         return item
 
+    @property
+    def node(self) -> Node | None:
+        """The row's own node (None for a relationship row)."""
+        return self.nodes[0] if self.nodes else None
+
     def retarget(self, node_id: str) -> None:
         """Point the row at another node of its label (entity resolution found it stored)."""
-        assert self.node is not None
-        old, new = NodeRef(self.node.label, self.node.id), NodeRef(self.node.label, node_id)
-        self.node = self.node.model_copy(update={"id": node_id})
+        node = self.nodes[0]
+        old, new = NodeRef(node.label, node.id), NodeRef(node.label, node_id)
+        self.alias = self.alias or old
+        self.nodes[0] = node.model_copy(update={"id": node_id})
+        self.redirect({old: new})
+
+    def redirect(self, moved: dict[NodeRef, NodeRef]) -> None:
+        """Point the row's relationships at the nodes that `moved` names instead."""
         self.edges = [
-            dataclasses.replace(e, source=new) if e.source == old else e for e in self.edges
+            dataclasses.replace(
+                e, source=moved.get(e.source, e.source), target=moved.get(e.target, e.target)
+            )
+            for e in self.edges
         ]
         self._prepare()
 
     def _prepare(self) -> None:
-        if self.node is not None:
-            self.own = NodeRef(self.node.label, self.node.id)
-            self.node_row = node_write_row(self.node, partial=True)
+        self.own = tuple(NodeRef(node.label, node.id) for node in self.nodes)
+        self.node_rows = [(node.label, node_write_row(node, partial=True)) for node in self.nodes]
         self.edge_rows = [edge_write_row(edge) for edge in self.edges]
         self.refs = tuple(end for edge in self.edges for end in (edge.source, edge.target))
 
@@ -148,6 +161,7 @@ class IngestJob:
         self.reports: list[TableReport] = []
         self.rejects: list[RejectWriter] = []
         self.tables: list[Table] = []
+        self.shapers: list[RowShaper] = []
         self.seen_ids: set[NodeRef] = set()  # dry run: what the job would have written
 
     # -- planning ------------------------------------------------------------------------
@@ -167,6 +181,7 @@ class IngestJob:
         found.sort(key=lambda item: (item[0], item[1]))
         for _, _, table, kind in found:
             self.tables.append(table)
+            self.shapers.append(RowShaper.for_table(kind, self.options.mapping, table.headers))
             self.reports.append(TableReport(table.name, kind))
             writer = RejectWriter(table, rejects_path(table, self.options.rejects_dir))
             self.rejects.append(writer)
@@ -214,7 +229,7 @@ class IngestJob:
             self.rejects[index].truncate_to(saved.rejects_bytes)
             if saved.done:
                 return
-        shaper = RowShaper.for_table(report.kind, self.options.mapping, table.headers)
+        shaper = self.shapers[index]
         report.ignored_columns = shaper.ignored
         batch: list[Item] = []
         keys: set[Any] = set()
@@ -253,15 +268,8 @@ class IngestJob:
         try:
             return Item.make(index, number, raw, kind, canonical)
         except (RowError, InvalidInputError) as exc:
-            self._reject(index, raw, self._with_header(shaper, str(exc)))
+            self._reject(index, raw, _with_header(shaper, str(exc)))
             return None
-
-    @staticmethod
-    def _with_header(shaper: RowShaper, reason: str) -> str:
-        """Name the source header beside the canonical column when they differ."""
-        column, sep, rest = reason.partition(":")
-        header = shaper.header_of(column)
-        return f"{column} ({header}){sep}{rest}" if sep and header != column else reason
 
     def _reject(self, index: int, raw: dict[str, str], reason: str) -> None:
         self.rejects[index].write(raw, reason)
@@ -280,12 +288,20 @@ class IngestJob:
 
     def _split_ready(self, batch: list[Item]) -> tuple[list[Item], list[Item]]:
         """Rows whose references all exist (in the graph or in this batch), and the others."""
-        own = {item.own for item in batch if item.own}
+        own = {ref for item in batch for ref in item.own}
         existing = self._existing({r for item in batch for r in item.refs} - own)
+        missing = {r for item in batch for r in item.refs} - own - existing
+        if missing and not self.options.dry_run:
+            # An id that a source used for a resident merged into another one names that one.
+            moved = self.store.aliases_of(missing)
+            for item in batch:
+                if moved.keys() & set(item.refs):
+                    item.redirect(moved)
+            existing |= set(moved.values())
         # A row may lean on another row of this batch only if that row is itself ready.
         ready, waiting = list(batch), []
         while True:
-            own = {item.own for item in ready if item.own}
+            own = {ref for item in ready for ref in item.own}
             still = [
                 item for item in ready if any(r not in own and r not in existing for r in item.refs)
             ]
@@ -317,21 +333,28 @@ class IngestJob:
             summary = self.reports[table].summary
             summary.accepted += len(group)
             if self.options.dry_run:
-                self.seen_ids |= {item.own for item in group if item.own}
+                self.seen_ids |= {ref for item in group for ref in item.own}
                 continue
-            nodes: dict[Label, list[Row]] = defaultdict(list)
+            # Rows implied by several rows (the household of housemates) are written once.
+            nodes: dict[Label, dict[str, Row]] = defaultdict(dict)
             edges: dict[EdgeGroup, dict[tuple[str, str], Row]] = defaultdict(dict)
             for item in group:
-                if item.node is not None and item.node_row is not None:
-                    nodes[item.node.label].append(item.node_row)
+                for label, row in item.node_rows:
+                    nodes[label].setdefault(row["id"], row)
                 for edge_group, row in item.edge_rows:
                     edges[edge_group][(row["source"], row["target"])] = row
-            for label, rows in nodes.items():
-                summary.add_write(self.store.upsert_node_rows(label, rows, provenance))
+            own_labels = {item.node.label for item in group if item.node}
+            for label, by_id in nodes.items():
+                result = self.store.upsert_node_rows(label, list(by_id.values()), provenance)
+                if label in own_labels:  # rows count their own node, not the ones they imply
+                    summary.add_write(result)
             for edge_group, by_pair in edges.items():
                 result = self.store.upsert_edge_rows(edge_group, list(by_pair.values()), provenance)
                 if not nodes:
                     summary.add_write(result)
+            aliases = {item.alias: item.own[0].id for item in group if item.alias}
+            if aliases:
+                self.store.record_aliases(aliases)
 
     def _retry_deferred(self, state: JobState) -> None:
         """Load waiting rows whose references have arrived, pass after pass over the spill file
@@ -352,18 +375,26 @@ class IngestJob:
         for chunk, offset in state.deferred(start, end, self.batch_size):
             existing = self._existing({r for item in chunk for r in item.refs})
             for item in chunk:
-                self._reject(item.table, item.raw, _unknown_reference(item, existing))
+                reason = _unknown_reference(item, existing)
+                self._reject(item.table, item.raw, _with_header(self.shapers[item.table], reason))
             state.waiting_from = offset
             state.save(self.reports, self.rejects)
         state.clear_deferred()
         state.save(self.reports, self.rejects)
 
 
+def _with_header(shaper: RowShaper, reason: str) -> str:
+    """Name the source header beside the canonical column when they differ."""
+    column, sep, rest = reason.partition(":")
+    header = shaper.header_of(column)
+    return f"{column} ({header}){sep}{rest}" if sep and header != column else reason
+
+
 def _unknown_reference(item: Item, existing: set[NodeRef]) -> str:
     """The reason of a row whose reference never arrived: the first missing one, by column."""
     for edge in item.edges:
         for end in (edge.source, edge.target):
-            if end == item.own or end in existing:
+            if end in item.own or end in existing:
                 continue
             column = REFERENCE_COLUMNS.get(edge.type, "")
             if item.kind == "edges":

@@ -52,15 +52,13 @@ def load_file(
 
     for line, row in read_rows(path):
         try:
-            node, row_edges = mapper(row)
+            row_nodes, row_edges = mapper(row)
         except RowError as exc:
             raise RowError(f"{path.name}:{line}: {exc}") from None
-        if node is not None:
-            nodes.append(node)
-            for item in row_edges:
-                (same_kind_edges if item.target.label == node.label else edges).append(item)
-        else:
-            edges.extend(row_edges)
+        nodes.extend(row_nodes)
+        labels = {node.label for node in row_nodes}
+        for item in row_edges:
+            (same_kind_edges if item.target.label in labels else edges).append(item)
         result.rows += 1
         if len(nodes) >= store.batch_size or len(edges) >= store.batch_size:
             flush()

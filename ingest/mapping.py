@@ -37,7 +37,7 @@ from graph.model.enums import (
     Severity,
     Tenure,
 )
-from ingest.canonical import COLUMNS, LIST_SEPARATOR
+from ingest.canonical import COLUMNS, EXTRA_COLUMNS, LIST_SEPARATOR
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "resident_id": ("人员编号", "居民编号", "人员id"),
@@ -318,7 +318,7 @@ class RowShaper:
 
     @classmethod
     def for_table(cls, kind: str, mapping: Mapping, headers: list[str]) -> RowShaper:
-        wanted = set(COLUMNS[kind])
+        wanted = {*COLUMNS[kind], *EXTRA_COLUMNS.get(kind, ())}
         columns = {h: c for h, c in mapping.columns_of(headers).items() if c in wanted}
         ignored = [h for h in headers if h and h not in columns]
         return cls(kind, mapping, columns, ignored)

@@ -26,7 +26,7 @@ from graph.store import Edge, NodeRef
 from ingest.canonical import LIST_SEPARATOR
 
 Row = dict[str, str]
-Mapped = tuple[Node | None, list[Edge]]
+Mapped = tuple[list[Node], list[Edge]]  # the row's own node first, then nodes it implies
 
 # Id prefixes of the synthetic community, used where a relationship allows several labels.
 ID_PREFIX_LABELS = {
@@ -133,7 +133,7 @@ def grid(row: Row) -> Mapped:
     v = _clean(row)
     node_id = _key_or_natural(v, "grid_id", "G", "name")
     node = _node(Grid, {"id": node_id, "name": v.get("name"), "level": v.get("level")})
-    return node, _link(EdgeType.PART_OF, ref(Label.GRID, node.id), Label.GRID, v.get("parent_id"))
+    return [node], _link(EdgeType.PART_OF, ref(Label.GRID, node.id), Label.GRID, v.get("parent_id"))
 
 
 def building(row: Row) -> Mapped:
@@ -156,7 +156,7 @@ def building(row: Row) -> Mapped:
         node_id = _key_or_natural(v, "building_id", "B", "compound", "name")
     node = _node(Building, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.BUILDING, node.id)
-    return node, _link(EdgeType.IN_GRID, own, Label.GRID, v.get("grid_id"))
+    return [node], _link(EdgeType.IN_GRID, own, Label.GRID, v.get("grid_id"))
 
 
 def household(row: Row) -> Mapped:
@@ -166,7 +166,7 @@ def household(row: Row) -> Mapped:
         node_id = natural_id("H", v["building_id"], v["unit"], v["room"])
     node = _node(Household, {"id": node_id, "tenure": v.get("tenure")})
     own = ref(Label.HOUSEHOLD, node.id)
-    return node, _link(
+    return [node], _link(
         EdgeType.RESIDES_IN,
         own,
         Label.BUILDING,
@@ -202,11 +202,21 @@ def resident(row: Row) -> Mapped:
         {"id": node_id, **{f: v.get(f) for f in fields}, "tags": _split(v.get("tags")) or None},
     )
     own = ref(Label.RESIDENT, node.id)
-    return node, _link(
+    nodes: list[Node] = [node]
+    edges: list[Edge] = []
+    household_id = v.get("household_id")
+    if not household_id and v.get("building_id") and v.get("room"):
+        # A population export without 户号: the dwelling (building, unit, room) is the household.
+        homes, edges = household({k: v.get(k) for k in ("building_id", "unit", "room")})
+        nodes += homes
+        household_id = homes[0].id
+    elif not household_id and (v.get("building_id") or v.get("unit") or v.get("room")):
+        raise RowError("room: missing; a household is keyed by building + room when 户号 is absent")
+    return nodes, edges + _link(
         EdgeType.MEMBER_OF,
         own,
         Label.HOUSEHOLD,
-        v.get("household_id"),
+        household_id,
         role=v.get("relation_to_head") or "other",
     )
 
@@ -217,7 +227,7 @@ def organisation(row: Row) -> Mapped:
     node_id = _key_or_natural(v, "org_id", "O", "name")
     node = _node(Organisation, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.ORGANISATION, node.id)
-    return node, _link(EdgeType.LOCATED_IN, own, Label.BUILDING, v.get("building_id"))
+    return [node], _link(EdgeType.LOCATED_IN, own, Label.BUILDING, v.get("building_id"))
 
 
 def device(row: Row) -> Mapped:
@@ -235,7 +245,7 @@ def device(row: Row) -> Mapped:
             edges += _link(EdgeType.SUPPLIES, own, Label.BUILDING, target)
         else:
             raise RowError(f"supplies: {target!r} is neither a building nor a device id")
-    return node, edges
+    return [node], edges
 
 
 def incident(row: Row) -> Mapped:
@@ -247,7 +257,7 @@ def incident(row: Row) -> Mapped:
     place = _link(EdgeType.OCCURRED_AT, own, Label.BUILDING, v.get("building_id")) or _link(
         EdgeType.OCCURRED_AT, own, Label.GRID, v.get("grid_id")
     )
-    return node, place + _link(EdgeType.RAISED_BY, own, Label.DEVICE, v.get("device_id"))
+    return [node], place + _link(EdgeType.RAISED_BY, own, Label.DEVICE, v.get("device_id"))
 
 
 def petition(row: Row) -> Mapped:
@@ -256,7 +266,7 @@ def petition(row: Row) -> Mapped:
     node_id = _key_or_natural(v, "petition_id", "P", "submitted_at", "text")
     node = _node(Petition, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.PETITION, node.id)
-    return node, _link(EdgeType.SUBMITTED_BY, own, Label.RESIDENT, v.get("resident_id"))
+    return [node], _link(EdgeType.SUBMITTED_BY, own, Label.RESIDENT, v.get("resident_id"))
 
 
 def edge(row: Row) -> Mapped:
@@ -270,7 +280,7 @@ def edge(row: Row) -> Mapped:
     props = {k: v[k] for k in ("role", "distance_m") if v.get(k) is not None}
     source = ref(resolve_label(edge_type, v.get("from_id"), "source"), v.get("from_id"))
     target = ref(resolve_label(edge_type, v.get("to_id"), "target"), v.get("to_id"))
-    return None, [Edge(edge_type, source, target, edge_props(edge_type, props))]
+    return [], [Edge(edge_type, source, target, edge_props(edge_type, props))]
 
 
 MAPPERS: dict[str, Callable[[Row], Mapped]] = {
