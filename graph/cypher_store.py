@@ -190,11 +190,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         self, label: Label, rows: Sequence[Row], provenance: Provenance
     ) -> WriteResult:
         """Write rows made by `node_write_row` (one id at most once)."""
-        query = self._q("upsert_nodes", LABEL=label.value)
-        result = WriteResult()
-        for batch in chunks(rows, self.batch_size):
-            result += self._apply(query, batch, provenance)
-        return result
+        return self._apply(self._q("upsert_nodes", LABEL=label.value), rows, provenance)
 
     def upsert_edges(
         self, edges: Iterable[Edge], provenance: Provenance, check_endpoints: bool = True
@@ -218,12 +214,16 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         query = self._q(
             "upsert_edges", TYPE=edge_type.value, SOURCE=source.value, TARGET=target.value
         )
-        result = WriteResult()
-        for batch in chunks(rows, self.batch_size):
-            result += self._apply(query, batch, provenance)
-        return result
+        return self._apply(query, rows, provenance)
 
     def _apply(self, query: str, rows: Sequence[Row], provenance: Provenance) -> WriteResult:
+        """Run an upsert query over `rows`, one atomic write per batch."""
+        result = WriteResult()
+        for batch in chunks(rows, self.batch_size):
+            result += self._apply_batch(query, batch, provenance)
+        return result
+
+    def _apply_batch(self, query: str, rows: Sequence[Row], provenance: Provenance) -> WriteResult:
         params = {
             "rows": [{**row, "i": i} for i, row in enumerate(rows, start=1)],
             "now": now_iso(),

@@ -289,8 +289,9 @@ class IngestJob:
     def _split_ready(self, batch: list[Item]) -> tuple[list[Item], list[Item]]:
         """Rows whose references all exist (in the graph or in this batch), and the others."""
         own = {ref for item in batch for ref in item.own}
-        existing = self._existing({r for item in batch for r in item.refs} - own)
-        missing = {r for item in batch for r in item.refs} - own - existing
+        outside = {r for item in batch for r in item.refs} - own
+        existing = self._existing(outside)
+        missing = outside - existing
         if missing and not self.options.dry_run:
             # An id that a source used for a resident merged into another one names that one.
             moved = self.store.aliases_of(missing)
