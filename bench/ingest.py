@@ -9,15 +9,22 @@ bench/baseline.json (keys `ingest-<engine>-<residents>`).
 
 from __future__ import annotations
 
-import argparse
-import json
 import resource
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.store import BASELINE, CACHE, RESULTS, community, console, engine_settings, show
+from bench.store import (
+    CACHE,
+    community,
+    engine_settings,
+    load_baseline,
+    measure_all,
+    parser,
+    save_baseline,
+    show,
+)
 from graph.factory import open_store
 from graph.model import Label
 from ingest.canonical import LOAD_ORDER
@@ -62,28 +69,12 @@ def run(engine: str, residents: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=("falkordb", "neo4j", "both"), default="both")
-    parser.add_argument("--residents", type=int, action="append")
-    parser.add_argument("--update-baseline", action="store_true")
-    args = parser.parse_args()
-    engines = ("falkordb", "neo4j") if args.engine == "both" else (args.engine,)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    results = []
-    for residents in args.residents or [100_000]:
-        for engine in engines:
-            console.print(f"[bold]{engine}[/] ingesting {residents:,} residents…")
-            result = run(engine, residents)
-            results.append(result)
-            out = RESULTS / f"ingest-{engine}-{residents}.json"
-            out.write_text(json.dumps(result, indent=1))
+    args = parser(__doc__).parse_args()
+    baseline = load_baseline()
+    results = measure_all(args, "ingest", run)
     show(results, baseline, "civicgraph ingest benchmark (end to end)", COLUMNS, "ingest-")
     if args.update_baseline:
-        for result in results:
-            baseline[f"ingest-{result['engine']}-{result['residents']}"] = result
-        BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+        save_baseline(baseline, results, "ingest-")
 
 
 if __name__ == "__main__":

@@ -189,29 +189,52 @@ def show(
     console.print(table)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parser(doc: str) -> argparse.ArgumentParser:
+    """The options of the per-size benchmarks: --engine, --residents (repeatable), baseline."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--engine", choices=("falkordb", "neo4j", "both"), default="both")
     parser.add_argument("--residents", type=int, action="append")
-    parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--update-baseline", action="store_true")
-    args = parser.parse_args()
+    return parser
+
+
+def measure_all(
+    args: argparse.Namespace, name: str, measure: Callable[[str, int], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each size on each engine; every result also goes to bench/results/<name>-…json."""
     engines = ("falkordb", "neo4j") if args.engine == "both" else (args.engine,)
     CACHE.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
     results = []
     for residents in args.residents or [100_000]:
         for engine in engines:
-            console.print(f"[bold]{engine}[/] with {residents:,} residents…")
-            result = run(engine, residents, args.samples)
-            (RESULTS / f"store-{engine}-{residents}.json").write_text(json.dumps(result, indent=1))
+            console.print(f"[bold]{name}[/] {engine}, {residents:,} residents…")
+            result = measure(engine, residents)
+            out = RESULTS / f"{name}-{engine}-{residents}.json"
+            out.write_text(json.dumps(result, indent=1))
             results.append(result)
-            if args.update_baseline:
-                baseline[f"{engine}-{residents}"] = result
+    return results
+
+
+def load_baseline() -> dict[str, Any]:
+    return json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+
+
+def save_baseline(baseline: dict[str, Any], results: list[dict[str, Any]], prefix: str) -> None:
+    for result in results:
+        baseline[f"{prefix}{result['engine']}-{result['residents']}"] = result
+    BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+
+
+def main() -> None:
+    options = parser(__doc__)
+    options.add_argument("--samples", type=int, default=2000)
+    args = options.parse_args()
+    baseline = load_baseline()
+    results = measure_all(args, "store", lambda engine, n: run(engine, n, args.samples))
     show(results, baseline)
     if args.update_baseline:
-        BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+        save_baseline(baseline, results, "")
 
 
 if __name__ == "__main__":
