@@ -27,7 +27,7 @@ from ingest.mapping import Mapping, RowShaper
 from ingest.rejects import RejectWriter, rejects_path
 from ingest.resolution import resolve_residents, triple
 from ingest.rows import MAPPERS, RowError
-from ingest.state import Cut, JobState
+from ingest.state import JobState
 
 Progress = Callable[[str, int], None]
 # The column a row's reference came from, by relationship type (for reasons in reject files).
@@ -131,14 +131,6 @@ class Item:
 
 
 @dataclass
-class Batch:
-    """Valid rows of one table, and where they end in it."""
-
-    items: list[Item]
-    cut: Cut
-
-
-@dataclass
 class JobOptions:
     kind: str | None = None
     mapping: Mapping = field(default_factory=Mapping.builtin)
@@ -237,23 +229,19 @@ class IngestJob:
             if number < saved.next_row:
                 report.resumed_after += 1
                 continue
-            report.summary.read += 1
             item = self._item(index, number, raw, report.kind, shaper)
             if item is None:
+                report.summary.read += 1
                 continue
             item_keys = _batch_keys(item)
             if batch and (len(batch) >= self.batch_size or item_keys & keys):
                 # This row belongs after the checkpoint of the batch before it.
-                self._commit(Batch(batch, self._cut(index, number, uncounted=1)), state)
+                self._commit(batch, state, index, next_row=number)
                 batch, keys = [], set()
+            report.summary.read += 1
             batch.append(item)
             keys |= item_keys
-        self._commit(Batch(batch, self._cut(index, None)), state)
-
-    def _cut(self, index: int, next_row: int | None, uncounted: int = 0) -> Cut:
-        summary = self.reports[index].summary
-        rejects_bytes = self.rejects[index].bytes_written()
-        return Cut(index, next_row, summary.read - uncounted, summary.rejected, rejects_bytes)
+        self._commit(batch, state, index, next_row=None)
 
     def _item(
         self, index: int, number: int, raw: dict[str, str], kind: str, shaper: RowShaper
@@ -276,15 +264,21 @@ class IngestJob:
         self.reports[index].summary.rejected += 1
 
     # -- writing -------------------------------------------------------------------------
-    def _commit(self, batch: Batch, state: JobState) -> None:
-        """Resolve, write what is ready, spill what waits, then checkpoint."""
-        if batch.items:
-            ready, waiting = self._split_ready(resolve_residents(self.store, batch.items))
+    def _commit(self, batch: list[Item], state: JobState, index: int, next_row: int | None) -> None:
+        """Resolve, write what is ready, spill what waits, then checkpoint: the table goes on
+        at `next_row` (None: the table is done)."""
+        if batch:
+            ready, waiting = self._split_ready(resolve_residents(self.store, batch))
             state.defer(waiting)
             self._write(ready)
-        state.checkpoint(batch.cut, self.reports[batch.cut.table].summary)
+        saved = state.tables[index]
+        if next_row is None:
+            saved.done = True
+        else:
+            saved.next_row = next_row
+        state.save(self.reports, self.rejects)
         if self.progress:
-            self.progress(self.tables[batch.cut.table].name, batch.cut.read)
+            self.progress(self.tables[index].name, self.reports[index].summary.read)
 
     def _split_ready(self, batch: list[Item]) -> tuple[list[Item], list[Item]]:
         """Rows whose references all exist (in the graph or in this batch), and the others."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ingest.formats import Table
 
 if TYPE_CHECKING:
-    from ingest.job import Item, Summary, TableReport
+    from ingest.job import Item, TableReport
     from ingest.rejects import RejectWriter
 
 STATE_DIR = ".civicgraph-ingest"
@@ -24,17 +24,6 @@ STATE_DIR = ".civicgraph-ingest"
 
 class ResumeError(ValueError):
     """The interrupted job cannot be resumed (its inputs changed)."""
-
-
-@dataclass
-class Cut:
-    """Where a batch ends in its table, and what a checkpoint after its commit records."""
-
-    table: int
-    next_row: int | None  # None: the table's last batch
-    read: int
-    rejected: int
-    rejects_bytes: int
 
 
 @dataclass
@@ -132,19 +121,8 @@ class JobState:
         self.spill.unlink(missing_ok=True)
         self.waiting_from = 0
 
-    def checkpoint(self, cut: Cut, summary: Summary) -> None:
-        """Record that the batch ending at `cut` has committed."""
-        table = self.tables[cut.table]
-        table.summary = {**asdict(summary), "read": cut.read, "rejected": cut.rejected}
-        table.rejects_bytes = cut.rejects_bytes
-        if cut.next_row is None:
-            table.done = True
-        else:
-            table.next_row = cut.next_row
-        self._save()
-
     def save(self, reports: list[TableReport], rejects: list[RejectWriter]) -> None:
-        """Checkpoint every table as it stands (while no batch is being committed)."""
+        """Checkpoint every table as it stands (after the writes it describes committed)."""
         for table, report, writer in zip(self.tables, reports, rejects, strict=True):
             table.summary = asdict(report.summary)
             table.rejects_bytes = writer.bytes_written()
