@@ -7,11 +7,10 @@ atomic round trip) plus the few operations whose Cypher differs per engine.
 from __future__ import annotations
 
 import hashlib
-import json
 import typing
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,9 +55,10 @@ def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def content_hash(props: dict[str, Any]) -> str:
-    """A short digest of a node's or relationship's domain properties (change detection)."""
-    text = json.dumps(props, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    """A short digest of a node's or relationship's domain properties (change detection).
+    Properties come in their model's field order, so equal values give equal digests; a
+    digest that differs only by order costs the upsert a field-by-field comparison, no write."""
+    return hashlib.blake2b(repr(props).encode(), digest_size=12).hexdigest()
 
 
 def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:
@@ -72,6 +72,7 @@ def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:
 
 
 EdgeGroup = tuple[EdgeType, Label, Label]  # relationship type, source label, target label
+PendingWrite = Callable[[], WriteResult]  # waits for sent writes, returns what they did
 
 
 def node_write_row(node: Node, partial: bool = False) -> Row:
@@ -88,10 +89,17 @@ def node_write_row(node: Node, partial: bool = False) -> Row:
     return row
 
 
-def edge_write_row(edge: Edge, where: str = "edge") -> tuple[EdgeGroup, Row]:
+def edge_write_row(
+    edge: Edge, where: str = "edge", validated: bool = False
+) -> tuple[EdgeGroup, Row]:
     """The upsert row of a relationship and its group; InvalidInputError names what breaks
-    the relationship's rules (`where` prefixes each problem)."""
+    the relationship's rules (`where` prefixes each problem). `validated`: the caller made
+    the edge from its spec's labels and validated properties (the ingest row mappers)."""
     spec = EDGE_SPECS[EdgeType(edge.type)]
+    if validated:
+        return (spec.type, edge.source.label, edge.target.label), write_row(
+            {"source": edge.source.id, "target": edge.target.id}, edge.props
+        )
     problems: list[str] = []
     if edge.source.label not in spec.sources:
         problems.append(f"{where}.source: a {edge.source.label} cannot start {spec.type}")
@@ -190,7 +198,13 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         self, label: Label, rows: Sequence[Row], provenance: Provenance
     ) -> WriteResult:
         """Write rows made by `node_write_row` (one id at most once)."""
-        return self._apply(self._q("upsert_nodes", LABEL=label.value), rows, provenance)
+        return self.submit_node_rows(label, rows, provenance)()
+
+    def submit_node_rows(
+        self, label: Label, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite:
+        """Send the writes of `upsert_node_rows`; the returned call waits for their result."""
+        return self._submit(self._q("upsert_nodes", LABEL=label.value), rows, provenance)
 
     def upsert_edges(
         self, edges: Iterable[Edge], provenance: Provenance, check_endpoints: bool = True
@@ -210,30 +224,48 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
     ) -> WriteResult:
         """Write rows made by `edge_write_row` (one source-target pair at most once)."""
+        return self.submit_edge_rows(group, rows, provenance)()
+
+    def submit_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite:
+        """Send the writes of `upsert_edge_rows`; the returned call waits for their result."""
         edge_type, source, target = group
         query = self._q(
             "upsert_edges", TYPE=edge_type.value, SOURCE=source.value, TARGET=target.value
         )
-        return self._apply(query, rows, provenance)
+        return self._submit(query, rows, provenance)
 
-    def _apply(self, query: str, rows: Sequence[Row], provenance: Provenance) -> WriteResult:
-        """Run an upsert query over `rows`, one atomic write per batch."""
-        result = WriteResult()
+    def _submit(self, query: str, rows: Sequence[Row], provenance: Provenance) -> PendingWrite:
+        """Send an upsert query over `rows`, one atomic write per batch."""
+        now = now_iso()
+        sent = []
         for batch in chunks(rows, self.batch_size):
-            result += self._apply_batch(query, batch, provenance)
+            params = {
+                "rows": [{**row, "i": i} for i, row in enumerate(batch, start=1)],
+                "now": now,
+                "source": provenance.source,
+                "actor": provenance.actor,
+            }
+            sent.append((self._send_write(query, params), len(batch)))
+
+        def result() -> WriteResult:
+            total = WriteResult()
+            for reply, size in sent:
+                records = reply()
+                created = int(records[0]["created"] or 0) if records else 0
+                changed = int(records[0]["changed"] or 0) if records else 0
+                total += WriteResult(created, changed - created, size - changed)
+            return total
+
         return result
 
-    def _apply_batch(self, query: str, rows: Sequence[Row], provenance: Provenance) -> WriteResult:
-        params = {
-            "rows": [{**row, "i": i} for i, row in enumerate(rows, start=1)],
-            "now": now_iso(),
-            "source": provenance.source,
-            "actor": provenance.actor,
-        }
-        records = self._write(query, params)
-        created = int(records[0]["created"] or 0) if records else 0
-        changed = int(records[0]["changed"] or 0) if records else 0
-        return WriteResult(created, changed - created, len(rows) - changed)
+    def _send_write(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
+        """Send one atomic write; the returned call waits for its rows. This default waits at
+        once; an engine that can pipeline lets the caller work while the engine writes, and
+        every later read or write on the store first waits for what was sent before it."""
+        rows = self._write(query, params)
+        return lambda: rows
 
     def _validated_edge_groups(
         self, edges: Sequence[Edge]

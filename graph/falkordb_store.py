@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis
 from falkordb import Edge as FalkorEdge
 from falkordb import FalkorDB
 from falkordb import Node as FalkorNode
+from falkordb.query_result import QueryResult
 
 from graph.cypher_store import CypherStore, Row
 from graph.embedded import compact
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
+from graph.metrics import STORE_QUERIES
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.store import LOOKUP_INDEXES, NodeRef
 
@@ -25,6 +29,31 @@ UNIQUE_INTERNAL = (("CivicMeta", "key"),)
 
 def _column(name: Any) -> str:
     return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def _rows(result: QueryResult) -> list[Row]:
+    names = [_column(h[1]) for h in result.header]
+    return [
+        {name: _plain(value) for name, value in zip(names, row, strict=True)}
+        for row in result.result_set
+    ]
+
+
+def _store_error(exc: redis.exceptions.RedisError) -> GraphError:
+    if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return StoreUnavailableError(f"FalkorDB is not reachable: {exc}")
+    if "unique constraint violation" in str(exc):
+        return InvalidInputError([f"id: {exc}"])
+    return GraphError(f"FalkorDB refused a query: {exc}")
+
+
+@dataclass
+class _Reply:
+    """The awaited reply of a pipelined write."""
+
+    done: bool = False
+    rows: list[Row] = field(default_factory=list)
+    error: GraphError | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -45,28 +74,73 @@ class FalkorDBStore(CypherStore):
         self.client = client
         self.graph_name = graph_name
         self.graph = client.select_graph(graph_name)
+        self._pipe: redis.Connection | None = None  # the connection pipelined writes go on
+        self._sent: deque[_Reply] = deque()  # their replies, in the order they are due
 
     def _run(self, query: str, params: dict[str, Any] | None, read_only: bool) -> list[Row]:
+        self._await_sent()
         try:
             run = self.graph.ro_query if read_only else self.graph.query
             result = run(query, params)
-        except redis.exceptions.ConnectionError as exc:
-            raise StoreUnavailableError(f"FalkorDB is not reachable: {exc}") from exc
-        except redis.exceptions.ResponseError as exc:
-            if "unique constraint violation" in str(exc):
-                raise InvalidInputError([f"id: {exc}"]) from exc
-            raise GraphError(f"FalkorDB refused a query: {exc}") from exc
-        names = [_column(h[1]) for h in result.header]
-        return [
-            {name: _plain(value) for name, value in zip(names, row, strict=True)}
-            for row in result.result_set
-        ]
+        except redis.exceptions.RedisError as exc:
+            raise _store_error(exc) from exc
+        return _rows(result)
 
     def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, read_only=True)
 
     def _engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, read_only=False)
+
+    # -- pipelined writes ---------------------------------------------------------------------
+    def _send_write(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
+        """Send a write on the pipeline connection and return at once; the server runs it while
+        the caller prepares the next batch. Replies are read in the order the writes went."""
+        STORE_QUERIES.labels(self.engine, "write").inc()
+        reply = _Reply()
+        try:
+            if self._pipe is None:
+                self._pipe = self.client.connection.connection_pool.get_connection()
+            text = self.graph._build_params_header(params) + query
+            self._pipe.send_command("GRAPH.QUERY", self.graph_name, text, "--compact")
+        except redis.exceptions.RedisError as exc:
+            self._drop_pipe()
+            raise _store_error(exc) from exc
+        self._sent.append(reply)
+        return lambda: self._await(reply)
+
+    def _await(self, reply: _Reply) -> list[Row]:
+        while not reply.done:
+            self._read_next_reply()
+        if reply.error is not None:
+            raise reply.error
+        return reply.rows
+
+    def _await_sent(self) -> None:
+        """Every write sent before is answered (its result kept for whoever waits on it)."""
+        while self._sent:
+            self._read_next_reply()
+
+    def _read_next_reply(self) -> None:
+        reply = self._sent.popleft()
+        reply.done = True
+        if self._pipe is None:
+            reply.error = StoreUnavailableError("FalkorDB: the connection of a sent write closed")
+            return
+        try:
+            reply.rows = _rows(QueryResult(self.graph, self._pipe.read_response()))
+        except redis.exceptions.ResponseError as exc:
+            reply.error = _store_error(exc)
+        except redis.exceptions.RedisError as exc:
+            # The connection is gone: this write and every one sent after it are unanswered.
+            reply.error = _store_error(exc)
+            self._drop_pipe()
+
+    def _drop_pipe(self) -> None:
+        if self._pipe is not None:
+            self._pipe.disconnect()
+            self.client.connection.connection_pool.release(self._pipe)
+            self._pipe = None
 
     # -- schema -----------------------------------------------------------------------------
     def bootstrap(self) -> None:
@@ -118,6 +192,7 @@ class FalkorDBStore(CypherStore):
         return {(r["label"], p) for r in rows if r["type"] == "UNIQUE" for p in r["properties"]}
 
     def clear(self) -> None:
+        self._await_sent()
         try:
             self.graph.delete()
         except redis.exceptions.ResponseError as exc:
@@ -128,9 +203,12 @@ class FalkorDBStore(CypherStore):
 
     def compact(self) -> None:
         """After a bulk load: fold the append-only tail into an RDB base (fast restarts)."""
+        self._await_sent()
         compact(self.client.connection)
 
     def close(self) -> None:
+        self._await_sent()
+        self._drop_pipe()
         self.client.connection.close()
 
     # -- dialect-specific queries -------------------------------------------------------------

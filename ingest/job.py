@@ -16,11 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from graph.core import Row
-from graph.cypher_store import CypherStore, EdgeGroup, edge_write_row, node_write_row
+from graph.cypher_store import (
+    CypherStore,
+    EdgeGroup,
+    PendingWrite,
+    edge_write_row,
+    node_write_row,
+)
 from graph.errors import InvalidInputError
 from graph.model import Label, Node, Resident
 from graph.store import Edge, NodeRef, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
+from ingest.collector import bulk_allocation
 from ingest.formats import Table, open_tables
 from ingest.kinds import detect_kind
 from ingest.mapping import Mapping, RowShaper
@@ -126,8 +133,19 @@ class Item:
     def _prepare(self) -> None:
         self.own = tuple(NodeRef(node.label, node.id) for node in self.nodes)
         self.node_rows = [(node.label, node_write_row(node, partial=True)) for node in self.nodes]
-        self.edge_rows = [edge_write_row(edge) for edge in self.edges]
+        self.edge_rows = [edge_write_row(edge, validated=True) for edge in self.edges]
         self.refs = tuple(end for edge in self.edges for end in (edge.source, edge.target))
+
+
+@dataclass
+class Batch:
+    """Rows read since the last commit: the valid ones, and the rejects with their reasons.
+    Nothing of a batch is counted or written to a reject file before the batch before it
+    has been acknowledged, so each checkpoint describes exactly the rows before it."""
+
+    items: list[Item] = field(default_factory=list)
+    rejects: list[tuple[dict[str, str], str]] = field(default_factory=list)
+    read: int = 0
 
 
 @dataclass
@@ -155,6 +173,10 @@ class IngestJob:
         self.tables: list[Table] = []
         self.shapers: list[RowShaper] = []
         self.seen_ids: set[NodeRef] = set()  # dry run: what the job would have written
+        # Writes sent but not yet acknowledged, with the counts they go to; the checkpoint
+        # of their batch is saved once they are (`_settle`).
+        self.unsettled: list[tuple[Summary, PendingWrite]] = []
+        self.checkpoint_due = False
 
     # -- planning ------------------------------------------------------------------------
     def plan(self, paths: list[Path]) -> None:
@@ -180,6 +202,10 @@ class IngestJob:
 
     # -- running -------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> Summary:
+        with bulk_allocation():
+            return self._run(paths)
+
+    def _run(self, paths: list[Path]) -> Summary:
         self.plan(paths)
         state = JobState.for_job(paths, self._state_dir(paths), self.tables)
         state.enabled = not self.options.dry_run
@@ -223,40 +249,47 @@ class IngestJob:
                 return
         shaper = self.shapers[index]
         report.ignored_columns = shaper.ignored
-        batch: list[Item] = []
+        batch = Batch()
         keys: set[Any] = set()
         for number, raw in table.rows:
             if number < saved.next_row:
                 report.resumed_after += 1
                 continue
-            item = self._item(index, number, raw, report.kind, shaper)
+            item = self._item(index, number, raw, report.kind, shaper, batch)
             if item is None:
-                report.summary.read += 1
+                batch.read += 1
                 continue
             item_keys = _batch_keys(item)
-            if batch and (len(batch) >= self.batch_size or item_keys & keys):
+            if batch.items and (len(batch.items) >= self.batch_size or item_keys & keys):
                 # This row belongs after the checkpoint of the batch before it.
                 self._commit(batch, state, index, next_row=number)
-                batch, keys = [], set()
-            report.summary.read += 1
-            batch.append(item)
+                batch, keys = Batch(), set()
+            batch.read += 1
+            batch.items.append(item)
             keys |= item_keys
         self._commit(batch, state, index, next_row=None)
 
     def _item(
-        self, index: int, number: int, raw: dict[str, str], kind: str, shaper: RowShaper
+        self,
+        index: int,
+        number: int,
+        raw: dict[str, str],
+        kind: str,
+        shaper: RowShaper,
+        batch: Batch,
     ) -> Item | None:
+        """The row as an Item, or None after noting its reject in `batch`."""
         if "\x00error" in raw:
-            self._reject(index, raw, raw["\x00error"])
+            batch.rejects.append((raw, raw["\x00error"]))
             return None
         if "\x00extra" in raw:
-            self._reject(index, raw, "row: more values than the header has columns")
+            batch.rejects.append((raw, "row: more values than the header has columns"))
             return None
         canonical = shaper.shape(raw)
         try:
             return Item.make(index, number, raw, kind, canonical)
         except (RowError, InvalidInputError) as exc:
-            self._reject(index, raw, _with_header(shaper, str(exc)))
+            batch.rejects.append((raw, _with_header(shaper, str(exc))))
             return None
 
     def _reject(self, index: int, raw: dict[str, str], reason: str) -> None:
@@ -264,21 +297,37 @@ class IngestJob:
         self.reports[index].summary.rejected += 1
 
     # -- writing -------------------------------------------------------------------------
-    def _commit(self, batch: list[Item], state: JobState, index: int, next_row: int | None) -> None:
-        """Resolve, write what is ready, spill what waits, then checkpoint: the table goes on
-        at `next_row` (None: the table is done)."""
-        if batch:
-            ready, waiting = self._split_ready(resolve_residents(self.store, batch))
+    def _commit(self, batch: Batch, state: JobState, index: int, next_row: int | None) -> None:
+        """Settle the batch before (its checkpoint), count and reject this batch's rows,
+        resolve, send the writes of what is ready and spill what waits. The table goes on at
+        `next_row` (None: the table is done) once these writes are settled in turn."""
+        self._settle(state)
+        summary = self.reports[index].summary
+        summary.read += batch.read
+        for raw, reason in batch.rejects:
+            self._reject(index, raw, reason)
+        if batch.items:
+            ready, waiting = self._split_ready(resolve_residents(self.store, batch.items))
             state.defer(waiting)
-            self._write(ready)
+            self._send(ready)
         saved = state.tables[index]
         if next_row is None:
             saved.done = True
         else:
             saved.next_row = next_row
-        state.save(self.reports, self.rejects)
+        self.checkpoint_due = True
         if self.progress:
-            self.progress(self.tables[index].name, self.reports[index].summary.read)
+            self.progress(self.tables[index].name, summary.read)
+
+    def _settle(self, state: JobState) -> None:
+        """Wait for the writes sent so far, count what they did, and save the checkpoint
+        that they complete (a checkpoint never runs ahead of what the store acknowledged)."""
+        for summary, pending in self.unsettled:
+            summary.add_write(pending())
+        self.unsettled.clear()
+        if self.checkpoint_due:
+            state.save(self.reports, self.rejects)
+            self.checkpoint_due = False
 
     def _split_ready(self, batch: list[Item]) -> tuple[list[Item], list[Item]]:
         """Rows whose references all exist (in the graph or in this batch), and the others."""
@@ -316,7 +365,8 @@ class IngestJob:
             found |= {NodeRef(label, i) for i in self.store.existing_ids(label, sorted(ids))}
         return found
 
-    def _write(self, items: list[Item]) -> None:
+    def _send(self, items: list[Item]) -> None:
+        """Send the writes of ready rows (their results are counted by `_settle`)."""
         if not items:
             return
         by_table: dict[int, list[Item]] = defaultdict(list)
@@ -340,13 +390,14 @@ class IngestJob:
                     edges[edge_group][(row["source"], row["target"])] = row
             own_labels = {item.node.label for item in group if item.node}
             for label, by_id in nodes.items():
-                result = self.store.upsert_node_rows(label, list(by_id.values()), provenance)
-                if label in own_labels:  # rows count their own node, not the ones they imply
-                    summary.add_write(result)
+                pending = self.store.submit_node_rows(label, list(by_id.values()), provenance)
+                # rows count their own node, not the ones they imply
+                self.unsettled.append((summary if label in own_labels else Summary(), pending))
             for edge_group, by_pair in edges.items():
-                result = self.store.upsert_edge_rows(edge_group, list(by_pair.values()), provenance)
-                if not nodes:
-                    summary.add_write(result)
+                pending = self.store.submit_edge_rows(
+                    edge_group, list(by_pair.values()), provenance
+                )
+                self.unsettled.append((summary if not nodes else Summary(), pending))
             aliases = {item.alias: item.own[0].id for item in group if item.alias}
             if aliases:
                 self.store.record_aliases(aliases)
@@ -354,16 +405,18 @@ class IngestJob:
     def _retry_deferred(self, state: JobState) -> None:
         """Load waiting rows whose references have arrived, pass after pass over the spill file
         until a pass loads none; reject the rest. A checkpoint follows every chunk."""
+        self._settle(state)
         while True:
             start, end = state.waiting_from, state.waiting_bytes()
             progressed = False
             for chunk, offset in state.deferred(start, end, self.batch_size):
                 ready, still = self._split_ready(resolve_residents(self.store, chunk))
-                self._write(ready)
+                self._send(ready)
                 progressed |= bool(ready)
                 state.defer(still)
                 state.waiting_from = offset
-                state.save(self.reports, self.rejects)
+                self.checkpoint_due = True
+                self._settle(state)
             if not progressed:
                 break
         start, end = state.waiting_from, state.waiting_bytes()

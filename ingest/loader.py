@@ -11,6 +11,7 @@ from graph.cypher_store import CypherStore
 from graph.model import Node
 from graph.store import Edge, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
+from ingest.collector import bulk_allocation
 from ingest.rows import MAPPERS, RowError
 
 Progress = Callable[[str, int], None]
@@ -77,9 +78,10 @@ def load_directory(
 ) -> dict[str, FileResult]:
     """Load every canonical file present in `directory`, in reference order."""
     results: dict[str, FileResult] = {}
-    for kind in LOAD_ORDER:
-        path = directory / f"{kind}.csv"
-        if path.exists():
-            results[kind] = load_file(store, path, kind, provenance, progress)
+    with bulk_allocation():
+        for kind in LOAD_ORDER:
+            path = directory / f"{kind}.csv"
+            if path.exists():
+                results[kind] = load_file(store, path, kind, provenance, progress)
     store.compact()
     return results

@@ -363,7 +363,7 @@ def test_interrupted_retry_of_waiting_rows_resumes_without_loss(
     grids = write_csv(tmp_path / "grids.csv", chain)
     store.batch_size = 5
     job = IngestJob(store, JobOptions(rejects_dir=tmp_path / "out"))
-    write = job._write
+    send = job._send
     retry_writes = 0
 
     def crash_on_second_retry_write(items: list) -> None:
@@ -372,9 +372,9 @@ def test_interrupted_retry_of_waiting_rows_resumes_without_loss(
             retry_writes += 1
             if retry_writes == 2:
                 raise SimulatedCrashError
-        write(items)
+        send(items)
 
-    job._write = crash_on_second_retry_write  # type: ignore[method-assign]
+    job._send = crash_on_second_retry_write  # type: ignore[method-assign]
     with pytest.raises(SimulatedCrashError):
         job.run([grids])
     assert 0 < store.count_nodes().get(Label.GRID, 0) < 30
@@ -389,6 +389,42 @@ def test_interrupted_retry_of_waiting_rows_resumes_without_loss(
     created = [e for e in store.events_after(0, 1000) if e.kind == "node_created"]
     assert sorted(e.entity_ids[0] for e in created) == sorted(f"Grid:G{i}" for i in range(1, 31))
     assert not (tmp_path / "out" / ".civicgraph-ingest").exists()
+
+
+def test_crash_while_writes_are_in_flight_resumes_without_loss(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    """The job reads the next batch while the store runs the writes of the one before; a
+    crash before those writes are acknowledged (with a reject of the next batch already
+    read) resumes from the last acknowledged batch: every grid once, the reject once."""
+    rows = [["grid_id", "name", "level", "parent_id"], ["G0", "社区", "community", ""]]
+    rows += [[f"G{i}", f"网格{i}", "grid", "G0"] for i in range(1, 20)]
+    rows.insert(13, ["G99", "坏网格", "bogus", "G0"])  # read in the third batch
+    grids = write_csv(tmp_path / "grids.csv", rows)
+    store.batch_size = 5
+    job = IngestJob(store, JobOptions(rejects_dir=tmp_path / "out"))
+    settle = job._settle
+    calls = 0
+
+    def crash_before_third_settle(state: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # the second batch's writes were sent, the third batch was read
+            raise SimulatedCrashError
+        settle(state)  # type: ignore[arg-type]
+
+    job._settle = crash_before_third_settle  # type: ignore[method-assign]
+    with pytest.raises(SimulatedCrashError):
+        job.run([grids])
+    assert not (tmp_path / "out" / "grids.rejects.csv").exists()
+
+    summary, resumed = run(store, grids, rejects_dir=tmp_path / "out", resume=True)
+    assert resumed.reports[0].resumed_after == 5
+    assert (summary.read, summary.accepted, summary.rejected) == (21, 20, 1)
+    assert [r["grid_id"] for r in rejects(tmp_path / "out" / "grids.rejects.csv")] == ["G99"]
+    assert store.count_nodes()[Label.GRID] == 20
+    created = [e for e in store.events_after(0, 1000) if e.kind == "node_created"]
+    assert sorted(e.entity_ids[0] for e in created) == sorted(f"Grid:G{i}" for i in range(20))
 
 
 def test_residents_without_household_ids_are_grouped_by_dwelling(

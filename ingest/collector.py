@@ -1,0 +1,30 @@
+"""Garbage collection tuned for bulk jobs.
+
+A bulk job allocates millions of short-lived objects (row dicts, models, upsert rows). With
+Python's default thresholds the cyclic collector ran every 700 allocations and rescanned
+every long-lived object (modules, models, schema) again and again: about half of the
+client's time in the ingest benchmark. Inside `bulk_allocation`, what is alive at the start
+is frozen out of collections and young objects are collected every 100,000 allocations.
+Reference counting still frees almost everything at once; only cycles wait longer.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+BULK_THRESHOLDS = (100_000, 50, 1000)
+
+
+@contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Collect cycles rarely for the duration of a bulk job; restore the settings after."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*BULK_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
