@@ -73,6 +73,7 @@ def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:
 
 EdgeGroup = tuple[EdgeType, Label, Label]  # relationship type, source label, target label
 PendingWrite = Callable[[], WriteResult]  # waits for sent writes, returns what they did
+Send = Callable[[str, dict[str, Any]], Callable[[], list[Row]]]  # sends one write
 
 
 def node_write_row(node: Node, partial: bool = False) -> Row:
@@ -198,13 +199,15 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         self, label: Label, rows: Sequence[Row], provenance: Provenance
     ) -> WriteResult:
         """Write rows made by `node_write_row` (one id at most once)."""
-        return self.submit_node_rows(label, rows, provenance)()
+        query = self._q("upsert_nodes", LABEL=label.value)
+        return self._submit(query, rows, provenance, self._write_now)()
 
     def submit_node_rows(
         self, label: Label, rows: Sequence[Row], provenance: Provenance
     ) -> PendingWrite:
         """Send the writes of `upsert_node_rows`; the returned call waits for their result."""
-        return self._submit(self._q("upsert_nodes", LABEL=label.value), rows, provenance)
+        query = self._q("upsert_nodes", LABEL=label.value)
+        return self._submit(query, rows, provenance, self._send_write)
 
     def upsert_edges(
         self, edges: Iterable[Edge], provenance: Provenance, check_endpoints: bool = True
@@ -224,20 +227,24 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
     ) -> WriteResult:
         """Write rows made by `edge_write_row` (one source-target pair at most once)."""
-        return self.submit_edge_rows(group, rows, provenance)()
+        return self._submit(self._edge_query(group), rows, provenance, self._write_now)()
 
     def submit_edge_rows(
         self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
     ) -> PendingWrite:
         """Send the writes of `upsert_edge_rows`; the returned call waits for their result."""
+        return self._submit(self._edge_query(group), rows, provenance, self._send_write)
+
+    def _edge_query(self, group: EdgeGroup) -> str:
         edge_type, source, target = group
-        query = self._q(
+        return self._q(
             "upsert_edges", TYPE=edge_type.value, SOURCE=source.value, TARGET=target.value
         )
-        return self._submit(query, rows, provenance)
 
-    def _submit(self, query: str, rows: Sequence[Row], provenance: Provenance) -> PendingWrite:
-        """Send an upsert query over `rows`, one atomic write per batch."""
+    def _submit(
+        self, query: str, rows: Sequence[Row], provenance: Provenance, send: Send
+    ) -> PendingWrite:
+        """Send an upsert query over `rows` with `send`, one atomic write per batch."""
         now = now_iso()
         sent = []
         for batch in chunks(rows, self.batch_size):
@@ -247,7 +254,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
                 "source": provenance.source,
                 "actor": provenance.actor,
             }
-            sent.append((self._send_write(query, params), len(batch)))
+            sent.append((send(query, params), len(batch)))
 
         def result() -> WriteResult:
             total = WriteResult()
@@ -260,12 +267,16 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
 
         return result
 
+    def _write_now(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
+        rows = self._write(query, params)
+        return lambda: rows
+
     def _send_write(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
         """Send one atomic write; the returned call waits for its rows. This default waits at
         once; an engine that can pipeline lets the caller work while the engine writes, and
-        every later read or write on the store first waits for what was sent before it."""
-        rows = self._write(query, params)
-        return lambda: rows
+        every later read or write on the store first waits for what was sent before it.
+        Pipelined writes belong to one thread (an ingest job); the API writes synchronously."""
+        return self._write_now(query, params)
 
     def _validated_edge_groups(
         self, edges: Sequence[Edge]

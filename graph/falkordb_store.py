@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import redis
@@ -18,6 +16,7 @@ from graph.embedded import compact
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
 from graph.metrics import STORE_QUERIES
 from graph.model import NODE_MODELS, EdgeType, Label
+from graph.pipeline import SentWrites
 from graph.store import LOOKUP_INDEXES, NodeRef
 
 INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"))
@@ -47,15 +46,6 @@ def _store_error(exc: redis.exceptions.RedisError) -> GraphError:
     return GraphError(f"FalkorDB refused a query: {exc}")
 
 
-@dataclass
-class _Reply:
-    """The awaited reply of a pipelined write."""
-
-    done: bool = False
-    rows: list[Row] = field(default_factory=list)
-    error: GraphError | None = None
-
-
 def _plain(value: Any) -> Any:
     """Nodes and relationships become their property maps (like `properties(x)`, cheaper)."""
     if isinstance(value, FalkorNode | FalkorEdge):
@@ -75,7 +65,7 @@ class FalkorDBStore(CypherStore):
         self.graph_name = graph_name
         self.graph = client.select_graph(graph_name)
         self._pipe: redis.Connection | None = None  # the connection pipelined writes go on
-        self._sent: deque[_Reply] = deque()  # their replies, in the order they are due
+        self._sent = SentWrites()
 
     def _run(self, query: str, params: dict[str, Any] | None, read_only: bool) -> list[Row]:
         self._await_sent()
@@ -95,9 +85,8 @@ class FalkorDBStore(CypherStore):
     # -- pipelined writes ---------------------------------------------------------------------
     def _send_write(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
         """Send a write on the pipeline connection and return at once; the server runs it while
-        the caller prepares the next batch. Replies are read in the order the writes went."""
+        the caller prepares the next batch. Replies come back in the order the writes went."""
         STORE_QUERIES.labels(self.engine, "write").inc()
-        reply = _Reply()
         try:
             if self._pipe is None:
                 self._pipe = self.client.connection.connection_pool.get_connection()
@@ -106,35 +95,23 @@ class FalkorDBStore(CypherStore):
         except redis.exceptions.RedisError as exc:
             self._drop_pipe()
             raise _store_error(exc) from exc
-        self._sent.append(reply)
-        return lambda: self._await(reply)
-
-    def _await(self, reply: _Reply) -> list[Row]:
-        while not reply.done:
-            self._read_next_reply()
-        if reply.error is not None:
-            raise reply.error
-        return reply.rows
+        return self._sent.add(self._receive)
 
     def _await_sent(self) -> None:
-        """Every write sent before is answered (its result kept for whoever waits on it)."""
-        while self._sent:
-            self._read_next_reply()
+        self._sent.await_all()
 
-    def _read_next_reply(self) -> None:
-        reply = self._sent.popleft()
-        reply.done = True
+    def _receive(self) -> list[Row]:
+        """The reply of the oldest unanswered write on the pipeline connection."""
         if self._pipe is None:
-            reply.error = StoreUnavailableError("FalkorDB: the connection of a sent write closed")
-            return
+            raise StoreUnavailableError("FalkorDB: the connection of a sent write was lost")
         try:
-            reply.rows = _rows(QueryResult(self.graph, self._pipe.read_response()))
+            return _rows(QueryResult(self.graph, self._pipe.read_response()))
         except redis.exceptions.ResponseError as exc:
-            reply.error = _store_error(exc)
+            raise _store_error(exc) from exc
         except redis.exceptions.RedisError as exc:
             # The connection is gone: this write and every one sent after it are unanswered.
-            reply.error = _store_error(exc)
             self._drop_pipe()
+            raise _store_error(exc) from exc
 
     def _drop_pipe(self) -> None:
         if self._pipe is not None:

@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import neo4j
 from neo4j import Driver, RoutingControl
-from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    ConstraintError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.cypher_store import CypherStore, Row
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
+from graph.metrics import STORE_QUERIES
 from graph.model import NODE_MODELS, EdgeType, Label
+from graph.pipeline import SentWrites
 from graph.store import LOOKUP_INDEXES, NodeRef
 
 FULLTEXT_INDEX = "entity_search"
+
+
+def _store_error(exc: Neo4jError | DriverError) -> GraphError:
+    if isinstance(exc, ServiceUnavailable | SessionExpired):
+        return StoreUnavailableError(f"Neo4j is not reachable: {exc}")
+    if isinstance(exc, ConstraintError):
+        return InvalidInputError([f"id: {exc.message}"])
+    if isinstance(exc, Neo4jError):
+        return GraphError(f"Neo4j refused a query: {exc.message}")
+    return StoreUnavailableError(f"Neo4j: {exc}")
 
 
 def _plain(value: Any) -> Any:
@@ -31,19 +50,51 @@ class Neo4jStore(CypherStore):
         super().__init__(batch_size)
         self.driver = driver
         self.database = database
+        self._pipe: neo4j.Session | None = None  # the session pipelined writes run in
+        self._sent = SentWrites()
 
     def _run(self, query: str, params: dict[str, Any] | None, routing: RoutingControl) -> list[Row]:
+        self._sent.await_all()
         try:
             records, _, _ = self.driver.execute_query(
                 query, params or {}, database_=self.database, routing_=routing
             )
-        except ServiceUnavailable as exc:
-            raise StoreUnavailableError(f"Neo4j is not reachable: {exc}") from exc
-        except ConstraintError as exc:
-            raise InvalidInputError([f"id: {exc.message}"]) from exc
-        except Neo4jError as exc:
-            raise GraphError(f"Neo4j refused a query: {exc.message}") from exc
+        except (Neo4jError, DriverError) as exc:
+            raise _store_error(exc) from exc
         return [{key: _plain(value) for key, value in record.items()} for record in records]
+
+    # -- pipelined writes ---------------------------------------------------------------------
+    def _send_write(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
+        """Run a write in its own auto-commit transaction without waiting for it: the server
+        executes and commits it while the caller prepares the next batch. Its result is read
+        (after the writes sent before it) when awaited; it shares the bookmarks of every other
+        query, so later reads see it."""
+        STORE_QUERIES.labels(self.engine, "write").inc()
+        try:
+            if self._pipe is None:
+                self._pipe = self.driver.session(
+                    database=self.database,
+                    bookmark_manager=self.driver.execute_query_bookmark_manager,
+                )
+            result = self._pipe.run(query, params)
+        except (Neo4jError, DriverError) as exc:
+            self._drop_pipe()
+            raise _store_error(exc) from exc
+
+        def receive() -> list[Row]:
+            try:
+                return [{k: _plain(v) for k, v in record.items()} for record in result]
+            except (Neo4jError, DriverError) as exc:
+                self._drop_pipe()
+                raise _store_error(exc) from exc
+
+        return self._sent.add(receive)
+
+    def _drop_pipe(self) -> None:
+        if self._pipe is not None:
+            with contextlib.suppress(Neo4jError, DriverError):
+                self._pipe.close()
+            self._pipe = None
 
     def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, RoutingControl.READ)
@@ -80,6 +131,7 @@ class Neo4jStore(CypherStore):
         self._write("CALL db.awaitIndexes(300)")
 
     def clear(self) -> None:
+        self._sent.await_all()
         with self.driver.session(database=self.database) as session:
             session.run(
                 "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
@@ -87,6 +139,8 @@ class Neo4jStore(CypherStore):
         self._write(self._q("ensure_counter"))
 
     def close(self) -> None:
+        self._sent.await_all()
+        self._drop_pipe()
         self.driver.close()
 
     # -- dialect-specific queries -------------------------------------------------------------
