@@ -9,7 +9,6 @@ bench/baseline.json (keys `ingest-<engine>-<residents>`).
 
 from __future__ import annotations
 
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from bench.store import (
     CACHE,
+    ClientPeak,
     community,
     engine_settings,
     load_baseline,
@@ -42,9 +42,11 @@ def run(engine: str, residents: int) -> dict[str, Any]:
     ):
         opened = open_store(settings)
         peak_server = 0
+        client = ClientPeak()
 
         def progress(table: str, rows: int) -> None:
             nonlocal peak_server
+            client.sample()
             if rows % 50_000 < opened.store.batch_size:
                 peak_server = max(peak_server, server_rss())
 
@@ -62,7 +64,7 @@ def run(engine: str, residents: int) -> dict[str, Any]:
         "rejected": summary.rejected,
         "seconds": round(seconds, 1),
         "rows_per_s": round(summary.read / seconds),
-        "client_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "client_peak_mb": client.mb,
         "server_peak_mb": round(peak_server / 2**20),
         "stored_residents": stored,
     }

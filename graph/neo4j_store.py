@@ -70,6 +70,9 @@ class Neo4jStore(CypherStore):
         (after the writes sent before it) when awaited; it shares the bookmarks of every other
         query, so later reads see it."""
         STORE_QUERIES.labels(self.engine, "write").inc()
+        # The driver reads a session's previous result before it runs the next query anyway;
+        # reading it here first keeps a refused write's error with that write.
+        self._sent.await_all()
         try:
             if self._pipe is None:
                 self._pipe = self.driver.session(

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from graph.cypher_store import CypherStore
+from graph.cypher_store import CypherStore, node_write_row
 from graph.errors import InvalidInputError, UnknownReferenceError
 from graph.model import EdgeType, Label
 from graph.store import Direction, NodeRef, Provenance
@@ -244,6 +244,30 @@ def test_counts_and_aggregates(store: CypherStore) -> None:
     }
     with pytest.raises(InvalidInputError, match="field"):
         store.count_by(Label.RESIDENT, "shoe_size")
+
+
+def test_pipelined_writes_are_seen_by_reads_and_a_refused_one_fails_alone(
+    store: CypherStore,
+) -> None:
+    """Writes sent ahead of their replies (ingest jobs): a read sees them; a write the engine
+    refuses raises when awaited, and the writes sent around it still apply."""
+    first = store.submit_node_rows(Label.GRID, [node_write_row(grid(1, "一"))], PROV)
+    assert store.existing_ids(Label.GRID, ["G00001"]) == {"G00001"}
+    refusals: list[InvalidInputError] = []
+    try:  # Neo4j may refuse a plain CREATE as it arrives; FalkorDB answers after it ran
+        refused = store._send_write("CREATE (:Grid {id: 'G00001'})", {})
+    except InvalidInputError as exc:
+        refusals.append(exc)
+    later = store.submit_node_rows(Label.GRID, [node_write_row(grid(2, "二"))], PROV)
+    assert later().created == 1
+    if not refusals:
+        with pytest.raises(InvalidInputError) as caught:
+            refused()
+        refusals.append(caught.value)
+    assert [str(e)[:4] for e in refusals] == ["id: "]
+    assert first().created == 1
+    assert store.count_nodes()[Label.GRID] == 2
+    assert [e.entity_ids for e in store.events_after(0, 100)] == [["Grid:G00001"], ["Grid:G00002"]]
 
 
 def test_concurrent_writers_lose_nothing_and_number_events_uniquely(store: CypherStore) -> None:
