@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -352,6 +354,24 @@ class SimulatedCrashError(Exception):
     """Stands for the process dying between two commits."""
 
 
+def run_until_crash(
+    store: CypherStore, path: Path, out: Path, step: str, crash_at: Callable[..., bool]
+) -> None:
+    """Run a job (batches of 5 rows) whose `step` method dies where `crash_at(*args)` says."""
+    store.batch_size = 5
+    job = IngestJob(store, JobOptions(rejects_dir=out))
+    original = getattr(job, step)
+
+    def step_or_crash(*args: Any) -> None:
+        if crash_at(*args):
+            raise SimulatedCrashError
+        original(*args)
+
+    setattr(job, step, step_or_crash)
+    with pytest.raises(SimulatedCrashError):
+        job.run([path])
+
+
 def test_interrupted_retry_of_waiting_rows_resumes_without_loss(
     store: CypherStore, tmp_path: Path
 ) -> None:
@@ -361,22 +381,15 @@ def test_interrupted_retry_of_waiting_rows_resumes_without_loss(
     chain += [[f"G{i}", f"网格{i}", "grid", f"G{i + 1}"] for i in range(1, 30)]
     chain += [["G30", "社区", "community", ""], ["G31", "孤立网格", "grid", "G99"]]
     grids = write_csv(tmp_path / "grids.csv", chain)
-    store.batch_size = 5
-    job = IngestJob(store, JobOptions(rejects_dir=tmp_path / "out"))
-    send = job._send
     retry_writes = 0
 
-    def crash_on_second_retry_write(items: list) -> None:
+    def second_retry_write(items: list[Any]) -> bool:
         nonlocal retry_writes
         if items and all(item.row < 26 for item in items):  # rows of the retry passes
             retry_writes += 1
-            if retry_writes == 2:
-                raise SimulatedCrashError
-        send(items)
+        return retry_writes == 2
 
-    job._send = crash_on_second_retry_write  # type: ignore[method-assign]
-    with pytest.raises(SimulatedCrashError):
-        job.run([grids])
+    run_until_crash(store, grids, tmp_path / "out", "_send", second_retry_write)
     assert 0 < store.count_nodes().get(Label.GRID, 0) < 30
 
     summary, _ = run(store, grids, rejects_dir=tmp_path / "out", resume=True)
@@ -401,21 +414,14 @@ def test_crash_while_writes_are_in_flight_resumes_without_loss(
     rows += [[f"G{i}", f"网格{i}", "grid", "G0"] for i in range(1, 20)]
     rows.insert(13, ["G99", "坏网格", "bogus", "G0"])  # read in the third batch
     grids = write_csv(tmp_path / "grids.csv", rows)
-    store.batch_size = 5
-    job = IngestJob(store, JobOptions(rejects_dir=tmp_path / "out"))
-    settle = job._settle
     calls = 0
 
-    def crash_before_third_settle(state: object) -> None:
+    def third_settle(state: object) -> bool:
         nonlocal calls
         calls += 1
-        if calls == 3:  # the second batch's writes were sent, the third batch was read
-            raise SimulatedCrashError
-        settle(state)  # type: ignore[arg-type]
+        return calls == 3  # the second batch's writes were sent, the third batch was read
 
-    job._settle = crash_before_third_settle  # type: ignore[method-assign]
-    with pytest.raises(SimulatedCrashError):
-        job.run([grids])
+    run_until_crash(store, grids, tmp_path / "out", "_settle", third_settle)
     assert not (tmp_path / "out" / "grids.rejects.csv").exists()
 
     summary, resumed = run(store, grids, rejects_dir=tmp_path / "out", resume=True)
