@@ -22,6 +22,7 @@ from graph.listing import ListingMixin
 from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
 from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
 from graph.mutations import MutationMixin
+from graph.pipeline import Receive, SentWrites
 from graph.statistics import StatisticsMixin
 from graph.store import (
     ChangeEvent,
@@ -137,6 +138,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
 
     def __init__(self, batch_size: int = 5000) -> None:
         self.batch_size = batch_size
+        self._sent = SentWrites()  # pipelined writes not yet answered (see `_send_write`)
 
     # -- engine hooks -------------------------------------------------------------------
     @abstractmethod
@@ -167,14 +169,24 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
     def compact(self) -> None:
         """Make the engine's files compact after a bulk load (where the engine needs it)."""
 
+    def _engine_send(self, query: str, params: dict[str, Any]) -> Receive:
+        """Send one write and return what reads its reply; engines that can pipeline return
+        before the engine has run it. This default runs it at once."""
+        rows = self._engine_write(query, params)
+        return lambda: rows
+
     def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        """One read round trip (counted in `civicgraph_store_queries_total`)."""
+        """One read round trip (counted in `civicgraph_store_queries_total`); it sees every
+        write sent before it."""
+        self._sent.await_all()
         STORE_QUERIES.labels(self.engine, "read").inc()
         with STORE_QUERY_SECONDS.labels(self.engine, "read").time():
             return self._engine_read(query, params)
 
     def _write(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        """One atomic write round trip (counted in `civicgraph_store_queries_total`)."""
+        """One atomic write round trip (counted in `civicgraph_store_queries_total`), after
+        every write sent before it."""
+        self._sent.await_all()
         STORE_QUERIES.labels(self.engine, "write").inc()
         with STORE_QUERY_SECONDS.labels(self.engine, "write").time():
             return self._engine_write(query, params)
@@ -272,11 +284,12 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         return lambda: rows
 
     def _send_write(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
-        """Send one atomic write; the returned call waits for its rows. This default waits at
-        once; an engine that can pipeline lets the caller work while the engine writes, and
-        every later read or write on the store first waits for what was sent before it.
-        Pipelined writes belong to one thread (an ingest job); the API writes synchronously."""
-        return self._write_now(query, params)
+        """Send one atomic write; the returned call waits for its rows. An engine that can
+        pipeline lets the caller work while it writes; every later read or write on the store
+        first waits for what was sent before it. Pipelined writes belong to one thread (an
+        ingest job); the API writes synchronously."""
+        STORE_QUERIES.labels(self.engine, "write").inc()
+        return self._sent.add(self._engine_send(query, params))
 
     def _validated_edge_groups(
         self, edges: Sequence[Edge]

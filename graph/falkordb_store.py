@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import redis
@@ -14,9 +14,8 @@ from falkordb.query_result import QueryResult
 from graph.cypher_store import CypherStore, Row
 from graph.embedded import compact
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
-from graph.metrics import STORE_QUERIES
 from graph.model import NODE_MODELS, EdgeType, Label
-from graph.pipeline import SentWrites
+from graph.pipeline import Receive
 from graph.store import LOOKUP_INDEXES, NodeRef
 
 INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"))
@@ -65,10 +64,8 @@ class FalkorDBStore(CypherStore):
         self.graph_name = graph_name
         self.graph = client.select_graph(graph_name)
         self._pipe: redis.Connection | None = None  # the connection pipelined writes go on
-        self._sent = SentWrites()
 
     def _run(self, query: str, params: dict[str, Any] | None, read_only: bool) -> list[Row]:
-        self._await_sent()
         try:
             run = self.graph.ro_query if read_only else self.graph.query
             result = run(query, params)
@@ -83,10 +80,9 @@ class FalkorDBStore(CypherStore):
         return self._run(query, params, read_only=False)
 
     # -- pipelined writes ---------------------------------------------------------------------
-    def _send_write(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
+    def _engine_send(self, query: str, params: dict[str, Any]) -> Receive:
         """Send a write on the pipeline connection and return at once; the server runs it while
         the caller prepares the next batch. Replies come back in the order the writes went."""
-        STORE_QUERIES.labels(self.engine, "write").inc()
         try:
             if self._pipe is None:
                 self._pipe = self.client.connection.connection_pool.get_connection()
@@ -95,10 +91,7 @@ class FalkorDBStore(CypherStore):
         except redis.exceptions.RedisError as exc:
             self._drop_pipe()
             raise _store_error(exc) from exc
-        return self._sent.add(self._receive)
-
-    def _await_sent(self) -> None:
-        self._sent.await_all()
+        return self._receive
 
     def _receive(self) -> list[Row]:
         """The reply of the oldest unanswered write on the pipeline connection."""
@@ -169,7 +162,7 @@ class FalkorDBStore(CypherStore):
         return {(r["label"], p) for r in rows if r["type"] == "UNIQUE" for p in r["properties"]}
 
     def clear(self) -> None:
-        self._await_sent()
+        self._sent.await_all()
         try:
             self.graph.delete()
         except redis.exceptions.ResponseError as exc:
@@ -180,11 +173,11 @@ class FalkorDBStore(CypherStore):
 
     def compact(self) -> None:
         """After a bulk load: fold the append-only tail into an RDB base (fast restarts)."""
-        self._await_sent()
+        self._sent.await_all()
         compact(self.client.connection)
 
     def close(self) -> None:
-        self._await_sent()
+        self._sent.await_all()
         self._drop_pipe()
         self.client.connection.close()
 

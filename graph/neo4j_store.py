@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import neo4j
@@ -18,9 +18,8 @@ from neo4j.exceptions import (
 
 from graph.cypher_store import CypherStore, Row
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
-from graph.metrics import STORE_QUERIES
 from graph.model import NODE_MODELS, EdgeType, Label
-from graph.pipeline import SentWrites
+from graph.pipeline import Receive
 from graph.store import LOOKUP_INDEXES, NodeRef
 
 FULLTEXT_INDEX = "entity_search"
@@ -51,10 +50,8 @@ class Neo4jStore(CypherStore):
         self.driver = driver
         self.database = database
         self._pipe: neo4j.Session | None = None  # the session pipelined writes run in
-        self._sent = SentWrites()
 
     def _run(self, query: str, params: dict[str, Any] | None, routing: RoutingControl) -> list[Row]:
-        self._sent.await_all()
         try:
             records, _, _ = self.driver.execute_query(
                 query, params or {}, database_=self.database, routing_=routing
@@ -64,12 +61,11 @@ class Neo4jStore(CypherStore):
         return [{key: _plain(value) for key, value in record.items()} for record in records]
 
     # -- pipelined writes ---------------------------------------------------------------------
-    def _send_write(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
+    def _engine_send(self, query: str, params: dict[str, Any]) -> Receive:
         """Run a write in its own auto-commit transaction without waiting for it: the server
         executes and commits it while the caller prepares the next batch. Its result is read
         (after the writes sent before it) when awaited; it shares the bookmarks of every other
         query, so later reads see it."""
-        STORE_QUERIES.labels(self.engine, "write").inc()
         # The driver reads a session's previous result before it runs the next query anyway;
         # reading it here first keeps a refused write's error with that write.
         self._sent.await_all()
@@ -91,7 +87,7 @@ class Neo4jStore(CypherStore):
                 self._drop_pipe()
                 raise _store_error(exc) from exc
 
-        return self._sent.add(receive)
+        return receive
 
     def _drop_pipe(self) -> None:
         if self._pipe is not None:

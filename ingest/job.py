@@ -173,10 +173,9 @@ class IngestJob:
         self.tables: list[Table] = []
         self.shapers: list[RowShaper] = []
         self.seen_ids: set[NodeRef] = set()  # dry run: what the job would have written
-        # Writes sent but not yet acknowledged, with the counts they go to; the checkpoint
-        # of their batch is saved once they are (`_settle`).
-        self.unsettled: list[tuple[Summary, PendingWrite]] = []
-        self.checkpoint_due = False
+        # Writes sent but not yet acknowledged, with the counts they go to (None: counted
+        # nowhere); the checkpoint of their batch is saved once they are (`_settle`).
+        self.unsettled: list[tuple[Summary | None, PendingWrite]] = []
 
     # -- planning ------------------------------------------------------------------------
     def plan(self, paths: list[Path]) -> None:
@@ -315,7 +314,6 @@ class IngestJob:
             saved.done = True
         else:
             saved.next_row = next_row
-        self.checkpoint_due = True
         if self.progress:
             self.progress(self.tables[index].name, summary.read)
 
@@ -323,11 +321,11 @@ class IngestJob:
         """Wait for the writes sent so far, count what they did, and save the checkpoint
         that they complete (a checkpoint never runs ahead of what the store acknowledged)."""
         for summary, pending in self.unsettled:
-            summary.add_write(pending())
+            result = pending()
+            if summary is not None:
+                summary.add_write(result)
         self.unsettled.clear()
-        if self.checkpoint_due:
-            state.save(self.reports, self.rejects)
-            self.checkpoint_due = False
+        state.save(self.reports, self.rejects)
 
     def _split_ready(self, batch: list[Item]) -> tuple[list[Item], list[Item]]:
         """Rows whose references all exist (in the graph or in this batch), and the others."""
@@ -392,12 +390,12 @@ class IngestJob:
             for label, by_id in nodes.items():
                 pending = self.store.submit_node_rows(label, list(by_id.values()), provenance)
                 # rows count their own node, not the ones they imply
-                self.unsettled.append((summary if label in own_labels else Summary(), pending))
+                self.unsettled.append((summary if label in own_labels else None, pending))
             for edge_group, by_pair in edges.items():
                 pending = self.store.submit_edge_rows(
                     edge_group, list(by_pair.values()), provenance
                 )
-                self.unsettled.append((summary if not nodes else Summary(), pending))
+                self.unsettled.append((None if nodes else summary, pending))
             aliases = {item.alias: item.own[0].id for item in group if item.alias}
             if aliases:
                 self.store.record_aliases(aliases)
@@ -415,7 +413,6 @@ class IngestJob:
                 progressed |= bool(ready)
                 state.defer(still)
                 state.waiting_from = offset
-                self.checkpoint_due = True
                 self._settle(state)
             if not progressed:
                 break

@@ -126,10 +126,6 @@ class JobState:
         for table, report, writer in zip(self.tables, reports, rejects, strict=True):
             table.summary = asdict(report.summary)
             table.rejects_bytes = writer.bytes_written()
-        self._save()
-
-    def _save(self) -> None:
-        """Write the checkpoint atomically (after the batch it describes has committed)."""
         if not self.enabled:
             return
         body = {
