@@ -25,3 +25,8 @@ class StoreCore:
 
     def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
         raise NotImplementedError
+
+
+class Positional(list[Any]):
+    """A parameter that holds only lists, strings, numbers, booleans and nulls, never maps
+    (rows by position, id lists). An engine may encode it faster than a general value."""

@@ -12,11 +12,12 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
 
-from graph.core import Row
+from graph.core import Positional, Row
 from graph.errors import InvalidInputError, UnknownReferenceError
 from graph.listing import ListingMixin
 from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
@@ -75,6 +76,26 @@ def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:
 EdgeGroup = tuple[EdgeType, Label, Label]  # relationship type, source label, target label
 PendingWrite = Callable[[], WriteResult]  # waits for sent writes, returns what they did
 Send = Callable[[str, dict[str, Any]], Callable[[], list[Row]]]  # sends one write
+NodeState = tuple[str | None, list[str]]  # a stored node's digest and sources
+ToPositional = Callable[[Row, int], list[Any]]  # an upsert row and its index → positional row
+
+
+@cache
+def node_fields(label: Label) -> tuple[str, ...]:
+    """A label's property names in model order (the positional rows' value order)."""
+    return tuple(name for name in NODE_MODELS[label].model_fields if name != "id")
+
+
+@cache
+def edge_fields(edge_type: EdgeType) -> tuple[str, ...]:
+    return tuple(EDGE_SPECS[edge_type].props.model_fields)
+
+
+def _positional_sets(var: str, names: Sequence[str]) -> str:
+    """`SET` of each property from a positional row's value list (nothing for no properties)."""
+    if not names:
+        return ""
+    return "SET " + ", ".join(f"{var}.{name} = row[4][{i}]" for i, name in enumerate(names))
 
 
 def node_write_row(node: Node, partial: bool = False) -> Row:
@@ -117,6 +138,10 @@ def edge_write_row(
         raise InvalidInputError(problems)
     row = write_row({"source": edge.source.id, "target": edge.target.id}, props)
     return (spec.type, edge.source.label, edge.target.label), row
+
+
+def _values(values: dict[str, Any], names: Sequence[str]) -> list[Any]:
+    return [values.get(name) for name in names]
 
 
 def _rel_pattern(types: Sequence[EdgeType], direction: Direction) -> str:
@@ -279,6 +304,109 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
 
         return result
 
+    # -- bulk writes of entities not stored yet ----------------------------------------------
+    def node_states(self, label: Label, ids: Sequence[str]) -> dict[str, NodeState]:
+        """Digest and sources of the stored nodes among `ids` (what an upsert compares with)."""
+        query = self._q("node_states", LABEL=label.value)
+        found: dict[str, NodeState] = {}
+        for batch in chunks(ids, self.batch_size * 4):
+            for row in self._read(query, {"ids": Positional(batch)}):
+                found[row["id"]] = (row["hash"], list(row["sources"] or []))
+        return found
+
+    def split_node_rows(
+        self, label: Label, rows: Sequence[Row], source: str
+    ) -> tuple[list[Row], list[Row], int]:
+        """Rows of nodes not stored yet, rows that change stored nodes, and how many rows
+        change nothing (same digest, source already listed), after one read."""
+        states = self.node_states(label, [row["id"] for row in rows])
+        new: list[Row] = []
+        changed: list[Row] = []
+        unchanged = 0
+        for row in rows:
+            state = states.get(row["id"])
+            if state is None:
+                new.append(row)
+            elif state[0] == row["hash"] and source in state[1]:
+                unchanged += 1
+            else:
+                changed.append(row)
+        return new, changed, unchanged
+
+    def submit_new_node_rows(
+        self, label: Label, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite:
+        """Send plain creates of nodes that `split_node_rows` found new (cheaper than upserts);
+        a batch that meets a node created meanwhile is upserted instead, when awaited."""
+        names = node_fields(label)
+        create = self._q("create_nodes", LABEL=label.value, SETS=_positional_sets("n", names))
+
+        def positional(row: Row, i: int) -> list[Any]:
+            values = {**row["defaults"], **row["props"]}
+            return [row["id"], row["search"], row["hash"], row["fields"], _values(values, names), i]
+
+        upsert = self._q("upsert_nodes", LABEL=label.value)
+        return self._submit_new(create, upsert, rows, provenance, positional)
+
+    def submit_new_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite:
+        """Send plain creates of relationships with an end just created by
+        `submit_new_node_rows`; a batch that finds one existing is upserted, when awaited."""
+        edge_type, source, target = group
+        names = edge_fields(edge_type)
+        create = self._q(
+            "create_edges",
+            TYPE=edge_type.value,
+            SOURCE=source.value,
+            TARGET=target.value,
+            SETS=_positional_sets("r", names),
+        )
+
+        def positional(row: Row, i: int) -> list[Any]:
+            values = _values(row["props"], names)
+            return [row["source"], row["target"], row["hash"], row["fields"], values, i]
+
+        return self._submit_new(create, self._edge_query(group), rows, provenance, positional)
+
+    def _submit_new(
+        self,
+        create: str,
+        upsert: str,
+        rows: Sequence[Row],
+        provenance: Provenance,
+        positional: ToPositional,
+    ) -> PendingWrite:
+        now = now_iso()
+        sent = []
+        for batch in chunks(rows, self.batch_size):
+            params = {
+                "rows": Positional(positional(row, i) for i, row in enumerate(batch, start=1)),
+                "now": now,
+                "source": provenance.source,
+                "actor": provenance.actor,
+            }
+            sent.append((batch, self._send_write(create, params)))
+
+        def result() -> WriteResult:
+            total = WriteResult()
+            for batch, reply in sent:
+                try:
+                    records = reply()
+                    created = int(records[0]["created"] or 0) if records else 0
+                except InvalidInputError:  # a unique id taken meanwhile: nothing was written
+                    created = 0
+                if created == len(batch):
+                    total += WriteResult(created=created)
+                    continue
+                # Another writer got there first: upsert the batch (what this write created
+                # comes back unchanged, so it is counted once, as created).
+                redo = self._submit(upsert, batch, provenance, self._write_now)()
+                total += WriteResult(created + redo.created, redo.updated, redo.unchanged - created)
+            return total
+
+        return result
+
     def _write_now(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
         rows = self._write(query, params)
         return lambda: rows
@@ -331,7 +459,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         query = self._q("existing_ids", LABEL=label.value)
         found: set[str] = set()
         for batch in chunks(ids, self.batch_size * 4):
-            found.update(row["id"] for row in self._read(query, {"ids": list(batch)}))
+            found.update(row["id"] for row in self._read(query, {"ids": Positional(batch)}))
         return found
 
     # -- reads --------------------------------------------------------------------------
@@ -514,7 +642,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         """Ids of stored residents by ID number (entity resolution)."""
         if not id_numbers:
             return {}
-        rows = self._read(self._q("residents_by_id_number"), {"keys": list(id_numbers)})
+        rows = self._read(self._q("residents_by_id_number"), {"keys": Positional(id_numbers)})
         return {row["key"]: row["id"] for row in rows}
 
     def residents_by_name_birth_phone(
@@ -523,12 +651,9 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         """Stored residents by (name, birth date, phone): their id and ID number."""
         if not keys:
             return {}
-        params = [
-            {"key": "\x1f".join(k), "name": k[0], "birth_date": k[1], "phone": k[2]} for k in keys
-        ]
-        rows = self._read(self._q("residents_by_name_birth_phone"), {"keys": params})
+        rows = self._read(self._q("residents_by_name_birth_phone"), {"keys": Positional(keys)})
         return {
-            tuple(row["key"].split("\x1f")): (row["id"], row["id_number"])  # type: ignore[misc]
+            (row["name"], row["birth_date"], row["phone"]): (row["id"], row["id_number"])
             for row in rows
         }
 

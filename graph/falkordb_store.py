@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,8 +10,10 @@ import redis
 from falkordb import Edge as FalkorEdge
 from falkordb import FalkorDB
 from falkordb import Node as FalkorNode
+from falkordb.helpers import stringify_param_value
 from falkordb.query_result import QueryResult
 
+from graph.core import Positional
 from graph.cypher_store import CypherStore, Row
 from graph.embedded import compact
 from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
@@ -45,6 +48,31 @@ def _store_error(exc: redis.exceptions.RedisError) -> GraphError:
     return GraphError(f"FalkorDB refused a query: {exc}")
 
 
+def _params_header(params: dict[str, Any] | None) -> str:
+    """The `CYPHER name=value ...` prefix that carries a query's parameters."""
+    if not params:
+        return ""
+    return "CYPHER " + "".join(f"`{name}`={_literal(value)} " for name, value in params.items())
+
+
+def _literal(value: Any) -> str:
+    """A parameter as a Cypher literal. A Positional value is written as JSON (C speed): with
+    no maps in it, JSON is Cypher, except the \\u escapes JSON uses for control characters,
+    which FalkorDB keeps verbatim; such a value, and every other, is written by the client
+    library's encoder (Python, per value)."""
+    if isinstance(value, Positional) and _json_safe(text := json.dumps(value, **JSON_LITERAL)):
+        return text
+    return str(stringify_param_value(value))
+
+
+JSON_LITERAL: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+def _json_safe(text: str) -> bool:
+    """JSON that reads as the same Cypher literal: no \\u escapes, no NaN or Infinity."""
+    return "\\u" not in text and "NaN" not in text and "Infinity" not in text
+
+
 def _plain(value: Any) -> Any:
     """Nodes and relationships become their property maps (like `properties(x)`, cheaper)."""
     if isinstance(value, FalkorNode | FalkorEdge):
@@ -68,7 +96,7 @@ class FalkorDBStore(CypherStore):
     def _run(self, query: str, params: dict[str, Any] | None, read_only: bool) -> list[Row]:
         try:
             run = self.graph.ro_query if read_only else self.graph.query
-            result = run(query, params)
+            result = run(_params_header(params) + query)
         except redis.exceptions.RedisError as exc:
             raise _store_error(exc) from exc
         return _rows(result)
@@ -86,7 +114,7 @@ class FalkorDBStore(CypherStore):
         try:
             if self._pipe is None:
                 self._pipe = self.client.connection.connection_pool.get_connection()
-            text = self.graph._build_params_header(params) + query
+            text = _params_header(params) + query
             self._pipe.send_command("GRAPH.QUERY", self.graph_name, text, "--compact")
         except redis.exceptions.RedisError as exc:
             self._drop_pipe()

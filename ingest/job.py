@@ -378,27 +378,53 @@ class IngestJob:
             if self.options.dry_run:
                 self.seen_ids |= {ref for item in group for ref in item.own}
                 continue
-            # Rows implied by several rows (the household of housemates) are written once.
-            nodes: dict[Label, dict[str, Row]] = defaultdict(dict)
-            edges: dict[EdgeGroup, dict[tuple[str, str], Row]] = defaultdict(dict)
-            for item in group:
-                for label, row in item.node_rows:
-                    nodes[label].setdefault(row["id"], row)
-                for edge_group, row in item.edge_rows:
-                    edges[edge_group][(row["source"], row["target"])] = row
-            own_labels = {item.node.label for item in group if item.node}
-            for label, by_id in nodes.items():
-                pending = self.store.submit_node_rows(label, list(by_id.values()), provenance)
-                # rows count their own node, not the ones they imply
-                self.unsettled.append((summary if label in own_labels else None, pending))
-            for edge_group, by_pair in edges.items():
-                pending = self.store.submit_edge_rows(
-                    edge_group, list(by_pair.values()), provenance
-                )
-                self.unsettled.append((None if nodes else summary, pending))
+            self._send_rows(group, provenance, summary)
             aliases = {item.alias: item.own[0].id for item in group if item.alias}
             if aliases:
                 self.store.record_aliases(aliases)
+
+    def _send_rows(self, group: list[Item], provenance: Provenance, summary: Summary) -> None:
+        """Read what is stored of the group's nodes, then send creates for the new ones (and
+        their relationships), upserts for the changed ones, and nothing for the rest."""
+        # Rows implied by several rows (the household of housemates) are written once.
+        nodes: dict[Label, dict[str, Row]] = defaultdict(dict)
+        edges: dict[EdgeGroup, dict[tuple[str, str], Row]] = defaultdict(dict)
+        for item in group:
+            for label, row in item.node_rows:
+                nodes[label].setdefault(row["id"], row)
+            for edge_group, row in item.edge_rows:
+                edges[edge_group][(row["source"], row["target"])] = row
+        own_labels = {item.node.label for item in group if item.node}
+        plans = {
+            label: self.store.split_node_rows(label, list(by_id.values()), provenance.source)
+            for label, by_id in nodes.items()
+        }
+        created: dict[Label, set[str]] = defaultdict(set)
+        for label, (new, changed, unchanged) in plans.items():
+            # rows count their own node, not the ones they imply
+            counted = summary if label in own_labels else None
+            created[label] = {row["id"] for row in new}
+            self.unsettled.append((counted, _done(WriteResult(unchanged=unchanged))))
+            if new:
+                pending = self.store.submit_new_node_rows(label, new, provenance)
+                self.unsettled.append((counted, pending))
+            if changed:
+                pending = self.store.submit_node_rows(label, changed, provenance)
+                self.unsettled.append((counted, pending))
+        counted = None if nodes else summary
+        for edge_group, by_pair in edges.items():
+            _, source, target = edge_group
+            fresh: list[Row] = []
+            others: list[Row] = []
+            for row in by_pair.values():
+                new_end = row["source"] in created[source] or row["target"] in created[target]
+                (fresh if new_end else others).append(row)
+            if fresh:
+                pending = self.store.submit_new_edge_rows(edge_group, fresh, provenance)
+                self.unsettled.append((counted, pending))
+            if others:
+                pending = self.store.submit_edge_rows(edge_group, others, provenance)
+                self.unsettled.append((counted, pending))
 
     def _retry_deferred(self, state: JobState) -> None:
         """Load waiting rows whose references have arrived, pass after pass over the spill file
@@ -426,6 +452,11 @@ class IngestJob:
             state.save(self.reports, self.rejects)
         state.clear_deferred()
         state.save(self.reports, self.rejects)
+
+
+def _done(result: WriteResult) -> PendingWrite:
+    """A write that needed no round trip (rows that change nothing)."""
+    return lambda: result
 
 
 def _with_header(shaper: RowShaper, reason: str) -> str:
