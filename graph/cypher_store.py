@@ -78,6 +78,7 @@ PendingWrite = Callable[[], WriteResult]  # waits for sent writes, returns what 
 Send = Callable[[str, dict[str, Any]], Callable[[], list[Row]]]  # sends one write
 NodeState = tuple[str | None, list[str]]  # a stored node's digest and sources
 ToPositional = Callable[[Row, int], list[Any]]  # an upsert row and its index → positional row
+RowsParam = Callable[[Sequence[Row]], list[Any]]  # a batch of upsert rows → the `rows` sent
 
 
 @cache
@@ -138,6 +139,11 @@ def edge_write_row(
         raise InvalidInputError(problems)
     row = write_row({"source": edge.source.id, "target": edge.target.id}, props)
     return (spec.type, edge.source.label, edge.target.label), row
+
+
+def _keyed_rows(batch: Sequence[Row]) -> list[Row]:
+    """Upsert rows as sent: each map plus its index in the batch."""
+    return [{**row, "i": i} for i, row in enumerate(batch, start=1)]
 
 
 def _values(values: dict[str, Any], names: Sequence[str]) -> list[Any]:
@@ -282,24 +288,15 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         self, query: str, rows: Sequence[Row], provenance: Provenance, send: Send
     ) -> PendingWrite:
         """Send an upsert query over `rows` with `send`, one atomic write per batch."""
-        now = now_iso()
-        sent = []
-        for batch in chunks(rows, self.batch_size):
-            params = {
-                "rows": [{**row, "i": i} for i, row in enumerate(batch, start=1)],
-                "now": now,
-                "source": provenance.source,
-                "actor": provenance.actor,
-            }
-            sent.append((send(query, params), len(batch)))
+        sent = self._send_batches(query, rows, provenance, send, _keyed_rows)
 
         def result() -> WriteResult:
             total = WriteResult()
-            for reply, size in sent:
+            for batch, reply in sent:
                 records = reply()
                 created = int(records[0]["created"] or 0) if records else 0
                 changed = int(records[0]["changed"] or 0) if records else 0
-                total += WriteResult(created, changed - created, size - changed)
+                total += WriteResult(created, changed - created, len(batch) - changed)
             return total
 
         return result
@@ -377,16 +374,10 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         provenance: Provenance,
         positional: ToPositional,
     ) -> PendingWrite:
-        now = now_iso()
-        sent = []
-        for batch in chunks(rows, self.batch_size):
-            params = {
-                "rows": Positional(positional(row, i) for i, row in enumerate(batch, start=1)),
-                "now": now,
-                "source": provenance.source,
-                "actor": provenance.actor,
-            }
-            sent.append((batch, self._send_write(create, params)))
+        def rows_param(batch: Sequence[Row]) -> list[Any]:
+            return Positional(positional(row, i) for i, row in enumerate(batch, start=1))
+
+        sent = self._send_batches(create, rows, provenance, self._send_write, rows_param)
 
         def result() -> WriteResult:
             total = WriteResult()
@@ -406,6 +397,28 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             return total
 
         return result
+
+    def _send_batches(
+        self,
+        query: str,
+        rows: Sequence[Row],
+        provenance: Provenance,
+        send: Send,
+        rows_param: RowsParam,
+    ) -> list[tuple[Sequence[Row], Callable[[], list[Row]]]]:
+        """Send `query` once per batch of `rows`, all with one timestamp; `rows_param` shapes
+        a batch (each row carries its index: the offset of its change event's number)."""
+        now = now_iso()
+        sent = []
+        for batch in chunks(rows, self.batch_size):
+            params = {
+                "rows": rows_param(batch),
+                "now": now,
+                "source": provenance.source,
+                "actor": provenance.actor,
+            }
+            sent.append((batch, send(query, params)))
+        return sent
 
     def _write_now(self, query: str, params: dict[str, Any]) -> Callable[[], list[Row]]:
         rows = self._write(query, params)

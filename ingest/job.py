@@ -405,12 +405,8 @@ class IngestJob:
             counted = summary if label in own_labels else None
             created[label] = {row["id"] for row in new}
             self.unsettled.append((counted, _done(WriteResult(unchanged=unchanged))))
-            if new:
-                pending = self.store.submit_new_node_rows(label, new, provenance)
-                self.unsettled.append((counted, pending))
-            if changed:
-                pending = self.store.submit_node_rows(label, changed, provenance)
-                self.unsettled.append((counted, pending))
+            self._submit(counted, self.store.submit_new_node_rows, label, new, provenance)
+            self._submit(counted, self.store.submit_node_rows, label, changed, provenance)
         counted = None if nodes else summary
         for edge_group, by_pair in edges.items():
             _, source, target = edge_group
@@ -419,12 +415,22 @@ class IngestJob:
             for row in by_pair.values():
                 new_end = row["source"] in created[source] or row["target"] in created[target]
                 (fresh if new_end else others).append(row)
-            if fresh:
-                pending = self.store.submit_new_edge_rows(edge_group, fresh, provenance)
-                self.unsettled.append((counted, pending))
-            if others:
-                pending = self.store.submit_edge_rows(edge_group, others, provenance)
-                self.unsettled.append((counted, pending))
+            submit_new = self.store.submit_new_edge_rows
+            self._submit(counted, submit_new, edge_group, fresh, provenance)
+            self._submit(counted, self.store.submit_edge_rows, edge_group, others, provenance)
+
+    def _submit(
+        self,
+        counted: Summary | None,
+        submit: Callable[[Any, list[Row], Provenance], PendingWrite],
+        group: Any,
+        rows: list[Row],
+        provenance: Provenance,
+    ) -> None:
+        """Send `rows` (if any) with one of the store's submit methods; their result counts
+        toward `counted` when settled."""
+        if rows:
+            self.unsettled.append((counted, submit(group, rows, provenance)))
 
     def _retry_deferred(self, state: JobState) -> None:
         """Load waiting rows whose references have arrived, pass after pass over the spill file
