@@ -92,11 +92,10 @@ def edge_fields(edge_type: EdgeType) -> tuple[str, ...]:
     return tuple(EDGE_SPECS[edge_type].props.model_fields)
 
 
-def _positional_sets(var: str, names: Sequence[str]) -> str:
-    """`SET` of each property from a positional row's value list (nothing for no properties)."""
-    if not names:
-        return ""
-    return "SET " + ", ".join(f"{var}.{name} = row[4][{i}]" for i, name in enumerate(names))
+def _positional_props(names: Sequence[str]) -> str:
+    """Entries of a CREATE's property map, one per property, from a positional row's value
+    list (row[4]); a null value sets nothing."""
+    return "".join(f"{name}: row[4][{i}], " for i, name in enumerate(names))
 
 
 def node_write_row(node: Node, partial: bool = False) -> Row:
@@ -336,7 +335,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         """Send plain creates of nodes that `split_node_rows` found new (cheaper than upserts);
         a batch that meets a node created meanwhile is upserted instead, when awaited."""
         names = node_fields(label)
-        create = self._q("create_nodes", LABEL=label.value, SETS=_positional_sets("n", names))
+        create = self._q("create_nodes", LABEL=label.value, PROPS=_positional_props(names))
 
         def positional(row: Row, i: int) -> list[Any]:
             values = {**row["defaults"], **row["props"]}
@@ -357,7 +356,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             TYPE=edge_type.value,
             SOURCE=source.value,
             TARGET=target.value,
-            SETS=_positional_sets("r", names),
+            PROPS=_positional_props(names),
         )
 
         def positional(row: Row, i: int) -> list[Any]:

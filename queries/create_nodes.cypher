@@ -2,17 +2,19 @@
 // a change event each, in one atomic write. A node created by another writer since then breaks
 // the unique constraint on ids; the write then rolls back whole and its rows go through
 // upsert_nodes instead. Rows are positional (no maps, cheaper to encode and parse):
-// [id, search text, digest, non-empty field names, values in __SETS__ order, index].
+// [id, search text, digest, non-empty field names, values in __PROPS__ order, index].
+// Properties go in the CREATE's own map: setting them afterwards cost FalkorDB 40 % more per
+// node and five times more per relationship (measured); a null value sets nothing.
 MATCH (counter:CivicMeta {key: 'event_seq'})
 SET counter.lock = true
 SET counter.value = counter.value + size($rows)
 WITH counter.value - size($rows) AS base
 UNWIND $rows AS row
-CREATE (n:__LABEL__ {id: row[0]})
-__SETS__
-SET n.search_text = row[1], n.prop_hash = row[2], n.version = 1,
-    n.created_at = $now, n.updated_at = $now, n.prov_source = $source, n.prov_actor = $actor,
-    n.prov_sources = [$source]
+CREATE (n:__LABEL__ {
+  id: row[0], __PROPS__
+  search_text: row[1], prop_hash: row[2], version: 1, created_at: $now, updated_at: $now,
+  prov_source: $source, prov_actor: $actor, prov_sources: [$source]
+})
 CREATE (:ChangeEvent {
   seq: base + row[5],
   kind: 'node_created',
