@@ -28,5 +28,6 @@ class StoreCore:
 
 
 class Positional(list[Any]):
-    """A parameter that holds only lists, strings, numbers, booleans and nulls, never maps
-    (rows by position, id lists). An engine may encode it faster than a general value."""
+    """A parameter that holds only lists, strings, finite numbers, booleans and nulls, never
+    maps (rows by position, id lists). An engine may encode it faster than a general value.
+    Its values come from validated models, which refuse NaN and infinity."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 import redis
 from falkordb import Edge as FalkorEdge
 from falkordb import FalkorDB
@@ -56,21 +57,15 @@ def _params_header(params: dict[str, Any] | None) -> str:
 
 
 def _literal(value: Any) -> str:
-    """A parameter as a Cypher literal. A Positional value is written as JSON (C speed): with
-    no maps in it, JSON is Cypher, except the \\u escapes JSON uses for control characters,
-    which FalkorDB keeps verbatim; such a value, and every other, is written by the client
-    library's encoder (Python, per value)."""
-    if isinstance(value, Positional) and _json_safe(text := json.dumps(value, **JSON_LITERAL)):
-        return text
+    """A parameter as a Cypher literal. A Positional value is written as JSON (orjson, C
+    speed): with no maps in it, JSON is Cypher, except the \\u escapes JSON uses for control
+    characters, which FalkorDB keeps verbatim; such a value, one that is not valid UTF-8, and
+    every other value, is written by the client library's encoder (Python, per value)."""
+    if isinstance(value, Positional):
+        with contextlib.suppress(orjson.JSONEncodeError):
+            if b"\\u" not in (text := orjson.dumps(value)):
+                return text.decode()
     return str(stringify_param_value(value))
-
-
-JSON_LITERAL: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
-
-
-def _json_safe(text: str) -> bool:
-    """JSON that reads as the same Cypher literal: no \\u escapes, no NaN or Infinity."""
-    return "\\u" not in text and "NaN" not in text and "Infinity" not in text
 
 
 def _plain(value: Any) -> Any:

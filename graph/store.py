@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from graph.model import EdgeType, Label, Node
 
@@ -28,9 +28,9 @@ def visible_props(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k not in INTERNAL_PROPS}
 
 
-@dataclass(frozen=True, order=True)
-class NodeRef:
-    """A node's global identity: its label and its id."""
+class NodeRef(NamedTuple):
+    """A node's global identity: its label and its id (a tuple: hashed and compared in C, as
+    bulk ingest does millions of times)."""
 
     label: Label
     id: str

@@ -39,7 +39,7 @@ ALERT_CATEGORIES: dict[str, tuple[IncidentCategory, Severity]] = {
 class Alert(BaseModel):
     """One alert as a device gateway posts it."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     device_id: str = Field(min_length=1, max_length=64)
     kind: str = Field(min_length=1, max_length=40)

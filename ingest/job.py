@@ -96,6 +96,7 @@ class Item:
     refs: tuple[NodeRef, ...] = ()  # both ends of every edge
     own: tuple[NodeRef, ...] = ()  # the row's nodes
     alias: NodeRef | None = None  # the row's own id, when resolution stored it under another
+    node: Node | None = None  # the row's own node (None for a relationship row)
 
     @classmethod
     def make(
@@ -106,11 +107,6 @@ class Item:
         item = cls(table, row, raw, kind, canonical, nodes, edges)
         item._prepare()
         return item
-
-    @property
-    def node(self) -> Node | None:
-        """The row's own node (None for a relationship row)."""
-        return self.nodes[0] if self.nodes else None
 
     def retarget(self, node_id: str) -> None:
         """Point the row at another node of its label (entity resolution found it stored)."""
@@ -131,6 +127,7 @@ class Item:
         self._prepare()
 
     def _prepare(self) -> None:
+        self.node = self.nodes[0] if self.nodes else None
         self.own = tuple(NodeRef(node.label, node.id) for node in self.nodes)
         self.node_rows = [(node.label, node_write_row(node, partial=True)) for node in self.nodes]
         self.edge_rows = [edge_write_row(edge, validated=True) for edge in self.edges]

@@ -52,7 +52,9 @@ class EdgeType(StrEnum):
 
 
 class EdgeProps(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", use_enum_values=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class NoProps(EdgeProps):

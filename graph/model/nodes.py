@@ -54,7 +54,10 @@ Name = Field(min_length=1, max_length=200)
 class Node(BaseModel):
     """A node: a stable `id` from the source system's key plus validated properties."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=True)
+    # Numbers are finite: NaN and infinity are refused (a stored value is a real measurement).
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, use_enum_values=True, allow_inf_nan=False
+    )
 
     label: ClassVar[Label]
     sensitive_fields: ClassVar[frozenset[str]] = frozenset()

@@ -92,6 +92,16 @@ def test_enumerations_and_unknown_fields_are_checked() -> None:
     assert "Extra inputs" in errors_of(Building, id="B1", name="1栋", colour="red")
 
 
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_numbers_must_be_finite(number: float) -> None:
+    incident = {"id": "I1", "category": "fire", "reported_at": "2026-01-01T08:00:00Z"}
+    assert "last_reading\n  Input should be a finite number" in errors_of(
+        Incident, **incident, last_reading=number
+    )
+    props = EDGE_SPECS[EdgeType.MENTIONS].props
+    assert "confidence\n  Input should be a finite number" in errors_of(props, confidence=number)
+
+
 def test_tags_are_deduplicated_and_sorted() -> None:
     resident = Resident(
         id="R1",
