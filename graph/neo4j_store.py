@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import neo4j
@@ -50,6 +51,7 @@ class Neo4jStore(CypherStore):
         self.driver = driver
         self.database = database
         self._pipe: neo4j.Session | None = None  # the session pipelined writes run in
+        self._writer: ThreadPoolExecutor | None = None  # the thread that runs them, in order
 
     def _run(self, query: str, params: dict[str, Any] | None, routing: RoutingControl) -> list[Row]:
         try:
@@ -62,32 +64,30 @@ class Neo4jStore(CypherStore):
 
     # -- pipelined writes ---------------------------------------------------------------------
     def _engine_send(self, query: str, params: dict[str, Any]) -> Receive:
-        """Run a write in its own auto-commit transaction without waiting for it: the server
-        executes and commits it while the caller prepares the next batch. Its result is read
-        (after the writes sent before it) when awaited; it shares the bookmarks of every other
-        query, so later reads see it."""
-        # The driver reads a session's previous result before it runs the next query anyway;
-        # reading it here first keeps a refused write's error with that write.
-        self._sent.await_all()
+        """Hand a write to the writer thread and return at once. The thread runs pipelined
+        writes one after another, in the order they were sent, each in its own auto-commit
+        transaction of one session, and reads each result to its end; the caller prepares the
+        next batch meanwhile (the driver waits on the server with the GIL released). Every
+        write shares the bookmarks of every other query, so later reads see it."""
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-writes")
+        return self._writer.submit(self._run_sent, query, params).result
+
+    def _run_sent(self, query: str, params: dict[str, Any]) -> list[Row]:
+        """Run one pipelined write (on the writer thread); a refusal stays with its write."""
         try:
             if self._pipe is None:
                 self._pipe = self.driver.session(
                     database=self.database,
                     bookmark_manager=self.driver.execute_query_bookmark_manager,
                 )
-            result = self._pipe.run(query, params)
+            return [
+                {k: _plain(v) for k, v in record.items()}
+                for record in self._pipe.run(query, params)
+            ]
         except (Neo4jError, DriverError) as exc:
             self._drop_pipe()
             raise _store_error(exc) from exc
-
-        def receive() -> list[Row]:
-            try:
-                return [{k: _plain(v) for k, v in record.items()} for record in result]
-            except (Neo4jError, DriverError) as exc:
-                self._drop_pipe()
-                raise _store_error(exc) from exc
-
-        return receive
 
     def _drop_pipe(self) -> None:
         if self._pipe is not None:
@@ -139,6 +139,9 @@ class Neo4jStore(CypherStore):
 
     def close(self) -> None:
         self._sent.await_all()
+        if self._writer is not None:
+            self._writer.shutdown()
+            self._writer = None
         self._drop_pipe()
         self.driver.close()
 
