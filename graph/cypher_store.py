@@ -304,11 +304,10 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
     def node_states(self, label: Label, ids: Sequence[str]) -> dict[str, NodeState]:
         """Digest and sources of the stored nodes among `ids` (what an upsert compares with)."""
         query = self._q("node_states", LABEL=label.value)
-        found: dict[str, NodeState] = {}
-        for batch in chunks(ids, self.batch_size * 4):
-            for row in self._read(query, {"ids": Positional(batch)}):
-                found[row["id"]] = (row["hash"], list(row["sources"] or []))
-        return found
+        return {
+            row["id"]: (row["hash"], list(row["sources"] or []))
+            for row in self._read_chunked(query, "ids", ids)
+        }
 
     def split_node_rows(
         self, label: Label, rows: Sequence[Row], source: str
@@ -469,10 +468,13 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
     def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
         """Which of `ids` exist as nodes of `label`."""
         query = self._q("existing_ids", LABEL=label.value)
-        found: set[str] = set()
-        for batch in chunks(ids, self.batch_size * 4):
-            found.update(row["id"] for row in self._read(query, {"ids": Positional(batch)}))
-        return found
+        return {row["id"] for row in self._read_chunked(query, "ids", ids)}
+
+    def _read_chunked(self, query: str, name: str, values: Sequence[str]) -> Iterator[Row]:
+        """The rows of `query` over `values`, passed as parameter `name` a few batches' worth
+        at a time (one read each)."""
+        for chunk in chunks(values, self.batch_size * 4):
+            yield from self._read(query, {name: Positional(chunk)})
 
     # -- reads --------------------------------------------------------------------------
     def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
@@ -645,9 +647,10 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             by_label[ref.label].append(str(ref))
         found: dict[NodeRef, NodeRef] = {}
         for label, keys in by_label.items():
-            for batch in chunks(sorted(keys), self.batch_size * 4):
-                rows = self._read(self._q("aliased_ids", LABEL=label.value), {"keys": list(batch)})
-                found |= {NodeRef.parse(r["key"]): NodeRef(label, r["id"]) for r in rows}
+            rows = self._read_chunked(
+                self._q("aliased_ids", LABEL=label.value), "keys", sorted(keys)
+            )
+            found |= {NodeRef.parse(r["key"]): NodeRef(label, r["id"]) for r in rows}
         return found
 
     def residents_by_id_number(self, id_numbers: Sequence[str]) -> dict[str, str]:
