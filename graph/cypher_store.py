@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from graph.core import Positional, Row
@@ -60,7 +61,7 @@ def content_hash(props: dict[str, Any]) -> str:
     """A short digest of a node's or relationship's domain properties (change detection).
     Properties come in their model's field order, so equal values give equal digests; a
     digest that differs only by order costs the upsert a field-by-field comparison, no write."""
-    return hashlib.blake2b(repr(props).encode(), digest_size=12).hexdigest()
+    return hashlib.blake2b(orjson.dumps(props), digest_size=12).hexdigest()
 
 
 def write_row(key: dict[str, Any], props: dict[str, Any]) -> Row:

@@ -13,6 +13,7 @@ values of every enumeration. A `--mapping` YAML file adds its own:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -195,6 +196,7 @@ DATE_COLUMNS = frozenset({"birth_date", "installed_at"})
 TIMESTAMP_COLUMNS = frozenset({"reported_at", "submitted_at"})
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}))?")
 
 
@@ -205,6 +207,8 @@ def normalise_header(header: str) -> str:
 
 
 def _date_text(value: str) -> str:
+    if _ISO_DATE.fullmatch(value):  # already canonical: most dates of a bulk file
+        return value
     compact = _COMPACT_DATE.match(value)
     match = compact or _DATE.match(value)
     if not match:
@@ -293,18 +297,27 @@ class Mapping:
 
     def value(self, column: str, text: str) -> str:
         """One cell's text as the canonical value of `column` (unchanged when unknown)."""
+        return self.converter(column)(text)
+
+    def converter(self, column: str) -> Callable[[str], str]:
+        """What turns a non-empty cell of `column` into its canonical value."""
         if column in DATE_COLUMNS:
-            return _date_text(text)
+            return _date_text
         if column in TIMESTAMP_COLUMNS:
-            return _timestamp_text(text)
+            return _timestamp_text
         if column == "tags":
-            return LIST_SEPARATOR.join(
-                self.values["tags"].get(part.lower(), part)
-                for part in TAG_SPLIT.split(text)
-                if part
+            tags = self.values["tags"]
+            return lambda text: LIST_SEPARATOR.join(
+                tags.get(part.lower(), part) for part in TAG_SPLIT.split(text) if part
             )
         codes = self.values.get(column)
-        return codes.get(text.lower(), text) if codes else text
+        if codes:
+            return lambda text: codes.get(text.lower(), text)
+        return _same
+
+
+def _same(text: str) -> str:
+    return text
 
 
 @dataclass
@@ -315,6 +328,7 @@ class RowShaper:
     mapping: Mapping
     columns: dict[str, str]  # source header → canonical column
     ignored: list[str]
+    cells: list[tuple[str, str, Callable[[str], str]]] = field(init=False)  # with converters
 
     @classmethod
     def for_table(cls, kind: str, mapping: Mapping, headers: list[str]) -> RowShaper:
@@ -323,11 +337,14 @@ class RowShaper:
         ignored = [h for h in headers if h and h not in columns]
         return cls(kind, mapping, columns, ignored)
 
+    def __post_init__(self) -> None:
+        self.cells = [(h, c, self.mapping.converter(c)) for h, c in self.columns.items()]
+
     def shape(self, raw: dict[str, str]) -> dict[str, Any]:
         row: dict[str, Any] = {}
-        for header, column in self.columns.items():
+        for header, column, convert in self.cells:
             text = (raw.get(header) or "").strip()
-            row[column] = self.mapping.value(column, text) if text else None
+            row[column] = convert(text) if text else None
         return row
 
     def header_of(self, column: str) -> str:

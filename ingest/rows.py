@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -121,12 +122,18 @@ def edge_props(kind: EdgeType, props: dict[str, Any]) -> dict[str, Any]:
     """Validated relationship properties; a bad one is the row's fault, named by its column."""
     given = {k: v for k, v in props.items() if v is not None}
     try:
-        return EDGE_SPECS[kind].validate_props(given)
+        # Rows repeat a few values (a member's role): each combination is validated once.
+        return dict(_validated_props(kind, tuple(given.items())))
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "properties"
         column = PROP_COLUMNS.get((kind, name), name)
         raise RowError(f"{column}: {first['msg']} (got {given.get(name)!r})") from None
+
+
+@lru_cache(maxsize=4096)
+def _validated_props(kind: EdgeType, given: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:
+    return tuple(EDGE_SPECS[kind].validate_props(dict(given)).items())
 
 
 def grid(row: Row) -> Mapped:

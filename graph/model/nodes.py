@@ -34,6 +34,7 @@ from graph.model.validators import (
     Timestamp,
     id_number_birth_date,
     id_number_is_male,
+    today,
 )
 
 
@@ -126,7 +127,7 @@ class Building(Node):
     def _coordinates_in_pairs(self) -> Self:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat/lon: give both coordinates or neither")
-        if self.year_built is not None and self.year_built > date.today().year + 5:
+        if self.year_built is not None and self.year_built > today().year + 5:
             raise ValueError("year_built: is too far in the future")
         return self
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from datetime import date
+
 import pytest
 from pydantic import ValidationError
 
-from graph.model import EDGE_SPECS, Building, EdgeType, Incident, Label, Resident
+from graph.model import EDGE_SPECS, Building, EdgeType, Incident, Label, Resident, validators
 from graph.model.validators import id_check_code, normalise_phone, validate_id_number
 from graph.store import NodeRef
 from tests.factories import id_number
@@ -21,6 +24,25 @@ def test_id_check_code_matches_the_published_example() -> None:
     # The worked example of GB 11643-1999: 11010519491231002X.
     assert id_check_code("11010519491231002") == "X"
     assert validate_id_number("11010519491231002x") == "11010519491231002X"
+
+
+def test_id_check_code_takes_seventeen_ascii_digits_only() -> None:
+    for bad in ("1101051949123100", "1101051949123100٢", "1101051949123100X"):
+        with pytest.raises(ValueError, match="17 digits"):
+            id_check_code(bad)
+
+
+def test_today_changes_at_local_midnight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Date checks read a cached today; the cache must not outlive the day."""
+    midnight = time.mktime((2031, 3, 9, 0, 0, 0, 0, 0, -1))
+    clock = [midnight - 1.0]
+    monkeypatch.setattr(validators.time, "time", lambda: clock[0])
+    today = validators._Today()
+    assert today() == date(2031, 3, 8)
+    clock[0] = midnight - 0.001
+    assert today() == date(2031, 3, 8)
+    clock[0] = midnight
+    assert today() == date(2031, 3, 9)
 
 
 @pytest.mark.parametrize(
