@@ -78,7 +78,7 @@ EdgeGroup = tuple[EdgeType, Label, Label]  # relationship type, source label, ta
 PendingWrite = Callable[[], WriteResult]  # waits for sent writes, returns what they did
 Send = Callable[[str, dict[str, Any]], Callable[[], list[Row]]]  # sends one write
 NodeState = tuple[str | None, list[str]]  # a stored node's digest and sources
-ToPositional = Callable[[Row, int], list[Any]]  # an upsert row and its index → positional row
+ToPositional = Callable[[Row], list[Any]]  # an upsert row → a positional row
 RowsParam = Callable[[Sequence[Row]], list[Any]]  # a batch of upsert rows → the `rows` sent
 
 
@@ -95,8 +95,8 @@ def edge_fields(edge_type: EdgeType) -> tuple[str, ...]:
 
 def _positional_props(names: Sequence[str]) -> str:
     """Entries of a CREATE's property map, one per property, from a positional row's value
-    list (row[4]); a null value sets nothing."""
-    return "".join(f"{name}: row[4][{i}], " for i, name in enumerate(names))
+    list (row[3]); a null value sets nothing."""
+    return "".join(f"{name}: row[3][{i}], " for i, name in enumerate(names))
 
 
 def node_write_row(node: Node, partial: bool = False) -> Row:
@@ -337,9 +337,9 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         names = node_fields(label)
         create = self._q("create_nodes", LABEL=label.value, PROPS=_positional_props(names))
 
-        def positional(row: Row, i: int) -> list[Any]:
+        def positional(row: Row) -> list[Any]:
             values = {**row["defaults"], **row["props"]}
-            return [row["id"], row["search"], row["hash"], row["fields"], _values(values, names), i]
+            return [row["id"], row["search"], row["hash"], _values(values, names)]
 
         upsert = self._q("upsert_nodes", LABEL=label.value)
         return self._submit_new(create, upsert, rows, provenance, positional)
@@ -359,9 +359,9 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             PROPS=_positional_props(names),
         )
 
-        def positional(row: Row, i: int) -> list[Any]:
+        def positional(row: Row) -> list[Any]:
             values = _values(row["props"], names)
-            return [row["source"], row["target"], row["hash"], row["fields"], values, i]
+            return [row["source"], row["target"], row["hash"], values]
 
         return self._submit_new(create, self._edge_query(group), rows, provenance, positional)
 
@@ -374,9 +374,13 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         positional: ToPositional,
     ) -> PendingWrite:
         def rows_param(batch: Sequence[Row]) -> list[Any]:
-            return Positional(positional(row, i) for i, row in enumerate(batch, start=1))
+            return Positional(map(positional, batch))
 
-        sent = self._send_batches(create, rows, provenance, self._send_write, rows_param)
+        def fields(batch: Sequence[Row]) -> dict[str, Any]:
+            """The properties the batch's rows set (its one change event lists them)."""
+            return {"fields": sorted(set().union(*(row["fields"] for row in batch)))}
+
+        sent = self._send_batches(create, rows, provenance, self._send_write, rows_param, fields)
 
         def result() -> WriteResult:
             total = WriteResult()
@@ -404,9 +408,10 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         provenance: Provenance,
         send: Send,
         rows_param: RowsParam,
+        batch_params: Callable[[Sequence[Row]], dict[str, Any]] | None = None,
     ) -> list[tuple[Sequence[Row], Callable[[], list[Row]]]]:
         """Send `query` once per batch of `rows`, all with one timestamp; `rows_param` shapes
-        a batch (each row carries its index: the offset of its change event's number)."""
+        a batch, `batch_params` adds parameters of its own."""
         now = now_iso()
         sent = []
         for batch in chunks(rows, self.batch_size):
@@ -415,6 +420,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
                 "now": now,
                 "source": provenance.source,
                 "actor": provenance.actor,
+                **(batch_params(batch) if batch_params else {}),
             }
             sent.append((batch, send(query, params)))
         return sent

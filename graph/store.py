@@ -144,13 +144,14 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class ChangeEvent:
-    """One recorded change, written in the same atomic write as the change itself."""
+    """One recorded change, written in the same atomic write as the change itself. A bulk
+    create (a batch of an ingest job) is one event listing every entity it created."""
 
     seq: int
-    kind: str  # node_created | node_updated | edge_created | edge_updated
+    kind: str  # node_created | node_updated | node_deleted | edge_created | edge_updated | ...
     label: str  # node label or relationship type
-    entity_ids: list[str]  # [Label:id] for nodes, [source, target] for edges
-    fields: list[str]
+    entity_ids: list[str]  # Label:id of each node; of each relationship its source and target
+    fields: list[str]  # the properties written (of a bulk create: those any of its rows set)
     actor: str
     source: str
     at: str

@@ -288,6 +288,39 @@ def test_a_bulk_split_tells_new_changed_and_unchanged_rows(store: CypherStore) -
     assert (len(changed), unchanged) == (1, 0)
 
 
+def test_a_bulk_create_records_one_event_listing_what_it_created(store: CypherStore) -> None:
+    """A batch of creates is one event: every node (or relationship's two ends) it created,
+    in row order, and the properties its rows set; a value left out sets no property."""
+    store.upsert_nodes([household(1)], PROV)
+    before = store.last_event_seq()
+    people = [resident(1, "张伟", phone="13800000001"), resident(2, "李娜")]
+    rows = [node_write_row(p, partial=True) for p in people]
+    assert store.submit_new_node_rows(Label.RESIDENT, rows, PROV)().created == 2
+    members = [
+        edge("MEMBER_OF", f"Resident:R0000000{n}", "Household:H0000001", role=role)
+        for n, role in ((1, "head"), (2, "spouse"))
+    ]
+    group = edge_write_row(members[0])[0]
+    made = store.submit_new_edge_rows(group, [edge_write_row(e)[1] for e in members], PROV)
+    assert made().created == 2
+    nodes_event, edges_event = store.events_after(before)
+    assert (nodes_event.kind, nodes_event.label) == ("node_created", "Resident")
+    assert nodes_event.entity_ids == ["Resident:R00000001", "Resident:R00000002"]
+    assert nodes_event.fields == ["birth_date", "gender", "name", "phone"]
+    assert (nodes_event.actor, nodes_event.source) == (PROV.actor, PROV.source)
+    assert (edges_event.kind, edges_event.label) == ("edge_created", "MEMBER_OF")
+    assert edges_event.entity_ids == [
+        "Resident:R00000001",
+        "Household:H0000001",
+        "Resident:R00000002",
+        "Household:H0000001",
+    ]
+    assert edges_event.seq > nodes_event.seq
+    stored = store.get_nodes([ref("Resident:R00000002")])[ref("Resident:R00000002")]
+    assert "phone" not in stored.props and "id_number" not in stored.props
+    assert stored.props["residency"] == "registered"  # a default fills a new node
+
+
 def test_bulk_creates_fall_back_to_upserts_when_another_writer_got_there_first(
     store: CypherStore,
 ) -> None:
