@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import cache
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -106,8 +107,14 @@ def node_write_row(node: Node, partial: bool = False) -> Row:
     defaults: dict[str, Any] = {}
     if partial:
         given = node.model_fields_set
-        defaults = {k: v for k, v in props.items() if k not in given and v is not None}
-        props = {k: v for k, v in props.items() if k in given and v not in (None, [])}
+        written: dict[str, Any] = {}
+        for k, v in props.items():
+            if k in given:
+                if v is not None and v != []:
+                    written[k] = v
+            elif v is not None:
+                defaults[k] = v
+        props = written
     row = write_row({"id": node.id, "search": index_text(node.search_text())}, props)
     row["defaults"] = defaults
     return row
@@ -378,7 +385,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
 
         def fields(batch: Sequence[Row]) -> dict[str, Any]:
             """The properties the batch's rows set (its one change event lists them)."""
-            return {"fields": sorted(set().union(*(row["fields"] for row in batch)))}
+            return {"fields": sorted(set(chain.from_iterable(row["fields"] for row in batch)))}
 
         sent = self._send_batches(create, rows, provenance, self._send_write, rows_param, fields)
 

@@ -128,10 +128,10 @@ class Item:
 
     def _prepare(self) -> None:
         self.node = self.nodes[0] if self.nodes else None
-        self.own = tuple(NodeRef(node.label, node.id) for node in self.nodes)
+        self.own = tuple([NodeRef(node.label, node.id) for node in self.nodes])
         self.node_rows = [(node.label, node_write_row(node, partial=True)) for node in self.nodes]
         self.edge_rows = [edge_write_row(edge, validated=True) for edge in self.edges]
-        self.refs = tuple(end for edge in self.edges for end in (edge.source, edge.target))
+        self.refs = tuple([end for edge in self.edges for end in (edge.source, edge.target)])
 
 
 @dataclass
@@ -256,7 +256,9 @@ class IngestJob:
                 batch.read += 1
                 continue
             item_keys = _batch_keys(item)
-            if batch.items and (len(batch.items) >= self.batch_size or item_keys & keys):
+            if batch.items and (
+                len(batch.items) >= self.batch_size or not keys.isdisjoint(item_keys)
+            ):
                 # This row belongs after the checkpoint of the batch before it.
                 self._commit(batch, state, index, next_row=number)
                 batch, keys = Batch(), set()
@@ -340,15 +342,14 @@ class IngestJob:
         # A row may lean on another row of this batch only if that row is itself ready.
         ready, waiting = list(batch), []
         while True:
-            own = {ref for item in ready for ref in item.own}
-            still = [
-                item for item in ready if any(r not in own and r not in existing for r in item.refs)
-            ]
+            known = own | existing
+            still = [item for item in ready if not known.issuperset(item.refs)]
             if not still:
                 return ready, waiting
             waiting += still
             held = {id(item) for item in still}
             ready = [item for item in ready if id(item) not in held]
+            own = {ref for item in ready for ref in item.own}
 
     def _existing(self, refs: set[NodeRef]) -> set[NodeRef]:
         """Which of `refs` exist: in the graph (one query per label), or written by a dry run."""
