@@ -18,23 +18,31 @@ def triple(node: Resident) -> tuple[str, str, str] | None:
 
 
 def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:
-    """Point resident rows at the stored resident they describe (one lookup per batch)."""
+    """Point resident rows at the stored resident they describe (one lookup per key kind and
+    batch): by ID number, else by name, birth date and phone when neither side's ID number
+    disagrees."""
     residents = [i for i in items if isinstance(i.node, Resident)]
     if not residents:
         return items
     numbers = sorted({i.node.id_number for i in residents if i.node.id_number})  # type: ignore[union-attr]
     by_number = store.residents_by_id_number(numbers)
-    unresolved = [i for i in residents if by_number.get(i.node.id_number or "") is None]  # type: ignore[union-attr]
-    triples = sorted({t for i in unresolved if (t := triple(i.node))})  # type: ignore[arg-type]
-    by_triple = store.residents_by_name_birth_phone(triples)
+    targets: list[tuple[Item, str]] = []
+    unresolved: list[tuple[Item, tuple[str, str, str] | None]] = []
     for item in residents:
         node: Resident = item.node  # type: ignore[assignment]
-        target = by_number.get(node.id_number) if node.id_number else None
-        key = triple(node)
-        if target is None and key in by_triple:
+        found = by_number.get(node.id_number) if node.id_number else None
+        if found is None:
+            unresolved.append((item, triple(node)))
+        else:
+            targets.append((item, found))
+    by_triple = store.residents_by_name_birth_phone(sorted({k for _, k in unresolved if k}))
+    for item, key in unresolved:
+        if key in by_triple:
             found_id, found_number = by_triple[key]
-            if None in (found_number, node.id_number) or found_number == node.id_number:
-                target = found_id
-        if target and target != node.id:
+            number = item.node.id_number  # type: ignore[union-attr]
+            if None in (found_number, number) or found_number == number:
+                targets.append((item, found_id))
+    for item, target in targets:
+        if target != item.node.id:  # type: ignore[union-attr]
             item.retarget(target)
     return items
