@@ -93,7 +93,7 @@ def _csv_rows(
     headers = next(reader, None) or []
     try:
         for values in reader:
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():  # a blank line, or only empty cells
                 continue
             row = dict(zip(headers, values, strict=False))
             if len(values) > len(headers):
