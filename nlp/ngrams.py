@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _WORD_RUNS = re.compile(r"\w+", re.UNICODE)
 
@@ -44,17 +43,8 @@ def query_grams(text: str) -> list[str]:
 
 def index_text(text: str) -> str | None:
     """The whitespace-joined grams stored in a node's `search_text`."""
-    return (_cached_joined_grams if len(text) <= SHORT_TEXT else _joined_grams)(text)
-
-
-def _joined_grams(text: str) -> str | None:
     grams = index_grams(text)
     return " ".join(grams) if grams else None
-
-
-# Names and addresses repeat across a community (张伟, 幸福里小区): their grams are computed once.
-SHORT_TEXT = 48
-_cached_joined_grams = lru_cache(maxsize=65_536)(_joined_grams)
 
 
 def contains(haystack: str, needle: str) -> bool:
