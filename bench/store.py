@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,29 +75,54 @@ class Timed:
         return timed
 
 
+@dataclass
+class Server:
+    """The engine's processes, found when asked (the embedded server starts with the store)."""
+
+    processes: Callable[[], list[psutil.Process]]
+
+    def rss(self) -> int:
+        """Resident memory of the engine's processes, in bytes."""
+        return sum(_alive(p, lambda q: q.memory_info().rss) for p in self.processes())
+
+    def cpu(self) -> float:
+        """CPU seconds the engine's processes have used, their finished children included."""
+        return sum(_alive(p, _cpu_seconds) for p in self.processes())
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _alive(process: psutil.Process, measure: Callable[[psutil.Process], float]) -> float:
+    try:
+        return measure(process)
+    except psutil.NoSuchProcess:
+        return 0
+
+
 @contextmanager
-def engine_settings(engine: str, workdir: Path) -> Iterator[tuple[Settings, Callable[[], int]]]:
-    """Settings for a fresh server of `engine`, and a function giving its resident memory."""
+def engine_settings(engine: str, workdir: Path) -> Iterator[tuple[Settings, Server]]:
+    """Settings for a fresh server of `engine`, and its processes (memory and CPU)."""
     if engine == "falkordb":
         settings = Settings(
             engine=Engine.FALKORDB, data_dir=workdir / "data", falkordb_fsync="always"
         )
-        yield settings, lambda: _rss_of_children("redis-server")
+        yield settings, Server(lambda: _processes_named("redis-server"))
         return
     instance = Neo4jInstance(workdir / "neo4j", free_port(), free_port(), heap="2g", pagecache="1g")
     instance.start(fetch())
     try:
         pid = instance.running_pid()
-        yield (
-            Settings(engine=Engine.NEO4J, neo4j_uri=instance.uri),
-            lambda: psutil.Process(pid).memory_info().rss if pid else 0,
-        )
+        server = Server(lambda: [psutil.Process(pid)] if pid else [])
+        yield Settings(engine=Engine.NEO4J, neo4j_uri=instance.uri), server
     finally:
         instance.stop()
 
 
-def _rss_of_children(name: str) -> int:
-    return sum(p.memory_info().rss for p in psutil.process_iter(["name"]) if p.info["name"] == name)
+def _processes_named(name: str) -> list[psutil.Process]:
+    return [p for p in psutil.process_iter(["name"]) if p.info["name"] == name]
 
 
 class ClientPeak:
@@ -120,7 +146,7 @@ def run(engine: str, residents: int, samples: int) -> dict[str, Any]:
     folder = community(residents)
     with (
         tempfile.TemporaryDirectory(dir=CACHE) as tmp,
-        engine_settings(engine, Path(tmp)) as (settings, server_rss),
+        engine_settings(engine, Path(tmp)) as (settings, server),
     ):
         opened = open_store(settings)
         store = opened.store
@@ -131,12 +157,12 @@ def run(engine: str, residents: int, samples: int) -> dict[str, Any]:
 
         def progress(kind: str, rows: int) -> None:
             nonlocal peak_server
-            peak_server = max(peak_server, server_rss())
+            peak_server = max(peak_server, server.rss())
             client.sample()
 
         load_directory(store, folder, Provenance("bench", "bench"), progress)
         total = time.perf_counter() - started
-        peak_server = max(peak_server, server_rss())
+        peak_server = max(peak_server, server.rss())
         rng = random.Random(1)
         ids = [f"R{rng.randint(1, residents):08d}" for _ in range(samples)]
         lookup = []
