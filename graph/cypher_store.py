@@ -336,6 +336,36 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
                 changed.append(row)
         return new, changed, unchanged
 
+    def edge_states(self, group: EdgeGroup, pairs: Sequence[tuple[str, str]]) -> dict[Any, Any]:
+        """Digests of the stored relationships of `group` among the (source, target) pairs."""
+        edge_type, source, target = group
+        query = self._q(
+            "edge_states", TYPE=edge_type.value, SOURCE=source.value, TARGET=target.value
+        )
+        return {
+            (row["source"], row["target"]): row["hash"]
+            for row in self._read_chunked(query, "pairs", pairs)
+        }
+
+    def split_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row]
+    ) -> tuple[list[Row], list[Row], int]:
+        """Rows of relationships not stored yet, rows that change stored ones, and how many
+        rows change nothing (same digest), after one read."""
+        states = self.edge_states(group, [(row["source"], row["target"]) for row in rows])
+        new: list[Row] = []
+        changed: list[Row] = []
+        unchanged = 0
+        for row in rows:
+            pair = (row["source"], row["target"])
+            if pair not in states:
+                new.append(row)
+            elif states[pair] == row["hash"]:
+                unchanged += 1
+            else:
+                changed.append(row)
+        return new, changed, unchanged
+
     def submit_new_node_rows(
         self, label: Label, rows: Sequence[Row], provenance: Provenance
     ) -> PendingWrite:
@@ -354,8 +384,9 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
     def submit_new_edge_rows(
         self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
     ) -> PendingWrite:
-        """Send plain creates of relationships with an end just created by
-        `submit_new_node_rows`; a batch that finds one existing is upserted, when awaited."""
+        """Send plain creates of relationships that `split_edge_rows` found new, or with an
+        end just created by `submit_new_node_rows`; a batch that finds one existing is
+        upserted, when awaited."""
         edge_type, source, target = group
         names = edge_fields(edge_type)
         create = self._q(
@@ -484,7 +515,7 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         query = self._q("existing_ids", LABEL=label.value)
         return {row["id"] for row in self._read_chunked(query, "ids", ids)}
 
-    def _read_chunked(self, query: str, name: str, values: Sequence[str]) -> Iterator[Row]:
+    def _read_chunked(self, query: str, name: str, values: Sequence[Any]) -> Iterator[Row]:
         """The rows of `query` over `values`, passed as parameter `name` a few batches' worth
         at a time (one read each)."""
         for chunk in chunks(values, self.batch_size * 4):

@@ -382,8 +382,9 @@ class IngestJob:
                 self.store.record_aliases(aliases)
 
     def _send_rows(self, group: list[Item], provenance: Provenance, summary: Summary) -> None:
-        """Read what is stored of the group's nodes, then send creates for the new ones (and
-        their relationships), upserts for the changed ones, and nothing for the rest."""
+        """Read what is stored of the group's nodes and relationships, then send creates for
+        the new ones, upserts for the changed ones, and nothing for the rest. Every read goes
+        before every write, so the reads never wait for this group's writes."""
         # Rows implied by several rows (the household of housemates) are written once.
         nodes: dict[Label, dict[str, Row]] = defaultdict(dict)
         edges: dict[EdgeGroup, dict[tuple[str, str], Row]] = defaultdict(dict)
@@ -392,30 +393,45 @@ class IngestJob:
                 nodes[label].setdefault(row["id"], row)
             for edge_group, row in item.edge_rows:
                 edges[edge_group][(row["source"], row["target"])] = row
-        own_labels = {item.node.label for item in group if item.node}
-        plans = {
-            label: self.store.split_node_rows(label, list(by_id.values()), provenance.source)
+        source_name = provenance.source
+        node_plans = {
+            label: self.store.split_node_rows(label, list(by_id.values()), source_name)
             for label, by_id in nodes.items()
         }
-        created: dict[Label, set[str]] = defaultdict(set)
-        for label, (new, changed, unchanged) in plans.items():
+        created = {label: {row["id"] for row in plan[0]} for label, plan in node_plans.items()}
+        edge_plans = {
+            edge_group: self._plan_edges(edge_group, list(by_pair.values()), created)
+            for edge_group, by_pair in edges.items()
+        }
+        own_labels = {item.node.label for item in group if item.node}
+        for label, (new, changed, unchanged) in node_plans.items():
             # rows count their own node, not the ones they imply
             counted = summary if label in own_labels else None
-            created[label] = {row["id"] for row in new}
             self.unsettled.append((counted, _done(WriteResult(unchanged=unchanged))))
             self._submit(counted, self.store.submit_new_node_rows, label, new, provenance)
             self._submit(counted, self.store.submit_node_rows, label, changed, provenance)
         counted = None if nodes else summary
-        for edge_group, by_pair in edges.items():
-            _, source, target = edge_group
-            fresh: list[Row] = []
-            others: list[Row] = []
-            for row in by_pair.values():
-                new_end = row["source"] in created[source] or row["target"] in created[target]
-                (fresh if new_end else others).append(row)
-            submit_new = self.store.submit_new_edge_rows
-            self._submit(counted, submit_new, edge_group, fresh, provenance)
-            self._submit(counted, self.store.submit_edge_rows, edge_group, others, provenance)
+        for edge_group, (new, changed, unchanged) in edge_plans.items():
+            self.unsettled.append((counted, _done(WriteResult(unchanged=unchanged))))
+            self._submit(counted, self.store.submit_new_edge_rows, edge_group, new, provenance)
+            self._submit(counted, self.store.submit_edge_rows, edge_group, changed, provenance)
+
+    def _plan_edges(
+        self, edge_group: EdgeGroup, rows: list[Row], created: dict[Label, set[str]]
+    ) -> tuple[list[Row], list[Row], int]:
+        """New, changed and unchanged relationship rows: one with an end about to be created
+        is new without a look; the others are compared with what is stored (one read)."""
+        _, source, target = edge_group
+        new_source, new_target = created.get(source, set()), created.get(target, set())
+        fresh: list[Row] = []
+        others: list[Row] = []
+        for row in rows:
+            new_end = row["source"] in new_source or row["target"] in new_target
+            (fresh if new_end else others).append(row)
+        if not others:
+            return fresh, [], 0
+        new, changed, unchanged = self.store.split_edge_rows(edge_group, others)
+        return fresh + new, changed, unchanged
 
     def _submit(
         self,

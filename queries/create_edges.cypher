@@ -1,7 +1,8 @@
-// Create relationships with at least one end created by the same writer just before (see
-// create_nodes), so they cannot exist yet; one change event for the batch, in one atomic
-// write. Should one exist after all (another writer made both its ends meanwhile) it is left
-// alone, the count comes back short, and the writer sends the rows through upsert_edges.
+// Create relationships that were not stored when the writer looked (see edge_states), or with
+// an end the same writer created just before (see create_nodes); one change event for the
+// batch, in one atomic write. Should one exist after all (another writer made it meanwhile)
+// it is left alone, the count comes back short, and the writer sends the rows through
+// upsert_edges.
 // Rows are positional: [source id, target id, digest, values in __PROPS__ order].
 // Properties go in the CREATE's own map (see create_nodes). The event lists the source and
 // target of every relationship created, in pairs, in row order.

@@ -288,6 +288,36 @@ def test_a_bulk_split_tells_new_changed_and_unchanged_rows(store: CypherStore) -
     assert (len(changed), unchanged) == (1, 0)
 
 
+def test_a_bulk_split_tells_new_changed_and_unchanged_relationships(
+    store: CypherStore,
+) -> None:
+    store.upsert_nodes([resident(n) for n in (1, 2, 3)] + [household(1)], PROV)
+    store.upsert_edges(
+        [
+            edge("MEMBER_OF", "Resident:R00000001", "Household:H0000001", role="head"),
+            edge("MEMBER_OF", "Resident:R00000002", "Household:H0000001", role="spouse"),
+        ],
+        PROV,
+    )
+    members = [
+        edge("MEMBER_OF", "Resident:R00000001", "Household:H0000001", role="head"),  # as stored
+        edge("MEMBER_OF", "Resident:R00000002", "Household:H0000001", role="child"),  # changed
+        edge("MEMBER_OF", "Resident:R00000003", "Household:H0000001", role="child"),  # new
+    ]
+    group = edge_write_row(members[0])[0]
+    new, changed, unchanged = store.split_edge_rows(group, [edge_write_row(e)[1] for e in members])
+    assert ([r["source"] for r in new], [r["source"] for r in changed], unchanged) == (
+        ["R00000003"],
+        ["R00000002"],
+        1,
+    )
+    # Found new by the read, the relationship is created plainly, with its batch's event.
+    before = store.last_event_seq()
+    assert store.submit_new_edge_rows(group, new, PROV)().created == 1
+    [event] = store.events_after(before)
+    assert event.entity_ids == ["Resident:R00000003", "Household:H0000001"]
+
+
 def test_a_bulk_create_records_one_event_listing_what_it_created(store: CypherStore) -> None:
     """A batch of creates is one event: every node (or relationship's two ends) it created,
     in row order, and the properties its rows set; a value left out sets no property."""

@@ -171,6 +171,36 @@ def test_same_file_twice_changes_nothing_and_records_no_events(
     assert event.fields == ["name"]
 
 
+def test_a_relationship_file_twice_changes_nothing_and_a_changed_value_updates(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    """Relationships between stored nodes: created once, then found unchanged by their
+    digest (no events), then updated with the field that changed."""
+    paths = place(tmp_path)
+    run(store, *paths)
+    header = ["from_id", "type", "to_id", "role", "distance_m"]
+    rows = [header, ["B1", "ADJACENT_TO", "B2", "", "35"], ["B2", "ADJACENT_TO", "B1", "", "35"]]
+    edges = write_csv(tmp_path / "edges.csv", rows)
+    seq = store.last_event_seq()
+    first, _ = run(store, edges)
+    assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
+    [created] = store.events_after(seq)
+    assert created.kind == "edge_created" and len(created.entity_ids) == 4
+    seq = store.last_event_seq()
+    again, _ = run(store, edges)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert store.events_after(seq) == []
+    rows[1][4] = "40"
+    changed, _ = run(store, write_csv(tmp_path / "edges.csv", rows))
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
+    [event] = store.events_after(seq)
+    assert (event.kind, event.entity_ids, event.fields) == (
+        "edge_updated",
+        ["Building:B1", "Building:B2"],
+        ["distance_m"],
+    )
+
+
 def test_one_person_from_two_sources_becomes_one_resident(
     store: CypherStore, tmp_path: Path
 ) -> None:
