@@ -153,6 +153,28 @@ def _keyed_rows(batch: Sequence[Row]) -> list[Row]:
     return [{**row, "i": i} for i, row in enumerate(batch, start=1)]
 
 
+_ABSENT: Any = object()  # the state of an entity that is not stored
+
+
+def _split_rows(
+    rows: Sequence[Row], state_of: Callable[[Row], Any], unchanged_by: Callable[[Row, Any], bool]
+) -> tuple[list[Row], list[Row], int]:
+    """Rows of entities not stored (state `_ABSENT`), rows that change stored ones, and how
+    many rows change nothing, by each row's stored state."""
+    new: list[Row] = []
+    changed: list[Row] = []
+    unchanged = 0
+    for row in rows:
+        state = state_of(row)
+        if state is _ABSENT:
+            new.append(row)
+        elif unchanged_by(row, state):
+            unchanged += 1
+        else:
+            changed.append(row)
+    return new, changed, unchanged
+
+
 def _values(values: dict[str, Any], names: Sequence[str]) -> list[Any]:
     return [values.get(name) for name in names]
 
@@ -323,20 +345,15 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         """Rows of nodes not stored yet, rows that change stored nodes, and how many rows
         change nothing (same digest, source already listed), after one read."""
         states = self.node_states(label, [row["id"] for row in rows])
-        new: list[Row] = []
-        changed: list[Row] = []
-        unchanged = 0
-        for row in rows:
-            state = states.get(row["id"])
-            if state is None:
-                new.append(row)
-            elif state[0] == row["hash"] and source in state[1]:
-                unchanged += 1
-            else:
-                changed.append(row)
-        return new, changed, unchanged
+        return _split_rows(
+            rows,
+            lambda row: states.get(row["id"], _ABSENT),
+            lambda row, state: state[0] == row["hash"] and source in state[1],
+        )
 
-    def edge_states(self, group: EdgeGroup, pairs: Sequence[tuple[str, str]]) -> dict[Any, Any]:
+    def edge_states(
+        self, group: EdgeGroup, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], str | None]:
         """Digests of the stored relationships of `group` among the (source, target) pairs."""
         edge_type, source, target = group
         query = self._q(
@@ -353,18 +370,11 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         """Rows of relationships not stored yet, rows that change stored ones, and how many
         rows change nothing (same digest), after one read."""
         states = self.edge_states(group, [(row["source"], row["target"]) for row in rows])
-        new: list[Row] = []
-        changed: list[Row] = []
-        unchanged = 0
-        for row in rows:
-            pair = (row["source"], row["target"])
-            if pair not in states:
-                new.append(row)
-            elif states[pair] == row["hash"]:
-                unchanged += 1
-            else:
-                changed.append(row)
-        return new, changed, unchanged
+        return _split_rows(
+            rows,
+            lambda row: states.get((row["source"], row["target"]), _ABSENT),
+            lambda row, digest: digest == row["hash"],
+        )
 
     def submit_new_node_rows(
         self, label: Label, rows: Sequence[Row], provenance: Provenance

@@ -43,6 +43,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _row(record: neo4j.Record) -> Row:
+    return {key: _plain(value) for key, value in record.items()}
+
+
 class Neo4jStore(CypherStore):
     engine = "neo4j"
 
@@ -60,7 +64,7 @@ class Neo4jStore(CypherStore):
             )
         except (Neo4jError, DriverError) as exc:
             raise _store_error(exc) from exc
-        return [{key: _plain(value) for key, value in record.items()} for record in records]
+        return [_row(record) for record in records]
 
     # -- pipelined writes ---------------------------------------------------------------------
     def _engine_send(self, query: str, params: dict[str, Any]) -> Receive:
@@ -81,10 +85,7 @@ class Neo4jStore(CypherStore):
                     database=self.database,
                     bookmark_manager=self.driver.execute_query_bookmark_manager,
                 )
-            return [
-                {k: _plain(v) for k, v in record.items()}
-                for record in self._pipe.run(query, params)
-            ]
+            return [_row(record) for record in self._pipe.run(query, params)]
         except (Neo4jError, DriverError) as exc:
             self._drop_pipe()
             raise _store_error(exc) from exc

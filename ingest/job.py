@@ -393,9 +393,8 @@ class IngestJob:
                 nodes[label].setdefault(row["id"], row)
             for edge_group, row in item.edge_rows:
                 edges[edge_group][(row["source"], row["target"])] = row
-        source_name = provenance.source
         node_plans = {
-            label: self.store.split_node_rows(label, list(by_id.values()), source_name)
+            label: self.store.split_node_rows(label, list(by_id.values()), provenance.source)
             for label, by_id in nodes.items()
         }
         created = {label: {row["id"] for row in plan[0]} for label, plan in node_plans.items()}

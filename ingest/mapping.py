@@ -295,12 +295,9 @@ class Mapping:
                 found[header] = column
         return found
 
-    def value(self, column: str, text: str) -> str:
-        """One cell's text as the canonical value of `column` (unchanged when unknown)."""
-        return self.converter(column)(text)
-
     def converter(self, column: str) -> Callable[[str], str]:
-        """What turns a non-empty cell of `column` into its canonical value."""
+        """What turns a non-empty cell of `column` into its canonical value (unchanged when
+        the column has no codes)."""
         if column in DATE_COLUMNS:
             return _date_text
         if column in TIMESTAMP_COLUMNS:
