@@ -28,6 +28,7 @@ from rich.table import Table
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
 from graph.cypher_store import CypherStore
+from graph.embedded import falkordb_dir, server_pids
 from graph.factory import open_store
 from graph.model import Label
 from graph.store import NodeRef, Provenance
@@ -79,15 +80,15 @@ class Timed:
 class Server:
     """The engine's processes, found when asked (the embedded server starts with the store)."""
 
-    processes: Callable[[], list[psutil.Process]]
+    pids: Callable[[], list[int]]
 
     def rss(self) -> int:
         """Resident memory of the engine's processes, in bytes."""
-        return sum(_alive(p, lambda q: q.memory_info().rss) for p in self.processes())
+        return sum(_alive(pid, lambda p: p.memory_info().rss) for pid in self.pids())
 
     def cpu(self) -> float:
         """CPU seconds the engine's processes have used, their finished children included."""
-        return sum(_alive(p, _cpu_seconds) for p in self.processes())
+        return sum(_alive(pid, _cpu_seconds) for pid in self.pids())
 
 
 def _cpu_seconds(process: psutil.Process) -> float:
@@ -95,9 +96,9 @@ def _cpu_seconds(process: psutil.Process) -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def _alive(process: psutil.Process, measure: Callable[[psutil.Process], float]) -> float:
+def _alive(pid: int, measure: Callable[[psutil.Process], float]) -> float:
     try:
-        return measure(process)
+        return measure(psutil.Process(pid))
     except psutil.NoSuchProcess:
         return 0
 
@@ -109,20 +110,17 @@ def engine_settings(engine: str, workdir: Path) -> Iterator[tuple[Settings, Serv
         settings = Settings(
             engine=Engine.FALKORDB, data_dir=workdir / "data", falkordb_fsync="always"
         )
-        yield settings, Server(lambda: _processes_named("redis-server"))
+        folder = falkordb_dir(settings.data_dir)
+        yield settings, Server(lambda: server_pids(folder))
         return
     instance = Neo4jInstance(workdir / "neo4j", free_port(), free_port(), heap="2g", pagecache="1g")
     instance.start(fetch())
     try:
         pid = instance.running_pid()
-        server = Server(lambda: [psutil.Process(pid)] if pid else [])
+        server = Server(lambda: [pid] if pid else [])
         yield Settings(engine=Engine.NEO4J, neo4j_uri=instance.uri), server
     finally:
         instance.stop()
-
-
-def _processes_named(name: str) -> list[psutil.Process]:
-    return [p for p in psutil.process_iter(["name"]) if p.info["name"] == name]
 
 
 class ClientPeak:

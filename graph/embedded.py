@@ -87,6 +87,20 @@ def compact(client: redis.Redis, wait_s: float = 3600) -> None:
         time.sleep(0.1)
 
 
+def falkordb_dir(data_dir: Path) -> Path:
+    """The folder the embedded server keeps its files in, under the data directory."""
+    return (data_dir / "falkordb").resolve()
+
+
+def server_pids(folder: Path) -> list[int]:
+    """redis-server processes serving `folder` (a server runs in its data folder)."""
+    return [
+        process.info["pid"]
+        for process in psutil.process_iter(["pid", "name", "cwd"])
+        if process.info.get("name") == "redis-server" and process.info.get("cwd") == str(folder)
+    ]
+
+
 def _alive(pid: int) -> bool:
     try:
         process = psutil.Process(pid)
@@ -99,7 +113,7 @@ class EmbeddedFalkorDB:
     """Start, find, adopt and stop the private FalkorDB server of one data directory."""
 
     def __init__(self, data_dir: Path, port: int = 0, fsync: str = "always") -> None:
-        self.dir = (data_dir / "falkordb").resolve()
+        self.dir = falkordb_dir(data_dir)
         self.port = port
         self.fsync = fsync
         self.info_path = self.dir / "server.json"
@@ -235,18 +249,8 @@ class EmbeddedFalkorDB:
             time.sleep(0.1 if state is None else 0.05)
         return False
 
-    def _leftover_pids(self) -> list[int]:
-        """redis-server processes serving this data directory."""
-        pids = []
-        for process in psutil.process_iter(["pid", "name", "cwd"]):
-            if process.info.get("name") == "redis-server" and process.info.get("cwd") == str(
-                self.dir
-            ):
-                pids.append(process.info["pid"])
-        return pids
-
     def _stop_leftovers(self, info: ServerInfo | None) -> None:
-        pids = set(self._leftover_pids())
+        pids = set(server_pids(self.dir))
         if info and _alive(info.pid):
             pids.add(info.pid)
         for pid in pids:
