@@ -198,7 +198,7 @@ class IngestJob:
 
     # -- running -------------------------------------------------------------------------
     def run(self, paths: list[Path]) -> Summary:
-        with bulk_allocation():
+        with bulk_allocation(self.batch_size):
             return self._run(paths)
 
     def _run(self, paths: list[Path]) -> Summary:

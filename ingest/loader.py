@@ -78,7 +78,7 @@ def load_directory(
 ) -> dict[str, FileResult]:
     """Load every canonical file present in `directory`, in reference order."""
     results: dict[str, FileResult] = {}
-    with bulk_allocation():
+    with bulk_allocation(store.batch_size):
         for kind in LOAD_ORDER:
             path = directory / f"{kind}.csv"
             if path.exists():
