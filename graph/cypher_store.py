@@ -411,7 +411,17 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
             values = _values(row["props"], names)
             return [row["source"], row["target"], row["hash"], values]
 
-        return self._submit_new(create, self._edge_query(group), rows, provenance, positional)
+        # The rows of one write all set the same properties, so its event names exactly what
+        # each relationship it created got, even when one is skipped (made meanwhile).
+        by_fields: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+        for row in rows:
+            by_fields[tuple(row["fields"])].append(row)
+        upsert = self._edge_query(group)
+        sent = [
+            self._submit_new(create, upsert, same, provenance, positional)
+            for same in by_fields.values()
+        ]
+        return lambda: sum((pending() for pending in sent), WriteResult())
 
     def _submit_new(
         self,

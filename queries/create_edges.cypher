@@ -5,7 +5,8 @@
 // upsert_edges.
 // Rows are positional: [source id, target id, digest, values in __PROPS__ order].
 // Properties go in the CREATE's own map (see create_nodes). The event lists the source and
-// target of every relationship created, in pairs, in row order.
+// target of every relationship created, in pairs, in row order; every row of a write sets the
+// same properties, `$fields`, so a skipped row never adds a name to the event.
 MATCH (counter:CivicMeta {key: 'event_seq'})
 SET counter.lock = true
 SET counter.value = counter.value + 1

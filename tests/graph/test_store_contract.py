@@ -389,6 +389,28 @@ def test_bulk_creates_fall_back_to_upserts_when_another_writer_got_there_first(
     assert kinds.count(("edge_created", "Resident:R00000002")) == 1
 
 
+def test_a_relationship_create_event_names_only_what_the_created_ones_set(
+    store: CypherStore,
+) -> None:
+    """A relationship stored meanwhile is skipped by the bulk create: its event must not name
+    a property that only the skipped row had."""
+    store.upsert_nodes([household(1), household(2), building(1, "1号楼")], PROV)
+    homes = [
+        edge("RESIDES_IN", "Household:H0000001", "Building:B000001", unit="1"),
+        edge("RESIDES_IN", "Household:H0000002", "Building:B000001", unit="1", room="301"),
+    ]
+    group = edge_write_row(homes[0])[0]
+    rows = [edge_write_row(e)[1] for e in homes]
+    new, _, _ = store.split_edge_rows(group, rows)
+    assert len(new) == 2
+    store.upsert_edges([homes[1]], Provenance("other.csv", "someone"))
+    before = store.last_event_seq()
+    assert store.submit_new_edge_rows(group, new, PROV)() == WriteResult(created=1, unchanged=1)
+    [event] = [e for e in store.events_after(before) if e.kind == "edge_created"]
+    assert event.entity_ids == ["Household:H0000001", "Building:B000001"]
+    assert event.fields == ["unit"]
+
+
 def test_bulk_creates_store_any_text_exactly(store: CypherStore) -> None:
     """Positional rows may take an engine's fast encoding; every character must survive it."""
     names = ['O\'Brien "张" \\ 反斜杠\\n', "换\n行\t制表", "控制\x01字符", "emoji 🏠 end"]
