@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import httpx
+import httpx2
 from rich.console import Console
 from rich.table import Table
 
@@ -85,9 +85,9 @@ def api_server(env: dict[str, str]) -> Iterator[str]:
         deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                if httpx2.get(f"{url}/readyz", timeout=1).status_code == 200:
                     break
-            except httpx.HTTPError:
+            except httpx2.HTTPError:
                 pass
             time.sleep(0.2)
         console.print(f"API ready {time.monotonic() - started:.1f} s after start")
@@ -105,7 +105,7 @@ async def load(
     stop = time.perf_counter() + seconds
     rng = random.Random(clients)
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client(http: httpx2.AsyncClient) -> None:
         nonlocal errors
         while time.perf_counter() < stop:
             started = time.perf_counter()
@@ -116,8 +116,8 @@ async def load(
             if response.status_code != 200 or "errors" in response.json():
                 errors += 1
 
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as http:
+    limits = httpx2.Limits(max_connections=clients)
+    async with httpx2.AsyncClient(limits=limits, timeout=60) as http:
         began = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(clients)))
         elapsed = time.perf_counter() - began
@@ -132,7 +132,7 @@ async def load(
 
 def grid_ids(url: str) -> list[str]:
     query = "{ grids(first: 500, filter: {level: {eq: GRID}}) { nodes { id } } }"
-    response = httpx.post(url, json={"query": query}, timeout=60).json()
+    response = httpx2.post(url, json={"query": query}, timeout=60).json()
     return [node["id"] for node in response["data"]["grids"]["nodes"]]
 
 
@@ -145,7 +145,7 @@ def run(
         grids = grid_ids(url)
         nested_size = len(
             json.dumps(
-                httpx.post(
+                httpx2.post(
                     url, json={"query": NESTED, "variables": {"id": grids[0]}}, timeout=60
                 ).json()
             )
