@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from falkordb import FalkorDB
 
-from graph.embedded import EmbeddedFalkorDB, _alive
+from graph.embedded import EmbeddedFalkorDB, _alive, falkordb_dir, server_pids
 from graph.falkordb_store import FalkorDBStore
 from graph.model import Label
 from tests.factories import PROV, resident
@@ -100,6 +100,20 @@ def test_a_server_left_by_a_killed_owner_is_adopted_with_its_data(tmp_path: Path
     finally:
         heir.stop()
     assert not _alive(info["pid"])
+
+
+def test_each_data_folder_names_only_its_own_server(tmp_path: Path) -> None:
+    first, second = EmbeddedFalkorDB(tmp_path / "a"), EmbeddedFalkorDB(tmp_path / "b")
+    first.ensure_running()
+    second.ensure_running()
+    try:
+        assert first.info is not None and second.info is not None
+        assert server_pids(falkordb_dir(tmp_path / "a")) == [first.info.pid]
+        assert server_pids(falkordb_dir(tmp_path / "b")) == [second.info.pid]
+    finally:
+        first.stop()
+        second.stop()
+    assert server_pids(falkordb_dir(tmp_path / "a")) == []
 
 
 def test_a_second_process_uses_the_running_server(tmp_path: Path) -> None:
