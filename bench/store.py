@@ -84,11 +84,15 @@ class Server:
 
     def rss(self) -> int:
         """Resident memory of the engine's processes, in bytes."""
-        return sum(_alive(pid, lambda p: p.memory_info().rss) for pid in self.pids())
+        return int(sum(_alive(pid, _rss) for pid in self.pids()))
 
     def cpu(self) -> float:
         """CPU seconds the engine's processes have used, their finished children included."""
         return sum(_alive(pid, _cpu_seconds) for pid in self.pids())
+
+
+def _rss(process: psutil.Process) -> float:
+    return float(process.memory_info().rss)
 
 
 def _cpu_seconds(process: psutil.Process) -> float:

@@ -340,7 +340,7 @@ class IngestJob:
                     item.redirect(moved)
             existing |= set(moved.values())
         # A row may lean on another row of this batch only if that row is itself ready.
-        ready, waiting = list(batch), []
+        ready, waiting = list(batch), list[Item]()
         while True:
             known = own | existing
             still = [item for item in ready if not known.issuperset(item.refs)]

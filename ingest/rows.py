@@ -26,7 +26,7 @@ from graph.model import (
 from graph.store import Edge, NodeRef
 from ingest.canonical import LIST_SEPARATOR
 
-Row = dict[str, str]
+Row = dict[str, Any]  # a canonical row: column → converted value, or None when empty
 Mapped = tuple[list[Node], list[Edge]]  # the row's own node first, then nodes it implies
 
 # Id prefixes of the synthetic community, used where a relationship allows several labels.
@@ -285,8 +285,8 @@ def edge(row: Row) -> Mapped:
     if not v.get("from_id") or not v.get("to_id"):
         raise RowError("from_id/to_id: both ends are required")
     props = {k: v[k] for k in ("role", "distance_m") if v.get(k) is not None}
-    source = ref(resolve_label(edge_type, v.get("from_id"), "source"), v.get("from_id"))
-    target = ref(resolve_label(edge_type, v.get("to_id"), "target"), v.get("to_id"))
+    source = ref(resolve_label(edge_type, v["from_id"], "source"), v["from_id"])
+    target = ref(resolve_label(edge_type, v["to_id"], "target"), v["to_id"])
     return [], [Edge(edge_type, source, target, edge_props(edge_type, props))]
 
 

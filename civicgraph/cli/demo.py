@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import TaskID
 
 from civicgraph.cli.progress import progress_bar
 from civicgraph.settings import get_settings
@@ -62,7 +63,7 @@ def load(
     started = time.perf_counter()
     try:
         with progress_bar() as bar:
-            tasks: dict[str, object] = {}
+            tasks: dict[str, TaskID] = {}
 
             def advance(kind: str, rows: int) -> None:
                 if kind not in tasks:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import TaskID
 
 from civicgraph.cli.progress import progress_bar
 from civicgraph.settings import get_settings
@@ -76,7 +77,7 @@ def ingest(
         with progress_bar() as bar:
             if as_json or not sys.stderr.isatty():
                 bar.disable = True
-            tasks: dict[str, object] = {}
+            tasks: dict[str, TaskID] = {}
 
             def advance(table: str, rows: int) -> None:
                 if table not in tasks:

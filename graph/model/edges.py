@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Set
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -89,14 +91,14 @@ class EdgeSpec:
     type: EdgeType
     sources: frozenset[Label]
     targets: frozenset[Label]
-    props: type[EdgeProps] = NoProps
+    props: builtins.type[EdgeProps] = NoProps  # `type` is the field above
 
     def validate_props(self, props: dict[str, Any]) -> dict[str, Any]:
         return self.props.model_validate(props).model_dump(mode="json")
 
 
 def _spec(
-    t: EdgeType, sources: set[Label], targets: set[Label], props: type[EdgeProps] = NoProps
+    t: EdgeType, sources: Set[Label], targets: Set[Label], props: type[EdgeProps] = NoProps
 ) -> EdgeSpec:
     return EdgeSpec(t, frozenset(sources), frozenset(targets), props)
 

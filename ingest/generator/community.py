@@ -119,7 +119,10 @@ class CommunityGenerator:
     def _populate(self, progress: Callable[[int], None] | None) -> None:
         self.district = Area(self.next_id("G", 5), DISTRICT_NAME, 0)
         self.grids.append((self.district.id, DISTRICT_NAME, "district", ""))
-        self.street = self.community = self.grid = self.compound = None
+        self.street: Area | None = None
+        self.community: Area | None = None
+        self.grid: Area | None = None
+        self.compound: Area | None = None
         self.building: BuildingInfo | None = None
         self.rooms: list[tuple[str, str]] = []
         written = 0

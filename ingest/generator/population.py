@@ -196,7 +196,7 @@ class PopulationSampler:
         head_age = couple[0].age_on(self.as_of)
         surname = couple[0].name[0]
         children = self._children(head_age, self.rng.choice((1, 1, 2)), surname, False)
-        elders = []
+        elders: list[Person] = []
         for _ in range(self.rng.choice((1, 2))):
             age = min(99, head_age + self.rng.randint(24, 34))
             elders.append(

@@ -29,7 +29,9 @@ class UtilityNetworks:
         self.gen = generator
         self.out = out
         self.assets: list[Asset] = []
-        self.substation = self.pump = self.gas_station = None
+        self.substation: Asset | None = None
+        self.pump: Asset | None = None
+        self.gas_station: Asset | None = None
         self.transformer: Asset | None = None
         self.valve: Asset | None = None
         self.regulator: Asset | None = None
