@@ -1,24 +1,47 @@
-"""GraphQL enumerations of the domain (values are the stored codes, names upper case)."""
+"""GraphQL enumerations of the domain (values are the stored codes, names upper case).
+
+`strawberry.enum` marks the class it is given and returns it, so each name here is the domain
+enum itself (a real type to type checkers), registered with GraphQL once below."""
 
 from __future__ import annotations
 
 import strawberry
 
-from graph.model import enums
+from graph.model.enums import (
+    BuildingUse,
+    DeviceKind,
+    DeviceStatus,
+    Gender,
+    GridLevel,
+    IncidentCategory,
+    IncidentSource,
+    IncidentStatus,
+    KeyPopulationTag,
+    OrganisationKind,
+    PetitionChannel,
+    RentalRiskLevel,
+    Residency,
+    Severity,
+    Tenure,
+)
+from graph.model.enums import HouseholdRole as HouseholdRoleEnum
 
-Gender = strawberry.enum(enums.Gender)
-Residency = strawberry.enum(enums.Residency)
-Tenure = strawberry.enum(enums.Tenure)
-BuildingUse = strawberry.enum(enums.BuildingUse)
-RentalRiskLevel = strawberry.enum(enums.RentalRiskLevel)
-GridLevel = strawberry.enum(enums.GridLevel)
-OrganisationKind = strawberry.enum(enums.OrganisationKind)
-DeviceKind = strawberry.enum(enums.DeviceKind)
-DeviceStatus = strawberry.enum(enums.DeviceStatus)
-IncidentCategory = strawberry.enum(enums.IncidentCategory)
-Severity = strawberry.enum(enums.Severity)
-IncidentStatus = strawberry.enum(enums.IncidentStatus)
-IncidentSource = strawberry.enum(enums.IncidentSource)
-PetitionChannel = strawberry.enum(enums.PetitionChannel)
-KeyPopulationTag = strawberry.enum(enums.KeyPopulationTag)
-HouseholdRoleEnum = strawberry.enum(enums.HouseholdRole, name="HouseholdRole")
+for _domain_enum in (
+    Gender,
+    Residency,
+    Tenure,
+    BuildingUse,
+    RentalRiskLevel,
+    GridLevel,
+    OrganisationKind,
+    DeviceKind,
+    DeviceStatus,
+    IncidentCategory,
+    Severity,
+    IncidentStatus,
+    IncidentSource,
+    PetitionChannel,
+    KeyPopulationTag,
+):
+    strawberry.enum(_domain_enum)
+strawberry.enum(HouseholdRoleEnum, name="HouseholdRole")

@@ -231,7 +231,7 @@ SortDirectionEnum = strawberry.enum(SortDirection, name="SortDirection")
 def order_input(label: Label) -> tuple[Any, Any]:
     """`<Type>OrderField` enum and `<Type>Order` input for a label's sortable fields."""
     fields = sorted(orderable_fields(label))
-    enum_type = strawberry.enum(StrEnum(f"{label.value}OrderField", {f.upper(): f for f in fields}))  # type: ignore[misc]
+    enum_type = strawberry.enum(StrEnum(f"{label.value}OrderField", {f.upper(): f for f in fields}))  # type: ignore[call-overload]
     namespace = {
         "__annotations__": {"field": enum_type, "direction": SortDirectionEnum},
         "direction": SortDirection.ASC,

@@ -25,9 +25,9 @@ IncidentAction = strawberry.enum(Action, name="IncidentAction")
 @strawberry.input(description="A new incident (上报): what, how bad, where.")
 class ReportIncidentInput:
     category: IncidentCategory
-    severity: Severity = Severity.MEDIUM  # type: ignore[assignment]
+    severity: Severity = Severity.MEDIUM
     description: str | None = None
-    source: IncidentSource = IncidentSource.OTHER  # type: ignore[assignment]
+    source: IncidentSource = IncidentSource.OTHER
     place: strawberry.ID = strawberry.field(description="A Building or Grid id.")
 
 

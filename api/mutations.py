@@ -25,7 +25,8 @@ from graph.errors import (
 from graph.model import EdgeType
 from graph.store import Edge, NodeRef, Provenance
 
-RelationshipType = strawberry.enum(EdgeType, name="RelationshipType")
+RelationshipType = EdgeType  # strawberry.enum marks the class itself and returns it
+strawberry.enum(RelationshipType, name="RelationshipType")
 FromId = Annotated[strawberry.ID, strawberry.argument(name="from")]
 
 

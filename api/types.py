@@ -76,10 +76,10 @@ def connection(
             return await many(info, self.id, edge, direction, target, first, after, last, before)
     else:
 
-        async def resolve(
+        async def resolve(  # type: ignore[misc]  # the variant with a filter argument
             self: Any,
             info: Info,
-            first: int | None = None,  # type: ignore[misc]
+            first: int | None = None,
             after: str | None = None,
             last: int | None = None,
             before: str | None = None,

@@ -41,7 +41,7 @@ def open_store(settings: Settings, bootstrap: bool = True) -> OpenStore:
                 settings.data_dir, settings.falkordb_port, settings.falkordb_fsync
             )
             server.ensure_running()
-            client = FalkorDB(**server.client_kwargs())  # type: ignore[arg-type]
+            client = FalkorDB(**server.client_kwargs())
         store = FalkorDBStore(client, settings.graph_name, settings.batch_size)
     if bootstrap:
         store.bootstrap()
