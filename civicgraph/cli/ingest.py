@@ -14,17 +14,27 @@ from rich.progress import TaskID
 
 from civicgraph.cli.progress import progress_bar
 from civicgraph.settings import get_settings
+from ingest.canonical import COLUMNS
 
 KIND_HELP = (
-    "Kind of rows: grids, buildings, households, residents, organisations, devices, incidents, "
-    "petitions or edges. Default: from the file or sheet name (residents.csv, 居民.xlsx), "
-    "else from the headers."
+    f"Kind of rows: {', '.join(COLUMNS)}. Default: from the file or sheet name "
+    "(residents.csv, 居民.xlsx), else from the headers."
 )
 
 
+def _known_kind(kind: str | None) -> str | None:
+    """Refuse an unknown --kind before anything starts."""
+    if kind is not None and kind not in COLUMNS:
+        raise typer.BadParameter(f"{kind!r} is not one of {', '.join(COLUMNS)}")
+    return kind
+
+
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files to load (.csv, .jsonl, .xlsx).")],
-    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(exists=True, dir_okay=False, help="Files to load (.csv, .jsonl, .xlsx)."),
+    ],
+    kind: Annotated[str | None, typer.Option(callback=_known_kind, help=KIND_HELP)] = None,
     mapping: Annotated[
         Path | None,
         typer.Option(exists=True, dir_okay=False, help="YAML file mapping headers and values."),

@@ -23,6 +23,7 @@ COMMANDS = [
     ["serve"],
     ["version"],
     ["schema"],
+    ["ingest"],
     ["demo"],
     ["demo", "generate"],
     ["demo", "load"],
@@ -44,6 +45,33 @@ def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (["missing.csv"], "paths"),
+        (["people.csv", "--kind", "people"], "--kind"),
+        (["people.csv", "--kind", "residents", "--mapping", "missing.yaml"], "--mapping"),
+    ],
+    ids=["missing file", "unknown kind", "missing mapping"],
+)
+def test_ingest_refuses_bad_arguments_before_starting_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arguments: list[str], named: str
+) -> None:
+    monkeypatch.setenv("CIVICGRAPH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "people.csv").write_text("resident_id,name\nR1,张伟\n", encoding="utf-8")
+    from civicgraph.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["ingest", *arguments])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2, result.output
+    assert named in result.output
+    assert not (tmp_path / "data").exists()  # no engine was started
 
 
 def test_generate_load_and_inspect(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
