@@ -1,47 +1,34 @@
 """GraphQL enumerations of the domain (values are the stored codes, names upper case).
 
-`strawberry.enum` marks the class it is given and returns it, so each name here is the domain
-enum itself (a real type to type checkers), registered with GraphQL once below."""
+Every enumeration of `graph.model.enums` is registered with GraphQL here. `strawberry.enum`
+marks the class itself and returns it, so the names below are the domain classes as they are
+(real types to a type checker)."""
 
 from __future__ import annotations
 
+from enum import EnumMeta
+
 import strawberry
 
-from graph.model.enums import (
-    BuildingUse,
-    DeviceKind,
-    DeviceStatus,
-    Gender,
-    GridLevel,
-    IncidentCategory,
-    IncidentSource,
-    IncidentStatus,
-    KeyPopulationTag,
-    OrganisationKind,
-    PetitionChannel,
-    RentalRiskLevel,
-    Residency,
-    Severity,
-    Tenure,
-)
-from graph.model.enums import HouseholdRole as HouseholdRoleEnum
+from graph.model import enums
 
-for _domain_enum in (
-    Gender,
-    Residency,
-    Tenure,
-    BuildingUse,
-    RentalRiskLevel,
-    GridLevel,
-    OrganisationKind,
-    DeviceKind,
-    DeviceStatus,
-    IncidentCategory,
-    Severity,
-    IncidentStatus,
-    IncidentSource,
-    PetitionChannel,
-    KeyPopulationTag,
-):
-    strawberry.enum(_domain_enum)
-strawberry.enum(HouseholdRoleEnum, name="HouseholdRole")
+for _domain_enum in vars(enums).values():
+    if isinstance(_domain_enum, EnumMeta) and _domain_enum.__module__ == enums.__name__:
+        strawberry.enum(_domain_enum)
+
+Gender = enums.Gender
+Residency = enums.Residency
+Tenure = enums.Tenure
+BuildingUse = enums.BuildingUse
+RentalRiskLevel = enums.RentalRiskLevel
+GridLevel = enums.GridLevel
+OrganisationKind = enums.OrganisationKind
+DeviceKind = enums.DeviceKind
+DeviceStatus = enums.DeviceStatus
+IncidentCategory = enums.IncidentCategory
+Severity = enums.Severity
+IncidentStatus = enums.IncidentStatus
+IncidentSource = enums.IncidentSource
+PetitionChannel = enums.PetitionChannel
+KeyPopulationTag = enums.KeyPopulationTag
+HouseholdRoleEnum = enums.HouseholdRole
