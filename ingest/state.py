@@ -137,7 +137,8 @@ class JobState:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(body, handle, ensure_ascii=False)
+            # dumps, not dump: dump encodes in Python, with closures that leave cycles behind
+            handle.write(json.dumps(body, ensure_ascii=False))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self.path)
