@@ -67,3 +67,10 @@ LOAD_ORDER = (
 )
 
 LIST_SEPARATOR = ";"
+
+KINDS = tuple(COLUMNS)
+
+
+def unknown_kind(kind: str) -> str | None:
+    """Why `kind` is not a kind of rows (None when it is one)."""
+    return None if kind in COLUMNS else f"{kind!r} is not one of {', '.join(KINDS)}"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.canonical import COLUMNS
+from ingest.canonical import COLUMNS, KINDS, unknown_kind
 from ingest.mapping import Mapping
 
-KINDS = tuple(COLUMNS)
 # Name fragments of each kind, most specific first (网格员 is a person, not a grid).
 NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("petition", "petitions"),
@@ -72,8 +71,8 @@ def kind_from_headers(headers: list[str], mapping: Mapping) -> str | None:
 def detect_kind(given: str | None, names: list[str], headers: list[str], mapping: Mapping) -> str:
     """The table's kind; `names` are the sheet name and file stem, most specific first."""
     if given:
-        if given not in KINDS:
-            raise UnknownKindError(f"--kind: {given!r} is not one of {', '.join(KINDS)}")
+        if problem := unknown_kind(given):
+            raise UnknownKindError(f"--kind: {problem}")
         return given
     for name in names:
         kind = kind_from_name(name)

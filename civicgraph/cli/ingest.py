@@ -14,18 +14,18 @@ from rich.progress import TaskID
 
 from civicgraph.cli.progress import progress_bar
 from civicgraph.settings import get_settings
-from ingest.canonical import COLUMNS
+from ingest.canonical import KINDS, unknown_kind
 
 KIND_HELP = (
-    f"Kind of rows: {', '.join(COLUMNS)}. Default: from the file or sheet name "
+    f"Kind of rows: {', '.join(KINDS)}. Default: from the file or sheet name "
     "(residents.csv, 居民.xlsx), else from the headers."
 )
 
 
 def _known_kind(kind: str | None) -> str | None:
     """Refuse an unknown --kind before anything starts."""
-    if kind is not None and kind not in COLUMNS:
-        raise typer.BadParameter(f"{kind!r} is not one of {', '.join(COLUMNS)}")
+    if kind is not None and (problem := unknown_kind(kind)):
+        raise typer.BadParameter(problem)
     return kind
 
 
