@@ -97,6 +97,7 @@ class Item:
     own: tuple[NodeRef, ...] = ()  # the row's nodes
     alias: NodeRef | None = None  # the row's own id, when resolution stored it under another
     node: Node | None = None  # the row's own node (None for a relationship row)
+    triple: tuple[str, str, str] | None = None  # a resident's name, birth date and phone
 
     @classmethod
     def make(
@@ -106,6 +107,8 @@ class Item:
         nodes, edges = MAPPERS[kind](canonical)
         item = cls(table, row, raw, kind, canonical, nodes, edges)
         item._prepare()
+        if isinstance(item.node, Resident):  # keyed once: by the batch split and resolution
+            item.triple = triple(item.node)
         return item
 
     def retarget(self, node_id: str) -> None:
@@ -507,6 +510,6 @@ def _batch_keys(item: Item) -> set[Any]:
     if isinstance(item.node, Resident):
         if item.node.id_number:
             keys.add(("id_number", item.node.id_number))
-        if key := triple(item.node):
-            keys.add(key)
+        if item.triple:
+            keys.add(item.triple)
     return keys

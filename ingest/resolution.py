@@ -27,18 +27,20 @@ def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:
     numbers = sorted({i.node.id_number for i in residents if i.node.id_number})  # type: ignore[union-attr]
     by_number = store.residents_by_id_number(numbers)
     targets: list[tuple[Item, str]] = []
-    unresolved: list[tuple[Item, tuple[str, str, str] | None]] = []
+    unresolved: list[Item] = []
     for item in residents:
         node: Resident = item.node  # type: ignore[assignment]
         found = by_number.get(node.id_number) if node.id_number else None
         if found is None:
-            unresolved.append((item, triple(node)))
+            unresolved.append(item)
         else:
             targets.append((item, found))
-    by_triple = store.residents_by_name_birth_phone(sorted({k for _, k in unresolved if k}))
-    for item, key in unresolved:
-        if key in by_triple:
-            found_id, found_number = by_triple[key]
+    by_triple = store.residents_by_name_birth_phone(
+        sorted({i.triple for i in unresolved if i.triple})
+    )
+    for item in unresolved:
+        if item.triple in by_triple:
+            found_id, found_number = by_triple[item.triple]
             number = item.node.id_number  # type: ignore[union-attr]
             if None in (found_number, number) or found_number == number:
                 targets.append((item, found_id))
