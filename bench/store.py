@@ -91,8 +91,8 @@ class Server:
         return sum(_alive(pid, _cpu_seconds) for pid in self.pids())
 
 
-def _rss(process: psutil.Process) -> float:
-    return float(process.memory_info().rss)
+def _rss(process: psutil.Process) -> int:
+    return process.memory_info().rss
 
 
 def _cpu_seconds(process: psutil.Process) -> float:
