@@ -290,7 +290,7 @@ class IngestJob:
         try:
             return Item.make(index, number, raw, kind, canonical)
         except (RowError, InvalidInputError) as exc:
-            batch.rejects.append((raw, _with_header(shaper, str(exc))))
+            batch.rejects.append((raw, _with_headers(shaper, exc.problems)))
             return None
 
     def _reject(self, index: int, raw: dict[str, str], reason: str) -> None:
@@ -469,7 +469,9 @@ class IngestJob:
             existing = self._existing({r for item in chunk for r in item.refs})
             for item in chunk:
                 reason = _unknown_reference(item, existing)
-                self._reject(item.table, item.raw, _with_header(self.shapers[item.table], reason))
+                self._reject(
+                    item.table, item.raw, _with_headers(self.shapers[item.table], [reason])
+                )
             state.waiting_from = offset
             state.save(self.reports, self.rejects)
         state.clear_deferred()
@@ -481,11 +483,15 @@ def _done(result: WriteResult) -> PendingWrite:
     return lambda: result
 
 
-def _with_header(shaper: RowShaper, reason: str) -> str:
-    """Name the source header beside the canonical column when they differ."""
-    column, sep, rest = reason.partition(":")
-    header = shaper.header_of(column)
-    return f"{column} ({header}){sep}{rest}" if sep and header != column else reason
+def _with_headers(shaper: RowShaper, problems: list[str]) -> str:
+    """The reject reason: each problem's source header beside its canonical column when
+    they differ, problems separated by "; "."""
+    named = []
+    for problem in problems:
+        column, sep, rest = problem.partition(":")
+        header = shaper.header_of(column)
+        named.append(f"{column} ({header}){sep}{rest}" if sep and header != column else problem)
+    return "; ".join(named)
 
 
 def _unknown_reference(item: Item, existing: set[NodeRef]) -> str:

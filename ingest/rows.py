@@ -43,7 +43,11 @@ ID_PREFIX_LABELS = {
 
 
 class RowError(ValueError):
-    """A row that cannot be loaded; the message names the field and the reason."""
+    """A row that cannot be loaded; each of its `problems` names a field and the reason."""
+
+    def __init__(self, *problems: str) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(problems))
 
 
 def _clean(row: Row) -> dict[str, Any]:
@@ -58,14 +62,23 @@ def _node(model: type[Node], values: dict[str, Any]) -> Node:
     try:
         return model.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        if first["loc"]:
-            field = ".".join(map(str, first["loc"]))
-            value = values.get(str(first["loc"][0]))
-            shown = "" if model.label == Label.RESIDENT or value is None else f" (got {value!r})"
-            raise RowError(f"{field}: {message}{shown}") from None
-        raise RowError(message) from None
+        raise RowError(*_problems(model, values, exc)) from None
+
+
+def _problems(model: type[Node], values: dict[str, Any], exc: ValidationError) -> list[str]:
+    """Every field the row got wrong, one reason each (a fixed row then loads at once)."""
+    problems: dict[str, str] = {}
+    for error in exc.errors():
+        message = error["msg"].removeprefix("Value error, ")
+        if not error["loc"]:
+            problems.setdefault(message, message)
+            continue
+        field = str(error["loc"][0])
+        value = values.get(field)
+        # A resident's values are personal data: the reason names the field, never the value.
+        shown = "" if model.label == Label.RESIDENT or value is None else f" (got {value!r})"
+        problems.setdefault(field, f"{field}: {message}{shown}")
+    return list(problems.values())
 
 
 def natural_id(prefix: str, *parts: Any) -> str:
@@ -204,10 +217,14 @@ def resident(row: Row) -> Mapped:
             "resident_id: missing, and no ID number or name + birth date + phone to key the row"
         )
     fields = ("name", "gender", "birth_date", "id_number", "phone", "residency")
-    node = _node(
-        Resident,
-        {"id": node_id, **{f: v.get(f) for f in fields}, "tags": _split(v.get("tags")) or None},
-    )
+    role = v.get("relation_to_head") or "other"
+    try:
+        node = _node(
+            Resident,
+            {"id": node_id, **{f: v.get(f) for f in fields}, "tags": _split(v.get("tags")) or None},
+        )
+    except RowError as exc:
+        raise RowError(*exc.problems, *_role_problems(role)) from None
     own = ref(Label.RESIDENT, node.id)
     nodes: list[Node] = [node]
     edges: list[Edge] = []
@@ -224,8 +241,17 @@ def resident(row: Row) -> Mapped:
         own,
         Label.HOUSEHOLD,
         household_id,
-        role=v.get("relation_to_head") or "other",
+        role=role,
     )
+
+
+def _role_problems(role: str) -> list[str]:
+    """The problem with a member's role, if any (reported beside the resident's own)."""
+    try:
+        edge_props(EdgeType.MEMBER_OF, {"role": role})
+    except RowError as exc:
+        return exc.problems
+    return []
 
 
 def organisation(row: Row) -> Mapped:

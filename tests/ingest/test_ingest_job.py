@@ -120,6 +120,30 @@ def test_gbk_csv_with_chinese_headers_and_values_loads_with_reasons_for_bad_rows
     assert store.count_nodes()[Label.RESIDENT] == 1
 
 
+def test_a_reject_names_every_field_the_row_got_wrong_and_no_personal_value(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    residents = write_csv(
+        tmp_path / "居民.csv",
+        [
+            CHINESE_HEADERS,
+            ["钱多", "未知", id_number("19800101", "131"), "1380013", "", "表亲", "火星", "外星人"],
+        ],
+    )
+    run(store, residents, rejects_dir=tmp_path / "out")
+    (reject,) = rejects(tmp_path / "out" / "居民.rejects.csv")
+    problems = reject["reason"].split("; ")
+    assert [p.partition(":")[0] for p in problems] == [
+        "gender (性别)",
+        "phone (联系电话)",
+        "residency (人口类型)",
+        "tags (人员类别)",
+        "relation_to_head (与户主关系)",
+    ]
+    assert not any(value in reject["reason"] for value in ("未知", "1380013", "火星", "外星人"))
+    assert store.count_nodes()[Label.RESIDENT] == 0
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
