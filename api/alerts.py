@@ -15,7 +15,7 @@ from graph.store import Provenance
 from ingest.alerts import Alert, AlertError, ingest_alerts
 
 MAX_ALERTS = 1000
-_ALERTS = TypeAdapter(Alert | list[Alert])
+_ALERTS = TypeAdapter(list[Alert])
 
 
 def alerts_router(window: timedelta) -> APIRouter:
@@ -28,17 +28,20 @@ def alerts_router(window: timedelta) -> APIRouter:
             body: Any = await request.json()
         except ValueError:
             return _problem(400, [{"loc": [], "msg": "the body is not JSON"}])
+        if isinstance(body, dict):
+            body = [body]  # one alert is a list of one: problems name index 0 either way
+        if not isinstance(body, list):
+            return _problem(422, [{"loc": [], "msg": "expected an alert object or a list of them"}])
+        if not body or len(body) > MAX_ALERTS:
+            return _problem(422, [{"loc": [], "msg": f"give 1 to {MAX_ALERTS} alerts"}])
         try:
-            parsed = _ALERTS.validate_python(body)
+            alerts = _ALERTS.validate_python(body)
         except ValidationError as exc:
             problems = [
                 {"loc": list(e["loc"]), "msg": e["msg"]}
                 for e in exc.errors(include_url=False, include_input=False)
             ]
             return _problem(422, problems)
-        alerts = parsed if isinstance(parsed, list) else [parsed]
-        if not alerts or len(alerts) > MAX_ALERTS:
-            return _problem(422, [{"loc": [], "msg": f"give 1 to {MAX_ALERTS} alerts"}])
         provenance = Provenance("device_alert", actor_of(request))
         store = request.app.state.opened.store
         async with lock:

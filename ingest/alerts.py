@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from graph.cypher_store import CypherStore
 from graph.filters import Condition, Op
@@ -44,7 +44,7 @@ class Alert(BaseModel):
     device_id: str = Field(min_length=1, max_length=64)
     kind: str = Field(min_length=1, max_length=40)
     reading: float | None = None
-    at: Timestamp
+    at: Timestamp = Field(validation_alias=AliasChoices("at", "time"))  # gateways say either
 
 
 class AlertError(ValueError):

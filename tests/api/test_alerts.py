@@ -34,7 +34,7 @@ def test_alerts_open_one_incident_and_fold_repeats(client: TestClient) -> None:
         "/ingest/alerts",
         json=[
             {"device_id": device, "kind": "smoke", "reading": 0.4, "at": "2026-11-20T08:10:00Z"},
-            {"device_id": device, "kind": "smoke", "reading": 0.5, "at": "2026-11-20T08:20:00Z"},
+            {"device_id": device, "kind": "smoke", "reading": 0.5, "time": "2026-11-20T08:20:00Z"},
         ],
     ).json()["incidents"]
     assert repeats == [{"id": opened["id"], "created": False, "alerts": 2}]
@@ -71,7 +71,11 @@ def test_unknown_device_or_bad_alert_is_refused_and_nothing_written(client: Test
     assert unknown.status_code == 422
     assert unknown.json()["errors"] == [{"loc": [1, "device_id"], "msg": "unknown device D-NOPE"}]
     bad = client.post("/ingest/alerts", json={"device_id": device, "kind": "smoke", "at": "soon"})
-    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"][-1] == "at"
+    assert bad.status_code == 422 and bad.json()["errors"] == [
+        {"loc": [0, "at"], "msg": bad.json()["errors"][0]["msg"]}
+    ]
+    not_an_alert = client.post("/ingest/alerts", json=5)
+    assert not_an_alert.status_code == 422 and not_an_alert.json()["errors"][0]["loc"] == []
     kind = client.post(
         "/ingest/alerts", json={"device_id": device, "kind": "meteor", "at": "2026-11-21T08:00:00Z"}
     )
