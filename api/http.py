@@ -24,10 +24,17 @@ def wants_graphql_response(request: Request) -> bool:
 
 
 async def graphql_response_media_type(request: Request, call_next: Handler) -> Response:
-    """Serve application/graphql-response+json where asked for, with its status codes."""
-    if not request.url.path.startswith("/graphql") or not wants_graphql_response(request):
+    """Serve application/graphql-response+json where asked for, with its status codes; a
+    request refused before GraphQL saw it (a body that is not JSON) gets a GraphQL error too."""
+    if not request.url.path.startswith("/graphql"):
         return await call_next(request)
     response = await call_next(request)
+    if response.status_code == 400 and response.headers.get("content-type", "").startswith(
+        "text/plain"
+    ):
+        return await _as_graphql_error(response, wants_graphql_response(request))
+    if not wants_graphql_response(request):
+        return response
     if not response.headers.get("content-type", "").startswith("application/json"):
         return response
     body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
@@ -51,6 +58,17 @@ async def graphql_response_media_type(request: Request, call_next: Handler) -> R
         status_code=status,
         headers=headers,
         media_type=GRAPHQL_RESPONSE,
+    )
+
+
+async def _as_graphql_error(response: Response, graphql_media: bool) -> Response:
+    """A plain-text 400 as a GraphQL response: `{"errors": [{"message": ...}]}`."""
+    body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+    error = {"message": body.decode(errors="replace"), "extensions": {"code": "BAD_REQUEST"}}
+    return Response(
+        json.dumps({"errors": [error]}, ensure_ascii=False),
+        status_code=400,
+        media_type=GRAPHQL_RESPONSE if graphql_media else "application/json",
     )
 
 

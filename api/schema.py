@@ -189,11 +189,14 @@ def _should_mask(error: GraphQLError) -> bool:
 
 
 def _classify(error: GraphQLError) -> None:
-    """Set `extensions.code` where nothing did: parse, validation or internal failure."""
+    """Set `extensions.code` where nothing did: parse, validation, bad variable or internal
+    failure."""
     extensions = error.extensions if error.extensions is not None else {}
     if "code" not in extensions:
         if isinstance(error, GraphQLSyntaxError):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif error.path is None and error.message.startswith("Variable '$"):
+            extensions["code"] = "BAD_USER_INPUT"  # a variable's value failed coercion
         elif error.message == "Internal server error" or error.original_error is not None:
             extensions["code"] = "INTERNAL_SERVER_ERROR"
         else:

@@ -100,3 +100,33 @@ def test_a_slow_request_times_out_with_a_graphql_error(tmp_path: Path) -> None:
         response = client.post("/graphql", json={"query": "{ stats { residents } }"})
     assert response.status_code == 504
     assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+
+
+def test_a_request_refused_before_graphql_still_gets_a_graphql_error(limited: TestClient) -> None:
+    for accept, media in (
+        ("application/json", "application/json"),
+        ("application/graphql-response+json", "application/graphql-response+json"),
+    ):
+        response = limited.post(
+            "/graphql",
+            content=b"{not json",
+            headers={"content-type": "application/json", "accept": accept},
+        )
+        assert response.status_code == 400
+        assert response.headers["content-type"].startswith(media)
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_REQUEST" and "JSON" in error["message"]
+
+
+def test_a_variable_of_the_wrong_type_is_the_callers_mistake(limited: TestClient) -> None:
+    response = limited.post(
+        "/graphql",
+        json={
+            "query": "query ($d: Date) { residents(filter: {birthDate: {gte: $d}}) "
+            "{ totalCount } }",
+            "variables": {"d": "2026-13-01"},
+        },
+    )
+    [error] = response.json()["errors"]
+    assert error["message"].startswith("Variable '$d' has invalid value")
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
