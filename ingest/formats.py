@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -18,6 +19,11 @@ from ingest.canonical import LIST_SEPARATOR
 RawRow = dict[str, str]
 SNIFF_BYTES = 1 << 20
 FORMATS = ("csv", "jsonl", "xlsx")
+# Exports often put a title, the reporting unit or a date above the header row: the header is
+# looked for among this many first rows.
+HEADER_SEARCH_ROWS = 10
+MIN_KNOWN_HEADERS = 2
+HeaderScore = Callable[[list[str]], int]  # how many of a row's cells are known column headers
 
 
 class UnreadableFileError(ValueError):
@@ -33,6 +39,7 @@ class Table:
     headers: list[str]
     rows: Iterator[tuple[int, RawRow]]  # (row number as a person counts it, raw values)
     encoding: str | None = None
+    title_rows: int = 0  # rows above the header (a title, the reporting unit): not data
 
     @property
     def name(self) -> str:
@@ -86,10 +93,23 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def header_index(first_rows: list[list[str]], score: HeaderScore | None) -> int:
+    """Which of a table's first rows is its header: the first row, unless it names fewer than
+    two known columns and a later one (within HEADER_SEARCH_ROWS) names at least two."""
+    if score is None or not first_rows or score(first_rows[0]) >= MIN_KNOWN_HEADERS:
+        return 0
+    for index, cells in enumerate(first_rows[1:HEADER_SEARCH_ROWS], start=1):
+        if score(cells) >= MIN_KNOWN_HEADERS:
+            return index
+    return 0
+
+
 def _csv_rows(
-    handle: TextIO, path: Path, dialect: type[csv.Dialect]
+    handle: TextIO, path: Path, dialect: type[csv.Dialect], title_rows: int
 ) -> Iterator[tuple[int, RawRow]]:
     reader = csv.reader(handle, dialect)
+    for _ in range(title_rows):
+        next(reader, None)
     headers = next(reader, None) or []
     try:
         for values in reader:
@@ -107,17 +127,21 @@ def _csv_rows(
         handle.close()
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Path, score: HeaderScore | None = None) -> Table:
     encoding = detect_encoding(path)
     handle = open(path, newline="", encoding=encoding)  # noqa: SIM115 (closed by the row iterator)
     dialect: type[csv.Dialect] = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    reader = csv.reader(handle, dialect)
     try:
-        headers = next(csv.reader(handle, dialect), [])
+        first_rows = [row for _, row in zip(range(HEADER_SEARCH_ROWS), reader, strict=False)]
     except UnicodeDecodeError as exc:
         handle.close()
         raise UnreadableFileError(f"{path.name}: the header is not {encoding} text") from exc
+    title_rows = header_index(first_rows, score)
+    headers = first_rows[title_rows] if first_rows else []
     handle.seek(0)
-    return Table(path, None, headers, _csv_rows(handle, path, dialect), encoding)
+    rows = _csv_rows(handle, path, dialect, title_rows)
+    return Table(path, None, headers, rows, encoding, title_rows)
 
 
 def _jsonl_rows(path: Path, encoding: str) -> Iterator[tuple[int, RawRow]]:
@@ -152,15 +176,17 @@ def read_jsonl(path: Path) -> Table:
 
 
 def _sheet_rows(
-    rows: Iterator[tuple[Any, ...]], headers: list[str]
+    rows: Iterator[tuple[Any, ...]], headers: list[str], first_number: int
 ) -> Iterator[tuple[int, RawRow]]:
-    for number, values in enumerate(rows, start=2):
+    for number, values in enumerate(rows, start=first_number):
         if not any(v is not None and str(v).strip() for v in values):
             continue
         yield number, {h: _text(v) for h, v in zip(headers, values, strict=False) if h}
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
+def read_xlsx(
+    path: Path, sheet: str | None = None, score: HeaderScore | None = None
+) -> list[Table]:
     """Every sheet of a workbook (or the named one) as a table; streamed in read-only mode."""
     from openpyxl import load_workbook
 
@@ -174,25 +200,34 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
     tables = []
     for name in [sheet] if sheet else names:
         rows = workbook[name].iter_rows(values_only=True)
-        first = next(rows, None)
-        if first is None:
+        first_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+        if not first_rows:
             continue
-        headers = [_text(v).strip() for v in first]
+        cells = [[_text(v).strip() for v in values] for values in first_rows]
+        title_rows = header_index(cells, score)
+        headers = cells[title_rows]
+        below = itertools.chain(first_rows[title_rows + 1 :], rows)
         tables.append(
             Table(
-                path, name if len(names) > 1 or sheet else None, headers, _sheet_rows(rows, headers)
+                path,
+                name if len(names) > 1 or sheet else None,
+                headers,
+                _sheet_rows(below, headers, first_number=title_rows + 2),
+                title_rows=title_rows,
             )
         )
     return tables
 
 
-def open_tables(path: Path, sheet: str | None = None) -> list[Table]:
-    """The tables of one input file."""
+def open_tables(
+    path: Path, sheet: str | None = None, score: HeaderScore | None = None
+) -> list[Table]:
+    """The tables of one input file; `score` finds a header row below title rows."""
     if not path.is_file():
         raise UnreadableFileError(f"{path}: no such file")
     kind = file_format(path)
     if kind == "xlsx":
-        return read_xlsx(path, sheet)
+        return read_xlsx(path, sheet, score)
     if sheet is not None:
         raise UnreadableFileError(f"{path.name}: --sheet applies to XLSX workbooks only")
-    return [read_csv(path) if kind == "csv" else read_jsonl(path)]
+    return [read_csv(path, score) if kind == "csv" else read_jsonl(path)]

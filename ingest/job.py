@@ -37,6 +37,8 @@ from ingest.rows import MAPPERS, RowError
 from ingest.state import JobState
 
 Progress = Callable[[str, int], None]
+# A cell that marks a spreadsheet's totals row (a footer under the data, not a record).
+TOTALS_CELLS = frozenset({"合计", "总计", "小计", "合计：", "总计："})
 # The column a row's reference came from, by relationship type (for reasons in reject files).
 REFERENCE_COLUMNS = {
     "MEMBER_OF": "household_id",
@@ -78,6 +80,7 @@ class TableReport:
     rejects_file: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
     resumed_after: int = 0  # rows a resumed run did not read again
+    title_rows: int = 0  # rows above the header row (a title, the reporting unit): not data
 
 
 @dataclass
@@ -181,8 +184,13 @@ class IngestJob:
     def plan(self, paths: list[Path]) -> None:
         """Open every input, tell each table's kind, order them so references load first."""
         found: list[tuple[int, int, Table, str]] = []
+        mapping = self.options.mapping
+
+        def known_headers(cells: list[str]) -> int:
+            return len(mapping.columns_of(cells))
+
         for position, path in enumerate(paths):
-            for table in open_tables(path, self.options.sheet):
+            for table in open_tables(path, self.options.sheet, known_headers):
                 names = [n for n in (table.sheet, path.stem) if n]
                 kind = detect_kind(
                     self.options.kind or self.options.mapping.kind,
@@ -195,7 +203,7 @@ class IngestJob:
         for _, _, table, kind in found:
             self.tables.append(table)
             self.shapers.append(RowShaper.for_table(kind, self.options.mapping, table.headers))
-            self.reports.append(TableReport(table.name, kind))
+            self.reports.append(TableReport(table.name, kind, title_rows=table.title_rows))
             writer = RejectWriter(table, rejects_path(table, self.options.rejects_dir))
             self.rejects.append(writer)
 
@@ -290,7 +298,10 @@ class IngestJob:
         try:
             return Item.make(index, number, raw, kind, canonical)
         except (RowError, InvalidInputError) as exc:
-            batch.rejects.append((raw, _with_headers(shaper, exc.problems)))
+            if TOTALS_CELLS.intersection(v.strip() for v in raw.values()):
+                batch.rejects.append((raw, "row: a totals row (合计), not data"))
+            else:
+                batch.rejects.append((raw, _with_headers(shaper, exc.problems)))
             return None
 
     def _reject(self, index: int, raw: dict[str, str], reason: str) -> None:

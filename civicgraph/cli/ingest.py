@@ -118,6 +118,7 @@ def ingest(
                     "rejects_file": r.rejects_file,
                     "ignored_columns": r.ignored_columns,
                     "resumed_after": r.resumed_after,
+                    "title_rows": r.title_rows,
                 }
                 for r in job.reports
             ],
@@ -131,6 +132,7 @@ def ingest(
             f" - created {s.created}, updated {s.updated}, unchanged {s.unchanged}"
             + (f"; rejects in {r.rejects_file}" if r.rejects_file else "")
             + (f"; ignored columns: {', '.join(r.ignored_columns)}" if r.ignored_columns else "")
+            + (f"; {r.title_rows} title rows above the header" if r.title_rows else "")
         )
     rate = summary.read / seconds if seconds else 0
     typer.echo(

@@ -144,6 +144,38 @@ def test_a_reject_names_every_field_the_row_got_wrong_and_no_personal_value(
     assert store.count_nodes()[Label.RESIDENT] == 0
 
 
+def test_title_rows_above_the_header_and_a_totals_row_of_an_export(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "人员"
+    sheet.append(["幸福社区人口登记表（2026年11月）"])
+    sheet.append(["填报单位：幸福社区居委会", None, None, "填报日期：2026-11-20"])
+    sheet.append(["序号", "姓名", "性别", "公民身份号码", "联系电话", "人口类型"])
+    sheet.append([1, "张伟", "男", id_number("19500505", "131"), 13900000002, "户籍"])
+    sheet.append([2, "李娜", "女", id_number("19600606", "242"), "13900000003", "流动"])
+    sheet.append([None] * 6)
+    sheet.append(["合计", "2人"])
+    workbook.save(tmp_path / "登记表.xlsx")
+    title = "幸福社区流动人口台账"
+    headers = ["姓名", "公民身份号码", "手机号"]
+    gbk = write_csv(
+        tmp_path / "台账.csv",
+        [[title], headers, ["王芳", id_number("19700707", "262"), "13900000004"]],
+        encoding="gbk",
+    )
+    summary, job = run(store, tmp_path / "登记表.xlsx", gbk, rejects_dir=tmp_path / "out")
+    sheet_report, csv_report = job.reports
+    assert (sheet_report.title_rows, csv_report.title_rows) == (2, 1)
+    assert sheet_report.ignored_columns == ["序号"]
+    assert (summary.read, summary.accepted, summary.rejected) == (4, 3, 1)
+    [totals] = rejects(tmp_path / "out" / "登记表.rejects.csv")
+    assert totals["序号"] == "合计" and totals["reason"] == "row: a totals row (合计), not data"
+    phones = sorted(r.props["phone"] for r in store.list_nodes(Label.RESIDENT, first=10).records)
+    assert phones == ["13900000002", "13900000003", "13900000004"]
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
