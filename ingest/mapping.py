@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -206,9 +207,33 @@ def normalise_header(header: str) -> str:
     return text.lower()
 
 
+# Full-width letters, digits and punctuation (１３８, Ｘ, －) and the ideographic space, as a
+# Chinese input method types them, map to ASCII in columns of codes, numbers and dates.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+NARROW_COLUMNS = frozenset({"phone", "floors", "units", "year_built", "lat", "lon"})
+# Excel counts days from 1899-12-30; a date cell without a date format reads as that count.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_SERIAL_DIGITS = 5  # 10000-99999: 1927-05-18 to 2173; shorter counts read as years
+
+
+def narrow(text: str) -> str:
+    """`text` with full-width ASCII forms as ASCII (unchanged when it is ASCII already)."""
+    return text if text.isascii() else text.translate(_HALF_WIDTH)
+
+
+def _id_number_text(value: str) -> str:
+    """An ID number without full-width digits or the spaces some exports group it with."""
+    if len(value) == 18 and value.isascii():
+        return value
+    return "".join(narrow(value).split())
+
+
 def _date_text(value: str) -> str:
     if _ISO_DATE.fullmatch(value):  # already canonical: most dates of a bulk file
         return value
+    value = narrow(value)
+    if len(value) == _EXCEL_SERIAL_DIGITS and value.isdigit():
+        return (_EXCEL_EPOCH + timedelta(days=int(value))).isoformat()
     compact = _COMPACT_DATE.match(value)
     match = compact or _DATE.match(value)
     if not match:
@@ -218,6 +243,7 @@ def _date_text(value: str) -> str:
 
 
 def _timestamp_text(value: str) -> str:
+    value = narrow(value)
     if "T" in value:
         return value
     day = _date_text(value)
@@ -302,6 +328,10 @@ class Mapping:
             return _date_text
         if column in TIMESTAMP_COLUMNS:
             return _timestamp_text
+        if column == "id_number":
+            return _id_number_text
+        if column in NARROW_COLUMNS:
+            return narrow
         if column == "tags":
             tags = self.values["tags"]
             return lambda text: LIST_SEPARATOR.join(

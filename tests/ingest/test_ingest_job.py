@@ -176,6 +176,29 @@ def test_title_rows_above_the_header_and_a_totals_row_of_an_export(
     assert phones == ["13900000002", "13900000003", "13900000004"]
 
 
+def full_width(text: str) -> str:
+    return text.translate({code: code + 0xFEE0 for code in range(0x21, 0x7F)})
+
+
+def test_full_width_digits_spaced_id_numbers_and_excel_day_counts_are_read(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    number = id_number("19500505", "131")
+    spaced = f"{number[:6]} {number[6:14]} {number[14:]}"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "人员"
+    sheet.append(["姓名", "性别", "公民身份号码", "出生日期", "联系电话"])
+    sheet.append(["张伟", "男", full_width(spaced), None, full_width("139-0000-0002")])
+    sheet.append(["李娜", "女", None, 32939, "13900000003"])  # a date cell without a format
+    workbook.save(tmp_path / "人员.xlsx")
+    summary, _ = run(store, tmp_path / "人员.xlsx", rejects_dir=tmp_path / "out")
+    assert (summary.accepted, summary.rejected) == (2, 0)
+    stored = {r.props["name"]: r.props for r in store.list_nodes(Label.RESIDENT, first=10).records}
+    assert stored["张伟"]["id_number"] == number and stored["张伟"]["phone"] == "13900000002"
+    assert stored["李娜"]["birth_date"] == "1990-03-07"
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
