@@ -113,7 +113,22 @@ KIND_ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
 }
 # Chinese values beyond the enumerations' own names (ZH).
 EXTRA_VALUES: dict[str, dict[str, str]] = {
-    "gender": {"男性": "male", "女性": "female", "m": "male", "f": "female"},
+    # GB/T 2261.1 codes: 1 male, 2 female; 0 (unknown) and 9 (not stated) say nothing, so the
+    # gender then comes from the ID number, or the row is rejected as missing one.
+    "gender": {
+        "男性": "male",
+        "女性": "female",
+        "m": "male",
+        "f": "female",
+        "1": "male",
+        "2": "female",
+        "0": "",
+        "9": "",
+        "未知": "",
+        "未说明": "",
+        "未知的性别": "",
+        "未说明的性别": "",
+    },
     "residency": {
         "常住": "registered",
         "户籍人口": "registered",

@@ -180,7 +180,7 @@ def full_width(text: str) -> str:
     return text.translate({code: code + 0xFEE0 for code in range(0x21, 0x7F)})
 
 
-def test_full_width_digits_spaced_id_numbers_and_excel_day_counts_are_read(
+def test_full_width_digits_spaced_ids_excel_day_counts_and_gender_codes_are_read(
     store: CypherStore, tmp_path: Path
 ) -> None:
     number = id_number("19500505", "131")
@@ -189,14 +189,20 @@ def test_full_width_digits_spaced_id_numbers_and_excel_day_counts_are_read(
     sheet = workbook.active
     sheet.title = "人员"
     sheet.append(["姓名", "性别", "公民身份号码", "出生日期", "联系电话"])
-    sheet.append(["张伟", "男", full_width(spaced), None, full_width("139-0000-0002")])
-    sheet.append(["李娜", "女", None, 32939, "13900000003"])  # a date cell without a format
+    sheet.append(["张伟", 1, full_width(spaced), None, full_width("139-0000-0002")])
+    sheet.append(["李娜", "2", None, 32939, "13900000003"])  # a date cell without a format
+    sheet.append(["王芳", "未说明", id_number("19700707", "262"), None, None])
+    sheet.append(["赵强", "9", None, "1980-01-01", "13900000005"])  # no gender from anywhere
     workbook.save(tmp_path / "人员.xlsx")
     summary, _ = run(store, tmp_path / "人员.xlsx", rejects_dir=tmp_path / "out")
-    assert (summary.accepted, summary.rejected) == (2, 0)
+    assert (summary.accepted, summary.rejected) == (3, 1)
     stored = {r.props["name"]: r.props for r in store.list_nodes(Label.RESIDENT, first=10).records}
     assert stored["张伟"]["id_number"] == number and stored["张伟"]["phone"] == "13900000002"
+    assert stored["张伟"]["gender"] == "male" and stored["李娜"]["gender"] == "female"
     assert stored["李娜"]["birth_date"] == "1990-03-07"
+    assert stored["王芳"]["gender"] == "female"  # GB/T 2261.1 "not stated": from the ID number
+    [reject] = rejects(tmp_path / "out" / "人员.rejects.csv")
+    assert reject["姓名"] == "赵强" and reject["reason"].startswith("gender (性别): Field required")
 
 
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
