@@ -127,7 +127,7 @@ def test_a_reject_names_every_field_the_row_got_wrong_and_no_personal_value(
         tmp_path / "居民.csv",
         [
             CHINESE_HEADERS,
-            ["钱多", "未知", id_number("19800101", "131"), "1380013", "", "表亲", "火星", "外星人"],
+            ["钱多", "其他", id_number("19800101", "131"), "1380013", "", "表亲", "火星", "外星人"],
         ],
     )
     run(store, residents, rejects_dir=tmp_path / "out")
@@ -140,7 +140,7 @@ def test_a_reject_names_every_field_the_row_got_wrong_and_no_personal_value(
         "tags (人员类别)",
         "relation_to_head (与户主关系)",
     ]
-    assert not any(value in reject["reason"] for value in ("未知", "1380013", "火星", "外星人"))
+    assert not any(value in reject["reason"] for value in ("其他", "1380013", "火星", "外星人"))
     assert store.count_nodes()[Label.RESIDENT] == 0
 
 
