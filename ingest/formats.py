@@ -24,6 +24,7 @@ FORMATS = ("csv", "jsonl", "xlsx")
 HEADER_SEARCH_ROWS = 10
 MIN_KNOWN_HEADERS = 2
 HeaderScore = Callable[[list[str]], int]  # how many of a row's cells are known column headers
+DELIMITERS = (",", "\t", ";", "|")
 
 
 class UnreadableFileError(ValueError):
@@ -127,10 +128,30 @@ def _csv_rows(
         handle.close()
 
 
+class _Delimited(csv.excel):
+    """Excel's CSV with another delimiter."""
+
+
+def _dialect(handle: TextIO) -> type[csv.Dialect]:
+    """Excel's CSV with the delimiter the first rows use most: comma, tab, semicolon or bar
+    (exports differ; a tie keeps the comma)."""
+    lines = list(itertools.islice(handle, HEADER_SEARCH_ROWS))
+    handle.seek(0)
+    counts = {d: max((line.count(d) for line in lines), default=0) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])  # the first of equals: the comma
+    if best == ",":
+        return csv.excel
+    return type("Delimited", (_Delimited,), {"delimiter": best})
+
+
 def read_csv(path: Path, score: HeaderScore | None = None) -> Table:
     encoding = detect_encoding(path)
     handle = open(path, newline="", encoding=encoding)  # noqa: SIM115 (closed by the row iterator)
-    dialect: type[csv.Dialect] = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    try:
+        dialect = _dialect(handle)
+    except UnicodeDecodeError as exc:
+        handle.close()
+        raise UnreadableFileError(f"{path.name}: the header is not {encoding} text") from exc
     reader = csv.reader(handle, dialect)
     try:
         first_rows = [row for _, row in zip(range(HEADER_SEARCH_ROWS), reader, strict=False)]

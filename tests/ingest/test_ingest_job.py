@@ -205,6 +205,24 @@ def test_full_width_digits_spaced_ids_excel_day_counts_and_gender_codes_are_read
     assert reject["姓名"] == "赵强" and reject["reason"].startswith("gender (性别): Field required")
 
 
+@pytest.mark.parametrize("delimiter", ["\t", ";", "|"])
+def test_a_text_export_with_another_delimiter_loads(
+    store: CypherStore, tmp_path: Path, delimiter: str
+) -> None:
+    title = "幸福社区居民名单"  # a title line with no delimiter at all
+    lines = [
+        title,
+        delimiter.join(["姓名", "公民身份号码", "手机号", "地址"]),
+        delimiter.join(["王芳", id_number("19700707", "262"), "13900000004", "幸福里1栋, 101"]),
+    ]
+    export = tmp_path / "居民.txt"
+    export.write_text("\n".join(lines) + "\n", encoding="gb18030")
+    summary, job = run(store, export, rejects_dir=tmp_path / "out")
+    assert (summary.accepted, summary.rejected, job.reports[0].title_rows) == (1, 0, 1)
+    [resident] = store.list_nodes(Label.RESIDENT, first=10).records
+    assert (resident.props["name"], resident.props["phone"]) == ("王芳", "13900000004")
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
