@@ -53,7 +53,12 @@ def alerts_router(window: timedelta) -> APIRouter:
             {
                 "accepted": len(alerts),
                 "incidents": [
-                    {"id": f"Incident:{o.incident_id}", "created": o.created, "alerts": o.alerts}
+                    {
+                        "id": f"Incident:{o.incident_id}",
+                        "created": o.created,
+                        "alerts": o.alerts,
+                        "resent": o.resent,
+                    }
                     for o in outcomes
                 ],
             }

@@ -90,9 +90,10 @@ def provenance(info: Info[Context, None]) -> Provenance:
     return Provenance("api", info.context.actor)
 
 
-def _input(model_type: type[model.Node], managed: frozenset[str] = frozenset()) -> Any:
+def _input(model_type: type[model.Node]) -> Any:
     """An input type with every field of the model except those the product manages itself."""
     name = f"{model_type.__name__}Input"
+    managed = model_type.managed_fields
     if not managed:
         return strawberry_pydantic.input(model=model_type, all_fields=True, name=name)(
             type(name, (), {})
@@ -109,7 +110,7 @@ BuildingInput = _input(model.Building)
 GridInput = _input(model.Grid)
 OrganisationInput = _input(model.Organisation)
 DeviceInput = _input(model.Device)
-IncidentInput = _input(model.Incident, managed=frozenset({"history"}))
+IncidentInput = _input(model.Incident)
 PetitionInput = _input(model.Petition)
 
 
@@ -122,7 +123,11 @@ async def upsert(
         return NodePayload(node=None, created=False, errors=validation_errors(exc, "input"))
     try:
         record, created = await asyncio.to_thread(
-            info.context.store.upsert_node, node, provenance(info), expected_version
+            info.context.store.upsert_node,
+            node,
+            provenance(info),
+            expected_version,
+            keep=node.managed_fields,
         )
     except VersionConflictError as exc:
         return NodePayload(

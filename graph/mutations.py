@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from graph.core import StoreCore
@@ -20,17 +21,21 @@ class MutationMixin(StoreCore):
         return {"now": now_iso(), "source": provenance.source, "actor": provenance.actor, **extra}
 
     def upsert_node(
-        self, node: Node, provenance: Provenance, expected_version: int | None = None
+        self,
+        node: Node,
+        provenance: Provenance,
+        expected_version: int | None = None,
+        keep: Collection[str] = (),
     ) -> tuple[NodeRecord, bool]:
-        """Create or update one node; with `expected_version`, refuse a stale one.
+        """Create or update one node; with `expected_version`, refuse a stale one. The
+        stored values of the fields in `keep` stay as they are.
 
         Returns the stored node and whether it was created.
         """
         from graph.cypher_store import write_row
 
-        row = write_row(
-            {"id": node.id, "search": index_text(node.search_text())}, node.properties()
-        )
+        props = {k: v for k, v in node.properties().items() if k not in keep}
+        row = write_row({"id": node.id, "search": index_text(node.search_text())}, props)
         [result] = self._write(
             self._q("upsert_node_checked", LABEL=node.label.value),
             self._params(provenance, row=row, expected=expected_version),

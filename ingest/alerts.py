@@ -19,6 +19,8 @@ from graph.workflow import OPEN_STATES
 from ingest.rows import natural_id
 
 FIELDS = frozenset(Incident.model_fields)
+# Alerts an incident remembers to recognise a resend (a gateway retrying after a timeout).
+RECENT_ALERTS = 100
 # Alert kinds devices send, and the incident each one means.
 ALERT_CATEGORIES: dict[str, tuple[IncidentCategory, Severity]] = {
     "smoke": (IncidentCategory.FIRE, Severity.HIGH),
@@ -59,7 +61,8 @@ class AlertError(ValueError):
 class AlertOutcome:
     incident_id: str
     created: bool
-    alerts: int
+    alerts: int  # alerts of the request that joined the incident, resends included
+    resent: int = 0  # of those, alerts it already held (counted once, at their first arrival)
 
 
 def ingest_alerts(
@@ -80,38 +83,67 @@ def ingest_alerts(
         raise AlertError(problems)
     buildings = store.related(refs, EdgeType.INSTALLED_IN, Direction.OUT, Label.BUILDING)
     open_now = _open_incidents(store, refs)
+    opened_before = _incidents_opened_by(store, alerts)
     by_device: dict[str, list[Alert]] = defaultdict(list)
     for alert in sorted(alerts, key=lambda a: a.at):
         by_device[alert.device_id].append(alert)
     incidents: dict[str, Incident] = {}
     created: set[str] = set()
     counts: dict[str, int] = defaultdict(int)
+    resent: dict[str, int] = defaultdict(int)
     edges: list[Edge] = []
     for device_id, device_alerts in by_device.items():
+        device = NodeRef(Label.DEVICE, device_id)
         current = open_now.get(device_id)
         for alert in device_alerts:
-            if current is not None and _within(current, alert.at, window):
-                current = current.model_copy(
+            key = _alert_key(alert)
+            if current is not None and key in (current.recent_alerts or ()):
+                target = current
+                resent[target.id] += 1
+            elif current is not None and _within(current, alert.at, window):
+                target = current = current.model_copy(
                     update={
                         "alert_count": (current.alert_count or 1) + 1,
                         "last_alert_at": max(alert.at, current.last_alert_at or alert.at),
                         "last_reading": alert.reading,
+                        "recent_alerts": [*(current.recent_alerts or ()), key][-RECENT_ALERTS:],
                     }
                 )
             else:
-                current = _new_incident(alert)
-                created.add(current.id)
-                device = NodeRef(Label.DEVICE, device_id)
-                own = NodeRef(Label.INCIDENT, current.id)
+                fresh = _new_incident(alert)
+                earlier = opened_before.get(fresh.id)
+                if earlier is not None:  # this alert opened an incident before: a resend
+                    target = earlier
+                    resent[target.id] += 1
+                else:
+                    target = fresh
+                    created.add(target.id)
+                # Its relationships again (unchanged when stored), should a failed request
+                # have stored the incident without them.
+                own = NodeRef(Label.INCIDENT, target.id)
                 edges.append(Edge(EdgeType.RAISED_BY, own, device))
                 for item in buildings[device].items:
                     edges.append(Edge(EdgeType.OCCURRED_AT, own, item.node.ref))
-            incidents[current.id] = current
-            counts[current.id] += 1
+                # A closed or void incident takes no more alerts.
+                current = target if target.status in OPEN_STATES else None
+            incidents[target.id] = target
+            counts[target.id] += 1
+    # Nodes, then edges: a retry after a failure between the two finds the new incidents'
+    # alerts resent (same ids) and writes the missing relationships.
     store.upsert_nodes(list(incidents.values()), provenance)
     if edges:
         store.upsert_edges(edges, provenance)
-    return [AlertOutcome(i, i in created, counts[i]) for i in incidents]
+    return [AlertOutcome(i, i in created, counts[i], resent[i]) for i in incidents]
+
+
+def _incident_id(alert: Alert) -> str:
+    """The id of the incident an alert opens: its device and time."""
+    return natural_id("I", alert.device_id, format_timestamp(alert.at))
+
+
+def _alert_key(alert: Alert) -> str:
+    """What makes two alerts of one device the same alert: its kind and time."""
+    return f"{alert.kind.lower()}@{format_timestamp(alert.at)}"
 
 
 def _within(incident: Incident, at: datetime, window: timedelta) -> bool:
@@ -123,7 +155,7 @@ def _new_incident(alert: Alert) -> Incident:
     category, severity = ALERT_CATEGORIES[alert.kind.lower()]
     reading = f", reading {alert.reading:g}" if alert.reading is not None else ""
     return Incident(
-        id=natural_id("I", alert.device_id, format_timestamp(alert.at)),
+        id=_incident_id(alert),
         category=category,
         severity=severity,
         reported_at=alert.at,
@@ -132,6 +164,7 @@ def _new_incident(alert: Alert) -> Incident:
         alert_count=1,
         last_alert_at=alert.at,
         last_reading=alert.reading,
+        recent_alerts=[_alert_key(alert)],
     )
 
 
@@ -146,12 +179,21 @@ def _open_incidents(store: CypherStore, devices: list[NodeRef]) -> dict[str, Inc
     )
     latest: dict[str, Incident] = {}
     for device, page in pages.items():
-        candidates = [
-            Incident.model_validate(
-                {"id": i.node.id, **{k: v for k, v in i.node.props.items() if k in FIELDS}}
-            )
-            for i in page.items
-        ]
+        candidates = [_incident(i.node.id, i.node.props) for i in page.items]
         if candidates:
             latest[device.id] = max(candidates, key=lambda c: c.last_alert_at or c.reported_at)
     return latest
+
+
+def _incidents_opened_by(store: CypherStore, alerts: list[Alert]) -> dict[str, Incident]:
+    """Stored incidents that these alerts would open (by id): whatever their state now, such
+    an alert was sent before."""
+    ids = sorted({_incident_id(a) for a in alerts})
+    found = store.get_nodes([NodeRef(Label.INCIDENT, i) for i in ids])
+    return {ref.id: _incident(ref.id, record.props) for ref, record in found.items()}
+
+
+def _incident(node_id: str, props: dict[str, object]) -> Incident:
+    return Incident.model_validate(
+        {"id": node_id, **{k: v for k, v in props.items() if k in FIELDS}}
+    )

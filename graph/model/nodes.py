@@ -63,6 +63,9 @@ class Node(BaseModel):
     label: ClassVar[Label]
     sensitive_fields: ClassVar[frozenset[str]] = frozenset()
     search_fields: ClassVar[tuple[str, ...]] = ()
+    # Fields only the product's own workflows write (an incident's steps): an upsert from a
+    # caller neither takes nor clears them.
+    managed_fields: ClassVar[frozenset[str]] = frozenset()
 
     id: NodeId
 
@@ -173,6 +176,7 @@ class IncidentStep(BaseModel):
 class Incident(Node):
     label = Label.INCIDENT
     search_fields = ("description",)
+    managed_fields = frozenset({"history", "recent_alerts"})
 
     category: IncidentCategory
     severity: Severity = Severity.MEDIUM
@@ -185,6 +189,12 @@ class Incident(Node):
     alert_count: int | None = Field(None, ge=1, description="Device alerts folded into it.")
     last_alert_at: Timestamp | None = None
     last_reading: float | None = None
+    recent_alerts: list[str] | None = Field(
+        None,
+        max_length=100,
+        description="Kind and time of the latest device alerts folded in (a resent one is "
+        "recognised and not counted twice).",
+    )
 
     @field_validator("history", mode="before")
     @classmethod

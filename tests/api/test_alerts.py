@@ -37,7 +37,7 @@ def test_alerts_open_one_incident_and_fold_repeats(client: TestClient) -> None:
             {"device_id": device, "kind": "smoke", "reading": 0.5, "time": "2026-11-20T08:20:00Z"},
         ],
     ).json()["incidents"]
-    assert repeats == [{"id": opened["id"], "created": False, "alerts": 2}]
+    assert repeats == [{"id": opened["id"], "created": False, "alerts": 2, "resent": 0}]
     incident = data(client, INCIDENT, id=opened["id"])["node"]
     assert incident == {
         "category": "FIRE",
@@ -86,3 +86,32 @@ def test_unknown_device_or_bad_alert_is_refused_and_nothing_written(client: Test
     assert not_json.status_code == 400
     after = data(client, "{ incidents(first: 1) { totalCount } }")["incidents"]["totalCount"]
     assert after == before
+
+
+def test_a_resent_alert_is_recognised_and_never_reopens_a_closed_incident(
+    client: TestClient,
+) -> None:
+    device, _ = a_smoke_alarm(client)
+    alerts = [
+        {"device_id": device, "kind": "smoke", "reading": 0.3, "at": "2026-11-22T08:00:00Z"},
+        {"device_id": device, "kind": "smoke", "reading": 0.4, "at": "2026-11-22T08:05:00Z"},
+    ]
+    [first] = client.post("/ingest/alerts", json=alerts).json()["incidents"]
+    assert (first["created"], first["alerts"], first["resent"]) == (True, 2, 0)
+    # The gateway timed out and sends the same alerts again, with one new one.
+    later = {"device_id": device, "kind": "smoke", "reading": 0.5, "at": "2026-11-22T08:10:00Z"}
+    [again] = client.post("/ingest/alerts", json=[*alerts, later]).json()["incidents"]
+    assert again == {"id": first["id"], "created": False, "alerts": 3, "resent": 2}
+    incident = data(client, INCIDENT, id=first["id"])["node"]
+    assert (incident["alertCount"], incident["lastAlertAt"]) == (3, "2026-11-22T08:10:00Z")
+    voided = data(
+        client,
+        'mutation ($id: ID!) { voidIncident(id: $id, note: "false alarm") { errors { message } } }',
+        id=first["id"],
+    )
+    assert voided["voidIncident"]["errors"] == []
+    # A late resend of the first alert: the incident it opened stays void, and nothing opens.
+    [late] = client.post("/ingest/alerts", json=alerts[0]).json()["incidents"]
+    assert late == {"id": first["id"], "created": False, "alerts": 1, "resent": 1}
+    incident = data(client, INCIDENT, id=first["id"])["node"]
+    assert (incident["status"], incident["alertCount"]) == ("VOID", 3)

@@ -112,3 +112,29 @@ def test_reporting_needs_a_real_place(client: TestClient) -> None:
     assert result["reportIncident"]["errors"][0]["path"] == ["input.place"]
     result = call(client, REPORT, input={"category": "FIRE", "place": "Building:NOPE"})
     assert result["reportIncident"]["errors"][0]["code"] == "UNKNOWN_REFERENCE"
+
+
+def test_an_upsert_keeps_the_history_the_product_manages(client: TestClient) -> None:
+    reported = call(
+        client,
+        REPORT,
+        input={"category": "FIRE", "severity": "HIGH", "place": "Building:B000001"},
+    )["reportIncident"]["node"]
+    call(client, STEP % "acceptIncident", id=reported["id"], note="已受理")
+    edited = call(
+        client,
+        """mutation ($input: IncidentInput!) { upsertIncident(input: $input) {
+          errors { message } node { ... on Incident { status description
+            history { action toStatus } } } } }""",
+        input={
+            "id": reported["id"].split(":", 1)[1],
+            "category": "FIRE",
+            "severity": "HIGH",
+            "status": "ACCEPTED",
+            "reportedAt": "2026-11-23T08:00:00Z",
+            "description": "补充：2楼楼道",
+        },
+    )["upsertIncident"]
+    assert edited["errors"] == []
+    assert edited["node"]["description"] == "补充：2楼楼道"
+    assert edited["node"]["history"] == [{"action": "accept", "toStatus": "ACCEPTED"}]
