@@ -39,7 +39,7 @@ from graph.model.enums import (
     Severity,
     Tenure,
 )
-from ingest.canonical import COLUMNS, EXTRA_COLUMNS, LIST_SEPARATOR
+from ingest.canonical import COLUMNS, EXTRA_COLUMNS, LIST_SEPARATOR, unknown_kind
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "resident_id": ("人员编号", "居民编号", "人员id"),
@@ -315,17 +315,25 @@ class Mapping:
             raise ValueError(f"--mapping {path}: cannot read it ({exc})") from None
         if not isinstance(spec, dict) or set(spec) - {"kind", "headers", "values"}:
             raise ValueError(f"--mapping {path}: expected the keys kind, headers and values")
+        for key in ("headers", "values"):
+            if not isinstance(spec.get(key) or {}, dict):
+                raise ValueError(f"--mapping {path}: {key}: expected a map")
         known = {c for cols in COLUMNS.values() for c in cols}
         for header, column in (spec.get("headers") or {}).items():
             if column not in known:
                 raise ValueError(f"--mapping {path}: headers.{header}: unknown column {column!r}")
             mapping.headers[normalise_header(str(header))] = column
         for column, table in (spec.get("values") or {}).items():
+            if column not in known:
+                raise ValueError(f"--mapping {path}: values.{column}: unknown column")
             if not isinstance(table, dict):
                 raise ValueError(f"--mapping {path}: values.{column}: expected a map")
             codes = mapping.values.setdefault(str(column), {})
             codes.update({str(k).strip().lower(): str(v) for k, v in table.items()})
-        mapping.kind = spec.get("kind")
+        kind = spec.get("kind")
+        if kind is not None and (problem := unknown_kind(str(kind))):
+            raise ValueError(f"--mapping {path}: kind: {problem}")
+        mapping.kind = kind
         return mapping
 
     def columns_of(self, headers: list[str]) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -400,10 +401,23 @@ def test_mapping_file_and_kind_from_headers(store: CypherStore, tmp_path: Path) 
     )
 
 
-def test_a_bad_mapping_file_names_the_problem(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("headers:\n  某列: not_a_column\n", "headers.某列: unknown column 'not_a_column'"),
+        ("headers: [姓名, 性别]\n", "headers: expected a map"),
+        ("values: 男\n", "values: expected a map"),
+        ("values:\n  性别: {男: male}\n", "values.性别: unknown column"),
+        ("values:\n  gender: [男]\n", "values.gender: expected a map"),
+        ("kind: people\n", "kind: 'people' is not one of grids"),
+        ("colums: {}\n", "expected the keys kind, headers and values"),
+        ("headers: {a: [\n", "cannot read it"),
+    ],
+)
+def test_a_bad_mapping_file_names_the_problem(tmp_path: Path, text: str, problem: str) -> None:
     mapping = tmp_path / "map.yaml"
-    mapping.write_text("headers:\n  某列: not_a_column\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown column 'not_a_column'"):
+    mapping.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(problem)):
         Mapping.load(mapping)
 
 
