@@ -61,12 +61,15 @@ def file_format(path: Path) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig when the file starts with a BOM, utf-8 when its start decodes as UTF-8, else
-    GB18030 (a superset of GBK and GB2312, what Chinese spreadsheet exports write)."""
+    """utf-8-sig or utf-16 when the file starts with that BOM (Excel's "Unicode text" is
+    UTF-16), utf-8 when its start decodes as UTF-8, else GB18030 (a superset of GBK and
+    GB2312, what Chinese spreadsheet exports write)."""
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(head, final=len(head) < SNIFF_BYTES)

@@ -217,7 +217,9 @@ def test_a_text_export_with_another_delimiter_loads(
         delimiter.join(["王芳", id_number("19700707", "262"), "13900000004", "幸福里1栋, 101"]),
     ]
     export = tmp_path / "居民.txt"
-    export.write_text("\n".join(lines) + "\n", encoding="gb18030")
+    # Excel's "Unicode text" is UTF-16 with tabs; the others here are GBK.
+    encoding = "utf-16" if delimiter == "\t" else "gb18030"
+    export.write_text("\n".join(lines) + "\n", encoding=encoding)
     summary, job = run(store, export, rejects_dir=tmp_path / "out")
     assert (summary.accepted, summary.rejected, job.reports[0].title_rows) == (1, 0, 1)
     [resident] = store.list_nodes(Label.RESIDENT, first=10).records
