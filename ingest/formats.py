@@ -1,5 +1,6 @@
-"""Streaming readers of ingest files: CSV (UTF-8 with or without BOM, GBK/GB18030), JSON Lines
-and XLSX. Each yields tables of raw rows (header → text) with their row numbers, one at a time.
+"""Streaming readers of ingest files: CSV (UTF-8 with or without BOM, UTF-16, GBK/GB18030),
+JSON Lines, XLSX and XLS. Each yields tables of raw rows (header → text) with their row numbers,
+one at a time.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ingest.canonical import LIST_SEPARATOR
 
 RawRow = dict[str, str]
 SNIFF_BYTES = 1 << 20
-FORMATS = ("csv", "jsonl", "xlsx")
+FORMATS = ("csv", "jsonl", "xlsx", "xls")
 # Exports often put a title, the reporting unit or a date above the header row: the header is
 # looked for among this many first rows.
 HEADER_SEARCH_ROWS = 10
@@ -55,8 +56,10 @@ def file_format(path: Path) -> str:
         return "jsonl"
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"
+    if suffix == ".xls":
+        return "xls"
     raise UnreadableFileError(
-        f"{path.name}: unknown format {suffix!r} (give .csv, .jsonl or .xlsx)"
+        f"{path.name}: unknown format {suffix!r} (give .csv, .jsonl, .xlsx or .xls)"
     )
 
 
@@ -218,29 +221,81 @@ def read_xlsx(
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a bad file)
         raise UnreadableFileError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
-    names = workbook.sheetnames
+    names = _sheet_names(path, workbook.sheetnames, sheet)
+    tables = []
+    for name in names:
+        rows = workbook[name].iter_rows(values_only=True)
+        table = _sheet_table(
+            path, name if len(workbook.sheetnames) > 1 or sheet else None, rows, score
+        )
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def read_xls(path: Path, sheet: str | None = None, score: HeaderScore | None = None) -> list[Table]:
+    """Every sheet of an Excel 97-2003 workbook (or the named one) as a table. The format holds
+    at most 65,536 rows a sheet, so a sheet is read whole."""
+    import xlrd
+
+    try:
+        workbook = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:  # noqa: BLE001 (xlrd raises many kinds for a bad file)
+        raise UnreadableFileError(f"{path.name}: not a readable XLS workbook ({exc})") from None
+    all_names = workbook.sheet_names()
+    tables = []
+    for name in _sheet_names(path, all_names, sheet):
+        rows = _xls_rows(workbook, workbook.sheet_by_name(name))
+        table = _sheet_table(path, name if len(all_names) > 1 or sheet else None, rows, score)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _xls_rows(workbook: Any, sheet: Any) -> Iterator[tuple[Any, ...]]:
+    """A sheet's rows as Python values: dates as datetimes, booleans as bools, errors as text."""
+    import xlrd
+
+    for index in range(sheet.nrows):
+        values: list[Any] = []
+        for cell in sheet.row(index):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                values.append(xlrd.xldate_as_datetime(cell.value, workbook.datemode))
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                values.append(bool(cell.value))
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                values.append(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                values.append(None)
+            else:
+                values.append(cell.value)
+        yield tuple(values)
+
+
+def _sheet_names(path: Path, names: list[str], sheet: str | None) -> list[str]:
     if sheet is not None and sheet not in names:
         raise UnreadableFileError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
-    tables = []
-    for name in [sheet] if sheet else names:
-        rows = workbook[name].iter_rows(values_only=True)
-        first_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-        if not first_rows:
-            continue
-        cells = [[_text(v).strip() for v in values] for values in first_rows]
-        title_rows = header_index(cells, score)
-        headers = cells[title_rows]
-        below = itertools.chain(first_rows[title_rows + 1 :], rows)
-        tables.append(
-            Table(
-                path,
-                name if len(names) > 1 or sheet else None,
-                headers,
-                _sheet_rows(below, headers, first_number=title_rows + 2),
-                title_rows=title_rows,
-            )
-        )
-    return tables
+    return [sheet] if sheet else names
+
+
+def _sheet_table(
+    path: Path, name: str | None, rows: Iterator[tuple[Any, ...]], score: HeaderScore | None
+) -> Table | None:
+    """A sheet as a table: its header found below any title rows (None for an empty sheet)."""
+    first_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    if not first_rows:
+        return None
+    cells = [[_text(v).strip() for v in values] for values in first_rows]
+    title_rows = header_index(cells, score)
+    headers = cells[title_rows]
+    below = itertools.chain(first_rows[title_rows + 1 :], rows)
+    return Table(
+        path,
+        name,
+        headers,
+        _sheet_rows(below, headers, first_number=title_rows + 2),
+        title_rows=title_rows,
+    )
 
 
 def open_tables(
@@ -252,6 +307,8 @@ def open_tables(
     kind = file_format(path)
     if kind == "xlsx":
         return read_xlsx(path, sheet, score)
+    if kind == "xls":
+        return read_xls(path, sheet, score)
     if sheet is not None:
-        raise UnreadableFileError(f"{path.name}: --sheet applies to XLSX workbooks only")
+        raise UnreadableFileError(f"{path.name}: --sheet applies to Excel workbooks only")
     return [read_csv(path, score) if kind == "csv" else read_jsonl(path)]

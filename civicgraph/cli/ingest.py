@@ -32,7 +32,11 @@ def _known_kind(kind: str | None) -> str | None:
 def ingest(
     paths: Annotated[
         list[Path],
-        typer.Argument(exists=True, dir_okay=False, help="Files to load (.csv, .jsonl, .xlsx)."),
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="Files to load (.csv, .txt, .tsv, .jsonl, .xlsx, .xls).",
+        ),
     ],
     kind: Annotated[str | None, typer.Option(callback=_known_kind, help=KIND_HELP)] = None,
     mapping: Annotated[
@@ -51,7 +55,7 @@ def ingest(
         bool, typer.Option("--json", help="Print the summary as one JSON object.")
     ] = False,
     sheet: Annotated[
-        str | None, typer.Option(help="Only this sheet of XLSX workbooks (default: all).")
+        str | None, typer.Option(help="Only this sheet of Excel workbooks (default: all).")
     ] = None,
     source: Annotated[
         str | None, typer.Option(help="Provenance source name (default: the file name).")

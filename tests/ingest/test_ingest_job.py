@@ -226,6 +226,51 @@ def test_a_text_export_with_another_delimiter_loads(
     assert (resident.props["name"], resident.props["phone"]) == ("王芳", "13900000004")
 
 
+def test_an_excel_97_workbook_loads_every_sheet_or_the_named_one(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    import datetime
+
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    people = book.add_sheet("人员")
+    rows: list[list[Any]] = [
+        ["幸福社区人员台账"],
+        ["姓名", "性别", "出生日期", "联系电话", "人口类型"],
+        ["张伟", "男", datetime.date(1950, 5, 5), 13900000002, "户籍"],
+        ["李娜", "女", datetime.date(1960, 6, 6), "1390000", "流动"],
+    ]
+    dates = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            people.write(
+                r, c, value, dates if isinstance(value, datetime.date) else xlwt.Style.default_style
+            )
+    other = book.add_sheet("网格")
+    for c, value in enumerate(["grid_id", "name", "level"]):
+        other.write(0, c, value)
+    for c, value in enumerate(["G1", "幸福社区", "community"]):
+        other.write(1, c, value)
+    book.save(str(tmp_path / "台账.xls"))
+
+    summary, job = run(store, tmp_path / "台账.xls", rejects_dir=tmp_path / "out")
+    assert [(r.table, r.kind, r.title_rows) for r in job.reports] == [
+        ("台账.xls#网格", "grids", 0),
+        ("台账.xls#人员", "residents", 1),
+    ]
+    assert (summary.read, summary.accepted, summary.rejected) == (3, 2, 1)
+    [resident] = store.list_nodes(Label.RESIDENT, first=10).records
+    assert (resident.props["birth_date"], resident.props["phone"]) == ("1950-05-05", "13900000002")
+    [reject] = rejects(tmp_path / "out" / "台账.人员.rejects.csv")
+    assert reject["姓名"] == "李娜" and reject["reason"].startswith("phone (联系电话):")
+
+    store.clear()
+    store.bootstrap()
+    summary, _ = run(store, tmp_path / "台账.xls", sheet="网格", rejects_dir=tmp_path / "out")
+    assert (summary.read, store.count_nodes()[Label.GRID]) == (1, 1)
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
