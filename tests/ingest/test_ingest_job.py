@@ -271,6 +271,35 @@ def test_an_excel_97_workbook_loads_every_sheet_or_the_named_one(
     assert (summary.read, store.count_nodes()[Label.GRID]) == (1, 1)
 
 
+def test_a_json_array_file_loads_its_elements_as_rows(store: CypherStore, tmp_path: Path) -> None:
+    grids = [
+        {"grid_id": "G1", "name": "幸福社区", "level": "community"},
+        "not an object",
+        {
+            "grid_id": "G2",
+            "name": "第一网格",
+            "level": "grid",
+            "parent_id": "G1",
+            "extra": {"a": 1},
+        },
+    ]
+    path = tmp_path / "grids.json"
+    path.write_text(json.dumps(grids, ensure_ascii=False, indent=2), encoding="utf-8")
+    summary, _ = run(store, path, rejects_dir=tmp_path / "out")
+    assert (summary.read, summary.accepted, summary.rejected) == (3, 2, 1)
+    [reject] = rejects(tmp_path / "out" / "grids.rejects.csv")
+    assert reject["reason"] == "element: not a JSON object" and reject["raw"] == '"not an object"'
+    assert store.count_nodes()[Label.GRID] == 2
+
+    broken = tmp_path / "broken" / "grids.json"
+    broken.parent.mkdir()
+    broken.write_text('[{"grid_id": "G3", "name": "三", "level": "grid"}, {"grid_id": }]')
+    summary, _ = run(store, broken, rejects_dir=tmp_path / "out2")
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    [reject] = rejects(tmp_path / "out2" / "grids.rejects.csv")
+    assert reject["reason"].startswith("element: not valid JSON")
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
