@@ -28,13 +28,14 @@ from graph.model import Label, Node, Resident
 from graph.store import Edge, NodeRef, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation
-from ingest.formats import Table, open_tables
+from ingest.formats import open_tables
 from ingest.kinds import detect_kind
 from ingest.mapping import Mapping, RowShaper
 from ingest.rejects import RejectWriter, rejects_path
 from ingest.resolution import resolve_residents, triple
 from ingest.rows import MAPPERS, RowError
 from ingest.state import JobState
+from ingest.tables import Table
 
 Progress = Callable[[str, int], None]
 # A cell that marks a spreadsheet's totals row (a footer under the data, not a record).

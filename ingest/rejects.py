@@ -6,7 +6,8 @@ import csv
 from pathlib import Path
 from typing import TextIO
 
-from ingest.formats import Table, file_format
+from ingest.formats import file_format
+from ingest.tables import Table
 
 REASON = "reason"
 RAW = "raw"

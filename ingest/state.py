@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.formats import Table
+from ingest.tables import Table
 
 if TYPE_CHECKING:
     from ingest.job import Item, TableReport

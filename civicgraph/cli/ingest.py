@@ -66,11 +66,11 @@ def ingest(
     Exit status 0 when the job ran (even with rejects), 2 when it could not run.
     """
     from graph.factory import open_store
-    from ingest.formats import UnreadableFileError
     from ingest.job import IngestJob, JobOptions
     from ingest.kinds import UnknownKindError
     from ingest.mapping import Mapping
     from ingest.state import ResumeError
+    from ingest.tables import UnreadableFileError
 
     try:
         options = JobOptions(

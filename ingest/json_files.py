@@ -1,0 +1,107 @@
+"""JSON inputs: JSON Lines, or one array of objects decoded an element at a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from ingest.tables import RawRow, Table, cell_text, detect_encoding
+
+JSON_CHUNK = 1 << 16
+JSON_MAX_ELEMENT = 16 << 20  # an array element longer than this is taken as broken
+JSON_BETWEEN = frozenset(" \t\r\n,")
+
+
+def _json_row(value: Any, text: str, unit: str) -> RawRow:
+    """A decoded JSON value as a raw row, or an error row keeping the original text."""
+    if not isinstance(value, dict):
+        return {"\x00error": f"{unit}: not a JSON object", "\x00raw": text}
+    return {str(k): cell_text(v) for k, v in value.items()}
+
+
+def _jsonl_rows(path: Path, encoding: str) -> Iterator[tuple[int, RawRow]]:
+    with open(path, encoding=encoding) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, {"\x00error": f"line: not valid JSON ({exc.msg})", "\x00raw": line}
+                continue
+            yield number, _json_row(value, line, "line")
+
+
+def _json_array_values(handle: TextIO) -> Iterator[tuple[int, Any, str]]:
+    """The elements of a top-level JSON array, decoded one at a time from a bounded buffer:
+    (element number, value, its text). A broken element ends the array with a JSONDecodeError
+    value, since nothing after it can be told apart."""
+    decoder = json.JSONDecoder()
+    buffer = handle.read(JSON_CHUNK)
+    position = buffer.index("[") + 1
+    number = 0
+    while True:
+        while position < len(buffer) and buffer[position] in JSON_BETWEEN:
+            position += 1
+        if position == len(buffer):
+            more = handle.read(JSON_CHUNK)
+            if not more:
+                return  # an array cut short after a whole element: every element was read
+            buffer, position = more, 0
+            continue
+        if buffer[position] == "]":
+            return
+        try:
+            value, end = decoder.raw_decode(buffer, position)
+        except json.JSONDecodeError as exc:
+            more = handle.read(JSON_CHUNK) if len(buffer) - position < JSON_MAX_ELEMENT else ""
+            if not more:
+                yield number + 1, exc, buffer[position : position + 200]
+                return
+            buffer, position = buffer[position:] + more, 0
+            continue
+        number += 1
+        yield number, value, buffer[position:end]
+        position = end
+        if position > JSON_CHUNK:  # drop what was read, now and then (not at every element)
+            buffer, position = buffer[position:], 0
+
+
+def _json_array_rows(path: Path, encoding: str) -> Iterator[tuple[int, RawRow]]:
+    with open(path, encoding=encoding) as handle:
+        for number, value, text in _json_array_values(handle):
+            if isinstance(value, json.JSONDecodeError):
+                error = f"element: not valid JSON ({value.msg}); the elements after it are not read"
+                yield number, {"\x00error": error, "\x00raw": text}
+                return
+            yield number, _json_row(value, text, "element")
+
+
+def _is_json_array(path: Path, encoding: str) -> bool:
+    with open(path, encoding=encoding) as handle:
+        start = handle.read(JSON_CHUNK).lstrip()
+    return start.startswith("[")
+
+
+def read_jsonl(path: Path) -> Table:
+    """JSON Lines, or a file holding one JSON array of objects (its elements are the rows)."""
+    encoding = detect_encoding(path)
+    headers: list[str] = []
+    if _is_json_array(path, encoding):
+        with open(path, encoding=encoding) as handle:
+            for _, first, _ in _json_array_values(handle):
+                headers = [str(k) for k in first] if isinstance(first, dict) else []
+                break
+        return Table(path, None, headers, _json_array_rows(path, encoding), encoding)
+    with open(path, encoding=encoding) as handle:
+        for line in handle:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except json.JSONDecodeError:
+                    break
+                headers = [str(k) for k in first] if isinstance(first, dict) else []
+                break
+    return Table(path, None, headers, _jsonl_rows(path, encoding), encoding)

@@ -1,0 +1,92 @@
+"""What every ingest file reader yields: tables of raw rows, and the pieces readers share
+(a text file's encoding, cell text, finding the header below title rows)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from ingest.canonical import LIST_SEPARATOR
+
+RawRow = dict[str, str]
+SNIFF_BYTES = 1 << 20  # what encoding detection reads of a text file
+# Exports often put a title, the reporting unit or a date above the header row: the header is
+# looked for among this many first rows.
+HEADER_SEARCH_ROWS = 10
+MIN_KNOWN_HEADERS = 2
+HeaderScore = Callable[[list[str]], int]  # how many of a row's cells are known column headers
+
+
+class UnreadableFileError(ValueError):
+    """The file cannot be read at all (the job cannot run on it)."""
+
+
+@dataclass
+class Table:
+    """One table of an input: a file, or one sheet of a workbook."""
+
+    path: Path
+    sheet: str | None
+    headers: list[str]
+    rows: Iterator[tuple[int, RawRow]]  # (row number as a person counts it, raw values)
+    encoding: str | None = None
+    title_rows: int = 0  # rows above the header (a title, the reporting unit): not data
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.name}#{self.sheet}" if self.sheet else self.path.name
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig or utf-16 when the file starts with that BOM (Excel's "Unicode text" is
+    UTF-16), utf-8 when its start decodes as UTF-8, else GB18030 (a superset of GBK and
+    GB2312, what Chinese spreadsheet exports write)."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=len(head) < SNIFF_BYTES)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def cell_text(value: Any) -> str:
+    """A cell or JSON value as text: dates in ISO form, whole floats without '.0', lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(cell_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def header_index(first_rows: list[list[str]], score: HeaderScore | None) -> int:
+    """Which of a table's first rows is its header: the first row, unless it names fewer than
+    two known columns and a later one (within HEADER_SEARCH_ROWS) names at least two."""
+    if score is None or not first_rows or score(first_rows[0]) >= MIN_KNOWN_HEADERS:
+        return 0
+    for index, cells in enumerate(first_rows[1:HEADER_SEARCH_ROWS], start=1):
+        if score(cells) >= MIN_KNOWN_HEADERS:
+            return index
+    return 0
