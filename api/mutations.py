@@ -127,7 +127,7 @@ async def upsert(
             node,
             provenance(info),
             expected_version,
-            keep=node.managed_fields,
+            keep=kept_fields(node),
         )
     except VersionConflictError as exc:
         return NodePayload(
@@ -136,6 +136,14 @@ async def upsert(
             errors=[UserError(path=["expectedVersion"], message=str(exc), code="VERSION_CONFLICT")],
         )
     return NodePayload(node=to_graphql(record), created=created, errors=[])
+
+
+def kept_fields(node: model.Node) -> frozenset[str]:
+    """What an API upsert leaves as stored: the fields only the product writes, and personal
+    fields the input leaves empty (the API never returns them, so a caller editing a node
+    could not send them back; leaving them out must not erase them)."""
+    empty = {f for f in node.sensitive_fields if getattr(node, f) in (None, [])}
+    return node.managed_fields | empty
 
 
 def _upsert_field(input_type: Any, description: str) -> Any:

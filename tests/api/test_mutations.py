@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from graph.model import Label
+from graph.store import NodeRef
 from tests.api.conftest import data
 from tests.factories import id_number
 
@@ -267,3 +269,22 @@ def test_petition_mentions_span_labels_and_pages(client: TestClient) -> None:
         "properties",
         "confidence",
     ]
+
+
+def test_an_upsert_that_leaves_out_personal_fields_keeps_them(client: TestClient) -> None:
+    number = id_number("19450302", male=False)
+    person = {"id": "RX1", "name": "王秀英", "gender": "FEMALE", "birthDate": "1945-03-02"}
+    private = {"idNumber": number, "phone": "13800138000", "tags": ["ELDERLY_LIVING_ALONE"]}
+    assert run(client, RESIDENT, input={**person, **private})["upsertResident"]["created"]
+    # A frontend edits the name: it never saw the personal fields, so it cannot send them.
+    renamed = run(client, RESIDENT, input={**person, "name": "王秀英（更正）"})["upsertResident"]
+    assert renamed["errors"] == []
+    ref = NodeRef(Label.RESIDENT, "RX1")
+    stored = client.app.state.opened.store.get_nodes([ref])[ref].props
+    assert stored["name"] == "王秀英（更正）"
+    assert (stored["id_number"], stored["phone"]) == (number, "13800138000")
+    assert stored["tags"] == ["elderly_living_alone"]
+    # A value given replaces the stored one.
+    run(client, RESIDENT, input={**person, "phone": "13900139000"})
+    stored = client.app.state.opened.store.get_nodes([ref])[ref].props
+    assert (stored["phone"], stored["id_number"]) == ("13900139000", number)
