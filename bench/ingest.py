@@ -53,7 +53,7 @@ def run(engine: str, residents: int) -> dict[str, Any]:
         peak_server = 0
         client = ClientPeak()
 
-        def progress(table: str, rows: int) -> None:
+        def progress(table: str, rows: int, done: float | None) -> None:
             nonlocal peak_server
             client.sample()
             if rows % 50_000 < opened.store.batch_size:

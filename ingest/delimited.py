@@ -16,6 +16,7 @@ from ingest.tables import (
     RawRow,
     Table,
     UnreadableFileError,
+    bytes_read,
     detect_encoding,
     header_index,
 )
@@ -80,4 +81,5 @@ def read_csv(path: Path, score: HeaderScore | None = None) -> Table:
     headers = first_rows[title_rows] if first_rows else []
     handle.seek(0)
     rows = _csv_rows(handle, path, dialect, title_rows)
-    return Table(path, None, headers, rows, encoding, title_rows)
+    done = bytes_read(handle, path.stat().st_size)
+    return Table(path, None, headers, rows, encoding, title_rows, done)

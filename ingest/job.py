@@ -37,7 +37,8 @@ from ingest.rows import MAPPERS, RowError
 from ingest.state import JobState
 from ingest.tables import Table
 
-Progress = Callable[[str, int], None]
+# Progress of a table: its name, rows read, and how much of it was read (0-1) when known.
+Progress = Callable[[str, int, float | None], None]
 # A cell that marks a spreadsheet's totals row (a footer under the data, not a record).
 TOTALS_CELLS = frozenset({"合计", "总计", "小计", "合计：", "总计："})
 # The column a row's reference came from, by relationship type (for reasons in reject files).
@@ -329,7 +330,8 @@ class IngestJob:
         else:
             saved.next_row = next_row
         if self.progress:
-            self.progress(self.tables[index].name, summary.read)
+            table = self.tables[index]
+            self.progress(table.name, summary.read, table.done() if table.done else None)
 
     def _settle(self, state: JobState) -> None:
         """Wait for the writes sent so far, count what they did, and save the checkpoint

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ingest.tables import RawRow, Table, cell_text, detect_encoding
+from ingest.tables import RawRow, Table, bytes_read, cell_text, detect_encoding
 
 JSON_CHUNK = 1 << 16
 JSON_MAX_ELEMENT = 16 << 20  # an array element longer than this is taken as broken
@@ -21,8 +21,8 @@ def _json_row(value: Any, text: str, unit: str) -> RawRow:
     return {str(k): cell_text(v) for k, v in value.items()}
 
 
-def _jsonl_rows(path: Path, encoding: str) -> Iterator[tuple[int, RawRow]]:
-    with open(path, encoding=encoding) as handle:
+def _jsonl_rows(handle: TextIO) -> Iterator[tuple[int, RawRow]]:
+    with handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -69,8 +69,8 @@ def _json_array_values(handle: TextIO) -> Iterator[tuple[int, Any, str]]:
             buffer, position = buffer[position:], 0
 
 
-def _json_array_rows(path: Path, encoding: str) -> Iterator[tuple[int, RawRow]]:
-    with open(path, encoding=encoding) as handle:
+def _json_array_rows(handle: TextIO) -> Iterator[tuple[int, RawRow]]:
+    with handle:
         for number, value, text in _json_array_values(handle):
             if isinstance(value, json.JSONDecodeError):
                 error = f"element: not valid JSON ({value.msg}); the elements after it are not read"
@@ -88,20 +88,23 @@ def _is_json_array(path: Path, encoding: str) -> bool:
 def read_jsonl(path: Path) -> Table:
     """JSON Lines, or a file holding one JSON array of objects (its elements are the rows)."""
     encoding = detect_encoding(path)
-    headers: list[str] = []
-    if _is_json_array(path, encoding):
-        with open(path, encoding=encoding) as handle:
-            for _, first, _ in _json_array_values(handle):
-                headers = [str(k) for k in first] if isinstance(first, dict) else []
-                break
-        return Table(path, None, headers, _json_array_rows(path, encoding), encoding)
+    array = _is_json_array(path, encoding)
+    headers = _first_keys(path, encoding, array)
+    handle = open(path, encoding=encoding)  # noqa: SIM115 (closed by the row iterator)
+    rows = _json_array_rows(handle) if array else _jsonl_rows(handle)
+    done = bytes_read(handle, path.stat().st_size)
+    return Table(path, None, headers, rows, encoding, done=done)
+
+
+def _first_keys(path: Path, encoding: str, array: bool) -> list[str]:
+    """The keys of the first object: the table's headers."""
     with open(path, encoding=encoding) as handle:
-        for line in handle:
-            if line.strip():
-                try:
-                    first = json.loads(line)
-                except json.JSONDecodeError:
-                    break
-                headers = [str(k) for k in first] if isinstance(first, dict) else []
-                break
-    return Table(path, None, headers, _jsonl_rows(path, encoding), encoding)
+        if array:
+            first = next((value for _, value, _ in _json_array_values(handle)), None)
+        else:
+            line = next((line for line in handle if line.strip()), "")
+            try:
+                first = json.loads(line)
+            except json.JSONDecodeError:
+                first = None
+    return [str(k) for k in first] if isinstance(first, dict) else []

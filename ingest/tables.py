@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ingest.canonical import LIST_SEPARATOR
 
@@ -20,6 +20,7 @@ SNIFF_BYTES = 1 << 20  # what encoding detection reads of a text file
 HEADER_SEARCH_ROWS = 10
 MIN_KNOWN_HEADERS = 2
 HeaderScore = Callable[[list[str]], int]  # how many of a row's cells are known column headers
+Done = Callable[[], float]  # how much of a table has been read, from 0 to 1
 
 
 class UnreadableFileError(ValueError):
@@ -36,6 +37,7 @@ class Table:
     rows: Iterator[tuple[int, RawRow]]  # (row number as a person counts it, raw values)
     encoding: str | None = None
     title_rows: int = 0  # rows above the header (a title, the reporting unit): not data
+    done: Done | None = None  # how far reading has got, where the input can tell
 
     @property
     def name(self) -> str:
@@ -58,6 +60,19 @@ def detect_encoding(path: Path) -> str:
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8"
+
+
+def bytes_read(handle: TextIO, size: int) -> Done:
+    """How far through its file a text handle has read (its byte buffer's position: the
+    text decoded so far, to within one read-ahead; 1 once the file is closed)."""
+
+    def done() -> float:
+        try:
+            return min(handle.buffer.tell() / size, 1.0) if size else 1.0
+        except ValueError:  # closed at the end of the rows
+            return 1.0
+
+    return done
 
 
 def cell_text(value: Any) -> str:

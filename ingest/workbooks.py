@@ -19,13 +19,30 @@ from ingest.tables import (
 )
 
 
-def _sheet_rows(
-    rows: Iterator[tuple[Any, ...]], headers: list[str], first_number: int
-) -> Iterator[tuple[int, RawRow]]:
-    for number, values in enumerate(rows, start=first_number):
-        if not any(v is not None and str(v).strip() for v in values):
-            continue
-        yield number, {h: cell_text(v) for h, v in zip(headers, values, strict=False) if h}
+class _SheetRows:
+    """A sheet's rows below its header as raw rows, skipping empty ones; knows how far it got."""
+
+    def __init__(
+        self,
+        rows: Iterator[tuple[Any, ...]],
+        headers: list[str],
+        first_number: int,
+        row_count: int | None,
+    ) -> None:
+        self.rows, self.headers, self.first_number = rows, headers, first_number
+        self.row_count = row_count  # rows the sheet says it has, when it says
+        self.number = first_number - 1
+
+    def __iter__(self) -> Iterator[tuple[int, RawRow]]:
+        headers = self.headers
+        for number, values in enumerate(self.rows, start=self.first_number):
+            self.number = number
+            if not any(v is not None and str(v).strip() for v in values):
+                continue
+            yield number, {h: cell_text(v) for h, v in zip(headers, values, strict=False) if h}
+
+    def done(self) -> float:
+        return min(self.number / self.row_count, 1.0) if self.row_count else 0.0
 
 
 def read_xlsx(
@@ -41,10 +58,10 @@ def read_xlsx(
     names = _sheet_names(path, workbook.sheetnames, sheet)
     tables = []
     for name in names:
-        rows = workbook[name].iter_rows(values_only=True)
-        table = _sheet_table(
-            path, name if len(workbook.sheetnames) > 1 or sheet else None, rows, score
-        )
+        worksheet = workbook[name]
+        rows = worksheet.iter_rows(values_only=True)
+        shown = name if len(workbook.sheetnames) > 1 or sheet else None
+        table = _sheet_table(path, shown, rows, score, _max_row(worksheet))
         if table is not None:
             tables.append(table)
     return tables
@@ -62,8 +79,10 @@ def read_xls(path: Path, sheet: str | None = None, score: HeaderScore | None = N
     all_names = workbook.sheet_names()
     tables = []
     for name in _sheet_names(path, all_names, sheet):
-        rows = _xls_rows(workbook, workbook.sheet_by_name(name))
-        table = _sheet_table(path, name if len(all_names) > 1 or sheet else None, rows, score)
+        worksheet = workbook.sheet_by_name(name)
+        rows = _xls_rows(workbook, worksheet)
+        shown = name if len(all_names) > 1 or sheet else None
+        table = _sheet_table(path, shown, rows, score, worksheet.nrows)
         if table is not None:
             tables.append(table)
     return tables
@@ -95,8 +114,20 @@ def _sheet_names(path: Path, names: list[str], sheet: str | None) -> list[str]:
     return [sheet] if sheet else names
 
 
+def _max_row(worksheet: Any) -> int | None:
+    """The row count an XLSX sheet declares (its dimension), if it declares one."""
+    try:
+        return int(worksheet.max_row) if worksheet.max_row else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _sheet_table(
-    path: Path, name: str | None, rows: Iterator[tuple[Any, ...]], score: HeaderScore | None
+    path: Path,
+    name: str | None,
+    rows: Iterator[tuple[Any, ...]],
+    score: HeaderScore | None,
+    row_count: int | None,
 ) -> Table | None:
     """A sheet as a table: its header found below any title rows (None for an empty sheet)."""
     first_rows = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
@@ -106,10 +137,6 @@ def _sheet_table(
     title_rows = header_index(cells, score)
     headers = cells[title_rows]
     below = itertools.chain(first_rows[title_rows + 1 :], rows)
-    return Table(
-        path,
-        name,
-        headers,
-        _sheet_rows(below, headers, first_number=title_rows + 2),
-        title_rows=title_rows,
-    )
+    sheet_rows = _SheetRows(below, headers, title_rows + 2, row_count)
+    done = sheet_rows.done if row_count else None
+    return Table(path, name, headers, iter(sheet_rows), title_rows=title_rows, done=done)

@@ -12,10 +12,11 @@ from typing import Annotated
 import typer
 from rich.progress import TaskID
 
-from civicgraph.cli.progress import progress_bar
+from civicgraph.cli.progress import rows_progress_bar
 from civicgraph.settings import get_settings
 from ingest.canonical import KINDS, unknown_kind
 
+PROGRESS_STEPS = 1000  # a table's bar, in thousandths of its file
 KIND_HELP = (
     f"Kind of rows: {', '.join(KINDS)}. Default: from the file or sheet name "
     "(residents.csv, 居民.xlsx), else from the headers."
@@ -88,17 +89,26 @@ def ingest(
     opened = open_store(get_settings())
     started = time.perf_counter()
     try:
-        with progress_bar() as bar:
+        with rows_progress_bar() as bar:
             if as_json or not sys.stderr.isatty():
                 bar.disable = True
             tasks: dict[str, TaskID] = {}
+            table_started: dict[str, float] = {}
+            last = [started]  # a table starts when the one before it last reported
 
-            def advance(table: str, rows: int) -> None:
+            def advance(table: str, rows: int, done: float | None) -> None:
+                now = time.perf_counter()
                 if table not in tasks:
-                    tasks[table] = bar.add_task(table, total=None, rate="")
-                elapsed = time.perf_counter() - started
+                    tasks[table] = bar.add_task(table, total=None, rows="", rate="")
+                    table_started[table] = last[0]
+                last[0] = now
+                rate = rows / max(now - table_started[table], 1e-9)
                 bar.update(
-                    tasks[table], completed=rows, rate=f"{rows / max(elapsed, 1e-9):,.0f} rows/s"
+                    tasks[table],
+                    total=None if done is None else PROGRESS_STEPS,
+                    completed=0 if done is None else round(done * PROGRESS_STEPS),
+                    rows=f"{rows:,} rows",
+                    rate=f"{rate:,.0f} rows/s",
                 )
 
             job = IngestJob(opened.store, options, advance)
