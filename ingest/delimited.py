@@ -3,6 +3,7 @@ GBK/GB18030) and the delimiter are detected; rows stream."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 from collections.abc import Iterator
@@ -22,6 +23,9 @@ from ingest.tables import (
 )
 
 DELIMITERS = (",", "\t", ";", "|")
+# Longer than any valid cell (the longest text a model takes is far shorter); a quote that is
+# never closed makes the rest of the file one cell, and this bounds what it holds in memory.
+MAX_CELL_CHARS = 1 << 20
 
 
 def _csv_rows(
@@ -32,7 +36,15 @@ def _csv_rows(
         next(reader, None)
     headers = next(reader, None) or []
     try:
-        for values in reader:
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # the reader goes on at the next line
+                problem = f"row (to line {reader.line_num}): {_csv_problem(exc)}"
+                yield reader.line_num, {"\x00error": problem}
+                continue
             if not "".join(values).strip():  # a blank line, or only empty cells
                 continue
             row = dict(zip(headers, values, strict=False))
@@ -45,6 +57,23 @@ def _csv_rows(
         ) from None
     finally:
         handle.close()
+
+
+def _first_rows(reader: Iterator[list[str]]) -> list[list[str]]:
+    """The rows the header is looked for in: up to HEADER_SEARCH_ROWS, or up to one that is
+    not readable (the rows themselves report it)."""
+    rows: list[list[str]] = []
+    with contextlib.suppress(csv.Error):
+        rows.extend(itertools.islice(reader, HEADER_SEARCH_ROWS))
+    return rows
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"a cell of more than {MAX_CELL_CHARS:,} characters (or a quote that is never closed)"
+        )
+    return f"not readable as CSV ({exc})"
 
 
 class _Delimited(csv.excel):
@@ -71,9 +100,10 @@ def read_csv(path: Path, score: HeaderScore | None = None) -> Table:
     except UnicodeDecodeError as exc:
         handle.close()
         raise UnreadableFileError(f"{path.name}: the header is not {encoding} text") from exc
+    csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(handle, dialect)
     try:
-        first_rows = [row for _, row in zip(range(HEADER_SEARCH_ROWS), reader, strict=False)]
+        first_rows = _first_rows(reader)
     except UnicodeDecodeError as exc:
         handle.close()
         raise UnreadableFileError(f"{path.name}: the header is not {encoding} text") from exc

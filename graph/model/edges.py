@@ -6,13 +6,13 @@ import builtins
 from collections.abc import Set
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from graph.model.enums import HouseholdRole
 from graph.model.nodes import Label
-from graph.model.validators import PastDate
+from graph.model.validators import PastDate, reject_control_characters
 
 R, H, B, G, ORG, D, INC, P = (
     Label.RESIDENT,
@@ -57,6 +57,11 @@ class EdgeProps(BaseModel):
     model_config = ConfigDict(
         extra="forbid", use_enum_values=True, str_strip_whitespace=True, allow_inf_nan=False
     )
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Self:
+        reject_control_characters(self.__dict__)
+        return self
 
 
 class NoProps(EdgeProps):

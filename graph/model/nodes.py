@@ -34,6 +34,7 @@ from graph.model.validators import (
     Timestamp,
     id_number_birth_date,
     id_number_is_male,
+    reject_control_characters,
     today,
 )
 
@@ -68,6 +69,11 @@ class Node(BaseModel):
     managed_fields: ClassVar[frozenset[str]] = frozenset()
 
     id: NodeId
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Self:
+        reject_control_characters(self.__dict__)
+        return self
 
     def properties(self) -> dict[str, Any]:
         """Stored properties: JSON-compatible, unset optional fields as None (they clear)."""

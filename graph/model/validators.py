@@ -6,7 +6,7 @@ import operator
 import re
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 
@@ -135,3 +135,19 @@ Timestamp = Annotated[
     AfterValidator(_to_aware_utc),
     PlainSerializer(format_timestamp, return_type=str, when_used="json"),
 ]
+
+
+# C0 control characters and DEL, but tab and line breaks (texts may hold paragraphs): no
+# source means them, and an engine's query parser may stop at a NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def reject_control_characters(values: dict[str, Any]) -> None:
+    """Raise ValueError naming the first text field that holds a control character."""
+    for name, value in values.items():
+        # isprintable (C) is true for nearly every value; only the rest are searched.
+        if type(value) is str and not value.isprintable():
+            found = _CONTROL.search(value)
+            if found:
+                code = f"U+{ord(found.group()):04X}"
+                raise ValueError(f"{name}: contains the control character {code}")

@@ -288,3 +288,15 @@ def test_an_upsert_that_leaves_out_personal_fields_keeps_them(client: TestClient
     run(client, RESIDENT, input={**person, "phone": "13900139000"})
     stored = client.app.state.opened.store.get_nodes([ref])[ref].props
     assert (stored["phone"], stored["id_number"]) == ("13900139000", number)
+
+
+def test_a_control_character_is_refused_with_the_field(client: TestClient) -> None:
+    refused = run(client, BUILDING, input={"id": "BX9", "name": "幸福\u0000里"})["upsertBuilding"]
+    assert refused["node"] is None
+    assert refused["errors"] == [
+        {
+            "path": ["input", "name"],
+            "message": "contains the control character U+0000",
+            "code": "INVALID_INPUT",
+        }
+    ]

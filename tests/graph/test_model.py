@@ -166,3 +166,19 @@ def test_global_node_ids_parse_or_explain() -> None:
         NodeRef.parse("B1")
     with pytest.raises(ValueError, match="unknown node label"):
         NodeRef.parse("Car:C1")
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\x7f"])
+def test_control_characters_are_refused_in_nodes_and_relationships(character: str) -> None:
+    with pytest.raises(ValidationError, match="name: contains the control character U\\+00"):
+        Building(id="B1", name=f"幸福{character}里")
+    with pytest.raises(ValidationError, match="room: contains the control character"):
+        EDGE_SPECS[EdgeType.RESIDES_IN].validate_props({"room": f"10{character}1"})
+
+
+def test_tabs_and_line_breaks_stay_in_texts() -> None:
+    text = "3单元\t楼道\n有烟味\r\n请尽快处理"
+    incident = Incident(
+        id="I1", category="fire", reported_at="2026-11-20T08:00:00Z", description=text
+    )
+    assert incident.description == text

@@ -65,3 +65,18 @@ def test_a_table_tells_how_far_reading_has_got(
     rest = list(table.rows)
     assert len(half) + len(rest) == ROWS
     assert table.done() == 1.0
+
+
+def test_an_overlong_cell_is_a_bad_row_and_reading_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "petitions.csv"
+    huge = "长" * 2_000_000
+    path.write_text(
+        f'petition_id,text\nP1,{huge}\nP2,短\nP3,"never closed\nP4,after\n', encoding="utf-8"
+    )
+    [table] = open_tables(path)
+    rows = list(table.rows)
+    assert rows[0] == (2, {"\x00error": rows[0][1]["\x00error"]})
+    assert rows[0][1]["\x00error"].startswith("row (to line 2): a cell of more than 1,048,576")
+    assert rows[1] == (3, {"petition_id": "P2", "text": "短"})
+    # A quote never closed takes the rest of the file into its cell: one row, nothing lost.
+    assert rows[2][1]["petition_id"] == "P3" and "P4,after" in rows[2][1]["text"]

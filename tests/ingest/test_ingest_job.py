@@ -300,6 +300,18 @@ def test_a_json_array_file_loads_its_elements_as_rows(store: CypherStore, tmp_pa
     assert reject["reason"].startswith("element: not valid JSON")
 
 
+def test_a_control_character_rejects_its_row_and_the_others_load(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    grids = tmp_path / "grids.csv"
+    grids.write_bytes(b"grid_id,name,level\nG1,a\x00b,grid\nG2,ok,grid\n")
+    summary, _ = run(store, grids, rejects_dir=tmp_path / "out")
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    [reject] = rejects(tmp_path / "out" / "grids.rejects.csv")
+    assert reject["reason"] == "name: contains the control character U+0000"
+    assert store.count_nodes()[Label.GRID] == 1
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
