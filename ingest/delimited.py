@@ -20,6 +20,8 @@ from ingest.tables import (
     bytes_read,
     detect_encoding,
     header_index,
+    shown,
+    undecoded,
 )
 
 DELIMITERS = (",", "\t", ";", "|")
@@ -29,7 +31,7 @@ MAX_CELL_CHARS = 1 << 20
 
 
 def _csv_rows(
-    handle: TextIO, path: Path, dialect: type[csv.Dialect], title_rows: int
+    handle: TextIO, dialect: type[csv.Dialect], title_rows: int
 ) -> Iterator[tuple[int, RawRow]]:
     reader = csv.reader(handle, dialect)
     for _ in range(title_rows):
@@ -45,16 +47,18 @@ def _csv_rows(
                 problem = f"row (to line {reader.line_num}): {_csv_problem(exc)}"
                 yield reader.line_num, {"\x00error": problem}
                 continue
-            if not "".join(values).strip():  # a blank line, or only empty cells
+            joined = "".join(values)
+            if not joined.strip():  # a blank line, or only empty cells
+                continue
+            if undecoded(joined):
+                row = {h: shown(v) for h, v in zip(headers, values, strict=False)}
+                row["\x00error"] = f"row: not {handle.encoding} text (a byte that does not decode)"
+                yield reader.line_num, row
                 continue
             row = dict(zip(headers, values, strict=False))
             if len(values) > len(headers):
                 row["\x00extra"] = LIST_SEPARATOR.join(values[len(headers) :])
             yield reader.line_num, row
-    except UnicodeDecodeError as exc:
-        raise UnreadableFileError(
-            f"{path.name}: line {reader.line_num + 1} is not {handle.encoding} text ({exc.reason})"
-        ) from None
     finally:
         handle.close()
 
@@ -94,22 +98,17 @@ def _dialect(handle: TextIO) -> type[csv.Dialect]:
 
 def read_csv(path: Path, score: HeaderScore | None = None) -> Table:
     encoding = detect_encoding(path)
-    handle = open(path, newline="", encoding=encoding)  # noqa: SIM115 (closed by the row iterator)
-    try:
-        dialect = _dialect(handle)
-    except UnicodeDecodeError as exc:
-        handle.close()
-        raise UnreadableFileError(f"{path.name}: the header is not {encoding} text") from exc
+    # Closed by the row iterator; bytes that do not decode reject their row (see tables.py).
+    handle = open(path, newline="", encoding=encoding, errors="surrogateescape")  # noqa: SIM115
+    dialect = _dialect(handle)
     csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(handle, dialect)
-    try:
-        first_rows = _first_rows(reader)
-    except UnicodeDecodeError as exc:
-        handle.close()
-        raise UnreadableFileError(f"{path.name}: the header is not {encoding} text") from exc
+    first_rows = _first_rows(csv.reader(handle, dialect))
     title_rows = header_index(first_rows, score)
     headers = first_rows[title_rows] if first_rows else []
+    if undecoded("".join(headers)):
+        handle.close()
+        raise UnreadableFileError(f"{path.name}: the header is not {encoding} text")
     handle.seek(0)
-    rows = _csv_rows(handle, path, dialect, title_rows)
+    rows = _csv_rows(handle, dialect, title_rows)
     done = bytes_read(handle, path.stat().st_size)
     return Table(path, None, headers, rows, encoding, title_rows, done)

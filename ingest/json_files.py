@@ -7,15 +7,26 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ingest.tables import RawRow, Table, bytes_read, cell_text, detect_encoding
+from ingest.tables import (
+    RawRow,
+    Table,
+    bytes_read,
+    cell_text,
+    detect_encoding,
+    shown,
+    undecoded,
+)
 
 JSON_CHUNK = 1 << 16
 JSON_MAX_ELEMENT = 16 << 20  # an array element longer than this is taken as broken
 JSON_BETWEEN = frozenset(" \t\r\n,")
 
 
-def _json_row(value: Any, text: str, unit: str) -> RawRow:
+def _json_row(value: Any, text: str, unit: str, encoding: str) -> RawRow:
     """A decoded JSON value as a raw row, or an error row keeping the original text."""
+    if undecoded(text):
+        error = f"{unit}: not {encoding} text (a byte that does not decode)"
+        return {"\x00error": error, "\x00raw": shown(text)}
     if not isinstance(value, dict):
         return {"\x00error": f"{unit}: not a JSON object", "\x00raw": text}
     return {str(k): cell_text(v) for k, v in value.items()}
@@ -29,9 +40,12 @@ def _jsonl_rows(handle: TextIO) -> Iterator[tuple[int, RawRow]]:
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
+                if undecoded(line):
+                    yield number, _json_row(None, line, "line", str(handle.encoding))
+                    continue
                 yield number, {"\x00error": f"line: not valid JSON ({exc.msg})", "\x00raw": line}
                 continue
-            yield number, _json_row(value, line, "line")
+            yield number, _json_row(value, line, "line", str(handle.encoding))
 
 
 def _json_array_values(handle: TextIO) -> Iterator[tuple[int, Any, str]]:
@@ -76,11 +90,11 @@ def _json_array_rows(handle: TextIO) -> Iterator[tuple[int, RawRow]]:
                 error = f"element: not valid JSON ({value.msg}); the elements after it are not read"
                 yield number, {"\x00error": error, "\x00raw": text}
                 return
-            yield number, _json_row(value, text, "element")
+            yield number, _json_row(value, text, "element", str(handle.encoding))
 
 
 def _is_json_array(path: Path, encoding: str) -> bool:
-    with open(path, encoding=encoding) as handle:
+    with open(path, encoding=encoding, errors="surrogateescape") as handle:
         start = handle.read(JSON_CHUNK).lstrip()
     return start.startswith("[")
 
@@ -90,7 +104,8 @@ def read_jsonl(path: Path) -> Table:
     encoding = detect_encoding(path)
     array = _is_json_array(path, encoding)
     headers = _first_keys(path, encoding, array)
-    handle = open(path, encoding=encoding)  # noqa: SIM115 (closed by the row iterator)
+    # Closed by the row iterator; bytes that do not decode reject their row (see tables.py).
+    handle = open(path, encoding=encoding, errors="surrogateescape")  # noqa: SIM115
     rows = _json_array_rows(handle) if array else _jsonl_rows(handle)
     done = bytes_read(handle, path.stat().st_size)
     return Table(path, None, headers, rows, encoding, done=done)
@@ -98,7 +113,7 @@ def read_jsonl(path: Path) -> Table:
 
 def _first_keys(path: Path, encoding: str, array: bool) -> list[str]:
     """The keys of the first object: the table's headers."""
-    with open(path, encoding=encoding) as handle:
+    with open(path, encoding=encoding, errors="surrogateescape") as handle:
         if array:
             first = next((value for _, value, _ in _json_array_values(handle)), None)
         else:

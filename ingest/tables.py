@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -15,12 +16,16 @@ from ingest.canonical import LIST_SEPARATOR
 
 RawRow = dict[str, str]
 SNIFF_BYTES = 1 << 20  # what encoding detection reads of a text file
+UTF8_GOOD_PER_BAD = 20  # valid UTF-8 characters per bad sequence that still mean UTF-8
 # Exports often put a title, the reporting unit or a date above the header row: the header is
 # looked for among this many first rows.
 HEADER_SEARCH_ROWS = 10
 MIN_KNOWN_HEADERS = 2
 HeaderScore = Callable[[list[str]], int]  # how many of a row's cells are known column headers
 Done = Callable[[], float]  # how much of a table has been read, from 0 to 1
+# Text files are decoded with errors="surrogateescape": a byte that does not decode becomes
+# one of these, so the row holding it is rejected and the rows around it still load.
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 class UnreadableFileError(ValueError):
@@ -46,20 +51,23 @@ class Table:
 
 def detect_encoding(path: Path) -> str:
     """utf-8-sig or utf-16 when the file starts with that BOM (Excel's "Unicode text" is
-    UTF-16), utf-8 when its start decodes as UTF-8, else GB18030 (a superset of GBK and
-    GB2312, what Chinese spreadsheet exports write)."""
+    UTF-16); utf-8 when its start decodes as UTF-8, or nearly: a few corrupt bytes among many
+    UTF-8 characters still mean UTF-8 (their rows are rejected); else GB18030 (a superset of
+    GBK and GB2312, what Chinese spreadsheet exports write)."""
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=len(head) < SNIFF_BYTES)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    text = decoder.decode(head, final=len(head) < SNIFF_BYTES)
+    bad = text.count("\ufffd") - head.count("\ufffd".encode())  # not counting real U+FFFD
+    if bad == 0:
+        return "utf-8"
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    # GBK text read as UTF-8 is nearly all bad sequences; UTF-8 with a corrupt line is not.
+    return "utf-8" if non_ascii - bad >= UTF8_GOOD_PER_BAD * bad else "gb18030"
 
 
 def bytes_read(handle: TextIO, size: int) -> Done:
@@ -73,6 +81,16 @@ def bytes_read(handle: TextIO, size: int) -> Done:
             return 1.0
 
     return done
+
+
+def undecoded(text: str) -> bool:
+    """True when `text` holds bytes its file's encoding could not decode."""
+    return not text.isascii() and _UNDECODED.search(text) is not None
+
+
+def shown(text: str) -> str:
+    """`text` fit to be written out: undecodable bytes as U+FFFD."""
+    return _UNDECODED.sub("\ufffd", text)
 
 
 def cell_text(value: Any) -> str:

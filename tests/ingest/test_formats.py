@@ -80,3 +80,44 @@ def test_an_overlong_cell_is_a_bad_row_and_reading_goes_on(tmp_path: Path) -> No
     assert rows[1] == (3, {"petition_id": "P2", "text": "短"})
     # A quote never closed takes the rest of the file into its cell: one row, nothing lost.
     assert rows[2][1]["petition_id"] == "P3" and "P4,after" in rows[2][1]["text"]
+
+
+def test_a_corrupt_line_is_a_bad_row_of_a_file_that_keeps_its_encoding(tmp_path: Path) -> None:
+    good = [f"G{i},第{i}网格,grid\n".encode() for i in range(200)]
+    path = tmp_path / "grids.csv"
+    path.write_bytes(
+        b"grid_id,name,level\n"
+        + b"".join(good[:100])
+        + b"GX,\xff\xfe,grid\n"
+        + b"".join(good[100:])
+    )
+    [table] = open_tables(path)
+    assert table.encoding == "utf-8"
+    rows = [row for _, row in table.rows]
+    [bad] = [row for row in rows if "\x00error" in row]
+    assert bad["\x00error"] == "row: not utf-8 text (a byte that does not decode)"
+    assert bad["grid_id"] == "GX" and bad["name"] == "\ufffd\ufffd"
+    assert [row["name"] for row in rows if "\x00error" not in row] == [
+        f"第{i}网格" for i in range(200)
+    ]
+
+
+def test_a_corrupt_json_line_is_a_bad_row(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"grid_id": f"G{i}", "name": f"第{i}网格"}, ensure_ascii=False)
+        for i in range(50)
+    ]
+    body = "\n".join(lines).encode()
+    path = tmp_path / "grids.jsonl"
+    path.write_bytes(body + b'\n{"grid_id": "GX", "name": "\xff"}\n')
+    [table] = open_tables(path)
+    rows = [row for _, row in table.rows]
+    assert len(rows) == 51 and rows[-1]["\x00error"].startswith("line: not utf-8 text")
+    assert rows[-1]["\x00raw"] == '{"grid_id": "GX", "name": "\ufffd"}\n'
+
+
+def test_gbk_text_is_told_from_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "居民.csv"
+    path.write_bytes("姓名,性别\n张三,男\n".encode("gbk") * 100)
+    [table] = open_tables(path)
+    assert table.encoding == "gb18030" and table.headers == ["姓名", "性别"]
