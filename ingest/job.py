@@ -35,7 +35,7 @@ from ingest.rejects import RejectWriter, rejects_path
 from ingest.resolution import resolve_residents, triple
 from ingest.rows import MAPPERS, RowError
 from ingest.state import JobState
-from ingest.tables import Table
+from ingest.tables import MIN_KNOWN_HEADERS, Table
 
 # Progress of a table: its name, rows read, and how much of it was read (0-1) when known.
 Progress = Callable[[str, int, float | None], None]
@@ -178,6 +178,7 @@ class IngestJob:
         self.tables: list[Table] = []
         self.shapers: list[RowShaper] = []
         self.seen_ids: set[NodeRef] = set()  # dry run: what the job would have written
+        self.skipped: list[tuple[str, str]] = []  # sheets not loaded, with the reason
         # Writes sent but not yet acknowledged, with the counts they go to (None: counted
         # nowhere); the checkpoint of their batch is saved once they are (`_settle`).
         self.unsettled: list[tuple[Summary | None, PendingWrite]] = []
@@ -192,7 +193,12 @@ class IngestJob:
             return len(mapping.columns_of(cells))
 
         for position, path in enumerate(paths):
-            for table in open_tables(path, self.options.sheet, known_headers):
+            tables = open_tables(path, self.options.sheet, known_headers)
+            for table in tables:
+                if len(tables) > 1 and known_headers(table.headers) < MIN_KNOWN_HEADERS:
+                    # One sheet of several with no known header (notes, a cover, a chart).
+                    self.skipped.append((table.name, "no known column headers: not a data sheet"))
+                    continue
                 names = [n for n in (table.sheet, path.stem) if n]
                 kind = detect_kind(
                     self.options.kind or self.options.mapping.kind,

@@ -136,6 +136,7 @@ def ingest(
                 }
                 for r in job.reports
             ],
+            "skipped_tables": [{"table": t, "reason": why} for t, why in job.skipped],
         }
         typer.echo(json.dumps(body, ensure_ascii=False))
         return
@@ -148,6 +149,8 @@ def ingest(
             + (f"; ignored columns: {', '.join(r.ignored_columns)}" if r.ignored_columns else "")
             + (f"; {r.title_rows} title rows above the header" if r.title_rows else "")
         )
+    for table, why in job.skipped:
+        typer.echo(f"{table}: skipped ({why})")
     rate = summary.read / seconds if seconds else 0
     typer.echo(
         f"total: read {summary.read}, accepted {summary.accepted}, rejected {summary.rejected}"

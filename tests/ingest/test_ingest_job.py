@@ -312,6 +312,24 @@ def test_a_control_character_rejects_its_row_and_the_others_load(
     assert store.count_nodes()[Label.GRID] == 1
 
 
+def test_a_workbook_sheet_without_known_headers_is_skipped_and_reported(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "填表说明"
+    notes.append(["1. 身份证号请填写18位"])
+    notes.append(["2. 人员类别可多选，用顿号分隔"])
+    people = workbook.create_sheet("人员")
+    people.append(["姓名", "公民身份号码", "手机号"])
+    people.append(["张伟", id_number("19500505", "131"), "13900000002"])
+    workbook.save(tmp_path / "台账.xlsx")
+    summary, job = run(store, tmp_path / "台账.xlsx", rejects_dir=tmp_path / "out")
+    assert job.skipped == [("台账.xlsx#填表说明", "no known column headers: not a data sheet")]
+    assert [r.table for r in job.reports] == ["台账.xlsx#人员"]
+    assert (summary.read, summary.accepted, summary.rejected) == (1, 1, 0)
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
