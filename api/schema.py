@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import strawberry
@@ -49,6 +50,7 @@ from api.types import (
     to_graphql,
 )
 from civicgraph.logs import get_logger
+from graph.errors import InvalidInputError
 from graph.model import Label
 from graph.store import NodeRef
 from graph.workflow import overdue_filter
@@ -184,8 +186,25 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 def _should_mask(error: GraphQLError) -> bool:
-    """Hide unexpected failures; keep errors raised on purpose (they carry a code)."""
-    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+    """Hide unexpected failures; keep errors raised on purpose (they carry a code) and the
+    store's refusals of bad input (they name the field and the reason)."""
+    return error.original_error is not None and not isinstance(
+        error.original_error, GraphQLError | InvalidInputError
+    )
+
+
+# What a GraphQL error message may quote of a request: strings, objects and lists (graphql-core
+# prints a whole input object it refuses), and the value after "value" or "found".
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACED = re.compile(r"\{.*\}|\[.*\]", re.DOTALL)
+_AFTER_VALUE = re.compile(r"\b(value:?|found:?) +(?!of\b)('(?:[^'\\]|\\.)*'|[^\s;,]+)")
+
+
+def loggable(message: str) -> str:
+    """An error message fit for the log: the values it quotes (a variable, a literal, which
+    may be an ID number or a phone) are left out; names and reasons stay."""
+    message = _BRACED.sub("{…}", _QUOTED.sub('"…"', message))
+    return _AFTER_VALUE.sub(r"\1 …", message)
 
 
 def _classify(error: GraphQLError) -> None:
@@ -197,6 +216,8 @@ def _classify(error: GraphQLError) -> None:
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
         elif error.path is None and error.message.startswith("Variable '$"):
             extensions["code"] = "BAD_USER_INPUT"  # a variable's value failed coercion
+        elif isinstance(error.original_error, InvalidInputError):
+            extensions["code"] = "BAD_USER_INPUT"
         elif error.message == "Internal server error" or error.original_error is not None:
             extensions["code"] = "INTERNAL_SERVER_ERROR"
         else:
@@ -212,11 +233,9 @@ class CivicSchema(strawberry.Schema):
         for error in errors:
             _classify(error)
             code = (error.extensions or {}).get("code")
-            unexpected = error.original_error is not None and not isinstance(
-                error.original_error, GraphQLError
-            )
-            if not unexpected:
-                log.info("graphql.refused", message=error.message, code=code, path=error.path)
+            if not _should_mask(error):
+                message = loggable(error.message)
+                log.info("graphql.refused", message=message, code=code, path=error.path)
             else:
                 log.error("graphql.failed", path=error.path, exc_info=error.original_error)
 

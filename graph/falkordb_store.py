@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,19 +42,31 @@ def _rows(result: QueryResult) -> list[Row]:
     ]
 
 
+_ERROR_CONTEXT = re.compile(r"\s*errCtx:.*", re.DOTALL)
+
+
 def _store_error(exc: redis.exceptions.RedisError) -> GraphError:
     if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
         return StoreUnavailableError(f"FalkorDB is not reachable: {exc}")
-    if "unique constraint violation" in str(exc):
-        return InvalidInputError([f"id: {exc}"])
-    return GraphError(f"FalkorDB refused a query: {exc}")
+    # FalkorDB quotes the query text around a parse error (errCtx), parameter values included:
+    # the message keeps only the error itself, since it may reach a log.
+    message = _ERROR_CONTEXT.sub("", str(exc))
+    if "unique constraint violation" in message:
+        return InvalidInputError([f"id: {message}"])
+    return GraphError(f"FalkorDB refused a query: {message}")
 
 
 def _params_header(params: dict[str, Any] | None) -> str:
-    """The `CYPHER name=value ...` prefix that carries a query's parameters."""
+    """The `CYPHER name=value ...` prefix that carries a query's parameters. FalkorDB reads
+    the query text up to a NUL, so a value holding one is the caller's error (the models
+    refuse control characters; this covers what reaches the store another way: a filter,
+    an id)."""
     if not params:
         return ""
-    return "CYPHER " + "".join(f"`{name}`={_literal(value)} " for name, value in params.items())
+    header = "CYPHER " + "".join(f"`{name}`={_literal(value)} " for name, value in params.items())
+    if "\x00" in header:
+        raise InvalidInputError(["text: holds a NUL character (U+0000), which is not valid here"])
+    return header
 
 
 def _literal(value: Any) -> str:

@@ -130,3 +130,30 @@ def test_a_variable_of_the_wrong_type_is_the_callers_mistake(limited: TestClient
     [error] = response.json()["errors"]
     assert error["message"].startswith("Variable '$d' has invalid value")
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_nul_character_in_a_filter_or_id_is_a_bad_input(limited: TestClient) -> None:
+    for query in (
+        '{ residents(filter: {name: {contains: "\\u0000"}}) { totalCount } }',
+        '{ node(id: "Resident:\\u0000") { id } }',
+    ):
+        [error] = limited.post("/graphql", json={"query": query}).json()["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert "U+0000" in error["message"] or "id" in error["message"]
+
+
+def test_a_refused_request_is_logged_without_the_values_it_carried(
+    limited: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret_number, secret_phone = "110101199003077571", "13800138000"
+    query = "mutation ($input: ResidentInput!) { upsertResident(input: $input) { created } }"
+    variables = {"input": {"id": "R1", "idNumber": int(secret_number), "phone": secret_phone}}
+    capsys.readouterr()
+    response = limited.post("/graphql", json={"query": query, "variables": variables})
+    errors = response.json()["errors"]
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert any(secret_phone in e["message"] for e in errors)  # the caller sees what it sent
+    logged = capsys.readouterr()
+    lines = [line for line in (logged.out + logged.err).splitlines() if "graphql.refused" in line]
+    assert len(lines) == len(errors)
+    assert not any(secret_number in line or secret_phone in line for line in lines)

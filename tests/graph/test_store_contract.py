@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from graph.cypher_store import CypherStore, edge_write_row, node_write_row
-from graph.errors import InvalidInputError, UnknownReferenceError
+from graph.errors import GraphError, InvalidInputError, UnknownReferenceError
 from graph.model import EdgeType, Label
 from graph.store import Direction, NodeRef, Provenance, WriteResult
 from tests.factories import PROV, building, edge, grid, household, ref, resident
@@ -465,3 +465,19 @@ def test_removed_optional_values_are_cleared(store: CypherStore) -> None:
     ].props
     assert "floors" not in props
     assert store.events_after(0)[-1].fields == ["floors"]
+
+
+def test_a_falkordb_refusal_leaves_out_the_query_text_it_quotes() -> None:
+    """Errors may reach a log; FalkorDB quotes the query around a parse error (errCtx), and
+    its parameters travel inside the query text."""
+    import redis
+
+    from graph.falkordb_store import _store_error
+
+    refusal = redis.exceptions.ResponseError(
+        "errMsg: Invalid input at end of input: expected ` line: 1, column: 30, offset: 29 "
+        'errCtx: CYPHER `phone`="13800138000" `x`=[1,,2] errCtxOffset: 29'
+    )
+    error = _store_error(refusal)
+    assert isinstance(error, GraphError) and "13800138000" not in str(error)
+    assert str(error).startswith("FalkorDB refused a query: errMsg: Invalid input")
