@@ -34,6 +34,18 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Pat
     return path
 
 
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """A workbook with these sheets, in order, each with these rows."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
 def run(store: CypherStore, *paths: Path, **options: object) -> tuple[Summary, IngestJob]:
     job = IngestJob(store, JobOptions(**options))  # type: ignore[arg-type]
     return job.run(list(paths)), job
@@ -148,17 +160,16 @@ def test_a_reject_names_every_field_the_row_got_wrong_and_no_personal_value(
 def test_title_rows_above_the_header_and_a_totals_row_of_an_export(
     store: CypherStore, tmp_path: Path
 ) -> None:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "人员"
-    sheet.append(["幸福社区人口登记表（2026年11月）"])
-    sheet.append(["填报单位：幸福社区居委会", None, None, "填报日期：2026-11-20"])
-    sheet.append(["序号", "姓名", "性别", "公民身份号码", "联系电话", "人口类型"])
-    sheet.append([1, "张伟", "男", id_number("19500505", "131"), 13900000002, "户籍"])
-    sheet.append([2, "李娜", "女", id_number("19600606", "242"), "13900000003", "流动"])
-    sheet.append([None] * 6)
-    sheet.append(["合计", "2人"])
-    workbook.save(tmp_path / "登记表.xlsx")
+    rows: list[list[Any]] = [
+        ["幸福社区人口登记表（2026年11月）"],
+        ["填报单位：幸福社区居委会", None, None, "填报日期：2026-11-20"],
+        ["序号", "姓名", "性别", "公民身份号码", "联系电话", "人口类型"],
+        [1, "张伟", "男", id_number("19500505", "131"), 13900000002, "户籍"],
+        [2, "李娜", "女", id_number("19600606", "242"), "13900000003", "流动"],
+        [None] * 6,
+        ["合计", "2人"],
+    ]
+    write_xlsx(tmp_path / "登记表.xlsx", {"人员": rows})
     title = "幸福社区流动人口台账"
     headers = ["姓名", "公民身份号码", "手机号"]
     gbk = write_csv(
@@ -186,15 +197,14 @@ def test_full_width_digits_spaced_ids_excel_day_counts_and_gender_codes_are_read
 ) -> None:
     number = id_number("19500505", "131")
     spaced = f"{number[:6]} {number[6:14]} {number[14:]}"
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "人员"
-    sheet.append(["姓名", "性别", "公民身份号码", "出生日期", "联系电话"])
-    sheet.append(["张伟", 1, full_width(spaced), None, full_width("139-0000-0002")])
-    sheet.append(["李娜", "2", None, 32939, "13900000003"])  # a date cell without a format
-    sheet.append(["王芳", "未说明", id_number("19700707", "262"), None, None])
-    sheet.append(["赵强", "9", None, "1980-01-01", "13900000005"])  # no gender from anywhere
-    workbook.save(tmp_path / "人员.xlsx")
+    rows: list[list[Any]] = [
+        ["姓名", "性别", "公民身份号码", "出生日期", "联系电话"],
+        ["张伟", 1, full_width(spaced), None, full_width("139-0000-0002")],
+        ["李娜", "2", None, 32939, "13900000003"],  # a date cell without a format
+        ["王芳", "未说明", id_number("19700707", "262"), None, None],
+        ["赵强", "9", None, "1980-01-01", "13900000005"],  # no gender from anywhere
+    ]
+    write_xlsx(tmp_path / "人员.xlsx", {"人员": rows})
     summary, _ = run(store, tmp_path / "人员.xlsx", rejects_dir=tmp_path / "out")
     assert (summary.accepted, summary.rejected) == (3, 1)
     stored = {r.props["name"]: r.props for r in store.list_nodes(Label.RESIDENT, first=10).records}
@@ -315,15 +325,14 @@ def test_a_control_character_rejects_its_row_and_the_others_load(
 def test_a_workbook_sheet_without_known_headers_is_skipped_and_reported(
     store: CypherStore, tmp_path: Path
 ) -> None:
-    workbook = Workbook()
-    notes = workbook.active
-    notes.title = "填表说明"
-    notes.append(["1. 身份证号请填写18位"])
-    notes.append(["2. 人员类别可多选，用顿号分隔"])
-    people = workbook.create_sheet("人员")
-    people.append(["姓名", "公民身份号码", "手机号"])
-    people.append(["张伟", id_number("19500505", "131"), "13900000002"])
-    workbook.save(tmp_path / "台账.xlsx")
+    sheets = {
+        "填表说明": [["1. 身份证号请填写18位"], ["2. 人员类别可多选，用顿号分隔"]],
+        "人员": [
+            ["姓名", "公民身份号码", "手机号"],
+            ["张伟", id_number("19500505", "131"), "13900000002"],
+        ],
+    }
+    write_xlsx(tmp_path / "台账.xlsx", sheets)
     summary, job = run(store, tmp_path / "台账.xlsx", rejects_dir=tmp_path / "out")
     assert job.skipped == [("台账.xlsx#填表说明", "no known column headers: not a data sheet")]
     assert [r.table for r in job.reports] == ["台账.xlsx#人员"]
@@ -424,13 +433,12 @@ def test_one_person_from_two_sources_becomes_one_resident(
         ],
     )
     # The street office's sheet has no id column, an older phone, and the same ID number.
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "人员"
-    sheet.append(["姓名", "身份证号", "手机号", "人员类别"])
-    sheet.append(["张伟", number, "13900000002", "独居老人"])
-    sheet.append(["张伟", number, "13900000003", "独居老人"])  # a duplicate row in the same sheet
-    workbook.save(tmp_path / "街道台账.xlsx")
+    rows = [
+        ["姓名", "身份证号", "手机号", "人员类别"],
+        ["张伟", number, "13900000002", "独居老人"],
+        ["张伟", number, "13900000003", "独居老人"],  # a duplicate row in the same sheet
+    ]
+    write_xlsx(tmp_path / "街道台账.xlsx", {"人员": rows})
     # A third source without an ID number: the same name, birth date and phone.
     care = tmp_path / "care.jsonl"
     care.write_text(
