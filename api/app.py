@@ -17,6 +17,7 @@ from api.alerts import alerts_router
 from api.context import Context, actor_of
 from api.demo import ensure_demo_data
 from api.http import graphql_response_media_type, request_timeout
+from api.limits import BodySizeLimit
 from api.schema import build_schema
 from civicgraph.logs import get_logger
 from civicgraph.settings import Settings
@@ -58,6 +59,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     app.include_router(alerts_router(timedelta(seconds=settings.alert_fold_window_s)))
     app.middleware("http")(graphql_response_media_type)
     app.middleware("http")(request_timeout(settings.request_timeout_s))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 
     @app.middleware("http")
     async def observe(

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="API bind address.")
     port: int = Field(8000, ge=1, le=65535, description="API port.")
     request_timeout_s: float = Field(30.0, gt=0, description="API request time limit.")
+    max_request_bytes: int = Field(
+        10 * 2**20, ge=1024, description="Largest request body the API reads (413 past it)."
+    )
     alert_fold_window_s: int = Field(
         3600, ge=0, description="Alerts from one device this close together join one incident."
     )

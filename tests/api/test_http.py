@@ -157,3 +157,26 @@ def test_a_refused_request_is_logged_without_the_values_it_carried(
     lines = [line for line in (logged.out + logged.err).splitlines() if "graphql.refused" in line]
     assert len(lines) == len(errors)
     assert not any(secret_number in line or secret_phone in line for line in lines)
+
+
+def test_a_body_over_the_limit_gets_413_before_it_is_read(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, max_request_bytes=2048)
+    big = b'{"query": "{ stats { residents } }", "pad": "' + b"x" * 4096 + b'"}'
+
+    def streamed() -> Iterator[bytes]:  # no Content-Length: counted while it is read
+        yield big[:1000]
+        yield big[1000:]
+
+    with TestClient(create_app(settings)) as client:
+        for body in (big, streamed()):
+            response = client.post(
+                "/graphql", content=body, headers={"content-type": "application/json"}
+            )
+            assert response.status_code == 413
+            assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+        alerts = client.post(
+            "/ingest/alerts", content=big, headers={"content-type": "application/json"}
+        )
+        assert alerts.status_code == 413
+        small = client.post("/graphql", json={"query": "{ stats { residents } }"})
+        assert small.status_code == 200 and small.json()["data"]["stats"]["residents"] == 0
