@@ -30,5 +30,6 @@ Severity = enums.Severity
 IncidentStatus = enums.IncidentStatus
 IncidentSource = enums.IncidentSource
 PetitionChannel = enums.PetitionChannel
+PetitionNature = enums.PetitionNature
 KeyPopulationTag = enums.KeyPopulationTag
 HouseholdRoleEnum = enums.HouseholdRole

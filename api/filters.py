@@ -127,6 +127,7 @@ SeverityFilter = enum_filter(t.Severity, "SeverityFilter")
 IncidentStatusFilter = enum_filter(t.IncidentStatus, "IncidentStatusFilter")
 IncidentSourceFilter = enum_filter(t.IncidentSource, "IncidentSourceFilter")
 PetitionChannelFilter = enum_filter(t.PetitionChannel, "PetitionChannelFilter")
+PetitionNatureFilter = enum_filter(t.PetitionNature, "PetitionNatureFilter")
 KeyPopulationTagFilter = tag_filter(t.KeyPopulationTag, "KeyPopulationTagFilter")
 
 # Relationship filters: GraphQL field → (path of outgoing relationships, target label,
@@ -355,4 +356,7 @@ class PetitionFilter:
     text: StringFilter | None = None
     channel: PetitionChannelFilter | None = None
     submitted_at: DateTimeFilter | None = None
+    title: StringFilter | None = None
+    nature: PetitionNatureFilter | None = None
+    source_category: StringFilter | None = None
     submitted_by: strawberry.ID | None = None

@@ -26,6 +26,7 @@ from api.enums import (
     KeyPopulationTag,
     OrganisationKind,
     PetitionChannel,
+    PetitionNature,
     RentalRiskLevel,
     Residency,
     Severity,
@@ -520,6 +521,12 @@ class Petition(Node):
     text: str
     channel: PetitionChannel | None
     submitted_at: str | None
+    title: str | None
+    nature: PetitionNature | None
+    source_category: str | None = strawberry.field(
+        description="The category the source system filed it under (its own words)."
+    )
+    reply: str | None = strawberry.field(description="The official reply, if any.")
 
     @strawberry.field(description="The submitter; null for anonymous petitions.")
     async def submitted_by(self, info: Info) -> Resident | None:
@@ -659,6 +666,10 @@ def to_graphql(record: NodeRecord, today: date | None = None) -> Node:
         text=p["text"],
         channel=_enum(PetitionChannel, p.get("channel")),
         submitted_at=p.get("submitted_at"),
+        title=p.get("title"),
+        nature=_enum(PetitionNature, p.get("nature")),
+        source_category=p.get("source_category"),
+        reply=p.get("reply"),
     )
 
 

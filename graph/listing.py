@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from graph.core import StoreCore
@@ -15,14 +16,36 @@ from graph.store import Direction, NodeRecord, NodeRef, visible_props
 
 
 def orderable_fields(label: Label) -> frozenset[str]:
-    """Fields every node of `label` has (required scalars, id, timestamps): safe sort keys."""
+    """Safe sort keys: fields every node of `label` has (required scalars, id, timestamps),
+    and optional times, which sort as '' where missing (see `sort_key`)."""
     model = NODE_MODELS[label]
     required = {
         name
         for name, info in model.model_fields.items()
         if info.is_required() and typing.get_origin(info.annotation) is not list
     }
-    return frozenset(required | {"id", "created_at", "updated_at"})
+    return frozenset(required | optional_times(label) | {"id", "created_at", "updated_at"})
+
+
+def optional_times(label: Label) -> frozenset[str]:
+    """Optional date and time fields (stored as ISO text, so '' sorts before every value)."""
+    model = NODE_MODELS[label]
+    found = set()
+    for name, info in model.model_fields.items():
+        if info.is_required():
+            continue
+        kinds = {
+            typing.get_args(arg)[0] if typing.get_args(arg) else arg
+            for arg in typing.get_args(info.annotation)
+        }
+        if kinds & {datetime, date}:
+            found.add(name)
+    return frozenset(found)
+
+
+def sort_key(label: Label, field: str) -> str:
+    """The Cypher expression a list sorts `n` by: a missing optional time sorts as ''."""
+    return f"coalesce(n.{field}, '')" if field in optional_times(label) else f"n.{field}"
 
 
 @dataclass(frozen=True)
@@ -109,7 +132,7 @@ class ListingMixin(StoreCore):
         params = dict(compiler.params)
         cursor = before if backward else after
         ascending = descending == backward  # walking backward flips the sort
-        key = f"n.{order_by}"
+        key = sort_key(label, order_by)
         if cursor is not None:
             cmp = ">" if ascending else "<"
             node_id = "n.id" if ascending else self.id_lt_expression.format(var="n")

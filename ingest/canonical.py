@@ -50,8 +50,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 # Columns a kind also accepts beyond what `demo generate` writes: a resident row without a
-# household id names its dwelling, which becomes (or finds) the household.
-EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"residents": ("building_id", "unit", "room")}
+# household id names its dwelling, which becomes (or finds) the household; hotline and
+# message-board exports give a petition's title, nature, their own category and the reply.
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "residents": ("building_id", "unit", "room"),
+    "petitions": ("title", "nature", "source_category", "reply"),
+}
 
 # Load order: every file's references point to files earlier in this list.
 LOAD_ORDER = (

@@ -34,6 +34,7 @@ from graph.model.enums import (
     KeyPopulationTag,
     OrganisationKind,
     PetitionChannel,
+    PetitionNature,
     RentalRiskLevel,
     Residency,
     Severity,
@@ -81,9 +82,22 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "reported_at": ("上报时间", "发生时间"),
     "description": ("描述", "事件描述", "情况描述"),
     "source": ("来源", "事件来源"),
-    "text": ("内容", "诉求内容", "留言内容", "诉求"),
-    "channel": ("渠道", "来源渠道", "诉求渠道"),
-    "submitted_at": ("提交时间", "留言时间", "诉求时间"),
+    "text": ("内容", "诉求内容", "留言内容", "诉求", "留言详情", "来电内容", "问题描述"),
+    "channel": ("渠道", "来源渠道", "诉求渠道", "受理渠道", "来源方式"),
+    "submitted_at": (
+        "提交时间",
+        "留言时间",
+        "诉求时间",
+        "来电时间",
+        "受理时间",
+        "登记时间",
+        "时间",
+        "time",
+    ),
+    "title": ("标题", "主题", "留言主题", "诉求标题", "诉求主题"),
+    "nature": ("性质", "诉求性质", "诉求类型", "问题性质"),
+    "source_category": ("label", "分类", "一级分类", "诉求分类", "问题分类", "留言分类"),
+    "reply": ("答复", "回复", "答复内容", "回复内容", "答复意见", "办理结果"),
     "from_id": ("起点", "起点编号"),
     "to_id": ("终点", "终点编号"),
     "type": ("关系", "关系类型"),
@@ -104,6 +118,7 @@ ENUM_COLUMNS: dict[str, type[StrEnum]] = {
     "severity": Severity,
     "source": IncidentSource,
     "channel": PetitionChannel,
+    "nature": PetitionNature,
 }
 KIND_ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("organisations", "kind"): OrganisationKind,
@@ -130,6 +145,36 @@ EXTRA_VALUES: dict[str, dict[str, str]] = {
         "未知的性别": "",
         "未说明的性别": "",
     },
+    # How hotline and message-board exports name their channels.
+    "channel": {
+        "电话": "hotline_12345",
+        "热线": "hotline_12345",
+        "来电": "hotline_12345",
+        "12345": "hotline_12345",
+        "12345热线": "hotline_12345",
+        "热线电话": "hotline_12345",
+        "网站": "message_board",
+        "网络": "message_board",
+        "网上留言": "message_board",
+        "网络留言": "message_board",
+        "留言板": "message_board",
+        "市长信箱": "message_board",
+        "邮件": "message_board",
+        "微博": "message_board",
+        "短信": "hotline_12345",
+        "手机app": "app",
+        "12345app": "app",
+        "e福州app": "app",
+        "微信": "app",
+        "微信公众号": "app",
+        "小程序": "app",
+        "qq": "app",
+        "二维码": "qr_code",
+        "窗口": "service_window",
+        "现场": "service_window",
+        "来访": "service_window",
+    },
+    "nature": {"意见": "suggestion", "反映": "complaint", "投诉举报": "report", "感谢": "praise"},
     "residency": {
         "常住": "registered",
         "户籍人口": "registered",
@@ -283,7 +328,7 @@ class Mapping:
     @classmethod
     def builtin(cls) -> Mapping:
         mapping = cls()
-        for column in {c for cols in COLUMNS.values() for c in cols}:
+        for column in _known_columns():
             mapping.headers[normalise_header(column)] = column
         for column, aliases in HEADER_ALIASES.items():
             for alias in aliases:
@@ -318,7 +363,7 @@ class Mapping:
         for key in ("headers", "values"):
             if not isinstance(spec.get(key) or {}, dict):
                 raise ValueError(f"--mapping {path}: {key}: expected a map")
-        known = {c for cols in COLUMNS.values() for c in cols}
+        known = _known_columns()
         for header, column in (spec.get("headers") or {}).items():
             if column not in known:
                 raise ValueError(f"--mapping {path}: headers.{header}: unknown column {column!r}")
@@ -365,6 +410,11 @@ class Mapping:
         if codes:
             return lambda text: codes.get(text.lower(), text)
         return _same
+
+
+def _known_columns() -> set[str]:
+    """Every canonical column of every kind, the extra ones included."""
+    return {c for cols in (*COLUMNS.values(), *EXTRA_COLUMNS.values()) for c in cols}
 
 
 def _same(text: str) -> str:

@@ -295,8 +295,11 @@ def incident(row: Row) -> Mapped:
 
 def petition(row: Row) -> Mapped:
     v = _clean(row)
-    fields = ("text", "channel", "submitted_at")
-    node_id = _key_or_natural(v, "petition_id", "P", "submitted_at", "text")
+    fields = ("text", "channel", "submitted_at", "title", "nature", "source_category", "reply")
+    if v.get("petition_id") or v.get("submitted_at") or not v.get("text"):
+        node_id = _key_or_natural(v, "petition_id", "P", "submitted_at", "text")
+    else:  # an export without times: the title and text are the key
+        node_id = natural_id("P", v.get("title") or "", v["text"])
     node = _node(Petition, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.PETITION, node.id)
     return [node], _link(EdgeType.SUBMITTED_BY, own, Label.RESIDENT, v.get("resident_id"))

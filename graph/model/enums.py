@@ -190,6 +190,17 @@ class PetitionChannel(StrEnum):
     MESSAGE_BOARD = "message_board"
 
 
+class PetitionNature(StrEnum):
+    """What a petition asks for, as hotlines classify it (诉求性质)."""
+
+    COMPLAINT = "complaint"
+    CONSULTATION = "consultation"
+    SUGGESTION = "suggestion"
+    REPORT = "report"
+    HELP = "help"
+    PRAISE = "praise"
+
+
 ZH: dict[str, str] = {
     "male": "男",
     "female": "女",
@@ -233,4 +244,15 @@ ZH: dict[str, str] = {
     "void": "作废",
     "on_hold": "挂账",
     "supervised": "督查",
+    "complaint": "投诉",
+    "consultation": "咨询",
+    "suggestion": "建议",
+    "report": "举报",
+    "help": "求助",
+    "praise": "表扬",
+    "hotline_12345": "12345热线",
+    "app": "app",
+    "qr_code": "扫码",
+    "service_window": "窗口",
+    "message_board": "留言板",
 }

@@ -21,6 +21,7 @@ from graph.model.enums import (
     KeyPopulationTag,
     OrganisationKind,
     PetitionChannel,
+    PetitionNature,
     RentalRiskLevel,
     Residency,
     Severity,
@@ -224,11 +225,17 @@ class Incident(Node):
 
 class Petition(Node):
     label = Label.PETITION
-    search_fields = ("text",)
+    search_fields = ("title", "text")
 
     text: str = Field(min_length=1, max_length=20000)
     channel: PetitionChannel = PetitionChannel.HOTLINE_12345
-    submitted_at: Timestamp
+    submitted_at: Timestamp | None = None  # some exports leave it out
+    title: str | None = Field(None, max_length=500)
+    nature: PetitionNature | None = None
+    source_category: str | None = Field(
+        None, max_length=100, description="The category the source system filed it under."
+    )
+    reply: str | None = Field(None, max_length=20000, description="The official reply, if any.")
 
 
 NODE_MODELS: dict[Label, type[Node]] = {

@@ -300,3 +300,55 @@ def test_a_control_character_is_refused_with_the_field(client: TestClient) -> No
             "code": "INVALID_INPUT",
         }
     ]
+
+
+PETITION = """mutation ($input: PetitionInput!) {
+  upsertPetition(input: $input) { created errors { path message } }
+}"""
+PETITIONS = """query ($after: String) {
+  petitions(first: 2, after: $after, orderBy: {field: SUBMITTED_AT},
+            filter: {nature: {in: [COMPLAINT, HELP]}}) {
+    nodes { id ... on Petition { title nature submittedAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+def test_petitions_without_a_time_sort_first_and_filter_by_nature(client: TestClient) -> None:
+    for number, (time, nature) in enumerate(
+        [
+            ("2026-11-20T08:00:00Z", "COMPLAINT"),
+            (None, "COMPLAINT"),
+            ("2026-11-19T08:00:00Z", "HELP"),
+            ("2026-11-18T08:00:00Z", "CONSULTATION"),
+            (None, "HELP"),
+        ]
+    ):
+        made = run(
+            client,
+            PETITION,
+            input={
+                "id": f"PX{number}",
+                "title": f"诉求{number}",
+                "text": "楼道灯坏了",
+                "nature": nature,
+                "submittedAt": time,
+            },
+        )["upsertPetition"]
+        assert made == {"created": True, "errors": []}
+    seen: list[tuple[str, str | None]] = []
+    after = None
+    while True:
+        page = data(client, PETITIONS, after=after)["petitions"]
+        seen += [
+            (n["id"], n["submittedAt"]) for n in page["nodes"] if n["id"].startswith("Petition:PX")
+        ]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [
+        ("Petition:PX1", None),
+        ("Petition:PX4", None),
+        ("Petition:PX2", "2026-11-19T08:00:00Z"),
+        ("Petition:PX0", "2026-11-20T08:00:00Z"),
+    ]

@@ -339,6 +339,69 @@ def test_a_workbook_sheet_without_known_headers_is_skipped_and_reported(
     assert (summary.read, summary.accepted, summary.rejected) == (1, 1, 0)
 
 
+def test_hotline_and_message_board_exports_load_as_petitions(
+    store: CypherStore, tmp_path: Path
+) -> None:
+    """The layouts of public 12345 hotline and government message-board exports: title, text,
+    time, nature, channel and reply; or a category and no time at all."""
+    hotline = [
+        {
+            "title": "关于内河治理情况投诉",
+            "text": "河水恶臭，请到现场查看。",
+            "time": "2020-09-03 00:00:00",
+            "nature": "投诉",
+            "channel": "e福州app",
+            "reply": "您好，您的诉求已收悉。",
+        },
+        {
+            "title": "咨询",
+            "text": "道路何时通车？",
+            "time": "2019/8/5 9:30",
+            "nature": "咨询",
+            "channel": "电话",
+        },
+        {
+            "title": "建议",
+            "text": "增设公交站。",
+            "time": "2019-03-03",
+            "nature": "建议",
+            "channel": "短信",
+        },
+    ]
+    board = [
+        {
+            "title": "占道施工有安全隐患",
+            "text": "人行道被围挡。",
+            "time": None,
+            "label": "城乡建设",
+        },
+        {
+            "title": "学校收费问题",
+            "text": "补课收费。",
+            "time": "2020/1/6 12:09:38",
+            "label": "教育文体",
+        },
+    ]
+    for name, rows in (("hotline.jsonl", hotline), ("board.jsonl", board)):
+        lines = (json.dumps(row, ensure_ascii=False) for row in rows)
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paths = [tmp_path / "hotline.jsonl", tmp_path / "board.jsonl"]
+    summary, job = run(store, *paths, kind="petitions", rejects_dir=tmp_path / "out")
+    assert (summary.accepted, summary.rejected, summary.created) == (5, 0, 5)
+    assert all(r.ignored_columns == [] for r in job.reports)
+    stored = {r.props["title"]: r.props for r in store.list_nodes(Label.PETITION, first=10).records}
+    assert stored["关于内河治理情况投诉"]["nature"] == "complaint"
+    assert stored["关于内河治理情况投诉"]["channel"] == "app"
+    assert stored["关于内河治理情况投诉"]["reply"] == "您好，您的诉求已收悉。"
+    # A time without a zone is Beijing time.
+    assert stored["关于内河治理情况投诉"]["submitted_at"] == "2020-09-02T16:00:00Z"
+    assert [stored[t]["channel"] for t in ("咨询", "建议")] == ["hotline_12345", "hotline_12345"]
+    assert stored["占道施工有安全隐患"]["source_category"] == "城乡建设"
+    assert stored["占道施工有安全隐患"].get("submitted_at") is None  # the export gave none
+    again, _ = run(store, *paths, kind="petitions", rejects_dir=tmp_path / "out")
+    assert (again.unchanged, again.created, again.updated) == (5, 0, 0)
+
+
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
     store: CypherStore, tmp_path: Path
 ) -> None:
