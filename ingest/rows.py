@@ -293,16 +293,38 @@ def incident(row: Row) -> Mapped:
     return [node], place + _link(EdgeType.RAISED_BY, own, Label.DEVICE, v.get("device_id"))
 
 
+# What a petition export may say of each petition beyond its time and text.
+PETITION_DETAILS = ("title", "channel", "nature", "source_category", "reply")
+
+
 def petition(row: Row) -> Mapped:
     v = _clean(row)
-    fields = ("text", "channel", "submitted_at", "title", "nature", "source_category", "reply")
-    if v.get("petition_id") or v.get("submitted_at") or not v.get("text"):
-        node_id = _key_or_natural(v, "petition_id", "P", "submitted_at", "text")
-    else:  # an export without times: the title and text are the key
-        node_id = natural_id("P", v.get("title") or "", v["text"])
-    node = _node(Petition, {"id": node_id, **{f: v.get(f) for f in fields}})
+    node = _node(
+        Petition,
+        {
+            "id": _petition_id(v),
+            **{f: v.get(f) for f in ("text", "submitted_at", *PETITION_DETAILS)},
+        },
+    )
     own = ref(Label.PETITION, node.id)
     return [node], _link(EdgeType.SUBMITTED_BY, own, Label.RESIDENT, v.get("resident_id"))
+
+
+def _petition_id(v: dict[str, Any]) -> str:
+    """The ticket id (工单编号) when the export has one. Else a petition is what it says: its
+    time and text (its title and text when there is no time) and every detail given, so two
+    rows differing in any of them (a channel, a reply) are two petitions, and reloading a
+    file that holds both changes nothing."""
+    if v.get("petition_id"):
+        return str(v["petition_id"])
+    if not v.get("text"):
+        raise RowError("petition_id: missing, and no text to key the row")
+    details: tuple[str, ...] = PETITION_DETAILS
+    if v.get("submitted_at"):
+        base = (v["submitted_at"], v["text"])
+    else:
+        base, details = (v.get("title") or "", v["text"]), PETITION_DETAILS[1:]
+    return natural_id("P", *base, *(f"{f}={v[f]}" for f in details if v.get(f)))
 
 
 def edge(row: Row) -> Mapped:

@@ -367,6 +367,14 @@ def test_hotline_and_message_board_exports_load_as_petitions(
             "nature": "建议",
             "channel": "短信",
         },
+        # The same words on the same day by another channel: another petition.
+        {
+            "title": "建议",
+            "text": "增设公交站。",
+            "time": "2019-03-03",
+            "nature": "建议",
+            "channel": "网站",
+        },
     ]
     board = [
         {
@@ -387,7 +395,7 @@ def test_hotline_and_message_board_exports_load_as_petitions(
         (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     paths = [tmp_path / "hotline.jsonl", tmp_path / "board.jsonl"]
     summary, job = run(store, *paths, kind="petitions", rejects_dir=tmp_path / "out")
-    assert (summary.accepted, summary.rejected, summary.created) == (5, 0, 5)
+    assert (summary.accepted, summary.rejected, summary.created) == (6, 0, 6)
     assert all(r.ignored_columns == [] for r in job.reports)
     stored = {r.props["title"]: r.props for r in store.list_nodes(Label.PETITION, first=10).records}
     assert stored["关于内河治理情况投诉"]["nature"] == "complaint"
@@ -395,11 +403,18 @@ def test_hotline_and_message_board_exports_load_as_petitions(
     assert stored["关于内河治理情况投诉"]["reply"] == "您好，您的诉求已收悉。"
     # A time without a zone is Beijing time.
     assert stored["关于内河治理情况投诉"]["submitted_at"] == "2020-09-02T16:00:00Z"
-    assert [stored[t]["channel"] for t in ("咨询", "建议")] == ["hotline_12345", "hotline_12345"]
+    hotline_titles = {row["title"] for row in hotline}
+    records = store.list_nodes(Label.PETITION, first=10).records
+    assert sorted(r.props["channel"] for r in records if r.props["title"] in hotline_titles) == [
+        "app",
+        "hotline_12345",
+        "hotline_12345",
+        "message_board",
+    ]
     assert stored["占道施工有安全隐患"]["source_category"] == "城乡建设"
     assert stored["占道施工有安全隐患"].get("submitted_at") is None  # the export gave none
     again, _ = run(store, *paths, kind="petitions", rejects_dir=tmp_path / "out")
-    assert (again.unchanged, again.created, again.updated) == (5, 0, 0)
+    assert (again.unchanged, again.created, again.updated) == (6, 0, 0)
 
 
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
