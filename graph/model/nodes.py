@@ -228,7 +228,7 @@ class Petition(Node):
     search_fields = ("title", "text")
 
     text: str = Field(min_length=1, max_length=20000)
-    channel: PetitionChannel = PetitionChannel.HOTLINE_12345
+    channel: PetitionChannel | None = None  # unknown unless the source says (no guess)
     submitted_at: Timestamp | None = None  # some exports leave it out
     title: str | None = Field(None, max_length=500)
     nature: PetitionNature | None = None

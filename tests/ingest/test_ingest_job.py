@@ -413,6 +413,7 @@ def test_hotline_and_message_board_exports_load_as_petitions(
     ]
     assert stored["占道施工有安全隐患"]["source_category"] == "城乡建设"
     assert stored["占道施工有安全隐患"].get("submitted_at") is None  # the export gave none
+    assert stored["占道施工有安全隐患"].get("channel") is None  # nor a channel: none is guessed
     again, _ = run(store, *paths, kind="petitions", rejects_dir=tmp_path / "out")
     assert (again.unchanged, again.created, again.updated) == (6, 0, 0)
 
