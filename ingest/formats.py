@@ -11,9 +11,10 @@ from ingest.json_files import read_jsonl
 from ingest.tables import HeaderScore, Table, UnreadableFileError
 from ingest.workbooks import read_xls, read_xlsx
 
-__all__ = ["FORMATS", "file_format", "open_tables"]
+__all__ = ["FORMATS", "file_format", "input_files", "open_tables"]
 
 FORMATS = ("csv", "jsonl", "xlsx", "xls")
+REJECTS_SUFFIX = ".rejects.csv"  # what a job writes beside its inputs
 
 
 def file_format(path: Path) -> str:
@@ -29,6 +30,37 @@ def file_format(path: Path) -> str:
     raise UnreadableFileError(
         f"{path.name}: unknown format {suffix!r} (give .csv, .jsonl, .xlsx or .xls)"
     )
+
+
+def input_files(paths: list[Path]) -> list[Path]:
+    """The files to load: each file given, and the files of a known format in each folder
+    given (not its subfolders, nor the reject files a job writes there, nor .txt files, which
+    in a folder are more often notes than exports; name one to load it)."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        inside = [
+            p
+            for p in sorted(path.iterdir())
+            if p.is_file()
+            and not p.name.endswith(REJECTS_SUFFIX)
+            and p.suffix.lower() != ".txt"
+            and _known_format(p)
+        ]
+        if not inside:
+            raise UnreadableFileError(f"{path}: no .csv, .jsonl, .xlsx or .xls files in it")
+        found += inside
+    return found
+
+
+def _known_format(path: Path) -> bool:
+    try:
+        file_format(path)
+    except UnreadableFileError:
+        return False
+    return True
 
 
 def open_tables(

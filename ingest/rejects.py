@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import TextIO
 
-from ingest.formats import file_format
+from ingest.formats import REJECTS_SUFFIX, file_format
 from ingest.tables import Table
 
 REASON = "reason"
@@ -16,7 +16,7 @@ RAW = "raw"
 def rejects_path(table: Table, directory: Path | None) -> Path:
     """`<dir>/<input stem>[.<sheet>].rejects.csv`; the directory defaults to the input's."""
     stem = table.path.stem + (f".{table.sheet}" if table.sheet else "")
-    return (directory or table.path.parent) / f"{stem}.rejects.csv"
+    return (directory or table.path.parent) / f"{stem}{REJECTS_SUFFIX}"
 
 
 class RejectWriter:

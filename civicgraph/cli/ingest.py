@@ -35,8 +35,7 @@ def ingest(
         list[Path],
         typer.Argument(
             exists=True,
-            dir_okay=False,
-            help="Files to load (.csv, .txt, .tsv, .jsonl, .xlsx, .xls).",
+            help="Files (.csv, .txt, .tsv, .jsonl, .json, .xlsx, .xls) or folders of them.",
         ),
     ],
     kind: Annotated[str | None, typer.Option(callback=_known_kind, help=KIND_HELP)] = None,
@@ -67,6 +66,7 @@ def ingest(
     Exit status 0 when the job ran (even with rejects), 2 when it could not run.
     """
     from graph.factory import open_store
+    from ingest.formats import input_files
     from ingest.job import IngestJob, JobOptions
     from ingest.kinds import UnknownKindError
     from ingest.mapping import Mapping
@@ -83,7 +83,8 @@ def ingest(
             source=source,
             sheet=sheet,
         )
-    except ValueError as exc:
+        paths = input_files(paths)
+    except ValueError as exc:  # a bad mapping file, a folder with nothing to load
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     opened = open_store(get_settings())

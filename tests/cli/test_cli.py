@@ -53,8 +53,9 @@ def test_every_command_has_help(command: list[str]) -> None:
         (["missing.csv"], "paths"),
         (["people.csv", "--kind", "people"], "--kind"),
         (["people.csv", "--kind", "residents", "--mapping", "missing.yaml"], "--mapping"),
+        (["empty"], "no .csv, .jsonl, .xlsx or .xls files in it"),
     ],
-    ids=["missing file", "unknown kind", "missing mapping"],
+    ids=["missing file", "unknown kind", "missing mapping", "folder with nothing to load"],
 )
 def test_ingest_refuses_bad_arguments_before_starting_anything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arguments: list[str], named: str
@@ -62,6 +63,8 @@ def test_ingest_refuses_bad_arguments_before_starting_anything(
     monkeypatch.setenv("CIVICGRAPH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
     (tmp_path / "people.csv").write_text("resident_id,name\nR1,张伟\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "说明.txt").write_text("notes", encoding="utf-8")
     from civicgraph.settings import get_settings
 
     get_settings.cache_clear()
@@ -108,3 +111,34 @@ def test_generate_load_and_inspect(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert last_json(result.output)["nodes"]["Resident"] == 0
     finally:
         get_settings.cache_clear()
+
+
+def test_ingest_a_folder_loads_its_exports_and_not_its_reject_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIVICGRAPH_DATA_DIR", str(tmp_path / "data"))
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "grids.csv").write_text(
+        "grid_id,name,level\nG1,幸福社区,community\nG2,,grid\n", encoding="utf-8"
+    )
+    (exports / "buildings.jsonl").write_text(
+        '{"building_id": "B1", "name": "1栋", "grid_id": "G1"}\n', encoding="utf-8"
+    )
+    (exports / "说明.txt").write_text("导出说明", encoding="utf-8")
+    from civicgraph.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        first = runner.invoke(app, ["ingest", str(exports), "--json"])
+        assert first.exit_code == 0, first.output
+        assert (exports / "grids.rejects.csv").exists()  # G2 has no name
+        again = runner.invoke(app, ["ingest", str(exports), "--json"])
+        assert again.exit_code == 0, again.output
+    finally:
+        get_settings.cache_clear()
+    for result in (first, again):
+        tables = [t["table"] for t in last_json(result.output)["tables"]]
+        assert tables == ["grids.csv", "buildings.jsonl"]
+    assert last_json(first.output)["created"] == 2
+    assert last_json(again.output)["unchanged"] == 2
