@@ -6,13 +6,13 @@ import builtins
 from collections.abc import Set
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from graph.model.enums import HouseholdRole
-from graph.model.nodes import Label
-from graph.model.validators import PastDate, reject_control_characters
+from graph.model.nodes import DomainModel, Label
+from graph.model.validators import PastDate
 
 R, H, B, G, ORG, D, INC, P = (
     Label.RESIDENT,
@@ -53,15 +53,8 @@ class EdgeType(StrEnum):
     REPORTS = "REPORTS"
 
 
-class EdgeProps(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", use_enum_values=True, str_strip_whitespace=True, allow_inf_nan=False
-    )
-
-    @model_validator(mode="after")
-    def _no_control_characters(self) -> Self:
-        reject_control_characters(self.__dict__)
-        return self
+class EdgeProps(DomainModel):
+    """A relationship's properties (none, for most types)."""
 
 
 class NoProps(EdgeProps):

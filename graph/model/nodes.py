@@ -54,13 +54,23 @@ class Label(StrEnum):
 Name = Field(min_length=1, max_length=200)
 
 
-class Node(BaseModel):
-    """A node: a stable `id` from the source system's key plus validated properties."""
+class DomainModel(BaseModel):
+    """What nodes and relationship properties share: unknown fields refused, text stripped,
+    enumerations kept as their codes, and neither NaN nor infinity (a stored value is a real
+    measurement) nor control characters in text."""
 
-    # Numbers are finite: NaN and infinity are refused (a stored value is a real measurement).
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, use_enum_values=True, allow_inf_nan=False
     )
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Self:
+        reject_control_characters(self.__dict__)
+        return self
+
+
+class Node(DomainModel):
+    """A node: a stable `id` from the source system's key plus validated properties."""
 
     label: ClassVar[Label]
     sensitive_fields: ClassVar[frozenset[str]] = frozenset()
@@ -70,11 +80,6 @@ class Node(BaseModel):
     managed_fields: ClassVar[frozenset[str]] = frozenset()
 
     id: NodeId
-
-    @model_validator(mode="after")
-    def _no_control_characters(self) -> Self:
-        reject_control_characters(self.__dict__)
-        return self
 
     def properties(self) -> dict[str, Any]:
         """Stored properties: JSON-compatible, unset optional fields as None (they clear)."""
