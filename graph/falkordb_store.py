@@ -57,16 +57,10 @@ def _store_error(exc: redis.exceptions.RedisError) -> GraphError:
 
 
 def _params_header(params: dict[str, Any] | None) -> str:
-    """The `CYPHER name=value ...` prefix that carries a query's parameters. FalkorDB reads
-    the query text up to a NUL, so a value holding one is the caller's error (the models
-    refuse control characters; this covers what reaches the store another way: a filter,
-    an id)."""
+    """The `CYPHER name=value ...` prefix that carries a query's parameters."""
     if not params:
         return ""
-    header = "CYPHER " + "".join(f"`{name}`={_literal(value)} " for name, value in params.items())
-    if "\x00" in header:
-        raise InvalidInputError(["text: holds a NUL character (U+0000), which is not valid here"])
-    return header
+    return "CYPHER " + "".join(f"`{name}`={_literal(value)} " for name, value in params.items())
 
 
 def _literal(value: Any) -> str:
@@ -78,7 +72,13 @@ def _literal(value: Any) -> str:
         with contextlib.suppress(orjson.JSONEncodeError):
             if b"\\u" not in (text := orjson.dumps(value)):
                 return text.decode()
-    return str(stringify_param_value(value))
+    literal = str(stringify_param_value(value))
+    # FalkorDB reads query text up to a NUL; only this encoder writes one as it is (JSON
+    # escapes it). The models refuse control characters: this covers what reaches the store
+    # another way (a filter, an id).
+    if "\x00" in literal:
+        raise InvalidInputError(["text: holds a NUL character (U+0000), which is not valid here"])
+    return literal
 
 
 def _plain(value: Any) -> Any:
