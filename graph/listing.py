@@ -6,6 +6,7 @@ import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from graph.core import StoreCore
@@ -15,6 +16,7 @@ from graph.model import NODE_MODELS, EdgeType, Label
 from graph.store import Direction, NodeRecord, NodeRef, visible_props
 
 
+@cache
 def orderable_fields(label: Label) -> frozenset[str]:
     """Safe sort keys: fields every node of `label` has (required scalars, id, timestamps),
     and optional times, which sort as '' where missing (see `sort_key`)."""
@@ -27,6 +29,7 @@ def orderable_fields(label: Label) -> frozenset[str]:
     return frozenset(required | optional_times(label) | {"id", "created_at", "updated_at"})
 
 
+@cache
 def optional_times(label: Label) -> frozenset[str]:
     """Optional date and time fields (stored as ISO text, so '' sorts before every value)."""
     model = NODE_MODELS[label]
