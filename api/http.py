@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
@@ -37,7 +38,7 @@ async def graphql_response_media_type(request: Request, call_next: Handler) -> R
         return response
     if not response.headers.get("content-type", "").startswith("application/json"):
         return response
-    body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+    body = await _body(response)
     try:
         result = json.loads(body)
     except ValueError:
@@ -61,12 +62,20 @@ async def graphql_response_media_type(request: Request, call_next: Handler) -> R
     )
 
 
+def graphql_errors(message: str, code: str) -> dict[str, Any]:
+    """A GraphQL response body holding one error: `{"errors": [{message, extensions.code}]}`."""
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+async def _body(response: Response) -> bytes:
+    return b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+
+
 async def _as_graphql_error(response: Response, graphql_media: bool) -> Response:
     """A plain-text 400 as a GraphQL response: `{"errors": [{"message": ...}]}`."""
-    body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-    error = {"message": body.decode(errors="replace"), "extensions": {"code": "BAD_REQUEST"}}
+    message = (await _body(response)).decode(errors="replace")
     return Response(
-        json.dumps({"errors": [error]}, ensure_ascii=False),
+        json.dumps(graphql_errors(message, "BAD_REQUEST"), ensure_ascii=False),
         status_code=400,
         media_type=GRAPHQL_RESPONSE if graphql_media else "application/json",
     )
@@ -77,16 +86,7 @@ def request_timeout(seconds: float) -> Callable[[Request, Handler], Awaitable[Re
         try:
             return await asyncio.wait_for(call_next(request), timeout=seconds)
         except TimeoutError:
-            return JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": f"request took longer than {seconds:g} s",
-                            "extensions": {"code": "TIMEOUT"},
-                        }
-                    ]
-                },
-                status_code=504,
-            )
+            body = graphql_errors(f"request took longer than {seconds:g} s", "TIMEOUT")
+            return JSONResponse(body, status_code=504)
 
     return limit

@@ -6,6 +6,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from api.http import graphql_errors
+
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
@@ -56,16 +58,8 @@ class BodySizeLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"the request body is over {self.max_bytes:,} bytes",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-                    }
-                ]
-            }
-        ).encode()
+        message = f"the request body is over {self.max_bytes:,} bytes"
+        body = json.dumps(graphql_errors(message, "PAYLOAD_TOO_LARGE")).encode()
         await send(
             {
                 "type": "http.response.start",
