@@ -214,9 +214,9 @@ def _classify(error: GraphQLError) -> None:
     if "code" not in extensions:
         if isinstance(error, GraphQLSyntaxError):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
-        elif error.path is None and error.message.startswith("Variable '$"):
-            extensions["code"] = "BAD_USER_INPUT"  # a variable's value failed coercion
-        elif isinstance(error.original_error, InvalidInputError):
+        elif isinstance(error.original_error, InvalidInputError) or (
+            error.path is None and error.message.startswith("Variable '$")  # failed coercion
+        ):
             extensions["code"] = "BAD_USER_INPUT"
         elif error.message == "Internal server error" or error.original_error is not None:
             extensions["code"] = "INTERNAL_SERVER_ERROR"

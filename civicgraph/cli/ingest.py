@@ -95,14 +95,15 @@ def ingest(
                 bar.disable = True
             tasks: dict[str, TaskID] = {}
             table_started: dict[str, float] = {}
-            last = [started]  # a table starts when the one before it last reported
+            last_report = started  # a table starts when the one before it last reported
 
             def advance(table: str, rows: int, done: float | None) -> None:
+                nonlocal last_report
                 now = time.perf_counter()
                 if table not in tasks:
                     tasks[table] = bar.add_task(table, total=None, rows="", rate="")
-                    table_started[table] = last[0]
-                last[0] = now
+                    table_started[table] = last_report
+                last_report = now
                 rate = rows / max(now - table_started[table], 1e-9)
                 bar.update(
                     tasks[table],
