@@ -30,10 +30,8 @@ DELIMITERS = (",", "\t", ";", "|")
 MAX_CELL_CHARS = 1 << 20
 
 
-def _csv_rows(
-    handle: TextIO, dialect: type[csv.Dialect], title_rows: int
-) -> Iterator[tuple[int, RawRow]]:
-    reader = csv.reader(handle, dialect)
+def _csv_rows(handle: TextIO, delimiter: str, title_rows: int) -> Iterator[tuple[int, RawRow]]:
+    reader = csv.reader(handle, delimiter=delimiter)  # Excel's CSV otherwise
     for _ in range(title_rows):
         next(reader, None)
     headers = next(reader, None) or []
@@ -80,35 +78,28 @@ def _csv_problem(exc: csv.Error) -> str:
     return f"not readable as CSV ({exc})"
 
 
-class _Delimited(csv.excel):
-    """Excel's CSV with another delimiter."""
-
-
-def _dialect(handle: TextIO) -> type[csv.Dialect]:
-    """Excel's CSV with the delimiter the first rows use most: comma, tab, semicolon or bar
-    (exports differ; a tie keeps the comma)."""
+def _delimiter(handle: TextIO) -> str:
+    """The delimiter the first rows use most: comma, tab, semicolon or bar (exports differ;
+    a tie keeps the comma)."""
     lines = list(itertools.islice(handle, HEADER_SEARCH_ROWS))
     handle.seek(0)
     counts = {d: max((line.count(d) for line in lines), default=0) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])  # the first of equals: the comma
-    if best == ",":
-        return csv.excel
-    return type("Delimited", (_Delimited,), {"delimiter": best})
+    return max(DELIMITERS, key=lambda d: counts[d])  # the first of equals: the comma
 
 
 def read_csv(path: Path, score: HeaderScore | None = None) -> Table:
     encoding = detect_encoding(path)
     # Closed by the row iterator; bytes that do not decode reject their row (see tables.py).
     handle = open(path, newline="", encoding=encoding, errors="surrogateescape")  # noqa: SIM115
-    dialect = _dialect(handle)
+    delimiter = _delimiter(handle)
     csv.field_size_limit(MAX_CELL_CHARS)
-    first_rows = _first_rows(csv.reader(handle, dialect))
+    first_rows = _first_rows(csv.reader(handle, delimiter=delimiter))
     title_rows = header_index(first_rows, score)
     headers = first_rows[title_rows] if first_rows else []
     if undecoded("".join(headers)):
         handle.close()
         raise UnreadableFileError(f"{path.name}: the header is not {encoding} text")
     handle.seek(0)
-    rows = _csv_rows(handle, dialect, title_rows)
+    rows = _csv_rows(handle, delimiter, title_rows)
     done = bytes_read(handle, path.stat().st_size)
     return Table(path, None, headers, rows, encoding, title_rows, done)
