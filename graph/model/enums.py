@@ -251,7 +251,6 @@ ZH: dict[str, str] = {
     "help": "求助",
     "praise": "表扬",
     "hotline_12345": "12345热线",
-    "app": "app",
     "qr_code": "扫码",
     "service_window": "窗口",
     "message_board": "留言板",
