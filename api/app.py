@@ -3,34 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
-from strawberry.fastapi import GraphQLRouter
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.alerts import alerts_router
 from api.context import Context, actor_of
 from api.demo import ensure_demo_data
 from api.http import graphql_response_media_type, request_timeout
 from api.limits import BodySizeLimit
+from api.observe import REQUEST_ID_HEADER, RequestObserver
+from api.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
 from api.schema import build_schema
-from civicgraph.logs import get_logger
+from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings
 from graph.factory import OpenStore, open_store
 
 log = get_logger(__name__)
-HTTP_REQUESTS = Counter(
-    "civicgraph_http_requests_total", "HTTP requests", ["method", "path", "status"]
-)
-HTTP_SECONDS = Histogram("civicgraph_http_request_seconds", "HTTP latency", ["method", "path"])
 
 
 def create_app(settings: Settings, demo: bool = False) -> FastAPI:
+    configure_logging(settings.log_level, settings.log_format)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened: OpenStore = await asyncio.to_thread(open_store, settings)
@@ -52,25 +50,25 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases
     )
     app.include_router(
-        GraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql"),
-        prefix="/graphql",
+        CivicGraphQLRouter(
+            schema, path="/graphql", context_getter=context_getter, graphql_ide="graphiql"
+        )
     )
+    app.mount(GRAPHIQL_ASSETS_PATH, graphiql_assets(), name="graphiql-assets")
 
     app.include_router(alerts_router(timedelta(seconds=settings.alert_fold_window_s)))
     app.middleware("http")(graphql_response_media_type)
     app.middleware("http")(request_timeout(settings.request_timeout_s))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
-
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        path = request.url.path
-        HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
-        HTTP_SECONDS.labels(request.method, path).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["authorization", "content-type", "x-actor", REQUEST_ID_HEADER],
+        expose_headers=[REQUEST_ID_HEADER],
+        max_age=600,
+    )
+    app.add_middleware(RequestObserver)  # added last: the outermost
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

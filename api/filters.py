@@ -159,14 +159,23 @@ RELATIONAL_BY_LABEL: dict[Label, dict[str, tuple[tuple[EdgeType, ...], Label, in
 }
 
 
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def _age_bounds(age: AgeRange, today: date) -> list[Filter]:
-    """Age bounds as birth-date bounds (birth dates are ISO strings, so they compare)."""
+    """Age bounds as birth-date bounds (birth dates are ISO strings, so they compare): aged at
+    least `min` is born on or before today `min` years ago; at most `max` is born after today
+    `max + 1` years ago."""
     parts: list[Filter] = []
     if age.min is not None:
-        latest = date(today.year - age.min, today.month, min(today.day, 28))
-        parts.append(Condition("birth_date", Op.LTE, latest.isoformat()))
+        parts.append(Condition("birth_date", Op.LTE, years_before(today, age.min).isoformat()))
     if age.max is not None:
-        earliest = date(today.year - age.max - 1, today.month, min(today.day, 28))
+        earliest = years_before(today, age.max + 1)
         parts.append(Condition("birth_date", Op.GT, earliest.isoformat()))
     return parts
 

@@ -14,10 +14,16 @@ from api.context import Context
 from api.enums import IncidentCategory, IncidentSource, Severity
 from api.mutations import NodePayload, UserError, provenance
 from api.types import to_graphql
-from graph.errors import InvalidInputError, NotFoundError, VersionConflictError
+from graph.errors import (
+    InvalidInputError,
+    NotFoundError,
+    TransitionError,
+    UnknownReferenceError,
+    VersionConflictError,
+)
 from graph.model import EdgeType, Incident, Label
 from graph.store import Edge, NodeRef
-from graph.workflow import Action, TransitionError, transition
+from graph.workflow import Action, report_step, transition
 
 IncidentAction = strawberry.enum(Action, name="IncidentAction")
 
@@ -47,13 +53,15 @@ async def report(info: Info[Context, None], value: ReportIncidentInput) -> NodeP
     store = info.context.store
     if place not in await asyncio.to_thread(store.get_nodes, [place]):
         return _error("input.place", ValueError(f"{place} does not exist"), "UNKNOWN_REFERENCE")
+    now = datetime.now(UTC)
     incident = Incident(
         id=f"INC-{uuid.uuid4().hex[:16]}",
         category=value.category.value,
         severity=value.severity.value,
         description=value.description,
         source=value.source.value,
-        reported_at=datetime.now(UTC),
+        reported_at=now,
+        history=[report_step(info.context.actor, now)],
     )
     prov = provenance(info)
     record, _ = await asyncio.to_thread(store.upsert_node, incident, prov)
@@ -95,6 +103,10 @@ async def act(
         return _error("id", exc, "TRANSITION_NOT_ALLOWED")
     except VersionConflictError as exc:
         return _error("expectedVersion", exc, "VERSION_CONFLICT")
+    except UnknownReferenceError as exc:
+        return _error(
+            "assignee", ValueError(exc.problems[0].split(": ", 1)[-1]), "UNKNOWN_REFERENCE"
+        )
     except InvalidInputError as exc:
         return _error("assignee", ValueError(exc.problems[0].split(": ", 1)[-1]), "INVALID_INPUT")
     return NodePayload(node=to_graphql(record), created=False, errors=[])

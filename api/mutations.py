@@ -19,11 +19,13 @@ from graph import model
 from graph.errors import (
     InvalidInputError,
     NotFoundError,
+    TransitionError,
     UnknownReferenceError,
     VersionConflictError,
 )
 from graph.model import EdgeType
 from graph.store import Edge, NodeRef, Provenance
+from graph.workflow import check_status_write, report_step
 
 RelationshipType = EdgeType  # strawberry.enum marks the class itself and returns it
 strawberry.enum(RelationshipType, name="RelationshipType")
@@ -121,13 +123,29 @@ async def upsert(
         node = value.to_pydantic()
     except ValidationError as exc:
         return NodePayload(node=None, created=False, errors=validation_errors(exc, "input"))
+    keep = kept_fields(node)
+    if isinstance(node, model.Incident):
+        try:
+            node, keep = await asyncio.to_thread(_incident_write, info, node, keep)
+        except TransitionError as exc:
+            return NodePayload(
+                node=None,
+                created=False,
+                errors=[
+                    UserError(
+                        path=["input", "status"],
+                        message=str(exc).removeprefix("status: "),
+                        code="TRANSITION_NOT_ALLOWED",
+                    )
+                ],
+            )
     try:
         record, created = await asyncio.to_thread(
             info.context.store.upsert_node,
             node,
             provenance(info),
             expected_version,
-            keep=kept_fields(node),
+            keep=keep,
         )
     except VersionConflictError as exc:
         return NodePayload(
@@ -136,6 +154,20 @@ async def upsert(
             errors=[UserError(path=["expectedVersion"], message=str(exc), code="VERSION_CONFLICT")],
         )
     return NodePayload(node=to_graphql(record), created=created, errors=[])
+
+
+def _incident_write(
+    info: Info[Context, None], incident: model.Incident, keep: frozenset[str]
+) -> tuple[model.Incident, frozenset[str]]:
+    """Refuse a status change that bypasses the workflow; a new incident's history starts
+    with its report (written, where a stored incident's history is kept)."""
+    ref = NodeRef(model.Label.INCIDENT, incident.id)
+    stored = info.context.store.get_nodes([ref]).get(ref)
+    check_status_write(incident, stored.props if stored else None)
+    if stored is None:
+        step = report_step(info.context.actor, incident.reported_at)
+        return incident.model_copy(update={"history": [step]}), keep - {"history"}
+    return incident, keep
 
 
 def kept_fields(node: model.Node) -> frozenset[str]:

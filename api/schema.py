@@ -34,6 +34,7 @@ from api.filters import (
 )
 from api.incidents import IncidentMutation
 from api.mutations import Mutation
+from api.observe import current_request_id
 from api.relay import MAX_PAGE_SIZE, Connection, bad_input
 from api.roots import root_list
 from api.types import (
@@ -181,7 +182,7 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": current_request_id()}
         return masked
 
 

@@ -6,9 +6,10 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Engine(StrEnum):
@@ -63,10 +64,22 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(12, ge=2, description="Deepest GraphQL selection allowed.")
     max_query_tokens: int = Field(5000, ge=100, description="Most tokens in a GraphQL document.")
     max_query_aliases: int = Field(30, ge=1, description="Most aliases in a GraphQL document.")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Origins (comma-separated) whose browser pages may call the API; "
+        "none by default (same origin only).",
+    )
     log_level: str = Field("INFO", description="Log level.")
     log_format: str = Field("console", pattern="^(console|json)$", description="console or json.")
     demo_residents: int = Field(5000, ge=10, description="Size of the demo community.")
     demo_seed: int = Field(42, description="Seed of the demo community.")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
 
 
 @lru_cache

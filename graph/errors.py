@@ -33,3 +33,7 @@ class VersionConflictError(GraphError):
 
 class NotFoundError(GraphError):
     """The node does not exist."""
+
+
+class TransitionError(GraphError):
+    """A workflow action (or a status change) that the incident's current state does not allow."""

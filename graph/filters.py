@@ -96,6 +96,7 @@ class FilterCompiler:
         self.id_lt_expression = id_lt_expression
         self.params: dict[str, Any] = {}
         self.counts_housemates = False
+        self._negations = 0
 
     def _param(self, value: Any) -> str:
         name = f"{self.prefix}{len(self.params)}"
@@ -118,7 +119,11 @@ class FilterCompiler:
                 else "false"
             )
         if isinstance(node, Not):
-            return f"(NOT {self.compile(node.part)})"
+            self._negations += 1
+            try:
+                return f"(NOT {self.compile(node.part)})"
+            finally:
+                self._negations -= 1
         if isinstance(node, Related):
             return self._related(node)
         if isinstance(node, LivesAlone):
@@ -128,7 +133,14 @@ class FilterCompiler:
                 )
             self.counts_housemates = True
             return f"({self.var}_household IS NOT NULL AND {self.var}_housemates = 0)"
-        return self._condition(node)
+        condition = self._condition(node)
+        if self._negations and node.op not in (Op.IS_NULL, Op.HAS_ANY, Op.HAS_ALL):
+            # Two-valued logic: a condition on a missing value is false, so its negation is
+            # true (Cypher's NOT of null is null: "not overdue" would drop an incident without
+            # a deadline). Coalescing the conditions under a NOT is enough, as AND and OR keep
+            # the mapping of null to false; outside a NOT nothing changes, so indexes serve.
+            return f"coalesce({condition}, false)"
+        return condition
 
     def prelude(self, carry: tuple[str, ...] = ()) -> str:
         """Clauses to put between the MATCH of `var` and `WHERE <compiled>`.
@@ -160,11 +172,12 @@ class FilterCompiler:
         if cond.op in (Op.HAS_ANY, Op.HAS_ALL):
             if not _is_list(self.label, cond.field):
                 raise InvalidInputError([f"filter.{cond.field}: is not a list field"])
-            quantifier = "any" if cond.op == Op.HAS_ANY else "all"
-            return (
-                f"({quantifier}(v IN {self._param(list(cond.value))} "
-                f"WHERE v IN coalesce({prop}, [])))"
-            )
+            # One membership test per value, not any()/all() over a list: FalkorDB evaluates
+            # those quantifiers wrongly after the WITH of livesAlone (no rows, or a type error).
+            tests = [f"{self._param(value)} IN coalesce({prop}, [])" for value in cond.value]
+            joiner = " OR " if cond.op == Op.HAS_ANY else " AND "
+            empty = "false" if cond.op == Op.HAS_ANY else "true"
+            return f"({joiner.join(tests)})" if tests else empty
         if cond.op == Op.IN:
             return f"({prop} IN {self._param(list(cond.value))})"
         if cond.op == Op.CONTAINS:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from graph.errors import GraphError, InvalidInputError, NotFoundError
+from graph.errors import InvalidInputError, NotFoundError, TransitionError, UnknownReferenceError
 from graph.filters import All, Condition, Filter, Op
 from graph.model import EdgeType, Incident, IncidentStatus, Label, Severity
 from graph.model.nodes import IncidentStep
@@ -22,6 +22,7 @@ S = IncidentStatus
 
 
 class Action(StrEnum):
+    REPORT = "report"  # 上报 (the first step of every incident)
     ACCEPT = "accept"  # 受理
     REGISTER = "register"  # 立案
     DISPATCH = "dispatch"  # 派遣
@@ -60,12 +61,38 @@ DEADLINES = {
 }
 
 
-class TransitionError(GraphError):
-    """The action is not allowed from the incident's current state."""
-
-
 def allowed_actions(status: S) -> list[Action]:
     return list(TRANSITIONS[S(status)])
+
+
+def _allowed_text(status: S) -> str:
+    return ", ".join(a.value for a in TRANSITIONS[S(status)]) or "none (final state)"
+
+
+def report_step(actor: str, at: datetime, note: str | None = None) -> IncidentStep:
+    """The first step of every incident's history: it was reported (上报)."""
+    return IncidentStep(
+        at=at, actor=actor, action=Action.REPORT, from_status=None, to_status=S.REPORTED, note=note
+    )
+
+
+def check_status_write(incident: Incident, stored: dict[str, object] | None) -> None:
+    """An incident's status changes only through the workflow actions: a new incident starts
+    REPORTED, and a write of a stored one keeps its status. Raises TransitionError naming the
+    actions allowed instead."""
+    if stored is None:
+        if incident.status != S.REPORTED:
+            raise TransitionError(
+                f"status: a new incident starts reported, not {incident.status}; "
+                "report it, then use the workflow actions"
+            )
+        return
+    current = S(str(stored["status"]))
+    if incident.status != current:
+        raise TransitionError(
+            f"status: changes only through the workflow actions; the incident is {current}, "
+            f"allowed: {_allowed_text(current)}"
+        )
 
 
 def overdue_filter(now: datetime | None = None) -> Filter:
@@ -103,13 +130,14 @@ def transition(
     current = S(record.props["status"])
     target = TRANSITIONS[current].get(Action(action))
     if target is None:
-        allowed = ", ".join(a.value for a in TRANSITIONS[current]) or "none (final state)"
-        raise TransitionError(f"cannot {action} an incident that is {current}; allowed: {allowed}")
+        raise TransitionError(
+            f"cannot {action} an incident that is {current}; allowed: {_allowed_text(current)}"
+        )
     if action == Action.DISPATCH:
         if assignee is None or assignee.label != Label.ORGANISATION:
             raise InvalidInputError(["assignee: dispatch needs an organisation"])
         if assignee not in store.get_nodes([assignee]):
-            raise InvalidInputError([f"assignee: {assignee} does not exist"])
+            raise UnknownReferenceError([f"assignee: {assignee} does not exist"])
     moment = now or datetime.now(UTC)
     incident = Incident.model_validate(
         {k: v for k, v in record.props.items() if k in Incident.model_fields} | {"id": ref.id}

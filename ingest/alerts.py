@@ -15,7 +15,7 @@ from graph.model import EdgeType, Incident, Label
 from graph.model.enums import IncidentCategory, IncidentSource, Severity
 from graph.model.validators import Timestamp, format_timestamp
 from graph.store import Direction, Edge, NodeRef, Provenance
-from graph.workflow import OPEN_STATES
+from graph.workflow import OPEN_STATES, report_step
 from ingest.rows import natural_id
 
 FIELDS = frozenset(Incident.model_fields)
@@ -165,6 +165,7 @@ def _new_incident(alert: Alert) -> Incident:
         last_alert_at=alert.at,
         last_reading=alert.reading,
         recent_alerts=[_alert_key(alert)],
+        history=[report_step(f"device {alert.device_id}", alert.at, alert.kind)],
     )
 
 

@@ -44,6 +44,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "description",
         "source",
         "device_id",
+        "deadline_at",
+        "history",
     ),
     "petitions": ("petition_id", "text", "channel", "submitted_at", "resident_id"),
     "edges": ("from_id", "type", "to_id", "role", "distance_m"),

@@ -283,7 +283,9 @@ def device(row: Row) -> Mapped:
 
 def incident(row: Row) -> Mapped:
     v = _clean(row)
-    fields = ("category", "severity", "status", "reported_at", "description", "source")
+    # history: the workflow steps so far as JSON, as another system (or the demo) recorded them
+    fields: tuple[str, ...] = ("category", "severity", "status", "reported_at", "deadline_at")
+    fields = (*fields, "description", "source", "history")
     node_id = _key_or_natural(v, "incident_id", "I", "reported_at", "description")
     node = _node(Incident, {"id": node_id, **{f: v.get(f) for f in fields}})
     own = ref(Label.INCIDENT, node.id)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+from types import TracebackType
+
 import typer
 
 from civicgraph import __version__
 from civicgraph.cli import demo, ingest, neo4j, schema, serve, store
-from civicgraph.logs import configure_logging
+from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import get_settings
 
 app = typer.Typer(
     name="civicgraph",
     help="Knowledge-graph backend for smart communities (FalkorDB embedded, or Neo4j).",
     no_args_is_help=True,
+    pretty_exceptions_enable=False,  # rich tracebacks print local variables: personal data
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("serve")(serve.serve)
@@ -36,5 +40,14 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _log_crash(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """An uncaught exception is logged like any other: type and short stack, no values."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    get_logger("civicgraph").error("civicgraph.crashed", exc_info=exc.with_traceback(tb))
+
+
 def main() -> None:
+    sys.excepthook = _log_crash
     app()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from graph.model.enums import IncidentCategory, IncidentStatus
+from graph.workflow import Action
+from ingest.generator.closed_loop import closed_loop
 from ingest.generator.texts import INCIDENTS, PETITIONS, WHEN
 
 if TYPE_CHECKING:
@@ -49,7 +51,6 @@ STATUS_WEIGHTS: dict[str, int] = {
     "on_hold": 3,
     "supervised": 3,
 }
-DEADLINE_DAYS = {"low": 15, "medium": 7, "high": 3, "critical": 1}
 CHANNELS = (
     ("hotline_12345", 45),
     ("app", 25),
@@ -130,9 +131,12 @@ class WorkloadGenerator:
         elif self.rng.random() < 0.4:
             source = "hotline"
         description = self._fill(self.rng.choice(INCIDENTS[category]), building)
-        reported_at = (
-            f"{reported.isoformat()}T{self.rng.randint(0, 23):02d}:"
-            f"{self.rng.randint(0, 59):02d}:00+08:00"
+        china = timezone(timedelta(hours=8))
+        moment = time(self.rng.randint(0, 23), self.rng.randint(0, 59))
+        reported_at = datetime.combine(reported, moment, china)
+        as_of = datetime.combine(self.gen.as_of, time(23, 59), china).astimezone(UTC)
+        history, deadline, actions = closed_loop(
+            status, severity, source, reported_at, max(as_of, reported_at), self.rng
         )
         self.out.write(
             "incidents",
@@ -140,15 +144,17 @@ class WorkloadGenerator:
             category,
             severity,
             status,
-            reported_at,
+            reported_at.isoformat(),
             building.id,
             building.grid_id,
             description,
             source,
             device_id,
+            deadline,
+            history,
         )
         if resident_id and category in PERSONAL_CATEGORIES:
             self.out.write("edges", incident_id, "INVOLVES", resident_id, "party", "")
-        if status not in ("reported", "accepted", "registered", "void"):
+        if Action.DISPATCH in actions:
             self.out.write("edges", incident_id, "ASSIGNED_TO", building.manager, "", "")
         assert IncidentCategory(category)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from urllib.parse import quote
 
 from fastapi.testclient import TestClient
@@ -64,7 +65,7 @@ def test_report_and_work_an_incident_to_closure(client: TestClient) -> None:
     org = data(client, "{ organisations(first: 1) { nodes { id } } }")["organisations"]
     assignee = org["nodes"][0]["id"]
     bad = call(client, DISPATCH, id=incident_id, to="Organisation:NOPE")["dispatchIncident"]
-    assert bad["errors"][0]["code"] == "INVALID_INPUT"
+    assert bad["errors"][0]["code"] == "UNKNOWN_REFERENCE"
     dispatched = call(client, DISPATCH, id=incident_id, to=assignee)["dispatchIncident"]
     assert dispatched["node"] == {"status": "DISPATCHED", "assignedTo": {"id": assignee}}
     for name in ("handleIncident", "verifyIncident"):
@@ -74,6 +75,7 @@ def test_report_and_work_an_incident_to_closure(client: TestClient) -> None:
     closed = call(client, STEP % "closeIncident", id=incident_id, note="已结案")["closeIncident"]
     history = closed["node"]["history"]
     assert [h["toStatus"] for h in history] == [
+        "REPORTED",
         "ACCEPTED",
         "REGISTERED",
         "DISPATCHED",
@@ -81,30 +83,70 @@ def test_report_and_work_an_incident_to_closure(client: TestClient) -> None:
         "VERIFIED",
         "CLOSED",
     ]
-    assert history[0] == {
+    assert history[0]["action"] == "report" and history[0]["fromStatus"] is None
+    assert history[1] == {
         "actor": "网格员张三",
         "action": "accept",
         "fromStatus": "REPORTED",
         "toStatus": "ACCEPTED",
         "note": "已受理",
     }
-    assert history[3]["actor"] == "街道核查员"
+    assert history[4]["actor"] == "街道核查员"
 
 
 def test_overdue_incidents_are_listed(client: TestClient) -> None:
-    late = """mutation { upsertIncident(input: {id: "ILATE", category: FIRE, severity: HIGH,
-        status: DISPATCHED, reportedAt: "2026-01-01T00:00:00Z",
-        deadlineAt: "2026-01-02T00:00:00Z"}) { errors { path } } }"""
-    assert call(client, late)["upsertIncident"]["errors"] == []
+    """The demo's incidents walked the closed loop: open ones registered long ago are late."""
     listed = data(
         client,
         "{ overdueIncidents(first: 100) { totalCount nodes { id "
-        "... on Incident { overdue status } } } }",
+        "... on Incident { overdue status deadlineAt history { action } } } } }",
     )["overdueIncidents"]
-    ids = [n["id"] for n in listed["nodes"]]
-    assert "Incident:ILATE" in ids and all(n["overdue"] for n in listed["nodes"])
+    assert listed["totalCount"] > 0
+    assert all(n["overdue"] and n["deadlineAt"] for n in listed["nodes"])
+    assert all(n["history"][0]["action"] == "report" for n in listed["nodes"])
+    assert all("register" in [h["action"] for h in n["history"]] for n in listed["nodes"])
     filtered = data(client, "{ incidents(filter: {overdue: true}) { totalCount } }")
     assert filtered["incidents"]["totalCount"] == listed["totalCount"]
+
+
+def test_demo_incidents_carry_the_steps_to_their_state(client: TestClient) -> None:
+    incidents = data(
+        client,
+        "{ incidents(first: 500) { nodes { ... on Incident { status "
+        "history { action fromStatus toStatus } } } } }",
+    )["incidents"]["nodes"]
+    for incident in incidents:
+        steps = incident["history"]
+        assert steps[0]["toStatus"] == "REPORTED" and steps[-1]["toStatus"] == incident["status"]
+        assert all(a["toStatus"] == b["fromStatus"] for a, b in itertools.pairwise(steps))
+
+
+UPSERT = """mutation ($input: IncidentInput!, $v: Int) {
+  upsertIncident(input: $input, expectedVersion: $v) {
+    errors { path message code } node { ... on Incident { status history { action } } } } }"""
+
+
+def test_an_upsert_cannot_move_an_incident_past_the_workflow(client: TestClient) -> None:
+    reported = call(client, REPORT, input={"category": "FIRE", "place": "Building:B000001"})[
+        "reportIncident"
+    ]["node"]
+    given = {
+        "id": reported["id"].split(":", 1)[1],
+        "category": "FIRE",
+        "status": "CLOSED",
+        "reportedAt": "2026-11-23T08:00:00Z",
+    }
+    refused = call(client, UPSERT, input=given, v=1)["upsertIncident"]
+    assert refused["node"] is None
+    assert refused["errors"][0]["code"] == "TRANSITION_NOT_ALLOWED"
+    assert refused["errors"][0]["path"] == ["input", "status"]
+    assert "allowed: accept, void" in refused["errors"][0]["message"]
+    status = data(client, f'{{ node(id: "{reported["id"]}") {{ ... on Incident {{ status }} }} }}')
+    assert status["node"]["status"] == "REPORTED"
+    created_closed = call(client, UPSERT, input={**given, "id": "INEW1"})["upsertIncident"]
+    assert created_closed["errors"][0]["code"] == "TRANSITION_NOT_ALLOWED"
+    created = call(client, UPSERT, input={**given, "id": "INEW1", "status": "REPORTED"})
+    assert created["upsertIncident"]["node"]["history"] == [{"action": "report"}]
 
 
 def test_reporting_needs_a_real_place(client: TestClient) -> None:
@@ -137,4 +179,7 @@ def test_an_upsert_keeps_the_history_the_product_manages(client: TestClient) -> 
     )["upsertIncident"]
     assert edited["errors"] == []
     assert edited["node"]["description"] == "补充：2楼楼道"
-    assert edited["node"]["history"] == [{"action": "accept", "toStatus": "ACCEPTED"}]
+    assert edited["node"]["history"] == [
+        {"action": "report", "toStatus": "REPORTED"},
+        {"action": "accept", "toStatus": "ACCEPTED"},
+    ]

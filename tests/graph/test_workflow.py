@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graph.cypher_store import CypherStore
-from graph.errors import InvalidInputError, VersionConflictError
+from graph.errors import InvalidInputError, TransitionError, VersionConflictError
 from graph.model import EdgeType, Incident, Label, Organisation
-from graph.workflow import Action, TransitionError, overdue_filter, transition
+from graph.workflow import Action, overdue_filter, transition
 from tests.factories import PROV, ref
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
