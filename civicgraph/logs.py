@@ -69,8 +69,20 @@ def redact_exceptions(
     return event_dict
 
 
-class _FlushingHandler(logging.StreamHandler):
-    """A stream handler that flushes every record, whatever the stream's buffering."""
+class _StderrHandler(logging.StreamHandler):
+    """Writes each record to the current `sys.stderr` and flushes it at once, whatever the
+    stream's buffering (a log redirected to a file shows every entry as it happens)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
 
     def emit(self, record: logging.LogRecord) -> None:
         super().emit(record)
@@ -96,7 +108,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
-    handler = _FlushingHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
