@@ -17,6 +17,7 @@ from api.context import Context
 from api.types import Node, to_graphql
 from graph import model
 from graph.errors import (
+    DuplicateError,
     InvalidInputError,
     NotFoundError,
     TransitionError,
@@ -36,7 +37,8 @@ FromId = Annotated[strawberry.ID, strawberry.argument(name="from")]
 class UserError:
     path: list[str]
     message: str
-    code: str  # INVALID_INPUT, VERSION_CONFLICT, NOT_FOUND, UNKNOWN_REFERENCE
+    code: str  # INVALID_INPUT, VERSION_CONFLICT, NOT_FOUND, UNKNOWN_REFERENCE, DUPLICATE,
+    # TRANSITION_NOT_ALLOWED
 
 
 @strawberry.type
@@ -79,9 +81,14 @@ def validation_errors(exc: ValidationError, root: str) -> list[UserError]:
     for err in exc.errors():
         loc = [str(part) for part in err["loc"]]
         message = re.sub(r"^Value error, ", "", err["msg"])
-        field = re.match(r"^([a-z_/]+): (.*)$", message)
-        if not loc and field:  # model-level checks name their field in the message
-            loc, message = field.group(1).split("/")[:1], field.group(2)
+        # Model-level checks name their fields in the message: "a: why; b: why".
+        parts = [re.match(r"^([a-z_/]+): (.*)$", p) for p in message.split("; ")] if not loc else []
+        if parts and all(parts):
+            for part in parts:
+                assert part
+                path = [root, _camel(part.group(1).split("/")[0])]
+                errors.append(UserError(path=path, message=part.group(2), code="INVALID_INPUT"))
+            continue
         errors.append(
             UserError(path=[root, *(_camel(p) for p in loc)], message=message, code="INVALID_INPUT")
         )
@@ -139,6 +146,10 @@ async def upsert(
                     )
                 ],
             )
+    if isinstance(node, model.Resident) and node.id_number:
+        holder = await asyncio.to_thread(_id_number_holder, info, node)
+        if holder is not None:
+            return _duplicate(f"belongs to {holder} already: one ID number, one resident")
     try:
         record, created = await asyncio.to_thread(
             info.context.store.upsert_node,
@@ -153,7 +164,22 @@ async def upsert(
             created=False,
             errors=[UserError(path=["expectedVersion"], message=str(exc), code="VERSION_CONFLICT")],
         )
+    except DuplicateError:  # another writer stored the same ID number meanwhile
+        return _duplicate("belongs to another resident already: one ID number, one resident")
     return NodePayload(node=to_graphql(record), created=created, errors=[])
+
+
+def _id_number_holder(info: Info[Context, None], resident: model.Resident) -> str | None:
+    """The global id of another resident holding this resident's ID number, if any."""
+    assert resident.id_number
+    found = info.context.store.residents_by_id_number([resident.id_number])
+    holder = found.get(resident.id_number)
+    return f"Resident:{holder}" if holder and holder != resident.id else None
+
+
+def _duplicate(message: str) -> NodePayload:
+    error = UserError(path=["input", "idNumber"], message=message, code="DUPLICATE")
+    return NodePayload(node=None, created=False, errors=[error])
 
 
 def _incident_write(

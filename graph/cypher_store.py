@@ -725,6 +725,19 @@ class CypherStore(ListingMixin, MutationMixin, StatisticsMixin, ABC):
         rows = self._read(self._q("residents_by_id_number"), {"keys": Positional(id_numbers)})
         return {row["key"]: row["id"] for row in rows}
 
+    def households_at(
+        self, dwellings: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], str]:
+        """Ids of stored households by dwelling (building id, unit or '', room); where
+        several share one, the first by id."""
+        if not dwellings:
+            return {}
+        rows = self._read(self._q("households_at_dwellings"), {"keys": Positional(dwellings)})
+        found: dict[tuple[str, str, str], str] = {}
+        for row in sorted(rows, key=lambda r: r["id"], reverse=True):
+            found[(row["building"], row["unit"], row["room"])] = row["id"]
+        return found
+
     def residents_by_name_birth_phone(
         self, keys: Sequence[tuple[str, str, str]]
     ) -> dict[tuple[str, str, str], tuple[str, str | None]]:

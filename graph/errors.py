@@ -19,6 +19,10 @@ class InvalidInputError(GraphError):
         super().__init__("; ".join(problems))
 
 
+class DuplicateError(InvalidInputError):
+    """A write would give a second node a value that must be unique (an id, an ID number)."""
+
+
 class UnknownReferenceError(InvalidInputError):
     """An edge names a node that does not exist."""
 

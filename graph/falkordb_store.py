@@ -18,10 +18,10 @@ from falkordb.query_result import QueryResult
 from graph.core import Positional
 from graph.cypher_store import CypherStore, Row
 from graph.embedded import compact
-from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
+from graph.errors import DuplicateError, GraphError, InvalidInputError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.pipeline import Receive
-from graph.store import LOOKUP_INDEXES, NodeRef
+from graph.store import LOOKUP_INDEXES, UNIQUE_PROPERTIES, NodeRef
 
 INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"))
 # ChangeEvent.seq gets an index but no unique constraint here: FalkorDB runs one write query at
@@ -52,7 +52,7 @@ def _store_error(exc: redis.exceptions.RedisError) -> GraphError:
     # the message keeps only the error itself, since it may reach a log.
     message = _ERROR_CONTEXT.sub("", str(exc))
     if "unique constraint violation" in message:
-        return InvalidInputError([f"id: {message}"])
+        return DuplicateError([f"id or id_number: {message}"])
     return GraphError(f"FalkorDB refused a query: {message}")
 
 
@@ -77,7 +77,7 @@ def _literal(value: Any) -> str:
     # escapes it). The models refuse control characters: this covers what reaches the store
     # another way (a filter, an id).
     if "\x00" in literal:
-        raise InvalidInputError(["text: holds a NUL character (U+0000), which is not valid here"])
+        raise InvalidInputError(["value: holds a NUL character (U+0000), which is not valid here"])
     return literal
 
 
@@ -167,7 +167,8 @@ class FalkorDBStore(CypherStore):
                     {"label": label.value},
                 )
         existing = self._constraints()
-        for label, prop in [(label.value, "id") for label in Label] + list(UNIQUE_INTERNAL):
+        unique = [(label.value, "id") for label in Label] + [*UNIQUE_PROPERTIES, *UNIQUE_INTERNAL]
+        for label, prop in unique:
             if (label, prop) not in existing:
                 self.client.connection.execute_command(
                     "GRAPH.CONSTRAINT",

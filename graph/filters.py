@@ -166,6 +166,11 @@ class FilterCompiler:
     def _condition(self, cond: Condition) -> str:
         if cond.field not in filterable_fields(self.label):
             raise InvalidInputError([f"filter.{cond.field}: {self.label} has no such field"])
+        values = cond.value if isinstance(cond.value, list | tuple) else [cond.value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise InvalidInputError(
+                [f"filter.{cond.field}: holds a NUL character (U+0000), which is not valid here"]
+            )
         prop = f"{self.var}.{cond.field}"
         if cond.op == Op.IS_NULL:
             return f"({prop} IS NULL)" if cond.value else f"({prop} IS NOT NULL)"

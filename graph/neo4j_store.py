@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import neo4j
+import structlog
 from neo4j import Driver, RoutingControl
 from neo4j.exceptions import (
     ConstraintError,
@@ -18,19 +19,20 @@ from neo4j.exceptions import (
 )
 
 from graph.cypher_store import CypherStore, Row
-from graph.errors import GraphError, InvalidInputError, StoreUnavailableError
+from graph.errors import DuplicateError, GraphError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.pipeline import Receive
-from graph.store import LOOKUP_INDEXES, NodeRef
+from graph.store import LOOKUP_INDEXES, UNIQUE_PROPERTIES, NodeRef
 
 FULLTEXT_INDEX = "entity_search"
+log = structlog.get_logger(__name__)
 
 
 def _store_error(exc: Neo4jError | DriverError) -> GraphError:
     if isinstance(exc, ServiceUnavailable | SessionExpired):
         return StoreUnavailableError(f"Neo4j is not reachable: {exc}")
     if isinstance(exc, ConstraintError):
-        return InvalidInputError([f"id: {exc.message}"])
+        return DuplicateError([f"id or id_number: {exc.message}"])
     if isinstance(exc, Neo4jError):
         return GraphError(f"Neo4j refused a query: {exc.message}")
     return StoreUnavailableError(f"Neo4j: {exc}")
@@ -118,6 +120,7 @@ class Neo4jStore(CypherStore):
         statements += [
             f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
             for label, prop in LOOKUP_INDEXES
+            if (label, prop) not in UNIQUE_PROPERTIES  # a constraint brings its own index
         ]
         searchable = "|".join(label.value for label in Label if NODE_MODELS[label].search_fields)
         statements.append(
@@ -127,8 +130,25 @@ class Neo4jStore(CypherStore):
         )
         for statement in statements:
             self._write(statement)
+        for label, prop in UNIQUE_PROPERTIES:
+            self._ensure_unique(label, prop)
         self._write(self._q("ensure_counter"))
         self._write("CALL db.awaitIndexes(300)")
+
+    def _ensure_unique(self, label: str, prop: str) -> None:
+        """A uniqueness constraint in place of the plain index of earlier versions; where
+        stored nodes already share a value, the plain index stays and a warning names the
+        property (the product's own writes still refuse duplicates)."""
+        name = f"{label.lower()}_{prop}"
+        self._write(f"DROP INDEX {name} IF EXISTS")
+        try:
+            self._write(
+                f"CREATE CONSTRAINT {name}_unique IF NOT EXISTS "
+                f"FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+            )
+        except GraphError:
+            log.warning("store.not_unique", label=label, property=prop)
+            self._write(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
 
     def clear(self) -> None:
         self._sent.await_all()

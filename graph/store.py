@@ -21,6 +21,9 @@ LOOKUP_INDEXES = (
     ("Revision", "rev_of"),
     ("IdAlias", "key"),
 )
+# Domain properties no two nodes of a label may share (besides `id`): an ID number belongs to
+# one resident. Nodes without the property are not constrained.
+UNIQUE_PROPERTIES = (("Resident", "id_number"),)
 
 
 def visible_props(props: dict[str, Any]) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from ingest.formats import open_tables
 from ingest.kinds import detect_kind
 from ingest.mapping import Mapping, RowShaper
 from ingest.rejects import RejectWriter, rejects_path
-from ingest.resolution import resolve_residents, triple
+from ingest.resolution import resolve, triple
 from ingest.rows import MAPPERS, RowError
 from ingest.state import JobState
 from ingest.tables import MIN_KNOWN_HEADERS, Table
@@ -327,7 +327,7 @@ class IngestJob:
         for raw, reason in batch.rejects:
             self._reject(index, raw, reason)
         if batch.items:
-            ready, waiting = self._split_ready(resolve_residents(self.store, batch.items))
+            ready, waiting = self._split_ready(resolve(self.store, batch.items))
             state.defer(waiting)
             self._send(ready)
         saved = state.tables[index]
@@ -476,7 +476,7 @@ class IngestJob:
             start, end = state.waiting_from, state.waiting_bytes()
             progressed = False
             for chunk, offset in state.deferred(start, end, self.batch_size):
-                ready, still = self._split_ready(resolve_residents(self.store, chunk))
+                ready, still = self._split_ready(resolve(self.store, chunk))
                 self._send(ready)
                 progressed |= bool(ready)
                 state.defer(still)

@@ -129,7 +129,7 @@ KIND_ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
 # Chinese values beyond the enumerations' own names (ZH).
 EXTRA_VALUES: dict[str, dict[str, str]] = {
     # GB/T 2261.1 codes: 1 male, 2 female; 0 (unknown) and 9 (not stated) say nothing, so the
-    # gender then comes from the ID number, or the row is rejected as missing one.
+    # gender then comes from the ID number, or stays unstated.
     "gender": {
         "男性": "male",
         "女性": "female",

@@ -1,12 +1,15 @@
-"""Entity resolution of residents across sources: the same person (same ID number; or, without
-one, the same name, birth date and phone) becomes one Resident whatever ids the sources use."""
+"""Entity resolution across sources: the same person (same ID number; or, without one, the same
+name, birth date and phone) becomes one Resident whatever ids the sources use, and a dwelling
+(building, unit, room) keeps the household that lives there, whoever created it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from graph.cypher_store import CypherStore
-from graph.model import Resident
+from graph.model import EdgeType, Household, Label, Resident
+from graph.store import NodeRef
+from ingest.rows import natural_id
 
 if TYPE_CHECKING:
     from ingest.job import Item
@@ -48,3 +51,46 @@ def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:
         if target != item.node.id:  # type: ignore[union-attr]
             item.retarget(target)
     return items
+
+
+Dwelling = tuple[str, str, str]  # building id, unit ('' for none), room
+
+
+def _natural_dwelling(item: Item, household: Household) -> Dwelling | None:
+    """The dwelling of a household the row keyed by its dwelling (no 户号), else None."""
+    own = NodeRef(Label.HOUSEHOLD, household.id)
+    for edge in item.edges:
+        if edge.type == EdgeType.RESIDES_IN and edge.source == own and edge.props.get("room"):
+            unit, room = str(edge.props.get("unit") or ""), str(edge.props["room"])
+            keyed = natural_id("H", edge.target.id, *((unit,) if unit else ()), room)
+            return (edge.target.id, unit, room) if keyed == household.id else None
+    return None
+
+
+def resolve_dwellings(store: CypherStore, items: list[Item]) -> list[Item]:
+    """Point rows that key a household by its dwelling at the household stored there (one
+    lookup per batch): a flat keeps its household whether a household export, a population
+    export or the API created it."""
+    wanted: list[tuple[Item, Household, Dwelling]] = []
+    for item in items:
+        for node in item.nodes:
+            if isinstance(node, Household) and (dwelling := _natural_dwelling(item, node)):
+                wanted.append((item, node, dwelling))
+    if not wanted:
+        return items
+    stored = store.households_at(sorted({dwelling for _, _, dwelling in wanted}))
+    for item, household, dwelling in wanted:
+        found = stored.get(dwelling)
+        if found is None or found == household.id:
+            continue
+        if item.nodes[0] is household:  # the row's own household
+            item.retarget(found)
+        else:  # a household the row implies: the stored one stands instead
+            item.nodes = [n for n in item.nodes if n is not household]
+            item.redirect({NodeRef(Label.HOUSEHOLD, household.id): NodeRef(Label.HOUSEHOLD, found)})
+    return items
+
+
+def resolve(store: CypherStore, items: list[Item]) -> list[Item]:
+    """Every resolution a batch goes through before it is written."""
+    return resolve_dwellings(store, resolve_residents(store, items))

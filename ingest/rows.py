@@ -70,8 +70,9 @@ def _problems(model: type[Node], values: dict[str, Any], exc: ValidationError) -
     problems: dict[str, str] = {}
     for error in exc.errors():
         message = error["msg"].removeprefix("Value error, ")
-        if not error["loc"]:
-            problems.setdefault(message, message)
+        if not error["loc"]:  # a check of several fields: "a: why; b: why"
+            for part in message.split("; "):
+                problems.setdefault(part.partition(":")[0], part)
             continue
         field = str(error["loc"][0])
         value = values.get(field)

@@ -13,7 +13,7 @@ import typer
 from rich.progress import TaskID
 
 from civicgraph.cli.progress import rows_progress_bar
-from civicgraph.settings import get_settings
+from civicgraph.settings import Engine, Settings, get_settings
 from ingest.canonical import KINDS, unknown_kind
 
 PROGRESS_STEPS = 1000  # a table's bar, in thousandths of its file
@@ -60,10 +60,16 @@ def ingest(
     source: Annotated[
         str | None, typer.Option(help="Provenance source name (default: the file name).")
     ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(file_okay=False, help="The embedded store's folder [CIVICGRAPH_DATA_DIR]."),
+    ] = None,
 ) -> None:
     """Validate and load rows; bad rows go to reject files with their reasons.
 
-    Exit status 0 when the job ran (even with rejects), 2 when it could not run.
+    Exit status 0 when the job ran and loaded rows (even with rejects), 1 when it read rows
+    but every one was rejected, 2 when it could not run. A job that starts a new, empty
+    store (a data dir or graph that holds nothing yet) says so on stderr and in its summary.
     """
     from graph.factory import open_store
     from ingest.formats import input_files
@@ -87,7 +93,17 @@ def ingest(
     except ValueError as exc:  # a bad mapping file, a folder with nothing to load
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    opened = open_store(get_settings())
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    opened = open_store(settings)
+    new_store = not dry_run and sum(opened.store.count_nodes().values()) == 0
+    if new_store:
+        typer.echo(
+            f"note: {store_location(settings)} holds no graph yet: this job starts a new, "
+            "empty one (use --data-dir or CIVICGRAPH_* settings to load into another)",
+            err=True,
+        )
     started = time.perf_counter()
     try:
         with rows_progress_bar() as bar:
@@ -125,6 +141,8 @@ def ingest(
         body = {
             **asdict(summary),
             "dry_run": dry_run,
+            "new_store": new_store,
+            "store": store_location(settings),
             "seconds": round(seconds, 2),
             "tables": [
                 {
@@ -141,6 +159,7 @@ def ingest(
             "skipped_tables": [{"table": t, "reason": why} for t, why in job.skipped],
         }
         typer.echo(json.dumps(body, ensure_ascii=False))
+        _exit_if_nothing_loaded(summary.read, summary.accepted)
         return
     for r in job.reports:
         s = r.summary
@@ -158,4 +177,20 @@ def ingest(
         f"total: read {summary.read}, accepted {summary.accepted}, rejected {summary.rejected}"
         f" in {seconds:.1f} s ({rate:,.0f} rows/s)"
         + (" [dry run: nothing written]" if dry_run else "")
+        + (f" into a new, empty store at {store_location(settings)}" if new_store else "")
     )
+    _exit_if_nothing_loaded(summary.read, summary.accepted)
+
+
+def store_location(settings: Settings) -> str:
+    """Where the job writes, in words."""
+    if settings.engine == Engine.NEO4J:
+        return f"Neo4j {settings.neo4j_uri} database {settings.neo4j_database}"
+    where = settings.falkordb_url or str(settings.data_dir)
+    return f"FalkorDB {where} graph {settings.graph_name}"
+
+
+def _exit_if_nothing_loaded(read: int, accepted: int) -> None:
+    if read and not accepted:
+        typer.echo("error: every row was rejected; nothing was loaded", err=True)
+        raise typer.Exit(1)

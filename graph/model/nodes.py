@@ -95,7 +95,9 @@ class Resident(Node):
     search_fields = ("name",)
 
     name: str = Name
-    gender: Gender
+    gender: Gender | None = Field(
+        None, description="None when not stated (GB/T 2261.1 0 or 9) and no ID number tells it."
+    )
     birth_date: PastDate
     id_number: IdNumber | None = None
     phone: Phone | None = None
@@ -105,10 +107,16 @@ class Resident(Node):
     @model_validator(mode="after")
     def _agrees_with_id_number(self) -> Self:
         if self.id_number:
+            male = id_number_is_male(self.id_number)
+            if self.gender is None:
+                self.gender = Gender.MALE if male else Gender.FEMALE
+            problems = []
             if id_number_birth_date(self.id_number) != self.birth_date:
-                raise ValueError("birth_date: does not match the birth date in id_number")
-            if id_number_is_male(self.id_number) != (self.gender == Gender.MALE):
-                raise ValueError("gender: does not match the gender digit of id_number")
+                problems.append("birth_date: does not match the birth date in id_number")
+            if male != (self.gender == Gender.MALE):
+                problems.append("gender: does not match the gender digit of id_number")
+            if problems:
+                raise ValueError("; ".join(problems))
         self.tags = sorted(set(self.tags))
         return self
 

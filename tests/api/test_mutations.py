@@ -352,3 +352,24 @@ def test_petitions_without_a_time_sort_first_and_filter_by_nature(client: TestCl
         ("Petition:PX2", "2026-11-19T08:00:00Z"),
         ("Petition:PX0", "2026-11-20T08:00:00Z"),
     ]
+
+
+def test_a_second_resident_with_the_same_id_number_is_refused(client: TestClient) -> None:
+    number = id_number("19900101")
+    first = {"id": "R90000001", "name": "张伟", "gender": "MALE", "birthDate": "1990-01-01"}
+    assert run(client, RESIDENT, input={**first, "idNumber": number})["upsertResident"]["created"]
+    second = {**first, "id": "R90000003", "name": "张卫"}
+    refused = run(client, RESIDENT, input={**second, "idNumber": number})["upsertResident"]
+    assert refused["node"] is None
+    assert refused["errors"] == [
+        {
+            "path": ["input", "idNumber"],
+            "message": "belongs to Resident:R90000001 already: one ID number, one resident",
+            "code": "DUPLICATE",
+        }
+    ]
+    absent = NodeRef(Label.RESIDENT, "R90000003")
+    assert client.app.state.opened.store.get_nodes([absent]) == {}
+    # The holder itself may write its own number again.
+    again = run(client, RESIDENT, input={**first, "idNumber": number})["upsertResident"]
+    assert again["errors"] == []

@@ -142,3 +142,38 @@ def test_ingest_a_folder_loads_its_exports_and_not_its_reject_files(
         assert tables == ["grids.csv", "buildings.jsonl"]
     assert last_json(first.output)["created"] == 2
     assert last_json(again.output)["unchanged"] == 2
+
+
+def test_ingest_into_an_empty_store_says_so_and_all_rejected_exits_non_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk pointed at a data dir without the community: the job says it starts a new
+    store, and as every row names a building that store lacks, it fails."""
+    monkeypatch.setenv("CIVICGRAPH_DATA_DIR", str(tmp_path / "wrong"))
+    residents = tmp_path / "居民.csv"
+    residents.write_text(
+        "姓名,性别,出生日期,楼栋,单元,房号\n钱三,男,1980-01-01,B000002,1,101\n", encoding="utf-8"
+    )
+    grids = tmp_path / "grids.csv"
+    grids.write_text("grid_id,name,level\nG1,幸福社区,community\n", encoding="utf-8")
+    from civicgraph.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        lost = runner.invoke(app, ["ingest", str(residents), "--json"])
+        right = runner.invoke(
+            app, ["ingest", str(grids), "--json", "--data-dir", str(tmp_path / "d")]
+        )
+        again = runner.invoke(
+            app, ["ingest", str(grids), "--json", "--data-dir", str(tmp_path / "d")]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert lost.exit_code == 1, lost.output
+    assert "holds no graph yet" in lost.output and "every row was rejected" in lost.output
+    summary = last_json(lost.output)
+    assert summary["new_store"] is True and str(tmp_path / "wrong") in summary["store"]
+    assert right.exit_code == 0 and last_json(right.output)["new_store"] is True
+    assert str(tmp_path / "d") in last_json(right.output)["store"]
+    assert again.exit_code == 0 and last_json(again.output)["new_store"] is False
+    assert not (tmp_path / "wrong" / "falkordb").samefile(tmp_path / "d" / "falkordb")

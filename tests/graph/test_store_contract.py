@@ -7,10 +7,10 @@ import threading
 import pytest
 
 from graph.cypher_store import CypherStore, edge_write_row, node_write_row
-from graph.errors import GraphError, InvalidInputError, UnknownReferenceError
+from graph.errors import DuplicateError, GraphError, InvalidInputError, UnknownReferenceError
 from graph.model import EdgeType, Label
 from graph.store import Direction, NodeRef, Provenance, WriteResult
-from tests.factories import PROV, building, edge, grid, household, ref, resident
+from tests.factories import PROV, building, edge, grid, household, id_number, ref, resident
 
 
 def seed_small_community(store: CypherStore) -> None:
@@ -481,3 +481,16 @@ def test_a_falkordb_refusal_leaves_out_the_query_text_it_quotes() -> None:
     error = _store_error(refusal)
     assert isinstance(error, GraphError) and "13800138000" not in str(error)
     assert str(error).startswith("FalkorDB refused a query: errMsg: Invalid input")
+
+
+def test_the_store_refuses_a_second_resident_with_the_same_id_number(store: CypherStore) -> None:
+    number = id_number("19900101")
+    store.upsert_nodes([resident(1, id_number=number)], PROV)
+    with pytest.raises(DuplicateError):
+        store.upsert_nodes([resident(3, "张卫", id_number=number)], PROV)
+    with pytest.raises(DuplicateError):  # the plain create of new nodes (bulk loads) too
+        row = node_write_row(resident(4, "张卫", id_number=number))
+        store.submit_new_node_rows(Label.RESIDENT, [row], PROV)()
+    assert store.get_nodes([ref("Resident:R00000003"), ref("Resident:R00000004")]) == {}
+    # Residents without an ID number are not constrained.
+    store.upsert_nodes([resident(5), resident(6)], PROV)
