@@ -21,7 +21,7 @@ from api.observe import REQUEST_ID_HEADER, RequestObserver
 from api.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
 from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
-from civicgraph.settings import Settings
+from civicgraph.settings import Settings, get_settings
 from graph.factory import OpenStore, open_store
 
 log = get_logger(__name__)
@@ -47,7 +47,10 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         return Context(request.app.state.opened.store, actor_of(request))
 
     schema = build_schema(
-        settings.max_query_depth, settings.max_query_tokens, settings.max_query_aliases
+        settings.max_query_depth,
+        settings.max_query_tokens,
+        settings.max_query_aliases,
+        settings.max_query_cost,
     )
     app.include_router(
         CivicGraphQLRouter(
@@ -91,3 +94,8 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application from `CIVICGRAPH_*` settings (what each `serve --workers` process runs)."""
+    return create_app(get_settings())

@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from api.context import Context
+from api.cost import QueryCostLimit
 from api.filters import (
     ORDER_INPUTS,
     BuildingFilter,
@@ -208,6 +209,17 @@ def loggable(message: str) -> str:
     return _AFTER_VALUE.sub(r"\1 …", message)
 
 
+# What graphql-core says of a variable whose value fails coercion (a bad argument value), as
+# opposed to a document that misuses variables (undeclared, unused: validation errors).
+_COERCION = re.compile(
+    r"^Variable '\$\w+' (has invalid value|got invalid value|of required type|of non-null type)"
+)
+
+
+def _failed_coercion(error: GraphQLError) -> bool:
+    return error.path is None and _COERCION.match(error.message) is not None
+
+
 def _classify(error: GraphQLError) -> None:
     """Set `extensions.code` where nothing did: parse, validation, bad variable or internal
     failure."""
@@ -215,9 +227,7 @@ def _classify(error: GraphQLError) -> None:
     if "code" not in extensions:
         if isinstance(error, GraphQLSyntaxError):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
-        elif isinstance(error.original_error, InvalidInputError) or (
-            error.path is None and error.message.startswith("Variable '$")  # failed coercion
-        ):
+        elif isinstance(error.original_error, InvalidInputError) or _failed_coercion(error):
             extensions["code"] = "BAD_USER_INPUT"
         elif error.message == "Internal server error" or error.original_error is not None:
             extensions["code"] = "INTERNAL_SERVER_ERROR"
@@ -241,7 +251,9 @@ class CivicSchema(strawberry.Schema):
                 log.error("graphql.failed", path=error.path, exc_info=error.original_error)
 
 
-def build_schema(max_depth: int = 12, max_tokens: int = 5000, max_aliases: int = 30) -> CivicSchema:
+def build_schema(
+    max_depth: int = 12, max_tokens: int = 5000, max_aliases: int = 30, max_cost: int = 50_000
+) -> CivicSchema:
     """The schema with its protective limits (defaults match the settings' defaults)."""
     limit_rules = [
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
@@ -258,6 +270,7 @@ def build_schema(max_depth: int = 12, max_tokens: int = 5000, max_aliases: int =
             # The same rule classes on every request, so the validation cache can hit.
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: QueryCostLimit(max_cost),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
         ],

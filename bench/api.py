@@ -36,8 +36,9 @@ from ingest.loader import load_directory
 
 console = Console(width=160)
 NODE = "query ($id: ID!) { node(id: $id) { id ... on Resident { name age gender } } }"
-NESTED = """query ($id: ID!) { node(id: $id) { ... on Grid { name buildings(first: 100) {
-  nodes { name households(first: 500) { nodes { id members(first: 20) {
+# Within the default query cost limit (20 + 20 x 50 + 20 x 50 x 20 = 21,020 objects).
+NESTED = """query ($id: ID!) { node(id: $id) { ... on Grid { name buildings(first: 20) {
+  nodes { name households(first: 50) { nodes { id members(first: 20) {
   nodes { id name age } } } } } } } } }"""
 
 
@@ -71,10 +72,11 @@ def loaded_store(engine: str, residents: int) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def api_server(env: dict[str, str]) -> Iterator[str]:
+def api_server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     port = free_port()
+    command = ["serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "civicgraph", "serve", "--port", str(port)],
+        [sys.executable, "-m", "civicgraph", *command],
         env={**os.environ, **env, "CIVICGRAPH_LOG_LEVEL": "WARNING"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     batch_size: int = Field(5000, ge=1, le=100_000, description="Rows per write round trip.")
     host: str = Field("127.0.0.1", description="API bind address.")
     port: int = Field(8000, ge=1, le=65535, description="API port.")
+    workers: int = Field(1, ge=1, le=64, description="API worker processes (serve).")
     request_timeout_s: float = Field(30.0, gt=0, description="API request time limit.")
     max_request_bytes: int = Field(
         10 * 2**20, ge=1024, description="Largest request body the API reads (413 past it)."
@@ -64,6 +65,12 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(12, ge=2, description="Deepest GraphQL selection allowed.")
     max_query_tokens: int = Field(5000, ge=100, description="Most tokens in a GraphQL document.")
     max_query_aliases: int = Field(30, ge=1, description="Most aliases in a GraphQL document.")
+    max_query_cost: int = Field(
+        50_000,
+        ge=1,
+        description="Most objects a GraphQL operation may fetch, estimated before it runs "
+        "(page sizes multiplied through the nesting; QUERY_TOO_COSTLY past it).",
+    )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         (),
         description="Origins (comma-separated) whose browser pages may call the API; "

@@ -52,7 +52,9 @@ def _store_error(exc: redis.exceptions.RedisError) -> GraphError:
     # the message keeps only the error itself, since it may reach a log.
     message = _ERROR_CONTEXT.sub("", str(exc))
     if "unique constraint violation" in message:
-        return DuplicateError([f"id or id_number: {message}"])
+        label = message.rsplit(" ", 1)[-1]  # "... on node of type Resident"
+        unique = ["id", *(prop for held, prop in UNIQUE_PROPERTIES if held == label)]
+        return DuplicateError([f"{' or '.join(unique)}: {message}"])
     return GraphError(f"FalkorDB refused a query: {message}")
 
 

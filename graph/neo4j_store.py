@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -32,7 +33,10 @@ def _store_error(exc: Neo4jError | DriverError) -> GraphError:
     if isinstance(exc, ServiceUnavailable | SessionExpired):
         return StoreUnavailableError(f"Neo4j is not reachable: {exc}")
     if isinstance(exc, ConstraintError):
-        return DuplicateError([f"id or id_number: {exc.message}"])
+        # Neo4j's message quotes the value (an ID number): only the property is kept.
+        found = re.search(r"property `(\w+)`", exc.message or "")
+        prop = found.group(1) if found else "id"
+        return DuplicateError([f"{prop}: another node holds this value (unique)"])
     if isinstance(exc, Neo4jError):
         return GraphError(f"Neo4j refused a query: {exc.message}")
     return StoreUnavailableError(f"Neo4j: {exc}")

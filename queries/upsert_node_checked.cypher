@@ -18,12 +18,15 @@ WITH e, current, conflict, changed, write, counter.value AS seq
 FOREACH (_ IN CASE WHEN write AND e IS NULL THEN [1] ELSE [] END |
   CREATE (n:__LABEL__ {id: $row.id})
   SET n += $row.props, n.search_text = $row.search, n.prop_hash = $row.hash, n.version = 1,
-      n.created_at = $now, n.updated_at = $now, n.prov_source = $source, n.prov_actor = $actor
+      n.created_at = $now, n.updated_at = $now, n.prov_source = $source, n.prov_actor = $actor,
+      n.prov_sources = [$source]
 )
 FOREACH (_ IN CASE WHEN write AND e IS NOT NULL THEN [1] ELSE [] END |
   SET e += $row.props, e.search_text = $row.search, e.prop_hash = $row.hash,
       e.version = current + 1,
-      e.updated_at = $now, e.prov_source = $source, e.prov_actor = $actor
+      e.updated_at = $now, e.prov_source = $source, e.prov_actor = $actor,
+      e.prov_sources = CASE WHEN $source IN coalesce(e.prov_sources, []) THEN e.prov_sources
+                            ELSE coalesce(e.prov_sources, []) + $source END
 )
 FOREACH (_ IN CASE WHEN write THEN [1] ELSE [] END |
   CREATE (:ChangeEvent {

@@ -1,7 +1,8 @@
-"""`civicgraph serve`: the API on uvicorn."""
+"""`civicgraph serve`: the API on uvicorn, in one process or several."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -16,16 +17,43 @@ def serve(
     ] = False,
     host: Annotated[str | None, typer.Option(help="Bind address [CIVICGRAPH_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Port [CIVICGRAPH_PORT].")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes [CIVICGRAPH_WORKERS]; they share one store (the embedded "
+            "FalkorDB server is started once, by this process).",
+        ),
+    ] = None,
 ) -> None:
     """Run the GraphQL API (GraphiQL at /graphql) with /healthz, /readyz and /metrics."""
-    from api.app import create_app
-
     settings = get_settings()
-    app = create_app(settings, demo=demo)
-    uvicorn.run(
-        app,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_config=None,
-        access_log=False,
-    )
+    count = workers or settings.workers
+    bind_host, bind_port = host or settings.host, port or settings.port
+    if count == 1:
+        from api.app import create_app
+
+        app = create_app(settings, demo=demo)
+        uvicorn.run(app, host=bind_host, port=bind_port, log_config=None, access_log=False)
+        return
+    from api.demo import ensure_demo_data
+    from graph.factory import open_store
+
+    # This process owns the embedded server (and loads the demo once); each worker finds the
+    # server running and uses it without owning it.
+    opened = open_store(settings)
+    try:
+        if demo:
+            ensure_demo_data(opened.store, settings)
+        os.environ.setdefault("CIVICGRAPH_DATA_DIR", str(settings.data_dir))
+        uvicorn.run(
+            "api.app:app_from_environment",
+            factory=True,
+            workers=count,
+            host=bind_host,
+            port=bind_port,
+            log_config=None,
+            access_log=False,
+        )
+    finally:
+        opened.close()

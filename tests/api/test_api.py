@@ -71,7 +71,7 @@ def test_health_readiness_and_metrics(client: TestClient) -> None:
     gql(client, "{ stats { residents } }")
     metrics = client.get("/metrics").text
     assert "civicgraph_store_queries_total" in metrics
-    assert 'civicgraph_http_requests_total{method="POST",path="/graphql",status="200"}' in metrics
+    assert 'civicgraph_http_requests_total{method="POST",route="/graphql",status="200"}' in metrics
 
 
 def test_graphiql_is_served_to_browsers(client: TestClient) -> None:

@@ -123,8 +123,9 @@ def field_atoms(label: Label, field: str, kind: str, values: list[Any]) -> Itera
     present = sorted({v for v in values if v is not None})
     if not present and kind == "enum":
         present = [member.value for member in enum_of(label, field)][:2]
-    elif not present:
+    elif not present:  # a field nothing holds: present or absent is all there is to ask
         yield Atom(f"{gql}: {{isNull: true}}", has(field, "is_null", True))
+        yield Atom(f"{gql}: {{isNull: false}}", lambda p: p.get(field) is not None)
         return
     sample = present[len(present) // 2]
     if kind == "id":

@@ -180,3 +180,16 @@ def test_a_body_over_the_limit_gets_413_before_it_is_read(tmp_path: Path) -> Non
         assert alerts.status_code == 413
         small = client.post("/graphql", json={"query": "{ stats { residents } }"})
         assert small.status_code == 200 and small.json()["data"]["stats"]["residents"] == 0
+
+
+def test_variables_misused_by_the_document_are_validation_errors(limited: TestClient) -> None:
+    def code(query: str, variables: dict) -> str:
+        response = limited.post("/graphql", json={"query": query, "variables": variables})
+        return response.json()["errors"][0]["extensions"]["code"]
+
+    node = "query ($id: ID!) { node(id: $id) { id } }"
+    assert code("{ node(id: $id) { id } }", {}) == "GRAPHQL_VALIDATION_FAILED"  # undeclared
+    assert code("query ($x: Int) { stats { residents } }", {}) == "GRAPHQL_VALIDATION_FAILED"
+    assert code(node, {}) == "BAD_USER_INPUT"  # a required value not given
+    assert code(node, {"id": None}) == "BAD_USER_INPUT"
+    assert code(node, {"id": {"a": 1}}) == "BAD_USER_INPUT"

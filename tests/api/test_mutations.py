@@ -373,3 +373,10 @@ def test_a_second_resident_with_the_same_id_number_is_refused(client: TestClient
     # The holder itself may write its own number again.
     again = run(client, RESIDENT, input={**first, "idNumber": number})["upsertResident"]
     assert again["errors"] == []
+
+
+def test_nodes_written_through_the_api_list_their_source(client: TestClient) -> None:
+    query = """mutation { upsertGrid(input: {id: "GAPI", name: "新网格"}) {
+      node { provenance { source sources actor } } } }"""
+    provenance = run(client, query, actor="grid-worker-7")["upsertGrid"]["node"]["provenance"]
+    assert provenance == {"source": "api", "sources": ["api"], "actor": "grid-worker-7"}
