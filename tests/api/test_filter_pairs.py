@@ -318,7 +318,8 @@ def mismatches(client: TestClient, label: Label, scan: Scan) -> list[str]:
 def split_a_grid(client: TestClient) -> None:
     """Move one building of the demo's only leaf grid into a new sibling grid, so that grid
     filters tell nodes apart (a small demo community fits in one grid), and give it a rental
-    risk level (which the small demo may not draw)."""
+    risk level, and add a hotline petition with a title and a nature (which the small demo
+    may not draw)."""
     scan = scan_of(client)
     parents = {b for _, b in scan.edges[EdgeType.PART_OF]}
     leaf, parent = next((a, b) for a, b in sorted(scan.edges[EdgeType.PART_OF]) if a not in parents)
@@ -336,6 +337,12 @@ def split_a_grid(client: TestClient) -> None:
         data(client, link, t="PART_OF", f="Grid:G99999", to=f"Grid:{parent}")["link"],
         data(client, unlink, t="IN_GRID", f=f"Building:{building}", to=f"Grid:{leaf}")["unlink"],
         data(client, link, t="IN_GRID", f=f"Building:{building}", to="Grid:G99999")["link"],
+        data(
+            client,
+            'mutation { upsertPetition(input: {id: "P99999", text: "楼道灯坏了，请尽快维修", '
+            'title: "楼道灯", nature: COMPLAINT, sourceCategory: "城乡建设"}) '
+            "{ errors { message } } }",
+        )["upsertPetition"],
         data(
             client,
             f'mutation {{ upsertBuilding(input: {{id: "{building}", name: "出租楼", '
