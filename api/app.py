@@ -19,6 +19,7 @@ from api.http import graphql_response_media_type, request_timeout
 from api.limits import BodySizeLimit
 from api.observe import REQUEST_ID_HEADER, RequestObserver
 from api.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
+from api.runtime import tune_for_latency
 from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings, get_settings
@@ -29,6 +30,7 @@ log = get_logger(__name__)
 
 def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     configure_logging(settings.log_level, settings.log_format)
+    tune_for_latency()
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened: OpenStore = await asyncio.to_thread(open_store, settings)

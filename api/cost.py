@@ -6,9 +6,11 @@ members, say) can hold the server for seconds."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -20,10 +22,12 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     ValueNode,
     VariableNode,
     get_named_type,
+    parse,
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
@@ -147,38 +151,52 @@ class QueryCostLimit(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        if document is not None and not context.result:
-            operations = [
-                d
-                for d in document.definitions
-                if isinstance(d, OperationDefinitionNode)
-                and (
-                    context.operation_name is None
-                    or (d.name and d.name.value == context.operation_name)
-                )
-            ]
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            if len(operations) == 1:
-                schema = context.schema._schema
-                cost = estimate(schema, operations[0], fragments, context.variables or {})
-                if cost > self.max_cost:
-                    context.result = ExecutionResult(
-                        data=None,
-                        errors=[
-                            GraphQLError(
-                                f"the query may fetch about {cost:,} objects, over the limit "
-                                f"of {self.max_cost:,}: ask for smaller pages, fewer aliases "
-                                "or less nesting",
-                                extensions={
-                                    "code": "QUERY_TOO_COSTLY",
-                                    "cost": cost,
-                                    "maxCost": self.max_cost,
-                                },
-                            )
-                        ],
-                    )
+        operation = _operation(document, context.operation_name) if document else None
+        if document is not None and operation is not None and not context.result:
+            schema = context.schema._schema
+            cost = estimate(schema, operation, _fragments(document), context.variables or {})
+            if cost > self.max_cost:
+                context.result = ExecutionResult(data=None, errors=[self._refusal(cost)])
         yield
+
+    def _refusal(self, cost: int) -> GraphQLError:
+        return GraphQLError(
+            f"the query may fetch about {cost:,} objects, over the limit of "
+            f"{self.max_cost:,}: ask for smaller pages, fewer aliases or less nesting",
+            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": self.max_cost},
+        )
+
+
+@lru_cache(maxsize=512)
+def _parsed(query: str) -> DocumentNode | None:
+    try:
+        return parse(query)
+    except GraphQLError:
+        return None  # the normal path reports it
+
+
+def operation_cost(
+    schema: GraphQLSchema, query: str, operation_name: str | None, variables: Mapping[str, Any]
+) -> int:
+    """The estimate of a query text's operation; 0 for a mutation or what does not parse."""
+    document = _parsed(query)
+    if document is None:
+        return 0
+    operation = _operation(document, operation_name)
+    if operation is None or operation.operation != OperationType.QUERY:
+        return 0
+    return estimate(schema, operation, _fragments(document), variables)
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [
+        d
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+        and (name is None or (d.name is not None and d.name.value == name))
+    ]
+    return operations[0] if len(operations) == 1 else None
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}

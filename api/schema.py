@@ -18,10 +18,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext, Info
+from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from api.context import Context
-from api.cost import QueryCostLimit
+from api.cost import QueryCostLimit, operation_cost
 from api.filters import (
     ORDER_INPUTS,
     BuildingFilter,
@@ -34,6 +34,7 @@ from api.filters import (
     ResidentFilter,
 )
 from api.incidents import IncidentMutation
+from api.lanes import Lane
 from api.mutations import Mutation
 from api.observe import current_request_id
 from api.relay import MAX_PAGE_SIZE, Connection, bad_input
@@ -236,7 +237,40 @@ def _classify(error: GraphQLError) -> None:
     error.extensions = extensions
 
 
+# Operations estimated to fetch more objects than this run on the costly lane (see lanes.py).
+COSTLY_LANE_FROM = 2_000
+
+
 class CivicSchema(strawberry.Schema):
+    costly_lane = Lane("graphql-costly")
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Any = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Run a costly query on its own lane, so that cheap requests stay fast meanwhile."""
+        run = super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        if query and (
+            operation_cost(self._schema, query, operation_name, variable_values or {})
+            >= COSTLY_LANE_FROM
+        ):
+            return await self.costly_lane.run(run)
+        return await run
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
