@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -10,7 +11,7 @@ from datetime import timedelta
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
 from api.alerts import alerts_router
 from api.context import Context, actor_of
@@ -31,6 +32,7 @@ log = get_logger(__name__)
 def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     configure_logging(settings.log_level, settings.log_format)
     tune_for_latency()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened: OpenStore = await asyncio.to_thread(open_store, settings)
@@ -93,9 +95,18 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def metrics_text() -> bytes:
+    """This process's metrics; under `serve --workers N`, every worker's, added up."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest()
 
 
 def app_from_environment() -> FastAPI:

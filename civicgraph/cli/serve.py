@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from typing import Annotated
 
 import typer
@@ -46,6 +47,11 @@ def serve(
         if demo:
             ensure_demo_data(opened.store, settings)
         os.environ.setdefault("CIVICGRAPH_DATA_DIR", str(settings.data_dir))
+        # The workers' metrics are written to files there and added up by /metrics.
+        metrics = settings.data_dir / "metrics" / str(os.getpid())
+        shutil.rmtree(metrics, ignore_errors=True)
+        metrics.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)
         uvicorn.run(
             "api.app:app_from_environment",
             factory=True,
@@ -57,3 +63,4 @@ def serve(
         )
     finally:
         opened.close()
+        shutil.rmtree(settings.data_dir / "metrics" / str(os.getpid()), ignore_errors=True)

@@ -177,3 +177,69 @@ def test_ingest_into_an_empty_store_says_so_and_all_rejected_exits_non_zero(
     assert str(tmp_path / "d") in last_json(right.output)["store"]
     assert again.exit_code == 0 and last_json(again.output)["new_store"] is False
     assert not (tmp_path / "wrong" / "falkordb").samefile(tmp_path / "d" / "falkordb")
+
+
+def test_serve_with_two_workers_shares_one_embedded_server(tmp_path: Path) -> None:
+    """Two worker processes answer on one port from one store; /metrics adds up both; the
+    parent, which started the embedded server, stops it on exit."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from civicgraph.devserver.neo4j import free_port
+    from graph.embedded import server_pids
+
+    port = free_port()
+    env = {**os.environ, "CIVICGRAPH_DATA_DIR": str(tmp_path), "CIVICGRAPH_DEMO_RESIDENTS": "50"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "civicgraph",
+            "serve",
+            "--demo",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def post(query: str) -> dict:
+        request = urllib.request.Request(
+            f"{url}/graphql",
+            data=json.dumps({"query": query}).encode(),
+            headers={"content-type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                post("{ stats { residents } }")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the API did not start"
+                time.sleep(0.3)
+        for _ in range(9):
+            assert post("{ stats { residents } }")["data"]["stats"]["residents"] == 50
+        with urllib.request.urlopen(f"{url}/metrics", timeout=30) as response:
+            metrics = response.read().decode()
+        served = 'civicgraph_http_requests_total{method="POST",route="/graphql",status="200"}'
+        assert float(metrics.split(served)[1].split()[0]) >= 10
+        assert len(server_pids(tmp_path / "falkordb")) == 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
+    assert process.returncode == 0
+    assert server_pids(tmp_path / "falkordb") == []
+
