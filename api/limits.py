@@ -59,15 +59,23 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send) -> None:
         message = f"the request body is over {self.max_bytes:,} bytes"
-        body = json.dumps(graphql_errors(message, "PAYLOAD_TOO_LARGE")).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, 413, graphql_errors(message, "PAYLOAD_TOO_LARGE"))
+
+
+async def send_json(
+    send: Send, status: int, body: Any, headers: tuple[tuple[bytes, bytes], ...] = ()
+) -> None:
+    """Answer with a JSON body straight through ASGI (for middleware that refuses a request)."""
+    encoded = json.dumps(body, ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(encoded)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": encoded})

@@ -15,7 +15,7 @@ import structlog
 from prometheus_client import Counter, Histogram
 
 from api.http import graphql_errors
-from api.limits import ASGIApp, Message, Receive, Send
+from api.limits import ASGIApp, Message, Receive, Send, send_json
 from civicgraph.logs import get_logger
 
 log = get_logger(__name__)
@@ -112,16 +112,4 @@ class RequestObserver:
 async def _internal_error(send: Send, request_id: str) -> None:
     body = graphql_errors("Internal server error", "INTERNAL_SERVER_ERROR")
     body["errors"][0]["extensions"]["requestId"] = request_id
-    encoded = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 500,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(encoded)).encode()),
-                (REQUEST_ID_HEADER.encode(), request_id.encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": encoded})
+    await send_json(send, 500, body, ((REQUEST_ID_HEADER.encode(), request_id.encode()),))

@@ -162,9 +162,9 @@ NESTED = """query ($grid: ID!) {
   node(id: $grid) {
     ... on Grid {
       name
-      buildings(first: 100) {
+      buildings(first: 20) {
         totalCount
-        nodes { name households(first: 500) { nodes { id members(first: 20) {
+        nodes { name households(first: 50) { nodes { id members(first: 20) {
           totalCount nodes { name age } } } } }
       }
     }

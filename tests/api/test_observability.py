@@ -165,7 +165,7 @@ def test_graphiql_loads_every_asset_from_the_product(app_client: TestClient) -> 
     assert page.status_code == 200 and "GraphiQL" in page.text
     assert "http://" not in page.text and "https://" not in page.text
     assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert len(assets) >= 5
+    assert len(assets) >= 4
     for asset in assets:
         response = app_client.get(asset)
         assert response.status_code == 200, asset
