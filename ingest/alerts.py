@@ -16,6 +16,7 @@ from graph.model.enums import IncidentCategory, IncidentSource, Severity
 from graph.model.validators import Timestamp, format_timestamp
 from graph.store import Direction, Edge, NodeRef, Provenance
 from graph.workflow import OPEN_STATES, report_step
+from ingest.errors import AlertError
 from ingest.rows import natural_id
 
 FIELDS = frozenset(Incident.model_fields)
@@ -47,14 +48,6 @@ class Alert(BaseModel):
     kind: str = Field(min_length=1, max_length=40)
     reading: float | None = None
     at: Timestamp = Field(validation_alias=AliasChoices("at", "time"))  # gateways say either
-
-
-class AlertError(ValueError):
-    """Alerts refused as a whole (nothing written); each problem names the alert and field."""
-
-    def __init__(self, problems: list[dict[str, object]]) -> None:
-        super().__init__("; ".join(f"{p['loc']}: {p['msg']}" for p in problems))
-        self.problems = problems
 
 
 @dataclass

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TextIO
 
 from ingest.canonical import LIST_SEPARATOR
+from ingest.errors import UnreadableFileError
 from ingest.tables import (
     HEADER_SEARCH_ROWS,
     HeaderScore,
     RawRow,
     Table,
-    UnreadableFileError,
     bytes_read,
     detect_encoding,
     header_index,

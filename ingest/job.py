@@ -8,7 +8,6 @@ other file of the job has loaded, and is rejected with the reason if it never ar
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -20,20 +19,19 @@ from graph.cypher_store import (
     CypherStore,
     EdgeGroup,
     PendingWrite,
-    edge_write_row,
-    node_write_row,
 )
 from graph.errors import InvalidInputError
-from graph.model import Label, Node, Resident
-from graph.store import Edge, NodeRef, Provenance, WriteResult
+from graph.model import Label, Resident
+from graph.store import NodeRef, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation
+from ingest.errors import RowError
 from ingest.formats import open_tables
+from ingest.items import Batch, Item, Summary, TableReport
 from ingest.kinds import detect_kind
 from ingest.mapping import Mapping, RowShaper
 from ingest.rejects import RejectWriter, rejects_path
-from ingest.resolution import resolve, triple
-from ingest.rows import MAPPERS, RowError
+from ingest.resolution import resolve
 from ingest.state import JobState
 from ingest.tables import MIN_KNOWN_HEADERS, Table
 
@@ -55,102 +53,6 @@ REFERENCE_COLUMNS = {
     "RAISED_BY": "device_id",
     "SUBMITTED_BY": "resident_id",
 }
-
-
-@dataclass
-class Summary:
-    read: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def add_write(self, result: WriteResult) -> None:
-        self.created += result.created
-        self.updated += result.updated
-        self.unchanged += result.unchanged
-
-
-@dataclass
-class TableReport:
-    """What happened to one table (file or sheet)."""
-
-    table: str
-    kind: str
-    summary: Summary = field(default_factory=Summary)
-    rejects_file: str | None = None
-    ignored_columns: list[str] = field(default_factory=list)
-    resumed_after: int = 0  # rows a resumed run did not read again
-    title_rows: int = 0  # rows above the header row (a title, the reporting unit): not data
-
-
-@dataclass
-class Item:
-    """One valid row on its way to the store, with its upsert rows made ahead of the write."""
-
-    table: int
-    row: int
-    raw: dict[str, str]
-    kind: str
-    canonical: dict[str, Any]
-    nodes: list[Node]  # the row's own node first, then nodes it implies (a household)
-    edges: list[Edge]
-    node_rows: list[tuple[Label, Row]] = field(default_factory=list)
-    edge_rows: list[tuple[EdgeGroup, Row]] = field(default_factory=list)
-    refs: tuple[NodeRef, ...] = ()  # both ends of every edge
-    own: tuple[NodeRef, ...] = ()  # the row's nodes
-    alias: NodeRef | None = None  # the row's own id, when resolution stored it under another
-    node: Node | None = None  # the row's own node (None for a relationship row)
-    triple: tuple[str, str, str] | None = None  # a resident's name, birth date and phone
-
-    @classmethod
-    def make(
-        cls, table: int, row: int, raw: dict[str, str], kind: str, canonical: dict[str, Any]
-    ) -> Item:
-        """Map and validate a canonical row (RowError or InvalidInputError when it is bad)."""
-        nodes, edges = MAPPERS[kind](canonical)
-        item = cls(table, row, raw, kind, canonical, nodes, edges)
-        item._prepare()
-        if isinstance(item.node, Resident):  # keyed once: by the batch split and resolution
-            item.triple = triple(item.node)
-        return item
-
-    def retarget(self, node_id: str) -> None:
-        """Point the row at another node of its label (entity resolution found it stored)."""
-        node = self.nodes[0]
-        old, new = NodeRef(node.label, node.id), NodeRef(node.label, node_id)
-        self.alias = self.alias or old
-        self.nodes[0] = node.model_copy(update={"id": node_id})
-        self.redirect({old: new})
-
-    def redirect(self, moved: dict[NodeRef, NodeRef]) -> None:
-        """Point the row's relationships at the nodes that `moved` names instead."""
-        self.edges = [
-            dataclasses.replace(
-                e, source=moved.get(e.source, e.source), target=moved.get(e.target, e.target)
-            )
-            for e in self.edges
-        ]
-        self._prepare()
-
-    def _prepare(self) -> None:
-        self.node = self.nodes[0] if self.nodes else None
-        self.own = tuple([NodeRef(node.label, node.id) for node in self.nodes])
-        self.node_rows = [(node.label, node_write_row(node, partial=True)) for node in self.nodes]
-        self.edge_rows = [edge_write_row(edge, validated=True) for edge in self.edges]
-        self.refs = tuple([end for edge in self.edges for end in (edge.source, edge.target)])
-
-
-@dataclass
-class Batch:
-    """Rows read since the last commit: the valid ones, and the rejects with their reasons.
-    Nothing of a batch is counted or written to a reject file before the batch before it
-    has been acknowledged, so each checkpoint describes exactly the rows before it."""
-
-    items: list[Item] = field(default_factory=list)
-    rejects: list[tuple[dict[str, str], str]] = field(default_factory=list)
-    read: int = 0
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ingest.canonical import COLUMNS, KINDS, unknown_kind
+from ingest.errors import UnknownKindError
 from ingest.mapping import Mapping
 
 # Name fragments of each kind, most specific first (网格员 is a person, not a grid).
@@ -39,10 +40,6 @@ NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("关系", "edges"),
 )
 ID_COLUMN = {kind: columns[0] for kind, columns in COLUMNS.items() if kind != "edges"}
-
-
-class UnknownKindError(ValueError):
-    """Neither the options, the name nor the headers tell what a table holds."""
 
 
 def kind_from_name(name: str) -> str | None:

@@ -12,7 +12,8 @@ from graph.model import Node
 from graph.store import Edge, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation
-from ingest.rows import MAPPERS, RowError
+from ingest.errors import RowError
+from ingest.rows import MAPPERS
 
 Progress = Callable[[str, int], None]
 

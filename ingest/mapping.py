@@ -41,6 +41,7 @@ from graph.model.enums import (
     Tenure,
 )
 from ingest.canonical import COLUMNS, EXTRA_COLUMNS, LIST_SEPARATOR, unknown_kind
+from ingest.errors import MappingFileError
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "resident_id": ("人员编号", "居民编号", "人员id"),
@@ -357,27 +358,29 @@ class Mapping:
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
-            raise ValueError(f"--mapping {path}: cannot read it ({exc})") from None
+            raise MappingFileError(f"--mapping {path}: cannot read it ({exc})") from None
         if not isinstance(spec, dict) or set(spec) - {"kind", "headers", "values"}:
-            raise ValueError(f"--mapping {path}: expected the keys kind, headers and values")
+            raise MappingFileError(f"--mapping {path}: expected the keys kind, headers and values")
         for key in ("headers", "values"):
             if not isinstance(spec.get(key) or {}, dict):
-                raise ValueError(f"--mapping {path}: {key}: expected a map")
+                raise MappingFileError(f"--mapping {path}: {key}: expected a map")
         known = _known_columns()
         for header, column in (spec.get("headers") or {}).items():
             if column not in known:
-                raise ValueError(f"--mapping {path}: headers.{header}: unknown column {column!r}")
+                raise MappingFileError(
+                    f"--mapping {path}: headers.{header}: unknown column {column!r}"
+                )
             mapping.headers[normalise_header(str(header))] = column
         for column, table in (spec.get("values") or {}).items():
             if column not in known:
-                raise ValueError(f"--mapping {path}: values.{column}: unknown column")
+                raise MappingFileError(f"--mapping {path}: values.{column}: unknown column")
             if not isinstance(table, dict):
-                raise ValueError(f"--mapping {path}: values.{column}: expected a map")
+                raise MappingFileError(f"--mapping {path}: values.{column}: expected a map")
             codes = mapping.values.setdefault(str(column), {})
             codes.update({str(k).strip().lower(): str(v) for k, v in table.items()})
         kind = spec.get("kind")
         if kind is not None and (problem := unknown_kind(str(kind))):
-            raise ValueError(f"--mapping {path}: kind: {problem}")
+            raise MappingFileError(f"--mapping {path}: kind: {problem}")
         mapping.kind = kind
         return mapping
 

@@ -4,20 +4,11 @@ name, birth date and phone) becomes one Resident whatever ids the sources use, a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from graph.cypher_store import CypherStore
 from graph.model import EdgeType, Household, Label, Resident
 from graph.store import NodeRef
+from ingest.items import Item
 from ingest.rows import natural_id
-
-if TYPE_CHECKING:
-    from ingest.job import Item
-
-
-def triple(node: Resident) -> tuple[str, str, str] | None:
-    """The secondary natural key: name, birth date and phone (None without a phone)."""
-    return (node.name, node.birth_date.isoformat(), node.phone) if node.phone else None
 
 
 def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:

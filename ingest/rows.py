@@ -25,6 +25,7 @@ from graph.model import (
 )
 from graph.store import Edge, NodeRef
 from ingest.canonical import LIST_SEPARATOR
+from ingest.errors import RowError
 
 Row = dict[str, Any]  # a canonical row: column → converted value, or None when empty
 Mapped = tuple[list[Node], list[Edge]]  # the row's own node first, then nodes it implies
@@ -40,14 +41,6 @@ ID_PREFIX_LABELS = {
     "I": Label.INCIDENT,
     "P": Label.PETITION,
 }
-
-
-class RowError(ValueError):
-    """A row that cannot be loaded; each of its `problems` names a field and the reason."""
-
-    def __init__(self, *problems: str) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(problems))
 
 
 def _clean(row: Row) -> dict[str, Any]:

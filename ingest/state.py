@@ -13,17 +13,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingest.errors import ResumeError
+from ingest.items import Item, TableReport
 from ingest.tables import Table
 
 if TYPE_CHECKING:
-    from ingest.job import Item, TableReport
     from ingest.rejects import RejectWriter
 
 STATE_DIR = ".civicgraph-ingest"
-
-
-class ResumeError(ValueError):
-    """The interrupted job cannot be resumed (its inputs changed)."""
 
 
 @dataclass
@@ -100,8 +97,6 @@ class JobState:
         """The waiting rows stored between two offsets of the spill, mapped again from their
         canonical values, in chunks of `size` rows; each chunk with the offset after it. Rows
         deferred meanwhile are appended past `end`; only one chunk is in memory at a time."""
-        from ingest.job import Item
-
         if start >= end:
             return
         chunk: list[Item] = []

@@ -28,10 +28,6 @@ Done = Callable[[], float]  # how much of a table has been read, from 0 to 1
 _UNDECODED = re.compile("[\udc80-\udcff]")
 
 
-class UnreadableFileError(ValueError):
-    """The file cannot be read at all (the job cannot run on it)."""
-
-
 @dataclass
 class Table:
     """One table of an input: a file, or one sheet of a workbook."""

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import UnreadableFileError
 from ingest.tables import (
     HEADER_SEARCH_ROWS,
     HeaderScore,
     RawRow,
     Table,
-    UnreadableFileError,
     cell_text,
     header_index,
 )

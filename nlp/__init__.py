@@ -1,1 +1,1 @@
-"""Text processing for Chinese community data: tokenisation for search, petition extraction."""
+"""Petition text processing (extraction, classification): to come."""

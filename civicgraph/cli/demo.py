@@ -54,7 +54,7 @@ def load(
     source: Annotated[str, typer.Option(help="Provenance: source system name.")] = "demo",
 ) -> None:
     """Load a folder of canonical CSV files (as written by `demo generate`) into the store."""
-    from graph.factory import open_store
+    from civicgraph.wiring import open_store
     from graph.store import Provenance
     from ingest.loader import load_directory
 

@@ -71,13 +71,11 @@ def ingest(
     but every one was rejected, 2 when it could not run. A job that starts a new, empty
     store (a data dir or graph that holds nothing yet) says so on stderr and in its summary.
     """
-    from graph.factory import open_store
+    from civicgraph.wiring import open_store
+    from ingest.errors import IngestError
     from ingest.formats import input_files
     from ingest.job import IngestJob, JobOptions
-    from ingest.kinds import UnknownKindError
     from ingest.mapping import Mapping
-    from ingest.state import ResumeError
-    from ingest.tables import UnreadableFileError
 
     try:
         options = JobOptions(
@@ -90,7 +88,7 @@ def ingest(
             sheet=sheet,
         )
         paths = input_files(paths)
-    except ValueError as exc:  # a bad mapping file, a folder with nothing to load
+    except IngestError as exc:  # a bad mapping file, a folder with nothing to load
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     settings = get_settings()
@@ -131,7 +129,7 @@ def ingest(
 
             job = IngestJob(opened.store, options, advance)
             summary = job.run(paths)
-    except (UnreadableFileError, UnknownKindError, ResumeError) as exc:
+    except IngestError as exc:  # an unreadable file, an unknown kind, a changed resume
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     finally:

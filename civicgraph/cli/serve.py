@@ -38,7 +38,7 @@ def serve(
         uvicorn.run(app, host=bind_host, port=bind_port, log_config=None, access_log=False)
         return
     from api.demo import ensure_demo_data
-    from graph.factory import open_store
+    from civicgraph.wiring import open_store
 
     # This process owns the embedded server (and loads the demo once); each worker finds the
     # server running and uses it without owning it.

@@ -15,7 +15,7 @@ app = typer.Typer(help="Inspect or reset the configured graph store.", no_args_i
 @app.command()
 def stats() -> None:
     """Node counts per label and the last change-event sequence."""
-    from graph.factory import open_store
+    from civicgraph.wiring import open_store
 
     opened = open_store(get_settings())
     try:
@@ -39,7 +39,7 @@ def events(
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many.")] = 20,
 ) -> None:
     """Print change events as JSON lines."""
-    from graph.factory import open_store
+    from civicgraph.wiring import open_store
 
     opened = open_store(get_settings())
     try:
@@ -59,7 +59,7 @@ def export(
     ] = False,
 ) -> None:
     """Export the subgraph around some nodes as node-link JSON (e.g. for networkx)."""
-    from graph.factory import open_store
+    from civicgraph.wiring import open_store
     from graph.model import NODE_MODELS
     from graph.store import NodeRef
 
@@ -88,7 +88,7 @@ def reset(
     if not yes:
         typer.echo("refusing to delete everything without --yes", err=True)
         raise typer.Exit(2)
-    from graph.factory import open_store
+    from civicgraph.wiring import open_store
 
     opened = open_store(get_settings())
     try:

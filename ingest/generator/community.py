@@ -9,15 +9,12 @@ complete it. Memory stays bounded: residents are written as they are drawn.
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import IO, Any
 
-from ingest.canonical import COLUMNS, LIST_SEPARATOR
+from ingest.canonical import LIST_SEPARATOR
 from ingest.generator.names import (
     COMMUNITY_WORDS,
     COMPOUND_PREFIXES,
@@ -28,58 +25,13 @@ from ingest.generator.names import (
     ROAD_NAMES,
     STREET_NAMES,
 )
+from ingest.generator.parts import Area, BuildingInfo, CsvSet
 from ingest.generator.population import Person, PopulationSampler
 from ingest.generator.utility import UtilityNetworks
 from ingest.generator.workload import WorkloadGenerator
 
 DEFAULT_AS_OF = date(2026, 11, 1)
 CITY_CENTRE = (29.87, 121.54)
-
-
-class CsvSet:
-    """One open CSV writer per canonical file."""
-
-    def __init__(self, out_dir: Path) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self._files: dict[str, IO[str]] = {}
-        self._writers: dict[str, Any] = {}
-        self.counts: dict[str, int] = {}
-        for kind, columns in COLUMNS.items():
-            handle = open(out_dir / f"{kind}.csv", "w", newline="", encoding="utf-8")  # noqa: SIM115
-            self._files[kind] = handle
-            self._writers[kind] = csv.writer(handle)
-            self._writers[kind].writerow(columns)
-            self.counts[kind] = 0
-
-    def write(self, kind: str, *values: object) -> None:
-        self._writers[kind].writerow(["" if v is None else v for v in values])
-        self.counts[kind] += 1
-
-    def close(self) -> None:
-        for handle in self._files.values():
-            handle.close()
-
-
-@dataclass
-class Area:
-    """A grid-hierarchy node being filled: its id and how much it holds so far."""
-
-    id: str
-    name: str
-    target: int
-    filled: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class BuildingInfo:
-    id: str
-    name: str
-    compound: str
-    grid_id: str
-    floors: int
-    manager: str
-    devices: dict[str, str]
 
 
 class CommunityGenerator:
@@ -426,10 +378,3 @@ def generate(
 ) -> dict[str, int]:
     """Write the canonical files of a community of `residents` people; returns rows per file."""
     return CommunityGenerator(residents, seed, as_of).write(out_dir, progress)
-
-
-def timestamp(day: date, rng: random.Random) -> str:
-    moment = datetime(
-        day.year, day.month, day.day, rng.randint(6, 22), rng.randint(0, 59), rng.randint(0, 59)
-    )
-    return moment.strftime("%Y-%m-%dT%H:%M:%S+08:00")

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from ingest.canonical import LIST_SEPARATOR
-
-if TYPE_CHECKING:
-    from ingest.generator.community import BuildingInfo, CommunityGenerator, CsvSet
+from ingest.generator.parts import BuildingInfo, Community, CsvSet
 
 BUILDINGS_PER_TRANSFORMER = 8
 
@@ -25,7 +22,7 @@ class UtilityNetworks:
     """substation → transformer → buildings; pump station → valve → buildings; gas station →
     regulator → buildings. Assets are written once complete (their `supplies` lists)."""
 
-    def __init__(self, generator: CommunityGenerator, out: CsvSet) -> None:
+    def __init__(self, generator: Community, out: CsvSet) -> None:
         self.gen = generator
         self.out = out
         self.assets: list[Asset] = []

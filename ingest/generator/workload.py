@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING
 
 from graph.model.enums import IncidentCategory, IncidentStatus
 from graph.workflow import Action
 from ingest.generator.closed_loop import closed_loop
+from ingest.generator.parts import BuildingInfo, Community, CsvSet, timestamp
 from ingest.generator.texts import INCIDENTS, PETITIONS, WHEN
-
-if TYPE_CHECKING:
-    from ingest.generator.community import BuildingInfo, CommunityGenerator, CsvSet
 
 CATEGORY_WEIGHTS: dict[str, int] = {
     "fire": 4,
@@ -62,7 +59,7 @@ PERSONAL_CATEGORIES = {"neighbour_dispute", "social_assistance", "elevator_entra
 
 
 class WorkloadGenerator:
-    def __init__(self, generator: CommunityGenerator, out: CsvSet) -> None:
+    def __init__(self, generator: Community, out: CsvSet) -> None:
         self.gen = generator
         self.rng = generator.rng
         self.out = out
@@ -106,8 +103,6 @@ class WorkloadGenerator:
         return petition_id
 
     def _moment(self, days_ago: int) -> str:
-        from ingest.generator.community import timestamp
-
         return timestamp(self.gen.as_of - timedelta(days=days_ago), self.rng)
 
     def _incident(self, status: str) -> None:

@@ -10,8 +10,8 @@ from pydantic import SecretStr
 
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
+from civicgraph.wiring import open_store
 from graph.errors import StoreUnavailableError
-from graph.factory import open_store
 from graph.model import Label
 from tests.conftest import NEO4J_PASSWORD
 from tests.factories import PROV, grid

@@ -17,7 +17,8 @@ from graph.cypher_store import CypherStore
 from graph.model import EdgeType, Label
 from graph.model.validators import id_check_code
 from graph.store import Direction, NodeRef
-from ingest.job import IngestJob, JobOptions, Summary
+from ingest.items import Summary
+from ingest.job import IngestJob, JobOptions
 from ingest.mapping import Mapping
 from ingest.rows import natural_id
 
@@ -622,7 +623,7 @@ def test_killed_job_resumes_without_duplicates(tmp_path: Path) -> None:
     import time
 
     from civicgraph.settings import Settings
-    from graph.factory import open_store
+    from civicgraph.wiring import open_store
 
     folder = tmp_path / "community"
     env = {

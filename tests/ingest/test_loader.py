@@ -9,9 +9,9 @@ import pytest
 
 from graph.cypher_store import CypherStore
 from graph.model import EdgeType, Label
+from ingest.errors import RowError
 from ingest.generator.community import generate
 from ingest.loader import load_directory
-from ingest.rows import RowError
 from tests.factories import PROV, ref
 
 
