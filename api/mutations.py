@@ -14,7 +14,8 @@ from strawberry.experimental import pydantic as strawberry_pydantic
 from strawberry.types import Info
 
 from api.context import Context
-from api.types import Node, to_graphql
+from api.registry import to_graphql
+from api.types import Node
 from graph import model
 from graph.errors import (
     DuplicateError,

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from api.filters import to_filter
 from api.loaders import RelatedQuery
+from api.registry import to_graphql
 from api.relay import Connection, decode_cursor, encode_cursor, make_connection, page_size
 from graph.listing import RelatedItem
 from graph.model import EdgeType, Label
@@ -33,8 +34,6 @@ async def related_one(
 async def one(
     info: Info, parent: strawberry.ID, edge_type: EdgeType, direction: Direction, target: Label
 ) -> Any:
-    from api.types import to_graphql
-
     item = await related_one(info, parent, edge_type, direction, target)
     return to_graphql(item.node) if item else None
 
@@ -55,8 +54,6 @@ async def many(
     """A page of a to-many relationship; all parents at this level share one round trip.
 
     Items are the related nodes, or what `wrap` makes of each node with its edge properties."""
-    from api.types import to_graphql
-
     first, last = page_size(first, last)
     after_id, before_id = decode_cursor(after, "after"), decode_cursor(before, "before")
     for name, value in (("after", after_id), ("before", before_id)):

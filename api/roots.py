@@ -8,6 +8,7 @@ from typing import Any
 from strawberry.types import Info
 
 from api.filters import SortDirection, to_filter
+from api.registry import to_graphql
 from api.relay import (
     Connection,
     bad_input,
@@ -16,7 +17,6 @@ from api.relay import (
     make_connection,
     page_size,
 )
-from api.types import to_graphql
 from graph.filters import All, Filter
 from graph.model import Label
 

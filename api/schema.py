@@ -37,6 +37,7 @@ from api.incidents import IncidentMutation
 from api.lanes import Lane
 from api.mutations import Mutation
 from api.observe import current_request_id
+from api.registry import to_graphql
 from api.relay import MAX_PAGE_SIZE, Connection, bad_input
 from api.roots import root_list
 from api.types import (
@@ -50,7 +51,6 @@ from api.types import (
     Organisation,
     Petition,
     Resident,
-    to_graphql,
 )
 from civicgraph.logs import get_logger
 from graph.errors import InvalidInputError

@@ -42,6 +42,7 @@ from api.filters import (
     PetitionFilter,
     ResidentFilter,
 )
+from api.registry import builds, to_graphql
 from api.relay import Connection
 from api.resolve import many, one, parent_ref, related_one
 from graph.listing import RelatedItem
@@ -591,10 +592,10 @@ def _age(birth: str | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def to_graphql(record: NodeRecord, today: date | None = None) -> Node:
-    """The GraphQL object of a stored node, without its personal fields."""
+def _common(record: NodeRecord) -> dict[str, Any]:
+    """What every node shows: global id, version and provenance."""
     p = record.props
-    common: dict[str, Any] = {
+    return {
         "id": strawberry.ID(str(record.ref)),
         "version": int(p.get("version") or 0),
         "provenance": Provenance(
@@ -605,64 +606,95 @@ def to_graphql(record: NodeRecord, today: date | None = None) -> Node:
             sources=list(p.get("prov_sources") or []),
         ),
     }
-    label = record.label.value
-    if label == "Resident":
-        return Resident(
-            **common,
-            name=p["name"],
-            gender=_enum(Gender, p.get("gender")),
-            residency=_enum(Residency, p.get("residency")),
-            age=_age(p.get("birth_date"), today or date.today()),
-        )
-    if label == "Household":
-        return Household(**common, tenure=_enum(Tenure, p.get("tenure")))
-    if label == "Building":
-        return Building(
-            **common,
-            name=p["name"],
-            address=p.get("address"),
-            compound=p.get("compound"),
-            floors=p.get("floors"),
-            units=p.get("units"),
-            year_built=p.get("year_built"),
-            use=_enum(BuildingUse, p.get("use")),
-            lat=p.get("lat"),
-            lon=p.get("lon"),
-            rental_risk_level=_enum(RentalRiskLevel, p.get("rental_risk_level")),
-        )
-    if label == "Grid":
-        return Grid(**common, name=p["name"], level=_enum(GridLevel, p.get("level")))
-    if label == "Organisation":
-        return Organisation(
-            **common,
-            name=p["name"],
-            kind=_enum(OrganisationKind, p.get("kind")),
-            phone=p.get("phone"),
-        )
-    if label == "Device":
-        return Device(
-            **common,
-            kind=_enum(DeviceKind, p.get("kind")),
-            status=_enum(DeviceStatus, p.get("status")),
-            installed_at=p.get("installed_at"),
-        )
-    if label == "Incident":
-        return Incident(
-            **common,
-            category=_enum(IncidentCategory, p.get("category")),
-            severity=_enum(Severity, p.get("severity")),
-            status=_enum(IncidentStatus, p.get("status")),
-            reported_at=p.get("reported_at"),
-            deadline_at=p.get("deadline_at"),
-            description=p.get("description"),
-            source=_enum(IncidentSource, p.get("source")),
-            history=_history(p.get("history")),
-            overdue=is_overdue(p),
-            alert_count=p.get("alert_count"),
-            last_alert_at=p.get("last_alert_at"),
-        )
+
+
+@builds(Label.RESIDENT)
+def _resident(record: NodeRecord) -> Resident:
+    p = record.props
+    return Resident(
+        **_common(record),
+        name=p["name"],
+        gender=_enum(Gender, p.get("gender")),
+        residency=_enum(Residency, p.get("residency")),
+        age=_age(p.get("birth_date"), date.today()),
+    )
+
+
+@builds(Label.HOUSEHOLD)
+def _household(record: NodeRecord) -> Household:
+    return Household(**_common(record), tenure=_enum(Tenure, record.props.get("tenure")))
+
+
+@builds(Label.BUILDING)
+def _building(record: NodeRecord) -> Building:
+    p = record.props
+    return Building(
+        **_common(record),
+        name=p["name"],
+        address=p.get("address"),
+        compound=p.get("compound"),
+        floors=p.get("floors"),
+        units=p.get("units"),
+        year_built=p.get("year_built"),
+        use=_enum(BuildingUse, p.get("use")),
+        lat=p.get("lat"),
+        lon=p.get("lon"),
+        rental_risk_level=_enum(RentalRiskLevel, p.get("rental_risk_level")),
+    )
+
+
+@builds(Label.GRID)
+def _grid(record: NodeRecord) -> Grid:
+    p = record.props
+    return Grid(**_common(record), name=p["name"], level=_enum(GridLevel, p.get("level")))
+
+
+@builds(Label.ORGANISATION)
+def _organisation(record: NodeRecord) -> Organisation:
+    p = record.props
+    return Organisation(
+        **_common(record),
+        name=p["name"],
+        kind=_enum(OrganisationKind, p.get("kind")),
+        phone=p.get("phone"),
+    )
+
+
+@builds(Label.DEVICE)
+def _device(record: NodeRecord) -> Device:
+    p = record.props
+    return Device(
+        **_common(record),
+        kind=_enum(DeviceKind, p.get("kind")),
+        status=_enum(DeviceStatus, p.get("status")),
+        installed_at=p.get("installed_at"),
+    )
+
+
+@builds(Label.INCIDENT)
+def _incident(record: NodeRecord) -> Incident:
+    p = record.props
+    return Incident(
+        **_common(record),
+        category=_enum(IncidentCategory, p.get("category")),
+        severity=_enum(Severity, p.get("severity")),
+        status=_enum(IncidentStatus, p.get("status")),
+        reported_at=p.get("reported_at"),
+        deadline_at=p.get("deadline_at"),
+        description=p.get("description"),
+        source=_enum(IncidentSource, p.get("source")),
+        history=_history(p.get("history")),
+        overdue=is_overdue(p),
+        alert_count=p.get("alert_count"),
+        last_alert_at=p.get("last_alert_at"),
+    )
+
+
+@builds(Label.PETITION)
+def _petition(record: NodeRecord) -> Petition:
+    p = record.props
     return Petition(
-        **common,
+        **_common(record),
         text=p["text"],
         channel=_enum(PetitionChannel, p.get("channel")),
         submitted_at=p.get("submitted_at"),

@@ -8,6 +8,7 @@ from typing import Any
 from graph.core import StoreCore
 from graph.errors import NotFoundError, VersionConflictError
 from graph.model import EdgeType, Node
+from graph.rows import now_iso, write_row
 from graph.search_text import index_text
 from graph.store import NodeRecord, NodeRef, Provenance
 
@@ -16,7 +17,6 @@ class MutationMixin(StoreCore):
     """Single-entity writes over a store's atomic writes."""
 
     def _params(self, provenance: Provenance, **extra: Any) -> dict[str, Any]:
-        from graph.cypher_store import now_iso
 
         return {"now": now_iso(), "source": provenance.source, "actor": provenance.actor, **extra}
 
@@ -32,8 +32,6 @@ class MutationMixin(StoreCore):
 
         Returns the stored node and whether it was created.
         """
-        from graph.cypher_store import write_row
-
         props = {k: v for k, v in node.properties().items() if k not in keep}
         row = write_row({"id": node.id, "search": index_text(node.search_text())}, props)
         [result] = self._write(

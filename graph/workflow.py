@@ -6,17 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from graph.errors import InvalidInputError, NotFoundError, TransitionError, UnknownReferenceError
 from graph.filters import All, Condition, Filter, Op
 from graph.model import EdgeType, Incident, IncidentStatus, Label, Severity
 from graph.model.nodes import IncidentStep
 from graph.model.validators import format_timestamp
+from graph.port import RecordStore
 from graph.store import Edge, NodeRecord, NodeRef, Provenance
-
-if TYPE_CHECKING:
-    from graph.cypher_store import CypherStore
 
 S = IncidentStatus
 
@@ -113,7 +110,7 @@ def is_overdue(props: dict[str, object], now: datetime | None = None) -> bool:
 
 
 def transition(
-    store: CypherStore,
+    store: RecordStore,
     incident_id: str,
     action: Action,
     actor: str,

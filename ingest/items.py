@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.core import Row
-from graph.cypher_store import EdgeGroup, edge_write_row, node_write_row
 from graph.model import Label, Node, Resident
+from graph.rows import EdgeGroup, edge_write_row, node_write_row
 from graph.store import Edge, NodeRef, WriteResult
 from ingest.rows import MAPPERS
 

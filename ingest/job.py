@@ -15,13 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from graph.core import Row
-from graph.cypher_store import (
-    CypherStore,
-    EdgeGroup,
-    PendingWrite,
-)
+from graph.cypher_store import CypherStore
 from graph.errors import InvalidInputError
 from graph.model import Label, Resident
+from graph.rows import EdgeGroup, PendingWrite
 from graph.store import NodeRef, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation

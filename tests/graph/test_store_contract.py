@@ -6,9 +6,10 @@ import threading
 
 import pytest
 
-from graph.cypher_store import CypherStore, edge_write_row, node_write_row
+from graph.cypher_store import CypherStore
 from graph.errors import DuplicateError, GraphError, InvalidInputError, UnknownReferenceError
 from graph.model import EdgeType, Label
+from graph.rows import edge_write_row, node_write_row
 from graph.store import Direction, NodeRef, Provenance, WriteResult
 from tests.factories import PROV, building, edge, grid, household, id_number, ref, resident
 
