@@ -8,9 +8,8 @@ from civicgraph.logs import get_logger
 from civicgraph.settings import Settings
 from graph.cypher_store import CypherStore
 from graph.model import Label
-from graph.store import Provenance
 from ingest.generator.community import generate
-from ingest.loader import load_directory
+from ingest.job import load_folder
 
 log = get_logger(__name__)
 
@@ -25,10 +24,12 @@ def ensure_demo_data(store: CypherStore, settings: Settings) -> bool:
         settings.data_dir / "demo" / f"community-{settings.demo_residents}-{settings.demo_seed}"
     )
     generate(folder, settings.demo_residents, settings.demo_seed)
-    load_directory(store, folder, Provenance("demo", f"demo-seed-{settings.demo_seed}"))
+    summary, _ = load_folder(store, folder, "demo", f"demo-seed-{settings.demo_seed}")
     log.info(
         "demo.loaded",
         residents=settings.demo_residents,
+        rows=summary.read,
+        rejected=summary.rejected,
         seconds=round(time.perf_counter() - started, 2),
     )
     return True

@@ -31,8 +31,7 @@ from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
 from civicgraph.wiring import open_store
 from graph.model import Label
-from graph.store import Provenance
-from ingest.loader import load_directory
+from ingest.job import load_folder
 
 console = Console(width=160)
 NODE = "query ($id: ID!) { node(id: $id) { id ... on Resident { name age gender } } }"
@@ -63,7 +62,7 @@ def loaded_store(engine: str, residents: int) -> Iterator[dict[str, str]]:
         opened = open_store(settings)
         if opened.store.count_nodes()[Label.RESIDENT] != residents:
             opened.store.clear()
-            load_directory(opened.store, community(residents), Provenance("bench", "bench"))
+            load_folder(opened.store, community(residents), "bench", "bench")
         opened.close()
         yield env
     finally:

@@ -25,6 +25,7 @@ import psutil
 from rich.console import Console
 from rich.table import Table
 
+from bench.store_loader import load_directory
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
 from civicgraph.wiring import open_store
@@ -33,7 +34,6 @@ from graph.embedded import falkordb_dir, server_pids
 from graph.model import Label
 from graph.store import NodeRef, Provenance
 from ingest.generator.community import generate
-from ingest.loader import load_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "bench"

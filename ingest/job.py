@@ -23,7 +23,7 @@ from graph.store import NodeRef, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation
 from ingest.errors import RowError
-from ingest.formats import open_tables
+from ingest.formats import input_files, open_tables
 from ingest.items import Batch, Item, Summary, TableReport
 from ingest.kinds import detect_kind
 from ingest.mapping import Mapping, RowShaper
@@ -438,3 +438,16 @@ def _batch_keys(item: Item) -> set[Any]:
         if item.triple:
             keys.add(item.triple)
     return keys
+
+
+def load_folder(
+    store: CypherStore,
+    folder: Path,
+    source: str,
+    actor: str,
+    progress: Progress | None = None,
+) -> tuple[Summary, IngestJob]:
+    """Load a folder of exports (the canonical files `demo generate` writes, say) through the
+    job, in reference order, with reject files in the folder."""
+    job = IngestJob(store, JobOptions(source=source, actor=actor), progress)
+    return job.run(input_files([folder])), job

@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import TaskID
 
 from civicgraph.cli.progress import progress_bar
-from civicgraph.settings import get_settings
 
 app = typer.Typer(
     help="The synthetic community: generate canonical files, load them.", no_args_is_help=True
@@ -52,30 +50,22 @@ def generate(
 def load(
     folder: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Canonical CSVs.")],
     source: Annotated[str, typer.Option(help="Provenance: source system name.")] = "demo",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
 ) -> None:
-    """Load a folder of canonical CSV files (as written by `demo generate`) into the store."""
-    from civicgraph.wiring import open_store
-    from graph.store import Provenance
-    from ingest.loader import load_directory
+    """Load a folder written by `demo generate` (the same as `civicgraph ingest FOLDER`)."""
+    from civicgraph.cli.ingest import ingest
 
-    settings = get_settings()
-    opened = open_store(settings)
-    started = time.perf_counter()
-    try:
-        with progress_bar() as bar:
-            tasks: dict[str, TaskID] = {}
-
-            def advance(kind: str, rows: int) -> None:
-                if kind not in tasks:
-                    tasks[kind] = bar.add_task(kind, total=None, rate="")
-                elapsed = time.perf_counter() - started
-                bar.update(tasks[kind], completed=rows, rate=f"{rows / max(elapsed, 1e-9):,.0f}/s")
-
-            results = load_directory(opened.store, folder, Provenance(source, "cli-load"), advance)
-    finally:
-        opened.close()
-    summary = {
-        kind: {"rows": r.rows, "nodes": vars(r.nodes), "edges": vars(r.edges)}
-        for kind, r in results.items()
-    }
-    typer.echo(json.dumps({"loaded": summary, "seconds": round(time.perf_counter() - started, 2)}))
+    ingest(
+        paths=[folder],
+        kind=None,
+        mapping=None,
+        rejects=None,
+        resume=False,
+        dry_run=False,
+        as_json=as_json,
+        sheet=None,
+        source=source,
+        data_dir=None,
+    )

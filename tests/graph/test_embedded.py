@@ -175,12 +175,12 @@ def test_the_server_listens_on_loopback_with_a_password_only(tmp_path: Path) -> 
 
 def test_a_bulk_load_leaves_a_compact_append_only_file(tmp_path: Path) -> None:
     from ingest.generator.community import generate
-    from ingest.loader import load_directory
+    from ingest.job import load_folder
 
     generate(tmp_path / "community", 400, seed=2)
     server = EmbeddedFalkorDB(tmp_path / "data")
     server.ensure_running()
-    load_directory(open_store(server), tmp_path / "community", PROV)
+    load_folder(open_store(server), tmp_path / "community", PROV.source, PROV.actor)
     folder = tmp_path / "data" / "falkordb" / "appendonlydir"
     base = sum(f.stat().st_size for f in folder.glob("*.base.rdb"))
     tail = sum(f.stat().st_size for f in folder.glob("*.incr.aof"))

@@ -1,4 +1,6 @@
-"""Load a folder of canonical CSV files into a store, in batches, in reference order."""
+"""The store benchmark's loader: canonical CSV files straight into the store's batched
+upserts, in reference order, so that `bench.store` can time the store calls alone. The
+product loads every file, the demo's included, through the ingest job (`ingest.job`)."""
 
 from __future__ import annotations
 
