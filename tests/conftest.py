@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,15 +10,12 @@ import pytest
 from falkordb import FalkorDB
 
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
-from civicgraph.settings import Engine, Settings
+from civicgraph.settings import Settings
 from graph.cypher_store import CypherStore
 from graph.embedded import EmbeddedFalkorDB
 from graph.falkordb_store import FalkorDBStore
 from graph.neo4j_store import Neo4jStore, connect_neo4j
-
-NEO4J_PASSWORD = "civicgraph-test-password"
-ENGINES = ("falkordb", "neo4j")
-_graph_names = itertools.count()
+from tests.engines import ENGINES, NEO4J_PASSWORD, graph_names, settings_for
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +45,7 @@ def neo4j_driver(neo4j_server: Neo4jInstance) -> Iterator[object]:
 def falkordb_store(server: EmbeddedFalkorDB, batch_size: int = 5000) -> FalkorDBStore:
     """A store on a graph of its own (fresh for every test)."""
     client = FalkorDB(**server.client_kwargs())  # type: ignore[arg-type]
-    store = FalkorDBStore(client, f"test_{os.getpid()}_{next(_graph_names)}", batch_size)
+    store = FalkorDBStore(client, f"test_{os.getpid()}_{next(graph_names)}", batch_size)
     store.bootstrap()
     return store
 
@@ -72,20 +68,5 @@ def store(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
 
 @pytest.fixture(params=ENGINES)
 def engine_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings that point the product at one of the test servers (cleared first)."""
-    if request.param == "falkordb":
-        return Settings(
-            engine=Engine.FALKORDB,
-            data_dir=tmp_path / "data",
-            graph_name=f"api_{next(_graph_names)}",
-        )
-    server: Neo4jInstance = request.getfixturevalue("neo4j_server")
-    store = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
-    store.bootstrap()
-    store.clear()
-    return Settings(
-        engine=Engine.NEO4J,
-        neo4j_uri=server.uri,
-        neo4j_password=NEO4J_PASSWORD,
-        data_dir=tmp_path / "data",
-    )
+    """Settings of one engine for one test (its store cleared first)."""
+    return settings_for(request.param, request, tmp_path / "data")

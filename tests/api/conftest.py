@@ -1,4 +1,5 @@
-"""A demo-loaded API per engine, shared by the tests of a module."""
+"""Demo-loaded APIs per engine: one per test (`client`, for tests that write), or one per
+module shared by its read-only tests (`shared_client`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,24 @@ from api.app import create_app
 from civicgraph.devserver.neo4j import free_port
 from civicgraph.settings import Settings
 from graph.metrics import STORE_QUERIES
+from tests.engines import ENGINES, settings_for
+
+DEMO = {"demo_residents": 300, "demo_seed": 5}
 
 
 @pytest.fixture
 def client(engine_settings: Settings) -> Iterator[TestClient]:
-    settings = engine_settings.model_copy(update={"demo_residents": 300, "demo_seed": 5})
-    with TestClient(create_app(settings, demo=True)) as test_client:
+    with TestClient(create_app(engine_settings.model_copy(update=DEMO), demo=True)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def shared_client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """One demo-loaded API per engine for a module whose tests only read."""
+    settings = settings_for(request.param, request, tmp_path_factory.mktemp("shared"))
+    with TestClient(create_app(settings.model_copy(update=DEMO), demo=True)) as test_client:
         yield test_client
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from civicgraph.settings import Settings
 from tests.api.conftest import gql
+
+
+@pytest.fixture
+def client(shared_client: TestClient) -> TestClient:
+    """The module's tests only read: they share one demo-loaded API per engine."""
+    return shared_client
 
 
 def test_stats_counts_the_demo_community(client: TestClient) -> None:

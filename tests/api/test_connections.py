@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import data, error_of, store_queries
+
+
+@pytest.fixture
+def client(shared_client: TestClient) -> TestClient:
+    """The module's tests only read: they share one demo-loaded API per engine."""
+    return shared_client
+
 
 PAGE = """query ($first: Int, $after: String, $last: Int, $before: String, $filter: ResidentFilter,
                  $order: ResidentOrder) {

@@ -13,7 +13,7 @@ from civicgraph.settings import Engine, Settings
 from civicgraph.wiring import open_store
 from graph.errors import StoreUnavailableError
 from graph.model import Label
-from tests.conftest import NEO4J_PASSWORD
+from tests.engines import NEO4J_PASSWORD
 from tests.factories import PROV, grid
 
 
