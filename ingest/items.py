@@ -115,3 +115,15 @@ class Batch:
     read: int = 0
 
 
+def batch_keys(item: Item) -> set[Any]:
+    """What makes two rows the same entity: a repeat starts a new batch (the second row then
+    updates the first, and the replaced values are kept as a revision)."""
+    if item.node is None:
+        return {(e.type, e.source, e.target) for e in item.edges}
+    keys: set[Any] = {(item.node.label, item.node.id)}
+    if isinstance(item.node, Resident):
+        if item.node.id_number:
+            keys.add(("id_number", item.node.id_number))
+        if item.triple:
+            keys.add(item.triple)
+    return keys

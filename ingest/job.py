@@ -17,16 +17,17 @@ from typing import Any
 from graph.core import Row
 from graph.cypher_store import CypherStore
 from graph.errors import InvalidInputError
-from graph.model import Label, Resident
+from graph.model import Label
 from graph.rows import EdgeGroup, PendingWrite
 from graph.store import NodeRef, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation
 from ingest.errors import RowError
 from ingest.formats import input_files, open_tables
-from ingest.items import Batch, Item, Summary, TableReport
+from ingest.items import Batch, Item, Summary, TableReport, batch_keys
 from ingest.kinds import detect_kind
 from ingest.mapping import Mapping, RowShaper
+from ingest.reasons import reason_with_headers, unknown_reference_reason
 from ingest.rejects import RejectWriter, rejects_path
 from ingest.resolution import resolve
 from ingest.state import JobState
@@ -36,20 +37,6 @@ from ingest.tables import MIN_KNOWN_HEADERS, Table
 Progress = Callable[[str, int, float | None], None]
 # A cell that marks a spreadsheet's totals row (a footer under the data, not a record).
 TOTALS_CELLS = frozenset({"合计", "总计", "小计", "合计：", "总计："})
-# The column a row's reference came from, by relationship type (for reasons in reject files).
-REFERENCE_COLUMNS = {
-    "MEMBER_OF": "household_id",
-    "RESIDES_IN": "building_id",
-    "IN_GRID": "grid_id",
-    "PART_OF": "parent_id",
-    "LOCATED_IN": "building_id",
-    "INSTALLED_IN": "building_id",
-    "SUPPLIES": "supplies",
-    "FEEDS": "supplies",
-    "OCCURRED_AT": "building_id/grid_id",
-    "RAISED_BY": "device_id",
-    "SUBMITTED_BY": "resident_id",
-}
 
 
 @dataclass
@@ -173,7 +160,7 @@ class IngestJob:
             if item is None:
                 batch.read += 1
                 continue
-            item_keys = _batch_keys(item)
+            item_keys = batch_keys(item)
             if batch.items and (
                 len(batch.items) >= self.batch_size or not keys.isdisjoint(item_keys)
             ):
@@ -208,7 +195,7 @@ class IngestJob:
             if TOTALS_CELLS.intersection(v.strip() for v in raw.values()):
                 batch.rejects.append((raw, "row: a totals row (合计), not data"))
             else:
-                batch.rejects.append((raw, _with_headers(shaper, exc.problems)))
+                batch.rejects.append((raw, reason_with_headers(shaper, exc.problems)))
             return None
 
     def _reject(self, index: int, raw: dict[str, str], reason: str) -> None:
@@ -387,9 +374,9 @@ class IngestJob:
         for chunk, offset in state.deferred(start, end, self.batch_size):
             existing = self._existing({r for item in chunk for r in item.refs})
             for item in chunk:
-                reason = _unknown_reference(item, existing)
+                reason = unknown_reference_reason(item, existing)
                 self._reject(
-                    item.table, item.raw, _with_headers(self.shapers[item.table], [reason])
+                    item.table, item.raw, reason_with_headers(self.shapers[item.table], [reason])
                 )
             state.waiting_from = offset
             state.save(self.reports, self.rejects)
@@ -400,44 +387,6 @@ class IngestJob:
 def _done(result: WriteResult) -> PendingWrite:
     """A write that needed no round trip (rows that change nothing)."""
     return lambda: result
-
-
-def _with_headers(shaper: RowShaper, problems: list[str]) -> str:
-    """The reject reason: each problem's source header beside its canonical column when
-    they differ, problems separated by "; "."""
-    named = []
-    for problem in problems:
-        column, sep, rest = problem.partition(":")
-        header = shaper.header_of(column)
-        named.append(f"{column} ({header}){sep}{rest}" if sep and header != column else problem)
-    return "; ".join(named)
-
-
-def _unknown_reference(item: Item, existing: set[NodeRef]) -> str:
-    """The reason of a row whose reference never arrived: the first missing one, by column."""
-    for edge in item.edges:
-        for end in (edge.source, edge.target):
-            if end in item.own or end in existing:
-                continue
-            column = REFERENCE_COLUMNS.get(edge.type, "")
-            if item.kind == "edges":
-                column = "from_id" if end == edge.source else "to_id"
-            return f"{column}: unknown reference {end} (not in the graph, nor loaded by this job)"
-    return "row: a reference it names was not found"
-
-
-def _batch_keys(item: Item) -> set[Any]:
-    """What makes two rows the same entity: a repeat starts a new batch (the second row then
-    updates the first, and the replaced values are kept as a revision)."""
-    if item.node is None:
-        return {(e.type, e.source, e.target) for e in item.edges}
-    keys: set[Any] = {(item.node.label, item.node.id)}
-    if isinstance(item.node, Resident):
-        if item.node.id_number:
-            keys.add(("id_number", item.node.id_number))
-        if item.triple:
-            keys.add(item.triple)
-    return keys
 
 
 def load_folder(
