@@ -6,6 +6,7 @@ members, say) can hold the server for seconds."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -153,8 +154,10 @@ class QueryCostLimit(SchemaExtension):
         document = context.graphql_document
         operation = _operation(document, context.operation_name) if document else None
         if document is not None and operation is not None and not context.result:
-            schema = context.schema._schema
-            cost = estimate(schema, operation, _fragments(document), context.variables or {})
+            cost = ESTIMATED.get()
+            if cost is None:
+                schema = context.schema._schema
+                cost = estimate(schema, operation, _fragments(document), context.variables or {})
             if cost > self.max_cost:
                 context.result = ExecutionResult(data=None, errors=[self._refusal(cost)])
         yield
@@ -177,15 +180,18 @@ def _parsed(query: str) -> DocumentNode | None:
 
 def operation_cost(
     schema: GraphQLSchema, query: str, operation_name: str | None, variables: Mapping[str, Any]
-) -> int:
-    """The estimate of a query text's operation; 0 for a mutation or what does not parse."""
+) -> tuple[OperationType, int] | None:
+    """The type and estimate of a query text's operation (None when it does not parse or names
+    no single operation: execution then reports why)."""
     document = _parsed(query)
-    if document is None:
-        return 0
-    operation = _operation(document, operation_name)
-    if operation is None or operation.operation != OperationType.QUERY:
-        return 0
-    return estimate(schema, operation, _fragments(document), variables)
+    operation = _operation(document, operation_name) if document else None
+    if document is None or operation is None:
+        return None
+    return operation.operation, estimate(schema, operation, _fragments(document), variables)
+
+
+# The estimate of the operation being executed, made once before it runs (see `CivicSchema`).
+ESTIMATED: ContextVar[int | None] = ContextVar("estimated_cost", default=None)
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:

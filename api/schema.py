@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError, GraphQLSyntaxError, OperationType
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -21,7 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from api.context import Context
-from api.cost import QueryCostLimit, operation_cost
+from api.cost import ESTIMATED, QueryCostLimit, operation_cost
 from api.filters import (
     ORDER_INPUTS,
     BuildingFilter,
@@ -254,7 +254,8 @@ class CivicSchema(strawberry.Schema):
         allowed_operation_types: Any = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        """Run a costly query on its own lane, so that cheap requests stay fast meanwhile."""
+        """Estimate the operation once (the cost limit reads it); run a costly query on its own
+        lane, so that cheap requests stay fast meanwhile."""
         run = super().execute(
             query,
             variable_values,
@@ -264,12 +265,18 @@ class CivicSchema(strawberry.Schema):
             allowed_operation_types,
             operation_extensions,
         )
-        if query and (
+        found = (
             operation_cost(self._schema, query, operation_name, variable_values or {})
-            >= COSTLY_LANE_FROM
-        ):
-            return await self.costly_lane.run(run)
-        return await run
+            if query
+            else None
+        )
+        token = ESTIMATED.set(found[1] if found else None)
+        try:
+            if found and found[0] == OperationType.QUERY and found[1] >= COSTLY_LANE_FROM:
+                return await self.costly_lane.run(run)
+            return await run
+        finally:
+            ESTIMATED.reset(token)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

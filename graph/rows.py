@@ -116,3 +116,8 @@ def edge_write_row(
         raise InvalidInputError(problems)
     row = write_row({"source": edge.source.id, "target": edge.target.id}, props)
     return (spec.type, edge.source.label, edge.target.label), row
+
+
+def settled(result: WriteResult) -> PendingWrite:
+    """A write that needed no round trip (rows that change nothing)."""
+    return lambda: result

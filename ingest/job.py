@@ -18,7 +18,7 @@ from graph.core import Row
 from graph.cypher_store import CypherStore
 from graph.errors import InvalidInputError
 from graph.model import Label
-from graph.rows import EdgeGroup, PendingWrite
+from graph.rows import EdgeGroup, PendingWrite, settled
 from graph.store import NodeRef, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation
@@ -315,12 +315,12 @@ class IngestJob:
         for label, (new, changed, unchanged) in node_plans.items():
             # rows count their own node, not the ones they imply
             counted = summary if label in own_labels else None
-            self.unsettled.append((counted, _done(WriteResult(unchanged=unchanged))))
+            self.unsettled.append((counted, settled(WriteResult(unchanged=unchanged))))
             self._submit(counted, self.store.submit_new_node_rows, label, new, provenance)
             self._submit(counted, self.store.submit_node_rows, label, changed, provenance)
         counted = None if nodes else summary
         for edge_group, (new, changed, unchanged) in edge_plans.items():
-            self.unsettled.append((counted, _done(WriteResult(unchanged=unchanged))))
+            self.unsettled.append((counted, settled(WriteResult(unchanged=unchanged))))
             self._submit(counted, self.store.submit_new_edge_rows, edge_group, new, provenance)
             self._submit(counted, self.store.submit_edge_rows, edge_group, changed, provenance)
 
@@ -382,11 +382,6 @@ class IngestJob:
             state.save(self.reports, self.rejects)
         state.clear_deferred()
         state.save(self.reports, self.rejects)
-
-
-def _done(result: WriteResult) -> PendingWrite:
-    """A write that needed no round trip (rows that change nothing)."""
-    return lambda: result
 
 
 def load_folder(

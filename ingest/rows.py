@@ -196,10 +196,8 @@ def resident(row: Row) -> Mapped:
     if number:
         v["id_number"] = number
         v.setdefault("birth_date", None)
-        if v["birth_date"] is None and len(number) == 18:
+        if v["birth_date"] is None and len(number) == 18:  # the model reads the gender itself
             v["birth_date"] = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
-        if v.get("gender") is None and len(number) == 18 and number[16].isdigit():
-            v["gender"] = "male" if int(number[16]) % 2 else "female"
     if v.get("resident_id"):
         node_id = v["resident_id"]
     elif number:
