@@ -33,7 +33,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from api.relay import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 # Types whose object fields list what their connection already counted (nodes, edges, node,
 # pageInfo): no objects of their own.

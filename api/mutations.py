@@ -14,8 +14,8 @@ from strawberry.experimental import pydantic as strawberry_pydantic
 from strawberry.types import Info
 
 from api.context import Context
-from api.registry import to_graphql
-from api.types import Node
+from api.nodes import Node
+from api.nodes.registry import to_graphql
 from graph import model
 from graph.errors import (
     DuplicateError,

@@ -7,9 +7,10 @@ from typing import Any
 
 from strawberry.types import Info
 
-from api.filters import SortDirection, to_filter
-from api.registry import to_graphql
-from api.relay import (
+from api.nodes.filters import to_filter
+from api.nodes.order import SortDirection
+from api.nodes.registry import to_graphql
+from api.pagination import (
     Connection,
     bad_input,
     decode_cursor,

@@ -22,25 +22,10 @@ from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from api.context import Context
 from api.cost import ESTIMATED, QueryCostLimit, operation_cost
-from api.filters import (
-    ORDER_INPUTS,
-    BuildingFilter,
-    DeviceFilter,
-    GridFilter,
-    HouseholdFilter,
-    IncidentFilter,
-    OrganisationFilter,
-    PetitionFilter,
-    ResidentFilter,
-)
 from api.incidents import IncidentMutation
 from api.lanes import Lane
 from api.mutations import Mutation
-from api.observe import current_request_id
-from api.registry import to_graphql
-from api.relay import MAX_PAGE_SIZE, Connection, bad_input
-from api.roots import root_list
-from api.types import (
+from api.nodes import (
     ALL_TYPES,
     Building,
     Device,
@@ -52,6 +37,21 @@ from api.types import (
     Petition,
     Resident,
 )
+from api.nodes.filters import (
+    BuildingFilter,
+    DeviceFilter,
+    GridFilter,
+    HouseholdFilter,
+    IncidentFilter,
+    OrganisationFilter,
+    PetitionFilter,
+    ResidentFilter,
+)
+from api.nodes.order import ORDER_INPUTS
+from api.nodes.registry import to_graphql
+from api.observe import current_request_id
+from api.pagination import MAX_PAGE_SIZE, Connection, bad_input
+from api.roots import root_list
 from civicgraph.logs import get_logger
 from graph.errors import InvalidInputError
 from graph.model import Label

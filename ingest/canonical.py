@@ -2,62 +2,65 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from graph.model import Label
+from graph.model.fields import FieldSpec, field_specs
+
+
+@dataclass(frozen=True)
+class NodeFile:
+    """A kind of file holding nodes of one label: its key column, then a column per model
+    field (`Meta.ingest`), then the columns that name related nodes."""
+
+    label: Label
+    id_column: str
+    references: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(spec.name for spec in field_specs(self.label) if spec.meta.ingest)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.id_column, *self.fields, *self.references)
+
+
+NODE_FILES: dict[str, NodeFile] = {
+    "grids": NodeFile(Label.GRID, "grid_id", ("parent_id",)),
+    "buildings": NodeFile(Label.BUILDING, "building_id", ("grid_id",)),
+    "households": NodeFile(Label.HOUSEHOLD, "household_id", ("building_id", "unit", "room")),
+    "residents": NodeFile(Label.RESIDENT, "resident_id", ("household_id", "relation_to_head")),
+    "organisations": NodeFile(Label.ORGANISATION, "org_id", ("building_id",)),
+    "devices": NodeFile(Label.DEVICE, "device_id", ("building_id", "supplies")),
+    "incidents": NodeFile(Label.INCIDENT, "incident_id", ("building_id", "grid_id", "device_id")),
+    "petitions": NodeFile(Label.PETITION, "petition_id", ("resident_id",)),
+}
+EDGE_COLUMNS = ("from_id", "type", "to_id", "role", "distance_m")
+
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "grids": ("grid_id", "name", "level", "parent_id"),
-    "buildings": (
-        "building_id",
-        "name",
-        "address",
-        "compound",
-        "grid_id",
-        "floors",
-        "units",
-        "year_built",
-        "use",
-        "lat",
-        "lon",
-        "rental_risk_level",
-    ),
-    "households": ("household_id", "building_id", "unit", "room", "tenure"),
-    "residents": (
-        "resident_id",
-        "name",
-        "gender",
-        "birth_date",
-        "id_number",
-        "phone",
-        "household_id",
-        "relation_to_head",
-        "residency",
-        "tags",
-    ),
-    "organisations": ("org_id", "name", "kind", "building_id", "phone"),
-    "devices": ("device_id", "kind", "building_id", "status", "supplies", "installed_at"),
-    "incidents": (
-        "incident_id",
-        "category",
-        "severity",
-        "status",
-        "reported_at",
-        "building_id",
-        "grid_id",
-        "description",
-        "source",
-        "device_id",
-        "deadline_at",
-        "history",
-    ),
-    "petitions": ("petition_id", "text", "channel", "submitted_at", "resident_id"),
-    "edges": ("from_id", "type", "to_id", "role", "distance_m"),
+    **{kind: spec.columns for kind, spec in NODE_FILES.items()},
+    "edges": EDGE_COLUMNS,
 }
 
+
+@cache
+def field_columns() -> dict[str, tuple[FieldSpec, ...]]:
+    """The model fields behind each column of the node files (a column such as `kind` serves
+    several labels, each with its own enumeration)."""
+    found: dict[str, list[FieldSpec]] = defaultdict(list)
+    for node_file in NODE_FILES.values():
+        for spec in field_specs(node_file.label):
+            if spec.meta.ingest:
+                found[spec.name].append(spec)
+    return {column: tuple(specs) for column, specs in found.items()}
+
+
 # Columns a kind also accepts beyond what `demo generate` writes: a resident row without a
-# household id names its dwelling, which becomes (or finds) the household; hotline and
-# message-board exports give a petition's title, nature, their own category and the reply.
-EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
-    "residents": ("building_id", "unit", "room"),
-    "petitions": ("title", "nature", "source_category", "reply"),
-}
+# household id names its dwelling, which becomes (or finds) the household.
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"residents": ("building_id", "unit", "room")}
 
 # Load order: every file's references point to files earlier in this list.
 LOAD_ORDER = (

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-DATE_COLUMNS = frozenset({"birth_date", "installed_at"})
-TIMESTAMP_COLUMNS = frozenset({"reported_at", "submitted_at", "deadline_at"})
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -18,7 +16,6 @@ _TIME = re.compile(r"(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}))?")
 # Full-width letters, digits and punctuation (１３８, Ｘ, －) and the ideographic space, as a
 # Chinese input method types them, map to ASCII in columns of codes, numbers and dates.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-NARROW_COLUMNS = frozenset({"phone", "floors", "units", "year_built", "lat", "lon"})
 # Excel counts days from 1899-12-30; a date cell without a date format reads as that count.
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_SERIAL_DIGITS = 5  # 10000-99999: 1927-05-18 to 2173; shorter counts read as years
@@ -27,6 +24,13 @@ _EXCEL_SERIAL_DIGITS = 5  # 10000-99999: 1927-05-18 to 2173; shorter counts read
 def narrow(text: str) -> str:
     """`text` with full-width ASCII forms as ASCII (unchanged when it is ASCII already)."""
     return text if text.isascii() else text.translate(_HALF_WIDTH)
+
+
+# Yes and no as exports write them (有无电梯: 有/无), as the codes a yes/no field stores.
+BOOL_VALUES = {
+    **dict.fromkeys(("有", "是", "y", "yes", "true", "1", "√", "有电梯"), "true"),
+    **dict.fromkeys(("无", "没有", "否", "n", "no", "false", "0", "×", "无电梯"), "false"),
+}
 
 
 def id_number_text(value: str) -> str:

@@ -19,31 +19,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from graph.model.enums import (
-    ZH,
-    BuildingUse,
-    DeviceKind,
-    DeviceStatus,
-    Gender,
-    GridLevel,
-    HouseholdRole,
-    IncidentCategory,
-    IncidentSource,
-    IncidentStatus,
-    KeyPopulationTag,
-    OrganisationKind,
-    PetitionChannel,
-    PetitionNature,
-    RentalRiskLevel,
-    Residency,
-    Severity,
-    Tenure,
+from graph.model.enums import ZH, HouseholdRole
+from graph.model.fields import ValueKind
+from ingest.canonical import (
+    COLUMNS,
+    EXTRA_COLUMNS,
+    LIST_SEPARATOR,
+    field_columns,
+    unknown_kind,
 )
-from ingest.canonical import COLUMNS, EXTRA_COLUMNS, LIST_SEPARATOR, unknown_kind
 from ingest.cell_values import (
-    DATE_COLUMNS,
-    NARROW_COLUMNS,
-    TIMESTAMP_COLUMNS,
+    BOOL_VALUES,
     date_text,
     id_number_text,
     narrow,
@@ -52,27 +38,8 @@ from ingest.cell_values import (
 from ingest.errors import MappingFileError
 from ingest.headers import HEADER_ALIASES, normalise_header
 
-ENUM_COLUMNS: dict[str, type[StrEnum]] = {
-    "gender": Gender,
-    "residency": Residency,
-    "relation_to_head": HouseholdRole,
-    "tenure": Tenure,
-    "tags": KeyPopulationTag,
-    "level": GridLevel,
-    "use": BuildingUse,
-    "rental_risk_level": RentalRiskLevel,
-    "category": IncidentCategory,
-    "severity": Severity,
-    "source": IncidentSource,
-    "channel": PetitionChannel,
-    "nature": PetitionNature,
-}
-KIND_ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
-    ("organisations", "kind"): OrganisationKind,
-    ("devices", "kind"): DeviceKind,
-    ("devices", "status"): DeviceStatus,
-    ("incidents", "status"): IncidentStatus,
-}
+# Enumerations of columns that are not model fields (a member's role in the household).
+REFERENCE_ENUMS: dict[str, type[StrEnum]] = {"relation_to_head": HouseholdRole}
 # Chinese values beyond the enumerations' own names (ZH).
 EXTRA_VALUES: dict[str, dict[str, str]] = {
     # GB/T 2261.1 codes: 1 male, 2 female; 0 (unknown) and 9 (not stated) say nothing, so the
@@ -219,15 +186,19 @@ class Mapping:
         for column, aliases in HEADER_ALIASES.items():
             for alias in aliases:
                 mapping.headers[normalise_header(alias)] = column
-        for column, enum in {
-            **ENUM_COLUMNS,
-            **{k[1]: v for k, v in KIND_ENUM_COLUMNS.items()},
-        }.items():
+        enums = [(c, s.enum) for c, specs in field_columns().items() for s in specs if s.enum]
+        for column, enum in [*enums, *REFERENCE_ENUMS.items()]:
             codes = mapping.values.setdefault(column, {})
             for member in enum:
                 codes[member.value.lower()] = member.value
                 if member.value in ZH:
                     codes[ZH[member.value]] = member.value
+        for column, specs in field_columns().items():
+            for spec in specs:
+                for alias in spec.meta.headers:
+                    mapping.headers[normalise_header(alias)] = column
+                if spec.kind == ValueKind.BOOL:
+                    mapping.values.setdefault(column, {}).update(BOOL_VALUES)
         for column, extra in EXTRA_VALUES.items():
             mapping.values.setdefault(column, {}).update(extra)
         return mapping
@@ -281,18 +252,21 @@ class Mapping:
     def converter(self, column: str) -> Callable[[str], str]:
         """What turns a non-empty cell of `column` into its canonical value (unchanged when
         the column has no codes)."""
-        if column in DATE_COLUMNS:
+        kinds = {spec.kind for spec in field_columns().get(column, ())}
+        if ValueKind.DATE in kinds:
             return date_text
-        if column in TIMESTAMP_COLUMNS:
+        if ValueKind.TIMESTAMP in kinds:
             return timestamp_text
         if column == "id_number":
             return id_number_text
-        if column in NARROW_COLUMNS:
+        if kinds & {ValueKind.INT, ValueKind.FLOAT} or any(
+            spec.meta.narrow for spec in field_columns().get(column, ())
+        ):
             return narrow
-        if column == "tags":
-            tags = self.values["tags"]
+        if ValueKind.ENUM_LIST in kinds:
+            members = self.values.get(column, {})
             return lambda text: LIST_SEPARATOR.join(
-                tags.get(part.lower(), part) for part in TAG_SPLIT.split(text) if part
+                members.get(part.lower(), part) for part in TAG_SPLIT.split(text) if part
             )
         codes = self.values.get(column)
         if codes:

@@ -23,6 +23,7 @@ from graph.model import (
     Petition,
     Resident,
 )
+from graph.model.fields import ValueKind, field_specs
 from graph.store import Edge, NodeRef
 from ingest.canonical import LIST_SEPARATOR
 from ingest.errors import RowError
@@ -51,9 +52,16 @@ def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(LIST_SEPARATOR) if part.strip()]
 
 
-def _node(model: type[Node], values: dict[str, Any]) -> Node:
+def _node(model: type[Node], node_id: str, v: dict[str, Any]) -> Node:
+    """The row's node: its id and the values of the model's ingested fields (a list field
+    from its `;`-separated cell)."""
+    values: dict[str, Any] = {"id": node_id}
+    for spec in field_specs(model.label):
+        if spec.meta.ingest and v.get(spec.name) is not None:
+            given = v[spec.name]
+            values[spec.name] = _split(given) if spec.kind == ValueKind.ENUM_LIST else given
     try:
-        return model.model_validate({k: v for k, v in values.items() if v is not None})
+        return model.model_validate({k: val for k, val in values.items() if val != []})
     except ValidationError as exc:
         raise RowError(*_problems(model, values, exc)) from None
 
@@ -146,29 +154,17 @@ def _validated_props(kind: EdgeType, given: tuple[tuple[str, Any], ...]) -> tupl
 def grid(row: Row) -> Mapped:
     v = _clean(row)
     node_id = _key_or_natural(v, "grid_id", "G", "name")
-    node = _node(Grid, {"id": node_id, "name": v.get("name"), "level": v.get("level")})
+    node = _node(Grid, node_id, v)
     return [node], _link(EdgeType.PART_OF, ref(Label.GRID, node.id), Label.GRID, v.get("parent_id"))
 
 
 def building(row: Row) -> Mapped:
     v = _clean(row)
-    fields = (
-        "name",
-        "address",
-        "compound",
-        "floors",
-        "units",
-        "year_built",
-        "use",
-        "lat",
-        "lon",
-        "rental_risk_level",
-    )
     if v.get("building_id") or v.get("address"):
         node_id = _key_or_natural(v, "building_id", "B", "address")
     else:
         node_id = _key_or_natural(v, "building_id", "B", "compound", "name")
-    node = _node(Building, {"id": node_id, **{f: v.get(f) for f in fields}})
+    node = _node(Building, node_id, v)
     own = ref(Label.BUILDING, node.id)
     return [node], _link(EdgeType.IN_GRID, own, Label.GRID, v.get("grid_id"))
 
@@ -178,7 +174,7 @@ def household(row: Row) -> Mapped:
     node_id = _key_or_natural(v, "household_id", "H", "building_id", "room")
     if not v.get("household_id") and v.get("unit"):
         node_id = natural_id("H", v["building_id"], v["unit"], v["room"])
-    node = _node(Household, {"id": node_id, "tenure": v.get("tenure")})
+    node = _node(Household, node_id, v)
     own = ref(Label.HOUSEHOLD, node.id)
     return [node], _link(
         EdgeType.RESIDES_IN,
@@ -208,13 +204,9 @@ def resident(row: Row) -> Mapped:
         raise RowError(
             "resident_id: missing, and no ID number or name + birth date + phone to key the row"
         )
-    fields = ("name", "gender", "birth_date", "id_number", "phone", "residency")
     role = v.get("relation_to_head") or "other"
     try:
-        node = _node(
-            Resident,
-            {"id": node_id, **{f: v.get(f) for f in fields}, "tags": _split(v.get("tags")) or None},
-        )
+        node = _node(Resident, node_id, v)
     except RowError as exc:
         raise RowError(*exc.problems, *_role_problems(role)) from None
     own = ref(Label.RESIDENT, node.id)
@@ -248,18 +240,16 @@ def _role_problems(role: str) -> list[str]:
 
 def organisation(row: Row) -> Mapped:
     v = _clean(row)
-    fields = ("name", "kind", "phone")
     node_id = _key_or_natural(v, "org_id", "O", "name")
-    node = _node(Organisation, {"id": node_id, **{f: v.get(f) for f in fields}})
+    node = _node(Organisation, node_id, v)
     own = ref(Label.ORGANISATION, node.id)
     return [node], _link(EdgeType.LOCATED_IN, own, Label.BUILDING, v.get("building_id"))
 
 
 def device(row: Row) -> Mapped:
     v = _clean(row)
-    fields = ("kind", "status", "installed_at")
     node_id = _key_or_natural(v, "device_id", "D")
-    node = _node(Device, {"id": node_id, **{f: v.get(f) for f in fields}})
+    node = _node(Device, node_id, v)
     own = ref(Label.DEVICE, node.id)
     edges = _link(EdgeType.INSTALLED_IN, own, Label.BUILDING, v.get("building_id"))
     for target in _split(v.get("supplies")):
@@ -275,11 +265,8 @@ def device(row: Row) -> Mapped:
 
 def incident(row: Row) -> Mapped:
     v = _clean(row)
-    # history: the workflow steps so far as JSON, as another system (or the demo) recorded them
-    fields: tuple[str, ...] = ("category", "severity", "status", "reported_at", "deadline_at")
-    fields = (*fields, "description", "source", "history")
     node_id = _key_or_natural(v, "incident_id", "I", "reported_at", "description")
-    node = _node(Incident, {"id": node_id, **{f: v.get(f) for f in fields}})
+    node = _node(Incident, node_id, v)
     own = ref(Label.INCIDENT, node.id)
     place = _link(EdgeType.OCCURRED_AT, own, Label.BUILDING, v.get("building_id")) or _link(
         EdgeType.OCCURRED_AT, own, Label.GRID, v.get("grid_id")
@@ -293,13 +280,7 @@ PETITION_DETAILS = ("title", "channel", "nature", "source_category", "reply")
 
 def petition(row: Row) -> Mapped:
     v = _clean(row)
-    node = _node(
-        Petition,
-        {
-            "id": _petition_id(v),
-            **{f: v.get(f) for f in ("text", "submitted_at", *PETITION_DETAILS)},
-        },
-    )
+    node = _node(Petition, _petition_id(v), v)
     own = ref(Label.PETITION, node.id)
     return [node], _link(EdgeType.SUBMITTED_BY, own, Label.RESIDENT, v.get("resident_id"))
 

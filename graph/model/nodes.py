@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,6 +28,7 @@ from graph.model.enums import (
     Severity,
     Tenure,
 )
+from graph.model.meta import Meta
 from graph.model.validators import (
     IdNumber,
     NodeId,
@@ -52,6 +54,10 @@ class Label(StrEnum):
 
 
 Name = Field(min_length=1, max_length=200)
+DEVICE_ALERTS = Meta(filter=False, ingest=False)
+PHONE = Meta(
+    headers=("联系电话", "手机号", "手机号码", "联系方式", "电话"), filter=False, narrow=True
+)
 
 
 class DomainModel(BaseModel):
@@ -94,15 +100,27 @@ class Resident(Node):
     sensitive_fields = frozenset({"id_number", "phone", "tags"})
     search_fields = ("name",)
 
-    name: str = Name
-    gender: Gender | None = Field(
-        None, description="None when not stated (GB/T 2261.1 0 or 9) and no ID number tells it."
+    name: Annotated[str, Meta(headers=("姓名",))] = Name
+    gender: Annotated[Gender | None, Meta(headers=("性别",))] = Field(
+        None,
+        description="Null when not stated (GB/T 2261.1 code 0 or 9) and no ID number tells it.",
     )
-    birth_date: PastDate
-    id_number: IdNumber | None = None
-    phone: Phone | None = None
-    residency: Residency = Residency.REGISTERED
-    tags: list[KeyPopulationTag] = Field(default_factory=list)
+    # The API shows the age, not the birth date.
+    birth_date: Annotated[PastDate, Meta(headers=("出生日期", "出生年月日", "生日"), shown=False)]
+    id_number: Annotated[
+        IdNumber | None,
+        Meta(
+            headers=("公民身份号码", "身份证号", "身份证号码", "证件号码", "身份证"), filter=False
+        ),
+    ] = None
+    phone: Annotated[Phone | None, PHONE] = None
+    residency: Annotated[
+        Residency, Meta(headers=("人口类型", "户籍类型", "人员类型", "居住类型"))
+    ] = Residency.REGISTERED
+    tags: Annotated[
+        list[KeyPopulationTag],
+        Meta(headers=("人员类别", "标签", "重点人群", "人群类别", "特殊人群")),
+    ] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _agrees_with_id_number(self) -> Self:
@@ -128,23 +146,39 @@ class Resident(Node):
 class Household(Node):
     label = Label.HOUSEHOLD
 
-    tenure: Tenure = Tenure.OWNED
+    tenure: Annotated[Tenure, Meta(headers=("居住方式", "房屋性质", "产权"))] = Tenure.OWNED
 
 
 class Building(Node):
     label = Label.BUILDING
     search_fields = ("name", "address", "compound")
 
-    name: str = Name
-    address: str | None = Field(None, max_length=300)
-    compound: str | None = Field(None, max_length=200)
-    floors: int | None = Field(None, ge=1, le=200)
-    units: int | None = Field(None, ge=1, le=100)
-    year_built: int | None = Field(None, ge=1800, le=2100)
-    use: BuildingUse = BuildingUse.RESIDENTIAL
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
-    rental_risk_level: RentalRiskLevel | None = None
+    name: Annotated[str, Meta(headers=("名称", "楼栋名称"))] = Name
+    address: Annotated[str | None, Meta(headers=("地址", "标准地址", "详细地址", "房屋地址"))] = (
+        Field(None, max_length=300)
+    )
+    compound: Annotated[str | None, Meta(headers=("小区", "小区名称"))] = Field(
+        None, max_length=200
+    )
+    floors: Annotated[int | None, Meta(headers=("层数", "楼层数", "总层数"))] = Field(
+        None, ge=1, le=200
+    )
+    units: Annotated[int | None, Meta(headers=("单元数",), filter=False)] = Field(
+        None, ge=1, le=100
+    )
+    year_built: Annotated[int | None, Meta(headers=("建成年份", "建筑年代", "建成年代"))] = Field(
+        None, ge=1800, le=2100
+    )
+    use: Annotated[BuildingUse, Meta(headers=("用途", "房屋用途", "建筑用途"))] = (
+        BuildingUse.RESIDENTIAL
+    )
+    lat: Annotated[float | None, Meta(headers=("纬度",), filter=False)] = Field(None, ge=-90, le=90)
+    lon: Annotated[float | None, Meta(headers=("经度",), filter=False)] = Field(
+        None, ge=-180, le=180
+    )
+    rental_risk_level: Annotated[
+        RentalRiskLevel | None, Meta(headers=("出租风险等级", "出租屋风险等级", "风险等级"))
+    ] = None
 
     @model_validator(mode="after")
     def _coordinates_in_pairs(self) -> Self:
@@ -159,25 +193,25 @@ class Grid(Node):
     label = Label.GRID
     search_fields = ("name",)
 
-    name: str = Name
-    level: GridLevel = GridLevel.GRID
+    name: Annotated[str, Meta(headers=("网格名称",))] = Name
+    level: Annotated[GridLevel, Meta(headers=("层级", "级别", "网格层级"))] = GridLevel.GRID
 
 
 class Organisation(Node):
     label = Label.ORGANISATION
     search_fields = ("name",)
 
-    name: str = Name
-    kind: OrganisationKind
-    phone: Phone | None = None
+    name: Annotated[str, Meta(headers=("单位名称", "组织名称", "机构名称"))] = Name
+    kind: Annotated[OrganisationKind, Meta(headers=("单位类型", "组织类型"))]
+    phone: Annotated[Phone | None, PHONE] = None
 
 
 class Device(Node):
     label = Label.DEVICE
 
-    kind: DeviceKind
-    status: DeviceStatus = DeviceStatus.ONLINE
-    installed_at: PastDate | None = None
+    kind: Annotated[DeviceKind, Meta(headers=("类型", "设备类型"))]
+    status: Annotated[DeviceStatus, Meta(headers=("状态", "设备状态"))] = DeviceStatus.ONLINE
+    installed_at: Annotated[PastDate | None, Meta(headers=("安装日期", "安装时间"))] = None
 
 
 class IncidentStep(BaseModel):
@@ -198,18 +232,26 @@ class Incident(Node):
     search_fields = ("description",)
     managed_fields = frozenset({"history", "recent_alerts"})
 
-    category: IncidentCategory
-    severity: Severity = Severity.MEDIUM
-    status: IncidentStatus = IncidentStatus.REPORTED
-    reported_at: Timestamp
+    category: Annotated[IncidentCategory, Meta(headers=("事件类别", "事件类型", "类别"))]
+    severity: Annotated[Severity, Meta(headers=("严重程度", "紧急程度"))] = Severity.MEDIUM
+    status: Annotated[IncidentStatus, Meta(headers=("事件状态", "办理状态"))] = (
+        IncidentStatus.REPORTED
+    )
+    reported_at: Annotated[Timestamp, Meta(headers=("上报时间", "发生时间"))]
     deadline_at: Timestamp | None = None
-    description: str | None = Field(None, max_length=5000)
-    source: IncidentSource = IncidentSource.OTHER
-    history: list[IncidentStep] = Field(default_factory=list)
-    alert_count: int | None = Field(None, ge=1, description="Device alerts folded into it.")
-    last_alert_at: Timestamp | None = None
-    last_reading: float | None = None
-    recent_alerts: list[str] | None = Field(
+    description: Annotated[str | None, Meta(headers=("描述", "事件描述", "情况描述"))] = Field(
+        None, max_length=5000
+    )
+    source: Annotated[IncidentSource, Meta(headers=("来源", "事件来源"))] = IncidentSource.OTHER
+    # The steps so far: an export may carry them as JSON, as another system recorded them.
+    history: Annotated[list[IncidentStep], Meta(filter=False)] = Field(default_factory=list)
+    # What device alerts fold in (ingest.alerts), never a column of an incidents file.
+    alert_count: Annotated[int | None, DEVICE_ALERTS] = Field(
+        None, ge=1, description="Device alerts folded into it (null if not raised by a device)."
+    )
+    last_alert_at: Annotated[Timestamp | None, DEVICE_ALERTS] = None
+    last_reading: Annotated[float | None, replace(DEVICE_ALERTS, shown=False)] = None
+    recent_alerts: Annotated[list[str] | None, replace(DEVICE_ALERTS, shown=False)] = Field(
         None,
         max_length=100,
         description="Kind and time of the latest device alerts folded in (a resent one is "
@@ -240,15 +282,51 @@ class Petition(Node):
     label = Label.PETITION
     search_fields = ("title", "text")
 
-    text: str = Field(min_length=1, max_length=20000)
-    channel: PetitionChannel | None = None  # unknown unless the source says (no guess)
-    submitted_at: Timestamp | None = None  # some exports leave it out
-    title: str | None = Field(None, max_length=500)
-    nature: PetitionNature | None = None
-    source_category: str | None = Field(
-        None, max_length=100, description="The category the source system filed it under."
+    text: Annotated[
+        str,
+        Meta(headers=("内容", "诉求内容", "留言内容", "诉求", "留言详情", "来电内容", "问题描述")),
+    ] = Field(min_length=1, max_length=20000)
+    # Unknown unless the source says (no guess).
+    channel: Annotated[
+        PetitionChannel | None,
+        Meta(headers=("渠道", "来源渠道", "诉求渠道", "受理渠道", "来源方式")),
+    ] = None
+    # Some exports leave the time out.
+    submitted_at: Annotated[
+        Timestamp | None,
+        Meta(
+            headers=(
+                "提交时间",
+                "留言时间",
+                "诉求时间",
+                "来电时间",
+                "受理时间",
+                "登记时间",
+                "时间",
+                "time",
+            )
+        ),
+    ] = None
+    title: Annotated[
+        str | None, Meta(headers=("标题", "主题", "留言主题", "诉求标题", "诉求主题"))
+    ] = Field(None, max_length=500)
+    nature: Annotated[
+        PetitionNature | None, Meta(headers=("性质", "诉求性质", "诉求类型", "问题性质"))
+    ] = None
+    source_category: Annotated[
+        str | None,
+        Meta(headers=("label", "分类", "一级分类", "诉求分类", "问题分类", "留言分类")),
+    ] = Field(
+        None,
+        max_length=100,
+        description="The category the source system filed it under (its own words).",
     )
-    reply: str | None = Field(None, max_length=20000, description="The official reply, if any.")
+    reply: Annotated[
+        str | None,
+        Meta(
+            headers=("答复", "回复", "答复内容", "回复内容", "答复意见", "办理结果"), filter=False
+        ),
+    ] = Field(None, max_length=20000, description="The official reply, if any.")
 
 
 NODE_MODELS: dict[Label, type[Node]] = {

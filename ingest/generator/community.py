@@ -62,7 +62,8 @@ class CommunityGenerator:
             self._populate(progress)
             self.utility.flush()
             for row in self.grids:
-                out.write("grids", *row)
+                grid_id, name, level, parent_id = row
+                out.write("grids", grid_id=grid_id, name=name, level=level, parent_id=parent_id)
             WorkloadGenerator(self, out).write()
         finally:
             out.close()
@@ -151,18 +152,18 @@ class CommunityGenerator:
             risk = self.rng.choices(("relaxed", "caution", "strict", "banned"), (60, 25, 12, 3))[0]
         self.out.write(
             "buildings",
-            building_id,
-            name,
-            f"{self.compound.extra['address']}{number}栋",
-            self.compound.name,
-            self.grid.id,
-            floors,
-            units,
-            self.compound.extra["year"],
-            "residential",
-            f"{lat:.6f}",
-            f"{lon:.6f}",
-            risk,
+            building_id=building_id,
+            name=name,
+            address=f"{self.compound.extra['address']}{number}栋",
+            compound=self.compound.name,
+            grid_id=self.grid.id,
+            floors=floors,
+            units=units,
+            year_built=self.compound.extra["year"],
+            use="residential",
+            lat=f"{lat:.6f}",
+            lon=f"{lon:.6f}",
+            rental_risk_level=risk,
         )
         info = BuildingInfo(
             building_id,
@@ -174,10 +175,10 @@ class CommunityGenerator:
             {},
         )
         if self.building and self.building.compound == info.compound:
-            self.out.write(
-                "edges", self.building.id, "ADJACENT_TO", building_id, "", self.rng.randint(25, 90)
+            self.out.link(
+                self.building.id, "ADJACENT_TO", building_id, "", self.rng.randint(25, 90)
             )
-        self.out.write("edges", self.compound.extra["manager"], "MANAGES", building_id, "", "")
+        self.out.link(self.compound.extra["manager"], "MANAGES", building_id, "", "")
         self.building = info
         self.buildings.append(info)
         self._community_organisations(building_id)
@@ -225,7 +226,11 @@ class CommunityGenerator:
                 f"{self.rng.choice(PROPERTY_COMPANY_WORDS)}物业服务有限公司{self.street.name}分公司"
             )
             self.out.write(
-                "organisations", org_id, name, "property_management", "", self._landline()
+                "organisations",
+                org_id=org_id,
+                name=name,
+                kind="property_management",
+                phone=self._landline(),
             )
             companies.append(org_id)
             return org_id
@@ -251,7 +256,14 @@ class CommunityGenerator:
                     if kind == "school"
                     else f"{self.community.name}{suffix}"
                 )
-                self.out.write("organisations", org_id, name, kind, building_id, self._landline())
+                self.out.write(
+                    "organisations",
+                    org_id=org_id,
+                    name=name,
+                    kind=kind,
+                    building_id=building_id,
+                    phone=self._landline(),
+                )
                 orgs[kind] = org_id
             self.community.extra["orgs"] = orgs
         if self.rng.random() < 0.18:
@@ -261,11 +273,11 @@ class CommunityGenerator:
                 name = f"{self.people.surname()}记{word}"
                 self.out.write(
                     "organisations",
-                    org_id,
-                    name,
-                    "merchant",
-                    building_id,
-                    self._landline() if self.rng.random() < 0.5 else self._mobile(),
+                    org_id=org_id,
+                    name=name,
+                    kind="merchant",
+                    building_id=building_id,
+                    phone=self._landline() if self.rng.random() < 0.5 else self._mobile(),
                 )
                 self.community.extra.setdefault("merchants", []).append(org_id)
 
@@ -280,7 +292,14 @@ class CommunityGenerator:
             device_id = self.next_id("D", 7)
             status = self.rng.choices(("online", "offline", "fault"), (93, 4, 3))[0]
             installed = self.as_of - timedelta(days=self.rng.randint(30, 3000))
-            self.out.write("devices", device_id, kind, info.id, status, "", installed.isoformat())
+            self.out.write(
+                "devices",
+                device_id=device_id,
+                kind=kind,
+                building_id=info.id,
+                status=status,
+                installed_at=installed.isoformat(),
+            )
             info.devices.setdefault(kind, device_id)
 
     def _landline(self) -> str:
@@ -296,7 +315,14 @@ class CommunityGenerator:
         tenure = "rented" if rented else ("public" if self.rng.random() < 0.03 else "owned")
         members = self.people.household(rented)[:remaining]
         household_id = self.next_id("H", 7)
-        self.out.write("households", household_id, self.building.id, unit, room, tenure)
+        self.out.write(
+            "households",
+            household_id=household_id,
+            building_id=self.building.id,
+            unit=unit,
+            room=room,
+            tenure=tenure,
+        )
         self.grid.filled += 1
         ids = []
         for person in members:
@@ -321,16 +347,16 @@ class CommunityGenerator:
     def _write_resident(self, resident_id: str, person: Person, household_id: str) -> None:
         self.out.write(
             "residents",
-            resident_id,
-            person.name,
-            "male" if person.male else "female",
-            person.birth.isoformat(),
-            person.id_number,
-            person.phone,
-            household_id,
-            person.relation,
-            "floating" if person.floating else "registered",
-            LIST_SEPARATOR.join(sorted(set(person.tags))),
+            resident_id=resident_id,
+            name=person.name,
+            gender="male" if person.male else "female",
+            birth_date=person.birth.isoformat(),
+            id_number=person.id_number,
+            phone=person.phone,
+            household_id=household_id,
+            relation_to_head=person.relation,
+            residency="floating" if person.floating else "registered",
+            tags=LIST_SEPARATOR.join(sorted(set(person.tags))),
         )
 
     def _relations(self, members: list[Person], ids: list[str]) -> None:
@@ -342,27 +368,23 @@ class CommunityGenerator:
             if "elderly_living_alone" in person.tags:
                 if self.recent_adults:
                     contact = self.rng.choice(self.recent_adults)
-                    self.out.write("edges", contact, "EMERGENCY_CONTACT_OF", resident_id, "", "")
+                    self.out.link(contact, "EMERGENCY_CONTACT_OF", resident_id, "", "")
                 if self.rng.random() < 0.5:
-                    self.out.write(
-                        "edges", orgs["volunteer_team"], "CARES_FOR", resident_id, "", ""
-                    )
+                    self.out.link(orgs["volunteer_team"], "CARES_FOR", resident_id, "", "")
             if "left_behind_child" in person.tags or "mental_disorder" in person.tags:
                 guardian = next((i for i in ids if i != resident_id), None)
                 if guardian:
-                    self.out.write("edges", guardian, "GUARDIAN_OF", resident_id, "", "")
+                    self.out.link(guardian, "GUARDIAN_OF", resident_id, "", "")
             if 18 <= age <= 70 and self.rng.random() < 0.02:
-                self.out.write(
-                    "edges", resident_id, "VOLUNTEERS_FOR", orgs["volunteer_team"], "", ""
-                )
+                self.out.link(resident_id, "VOLUNTEERS_FOR", orgs["volunteer_team"], "", "")
             if 20 <= age < 60 and self.rng.random() < 0.03:
                 employer = self.rng.choice(
                     list(orgs.values()) + self.community.extra.get("merchants", [])
                 )
-                self.out.write("edges", resident_id, "WORKS_FOR", employer, "staff", "")
+                self.out.link(resident_id, "WORKS_FOR", employer, "staff", "")
         if not person.floating and adults and "worker" not in self.grid.extra:
             self.grid.extra["worker"] = adults[0]
-            self.out.write("edges", adults[0], "GRID_WORKER_OF", self.grid.id, "", "")
+            self.out.link(adults[0], "GRID_WORKER_OF", self.grid.id, "", "")
         if adults:
             self.recent_adults.append(adults[0])
             if len(self.recent_adults) > 200:

@@ -28,9 +28,19 @@ class CsvSet:
             self._writers[kind].writerow(columns)
             self.counts[kind] = 0
 
-    def write(self, kind: str, *values: object) -> None:
-        self._writers[kind].writerow(["" if v is None else v for v in values])
-        self.counts[kind] += 1
+    def write(self, file: str, /, **values: object) -> None:
+        """One row of a node file, by column; columns not given stay empty."""
+        unknown = set(values) - set(COLUMNS[file])
+        if unknown:
+            raise KeyError(f"{file}: no columns {sorted(unknown)}")
+        row = ["" if values.get(c) is None else values[c] for c in COLUMNS[file]]
+        self._writers[file].writerow(row)
+        self.counts[file] += 1
+
+    def link(self, *values: object) -> None:
+        """One row of the relationships file: from_id, type, to_id, role, distance_m."""
+        self._writers["edges"].writerow(["" if v is None else v for v in values])
+        self.counts["edges"] += 1
 
     def close(self) -> None:
         for handle in self._files.values():

@@ -66,10 +66,9 @@ class UtilityNetworks:
             installed = self.gen.as_of - timedelta(days=rng.randint(365, 9000))
             self.out.write(
                 "devices",
-                asset.id,
-                asset.kind,
-                "",
-                status,
-                LIST_SEPARATOR.join(asset.supplies),
-                installed.isoformat(),
+                device_id=asset.id,
+                kind=asset.kind,
+                status=status,
+                supplies=LIST_SEPARATOR.join(asset.supplies),
+                installed_at=installed.isoformat(),
             )

@@ -99,7 +99,14 @@ class WorkloadGenerator:
         days = day_offset if day_offset is not None else self.rng.randint(0, 365)
         submitted = self._moment(days)
         channel = self.rng.choices([c for c, _ in CHANNELS], [w for _, w in CHANNELS])[0]
-        self.out.write("petitions", petition_id, text, channel, submitted, resident_id)
+        self.out.write(
+            "petitions",
+            petition_id=petition_id,
+            text=text,
+            channel=channel,
+            submitted_at=submitted,
+            resident_id=resident_id,
+        )
         return petition_id
 
     def _moment(self, days_ago: int) -> str:
@@ -122,7 +129,7 @@ class WorkloadGenerator:
         elif category in PETITIONS and self.rng.random() < 0.4:
             source = "petition"
             petition_id = self._petition(category, resident_id, building, days_ago)
-            self.out.write("edges", petition_id, "REPORTS", incident_id, "", "")
+            self.out.link(petition_id, "REPORTS", incident_id, "", "")
         elif self.rng.random() < 0.4:
             source = "hotline"
         description = self._fill(self.rng.choice(INCIDENTS[category]), building)
@@ -135,21 +142,21 @@ class WorkloadGenerator:
         )
         self.out.write(
             "incidents",
-            incident_id,
-            category,
-            severity,
-            status,
-            reported_at.isoformat(),
-            building.id,
-            building.grid_id,
-            description,
-            source,
-            device_id,
-            deadline,
-            history,
+            incident_id=incident_id,
+            category=category,
+            severity=severity,
+            status=status,
+            reported_at=reported_at.isoformat(),
+            building_id=building.id,
+            grid_id=building.grid_id,
+            description=description,
+            source=source,
+            device_id=device_id,
+            deadline_at=deadline,
+            history=history,
         )
         if resident_id and category in PERSONAL_CATEGORIES:
-            self.out.write("edges", incident_id, "INVOLVES", resident_id, "party", "")
+            self.out.link(incident_id, "INVOLVES", resident_id, "party", "")
         if Action.DISPATCH in actions:
-            self.out.write("edges", incident_id, "ASSIGNED_TO", building.manager, "", "")
+            self.out.link(incident_id, "ASSIGNED_TO", building.manager, "", "")
         assert IncidentCategory(category)

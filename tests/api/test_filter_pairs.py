@@ -16,8 +16,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api import filters as api_filters
-from api.filters import RELATIONAL_BY_LABEL, years_before
+from api.nodes import filters as api_filters
+from api.nodes.filters import RELATIONAL_BY_LABEL, years_before
 from graph.model import NODE_MODELS, EdgeType, Label
 from tests.api.conftest import data
 

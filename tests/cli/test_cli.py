@@ -242,4 +242,3 @@ def test_serve_with_two_workers_shares_one_embedded_server(tmp_path: Path) -> No
         process.wait(60)
     assert process.returncode == 0
     assert server_pids(tmp_path / "falkordb") == []
-

@@ -8,10 +8,10 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api.filters import to_filter
 from api.loaders import RelatedQuery
-from api.registry import to_graphql
-from api.relay import Connection, decode_cursor, encode_cursor, make_connection, page_size
+from api.nodes.filters import to_filter
+from api.nodes.registry import to_graphql
+from api.pagination import Connection, decode_cursor, encode_cursor, make_connection, page_size
 from graph.listing import RelatedItem
 from graph.model import EdgeType, Label
 from graph.store import Direction, NodeRef
@@ -58,7 +58,7 @@ async def many(
     after_id, before_id = decode_cursor(after, "after"), decode_cursor(before, "before")
     for name, value in (("after", after_id), ("before", before_id)):
         if value is not None and not isinstance(value, str):
-            from api.relay import bad_input
+            from api.pagination import bad_input
 
             raise bad_input(f"{name}: not a cursor of this list")
     ref = parent_ref(parent)

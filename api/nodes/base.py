@@ -1,0 +1,182 @@
+"""What every node type shares: the `Node` interface, provenance, the fields derived from the
+domain model, and relationship fields as Relay connections.
+
+A label's module writes only what the model cannot say: its relationships and its computed
+fields. `node_type` adds a GraphQL field for every shown model field (personal data never
+is), in the model's order, and registers how a stored node becomes the object."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
+from api.nodes.registry import BUILDERS
+from api.nodes.related import many
+from graph.model import Label
+from graph.model.fields import FieldSpec, ValueKind, field_specs
+from graph.store import Direction, NodeRecord
+
+# The package whose namespace holds every node type: relationship fields name their target
+# type, and the names resolve there once every label's module is loaded.
+TYPES_NAMESPACE = "api.nodes"
+
+
+@strawberry.type
+class Provenance:
+    source: str | None
+    actor: str | None
+    created_at: str | None
+    updated_at: str | None
+    sources: list[str] = strawberry.field(
+        default_factory=list, description="Every source that has described this node."
+    )
+
+
+@strawberry.interface
+class Node:
+    """Anything in the graph; `id` is global: `Label:key`, e.g. `Resident:R00000001`."""
+
+    id: strawberry.ID
+    version: int = strawberry.field(description="Changes so far; pass it back as expectedVersion.")
+    provenance: Provenance
+
+
+def common_values(record: NodeRecord) -> dict[str, Any]:
+    """What every node shows: global id, version and provenance."""
+    p = record.props
+    return {
+        "id": strawberry.ID(str(record.ref)),
+        "version": int(p.get("version") or 0),
+        "provenance": Provenance(
+            source=p.get("prov_source"),
+            actor=p.get("prov_actor"),
+            created_at=p.get("created_at"),
+            updated_at=p.get("updated_at"),
+            sources=list(p.get("prov_sources") or []),
+        ),
+    }
+
+
+_OUTPUT_TYPES: dict[ValueKind, Any] = {
+    ValueKind.TEXT: str,
+    ValueKind.INT: int,
+    ValueKind.FLOAT: float,
+    ValueKind.BOOL: bool,
+    ValueKind.DATE: str,  # ISO text, as stored
+    ValueKind.TIMESTAMP: str,
+}
+
+
+def output_type(spec: FieldSpec) -> Any:
+    """The GraphQL type of a model field. Required text is non-null; every other value is
+    nullable, so a value written by another system or an older version that the model no
+    longer reads shows as null instead of failing the whole response."""
+    if spec.kind == ValueKind.ENUM_LIST:
+        return list[spec.enum] | None  # type: ignore[name-defined]
+    if spec.enum is not None:
+        return spec.enum | None
+    if spec.kind not in _OUTPUT_TYPES:
+        raise TypeError(f"{spec.name}: a {spec.kind} field is written by hand in its type")
+    scalar = _OUTPUT_TYPES[spec.kind]
+    return scalar if spec.required and spec.kind == ValueKind.TEXT else scalar | None
+
+
+def _value(spec: FieldSpec, stored: Any) -> Any:
+    if stored is None or spec.enum is None:
+        return stored
+    if spec.kind == ValueKind.ENUM_LIST:
+        return [spec.enum(v) for v in stored]
+    return spec.enum(stored)
+
+
+Computed = Callable[[NodeRecord], dict[str, Any]]
+
+
+def node_type(
+    label: Label, computed: Computed | None = None, description: str | None = None
+) -> Callable[[type], Any]:
+    """Make the decorated class `label`'s GraphQL object type. Its own body holds the
+    relationship fields and the computed fields (`computed` gives their values from the
+    stored node); a model field it declares itself keeps its place in the model's order."""
+
+    def decorate(cls: type) -> Any:
+        own = dict(inspect.get_annotations(cls))
+        annotations: dict[str, Any] = {}
+        derived: list[FieldSpec] = []
+        for spec in field_specs(label):
+            if not spec.shown:
+                continue
+            if spec.name in own:
+                annotations[spec.name] = own.pop(spec.name)
+                continue
+            annotations[spec.name] = output_type(spec)
+            derived.append(spec)
+            if spec.description:
+                setattr(cls, spec.name, strawberry.field(description=spec.description))
+        cls.__annotations__ = annotations | own
+        graphql_type = strawberry.type(cls, description=description)
+
+        def build(record: NodeRecord) -> Any:
+            p = record.props
+            values = {spec.name: _value(spec, p.get(spec.name)) for spec in derived}
+            extra = computed(record) if computed else {}
+            return graphql_type(**common_values(record), **values, **extra)
+
+        BUILDERS[label] = build
+        return graphql_type
+
+    return decorate
+
+
+def connection(
+    edge: Any,
+    direction: Direction,
+    target: Label,
+    filter_type: Any = None,
+    description: str | None = None,
+) -> Any:
+    """A to-many relationship field: a Relay connection to `target` nodes, filtered by
+    `filter_type` when given, one store round trip per nesting level."""
+    if filter_type is None:
+
+        async def resolve(
+            self: Any,
+            info: Info,
+            first: int | None = None,
+            after: str | None = None,
+            last: int | None = None,
+            before: str | None = None,
+        ) -> Any:
+            return await many(info, self.id, edge, direction, target, first, after, last, before)
+    else:
+
+        async def resolve(  # type: ignore[misc]  # the variant with a filter argument
+            self: Any,
+            info: Info,
+            first: int | None = None,
+            after: str | None = None,
+            last: int | None = None,
+            before: str | None = None,
+            filter: Any = None,
+        ) -> Any:
+            return await many(
+                info, self.id, edge, direction, target, first, after, last, before, filter
+            )
+
+    # Every annotation evaluated here, but the return type: named, it resolves among the types.
+    resolve.__annotations__ = inspect.get_annotations(resolve, eval_str=True)
+    if filter_type is not None:
+        resolve.__annotations__["filter"] = filter_type | None
+    resolve.__annotations__["return"] = f"Connection[{target.value}]"
+    resolve.__module__ = TYPES_NAMESPACE
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def enum_or_none(kind: type[StrEnum], value: Any) -> Any:
+    return kind(value) if value is not None else None

@@ -1,0 +1,61 @@
+"""Building: a place where households live and organisations sit (地)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.nodes.base import Node, connection, node_type
+from api.nodes.filters import DeviceFilter, HouseholdFilter, IncidentFilter, OrganisationFilter
+from api.nodes.grid import Grid
+from api.nodes.related import one
+from graph.model import EdgeType as E
+from graph.model import Label
+from graph.store import Direction
+
+OUT, IN, BOTH = Direction.OUT, Direction.IN, Direction.BOTH
+L = Label
+
+
+@node_type(L.BUILDING)
+class Building(Node):
+    households = connection(E.RESIDES_IN, IN, L.HOUSEHOLD, HouseholdFilter)
+
+    @strawberry.field
+    async def grid(self, info: Info) -> Grid | None:
+        return await one(info, self.id, E.IN_GRID, OUT, L.GRID)
+
+    devices = connection(
+        E.INSTALLED_IN,
+        IN,
+        L.DEVICE,
+        DeviceFilter,
+        description="Devices installed in the building.",
+    )
+
+    supplied_by = connection(
+        E.SUPPLIES,
+        IN,
+        L.DEVICE,
+        DeviceFilter,
+        description="Utility assets supplying the building.",
+    )
+
+    managed_by = connection(
+        E.MANAGES,
+        IN,
+        L.ORGANISATION,
+        description="Property-management companies of the building.",
+    )
+
+    organisations = connection(
+        E.LOCATED_IN,
+        IN,
+        L.ORGANISATION,
+        OrganisationFilter,
+        description="Organisations located in the building.",
+    )
+
+    adjacent = connection(E.ADJACENT_TO, BOTH, L.BUILDING)
+
+    incidents = connection(E.OCCURRED_AT, IN, L.INCIDENT, IncidentFilter)

@@ -1,0 +1,36 @@
+"""Household: the people who live together in one dwelling (户)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.nodes.base import Node, connection, node_type
+from api.nodes.building import Building
+from api.nodes.filters import ResidentFilter
+from api.nodes.related import one, related_one
+from graph.model import EdgeType as E
+from graph.model import Label
+from graph.store import Direction
+
+OUT, IN = Direction.OUT, Direction.IN
+L = Label
+
+
+@node_type(L.HOUSEHOLD)
+class Household(Node):
+    members = connection(E.MEMBER_OF, IN, L.RESIDENT, ResidentFilter)
+
+    @strawberry.field
+    async def building(self, info: Info) -> Building | None:
+        return await one(info, self.id, E.RESIDES_IN, OUT, L.BUILDING)
+
+    @strawberry.field(description="Unit (单元) of the dwelling.")
+    async def unit(self, info: Info) -> str | None:
+        item = await related_one(info, self.id, E.RESIDES_IN, OUT, L.BUILDING)
+        return item.edge_props.get("unit") if item else None
+
+    @strawberry.field(description="Room (室) of the dwelling.")
+    async def room(self, info: Info) -> str | None:
+        item = await related_one(info, self.id, E.RESIDES_IN, OUT, L.BUILDING)
+        return item.edge_props.get("room") if item else None

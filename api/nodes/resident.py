@@ -1,0 +1,99 @@
+"""Resident: a person of the community (人). Personal fields are not shown here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from api.enums import HouseholdRoleEnum
+from api.nodes.base import Node, connection, node_type
+from api.nodes.filters import IncidentFilter, OrganisationFilter, PetitionFilter
+from api.nodes.household import Household
+from api.nodes.related import one, related_one
+from graph.model import EdgeType as E
+from graph.model import Label
+from graph.store import Direction, NodeRecord
+
+OUT, IN = Direction.OUT, Direction.IN
+L = Label
+
+
+def age_on(birth: str | None, today: date) -> int | None:
+    if not birth:
+        return None
+    born = date.fromisoformat(birth)
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _computed(record: NodeRecord) -> dict[str, object]:
+    return {"age": age_on(record.props.get("birth_date"), date.today())}
+
+
+@node_type(L.RESIDENT, _computed)
+class Resident(Node):
+    age: int | None
+
+    @strawberry.field(description="The household the resident belongs to.")
+    async def household(self, info: Info) -> Household | None:
+        return await one(info, self.id, E.MEMBER_OF, OUT, L.HOUSEHOLD)
+
+    @strawberry.field(description="Role in the household (head, spouse, child, tenant...).")
+    async def household_role(self, info: Info) -> HouseholdRoleEnum | None:
+        item = await related_one(info, self.id, E.MEMBER_OF, OUT, L.HOUSEHOLD)
+        return HouseholdRoleEnum(item.edge_props["role"]) if item else None
+
+    works_for = connection(E.WORKS_FOR, OUT, L.ORGANISATION, OrganisationFilter)
+
+    volunteers_for = connection(E.VOLUNTEERS_FOR, OUT, L.ORGANISATION, OrganisationFilter)
+
+    grid_worker_of = connection(
+        E.GRID_WORKER_OF,
+        OUT,
+        L.GRID,
+        description="Grids this resident works in as a grid worker.",
+    )
+
+    emergency_contact_of = connection(
+        E.EMERGENCY_CONTACT_OF,
+        OUT,
+        L.RESIDENT,
+        description="Residents this resident is the emergency contact of.",
+    )
+
+    emergency_contacts = connection(
+        E.EMERGENCY_CONTACT_OF, IN, L.RESIDENT, description="This resident's emergency contacts."
+    )
+
+    guardians = connection(E.GUARDIAN_OF, IN, L.RESIDENT)
+
+    guardian_of = connection(E.GUARDIAN_OF, OUT, L.RESIDENT)
+
+    cared_for_by = connection(
+        E.CARES_FOR, IN, L.ORGANISATION, description="Organisations caring for this resident."
+    )
+
+    cares_for = connection(
+        E.CARES_FOR, OUT, L.RESIDENT, description="Residents this resident cares for."
+    )
+
+    cared_for_by_residents = connection(
+        E.CARES_FOR, IN, L.RESIDENT, description="Residents caring for this resident."
+    )
+
+    incidents = connection(
+        E.INVOLVES,
+        IN,
+        L.INCIDENT,
+        IncidentFilter,
+        description="Incidents that involve this resident.",
+    )
+
+    petitions = connection(
+        E.SUBMITTED_BY,
+        IN,
+        L.PETITION,
+        PetitionFilter,
+        description="Petitions this resident submitted.",
+    )

@@ -1,0 +1,111 @@
+"""What each property of a node type is, read once from the model: its kind of value, its
+enumeration, whether it is required, and the declarative metadata (`Meta`) written beside it.
+
+The GraphQL object types, filter inputs and order enums, the ingest columns, their Chinese
+headers and cell converters are all derived from these specs; no other module lists the
+fields of a label."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from graph.model.meta import Meta
+from graph.model.nodes import NODE_MODELS, Label
+
+
+class ValueKind(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    DATE = "date"
+    TIMESTAMP = "timestamp"
+    ENUM = "enum"
+    ENUM_LIST = "enum_list"
+    OTHER = "other"  # a structure the API and ingest handle by hand (an incident's history)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: ValueKind
+    enum: type[StrEnum] | None
+    required: bool
+    description: str | None
+    meta: Meta
+    sensitive: bool
+
+    @property
+    def shown(self) -> bool:
+        """Part of the GraphQL object type: personal data never is."""
+        return self.meta.shown and not self.sensitive
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (ValueKind.INT, ValueKind.FLOAT)
+
+
+_SCALARS = {
+    str: ValueKind.TEXT,
+    int: ValueKind.INT,
+    float: ValueKind.FLOAT,
+    bool: ValueKind.BOOL,
+    dt.date: ValueKind.DATE,
+    dt.datetime: ValueKind.TIMESTAMP,
+}
+
+
+def _without_none(annotation: Any) -> Any:
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _kind(annotation: Any) -> tuple[ValueKind, type[StrEnum] | None]:
+    value = _without_none(annotation)
+    if typing.get_origin(value) is typing.Annotated:  # an optional constrained type
+        value = typing.get_args(value)[0]
+    if typing.get_origin(value) is list:
+        [item] = typing.get_args(value)
+        if isinstance(item, type) and issubclass(item, StrEnum):
+            return ValueKind.ENUM_LIST, item
+        return ValueKind.OTHER, None
+    if isinstance(value, type) and issubclass(value, StrEnum):
+        return ValueKind.ENUM, value
+    return _SCALARS.get(value, ValueKind.OTHER), None
+
+
+@cache
+def field_specs(label: Label) -> tuple[FieldSpec, ...]:
+    """The properties of `label`'s nodes in the model's order (`id` aside)."""
+    model = NODE_MODELS[label]
+    specs = []
+    for name, info in model.model_fields.items():
+        if name == "id":
+            continue
+        kind, enum = _kind(info.annotation)
+        meta = next((m for m in info.metadata if isinstance(m, Meta)), Meta())
+        specs.append(
+            FieldSpec(
+                name=name,
+                kind=kind,
+                enum=enum,
+                required=info.is_required(),
+                description=info.description,
+                meta=meta,
+                sensitive=name in model.sensitive_fields,
+            )
+        )
+    return tuple(specs)
+
+
+@cache
+def specs_by_name(label: Label) -> dict[str, FieldSpec]:
+    return {spec.name: spec for spec in field_specs(label)}
