@@ -147,6 +147,12 @@ class Household(Node):
     label = Label.HOUSEHOLD
 
     tenure: Annotated[Tenure, Meta(headers=("居住方式", "房屋性质", "产权"))] = Tenure.OWNED
+    floor: Annotated[int | None, Meta(headers=("所在楼层", "楼层"))] = Field(
+        None,
+        ge=-5,
+        le=200,
+        description="The floor of the dwelling (所在楼层); below ground is negative.",
+    )
 
 
 class Building(Node):
@@ -179,6 +185,9 @@ class Building(Node):
     rental_risk_level: Annotated[
         RentalRiskLevel | None, Meta(headers=("出租风险等级", "出租屋风险等级", "风险等级"))
     ] = None
+    has_elevator: Annotated[bool | None, Meta(headers=("有无电梯", "是否有电梯", "电梯"))] = Field(
+        None, description="Whether the building has a lift (电梯); null when not recorded."
+    )
 
     @model_validator(mode="after")
     def _coordinates_in_pairs(self) -> Self:

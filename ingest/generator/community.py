@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from ingest.canonical import LIST_SEPARATOR
+from ingest.generator.equipment import has_elevator, write_devices
 from ingest.generator.names import (
     COMMUNITY_WORDS,
     COMPOUND_PREFIXES,
@@ -38,6 +39,9 @@ class CommunityGenerator:
     def __init__(self, residents: int, seed: int, as_of: date = DEFAULT_AS_OF) -> None:
         self.target_residents = residents
         self.rng = random.Random(seed)
+        # Lifts are drawn from a stream of their own: the rest of the community stays as the
+        # seed has always drawn it.
+        self.lift_rng = random.Random(f"lifts-{seed}")
         self.as_of = as_of
         self.people = PopulationSampler(self.rng, as_of)
         self.counter: dict[str, int] = {}
@@ -164,6 +168,7 @@ class CommunityGenerator:
             lat=f"{lat:.6f}",
             lon=f"{lon:.6f}",
             rental_risk_level=risk,
+            has_elevator=has_elevator(floors, self.compound.extra["year"], self.lift_rng),
         )
         info = BuildingInfo(
             building_id,
@@ -182,7 +187,7 @@ class CommunityGenerator:
         self.building = info
         self.buildings.append(info)
         self._community_organisations(building_id)
-        self._building_devices(info, units)
+        write_devices(self, self.out, info, units)
         self.utility.connect(info)
         occupied = [
             (str(u), f"{f}{r:02d}")
@@ -281,27 +286,6 @@ class CommunityGenerator:
                 )
                 self.community.extra.setdefault("merchants", []).append(org_id)
 
-    def _building_devices(self, info: BuildingInfo, units: int) -> None:
-        kinds = ["smoke_alarm", "camera", "electricity_meter", "water_meter"]
-        kinds += ["access_control"] * units
-        if self.rng.random() < 0.6:
-            kinds.append("gas_alarm")
-        if info.floors >= 8:
-            kinds += ["elevator_monitor"] * units
-        for kind in kinds:
-            device_id = self.next_id("D", 7)
-            status = self.rng.choices(("online", "offline", "fault"), (93, 4, 3))[0]
-            installed = self.as_of - timedelta(days=self.rng.randint(30, 3000))
-            self.out.write(
-                "devices",
-                device_id=device_id,
-                kind=kind,
-                building_id=info.id,
-                status=status,
-                installed_at=installed.isoformat(),
-            )
-            info.devices.setdefault(kind, device_id)
-
     def _landline(self) -> str:
         return f"0574-8{self.rng.randint(0, 9_999_999):07d}"
 
@@ -321,6 +305,7 @@ class CommunityGenerator:
             building_id=self.building.id,
             unit=unit,
             room=room,
+            floor=int(room[:-2]),  # rooms are numbered floor, then two digits: 1203
             tenure=tenure,
         )
         self.grid.filled += 1

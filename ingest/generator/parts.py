@@ -13,6 +13,15 @@ from typing import IO, Any, Protocol
 from ingest.canonical import COLUMNS
 
 
+def _cell(value: object) -> object:
+    """A value as a canonical cell: empty for none, `true`/`false` for yes and no."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 class CsvSet:
     """One open CSV writer per canonical file."""
 
@@ -33,13 +42,13 @@ class CsvSet:
         unknown = set(values) - set(COLUMNS[file])
         if unknown:
             raise KeyError(f"{file}: no columns {sorted(unknown)}")
-        row = ["" if values.get(c) is None else values[c] for c in COLUMNS[file]]
+        row = [_cell(values.get(c)) for c in COLUMNS[file]]
         self._writers[file].writerow(row)
         self.counts[file] += 1
 
     def link(self, *values: object) -> None:
         """One row of the relationships file: from_id, type, to_id, role, distance_m."""
-        self._writers["edges"].writerow(["" if v is None else v for v in values])
+        self._writers["edges"].writerow([_cell(v) for v in values])
         self.counts["edges"] += 1
 
     def close(self) -> None:

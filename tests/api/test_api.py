@@ -93,3 +93,30 @@ def test_demo_is_loaded_once(engine_settings: Settings) -> None:
     with TestClient(create_app(settings, demo=True)) as second:
         assert second.get("/readyz").json()["last_event"] == before
         assert gql(second, "{ stats { residents } }")["data"]["stats"]["residents"] == 50
+
+
+def test_lifts_and_floors_are_fields_and_filters(client: TestClient) -> None:
+    everything = gql(
+        client,
+        """{ buildings(first: 100) { nodes { id floors hasElevator } }
+             households(first: 500) { nodes { id floor room } } }""",
+    )["data"]
+    buildings = everything["buildings"]["nodes"]
+    assert all(isinstance(b["hasElevator"], bool | None) for b in buildings)
+    households = everything["households"]["nodes"]
+    assert households and all(h["floor"] == int(h["room"][:-2]) for h in households)
+    picked = gql(
+        client,
+        """{ lifts: buildings(first: 100, filter: {hasElevator: {eq: true}}) { nodes { id } }
+             none: buildings(first: 100, filter: {hasElevator: {eq: false}}) { nodes { id } }
+             high: households(first: 500, filter: {floor: {gte: 3}}) { nodes { id } } }""",
+    )["data"]
+    assert {b["id"] for b in picked["lifts"]["nodes"]} == {
+        b["id"] for b in buildings if b["hasElevator"] is True
+    }
+    assert {b["id"] for b in picked["none"]["nodes"]} == {
+        b["id"] for b in buildings if b["hasElevator"] is False
+    }
+    assert {h["id"] for h in picked["high"]["nodes"]} == {
+        h["id"] for h in households if h["floor"] >= 3
+    }

@@ -148,6 +148,10 @@ def field_atoms(label: Label, field: str, kind: str, values: list[Any]) -> Itera
             f"{gql}: {{in: [{', '.join(enum_name(label, field, v) for v in some)}]}}",
             has(field, "in", some),
         )
+    elif kind == "bool":
+        for value in (True, False):
+            yield Atom(f"{gql}: {{eq: {str(value).lower()}}}", has(field, "eq", value))
+        yield Atom(f"{gql}: {{isNull: true}}", has(field, "is_null", True))
     elif kind in ("int", "date", "datetime"):
         middle = statistics.median_low(present)
         operand = middle if kind == "int" else literal(middle)
@@ -160,6 +164,7 @@ KINDS = {
     "IDFilter": "id",
     "StringFilter": "string",
     "IntFilter": "int",
+    "BooleanFilter": "bool",
     "DateFilter": "date",
     "DateTimeFilter": "datetime",
 }

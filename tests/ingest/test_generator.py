@@ -148,3 +148,21 @@ def test_incidents_cover_every_workflow_state_and_petitions_are_chinese(communit
     petitions = rows(community, "petitions")
     assert petitions and all(any("\u4e00" <= ch <= "\u9fff" for ch in p["text"]) for p in petitions)
     assert any(not p["resident_id"] for p in petitions)  # anonymous ones too
+
+
+def test_lifts_follow_height_and_age_and_a_household_floor_its_room(community: Path) -> None:
+    buildings = rows(community, "buildings")
+    lifts: dict[str, Counter[str]] = {"tall": Counter(), "old walk-up": Counter()}
+    for b in buildings:
+        if int(b["floors"]) >= 8:
+            lifts["tall"][b["has_elevator"]] += 1
+        elif int(b["floors"]) <= 6 and int(b["year_built"]) < 2005:
+            lifts["old walk-up"][b["has_elevator"]] += 1
+    assert set(lifts["tall"]) <= {"true", ""} and lifts["tall"]["true"] > 50
+    old = lifts["old walk-up"]
+    assert old["false"] > 3 * old["true"] > 0  # most have none; some had one added
+    assert 0 < sum(b["has_elevator"] == "" for b in buildings) < len(buildings) * 0.08
+    floors = {b["building_id"]: int(b["floors"]) for b in buildings}
+    for h in rows(community, "households"):
+        assert int(h["floor"]) == int(h["room"][:-2])
+        assert 1 <= int(h["floor"]) <= floors[h["building_id"]]
