@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 
 from api.context import actor_of
-from graph.store import Provenance
+from graph.records import Provenance
 from ingest.alerts import Alert, ingest_alerts
 from ingest.errors import AlertError
 

@@ -8,13 +8,13 @@ from starlette.requests import Request
 from strawberry.fastapi import BaseContext
 
 from api.loaders import Loaders
-from graph.cypher_store import CypherStore
+from graph.port import GraphStore
 
 
 class Context(BaseContext):
     """What every resolver may use: the store and this request's DataLoaders."""
 
-    def __init__(self, store: CypherStore, actor: str = "anonymous") -> None:
+    def __init__(self, store: GraphStore, actor: str = "anonymous") -> None:
         super().__init__()
         self.store = store
         self.actor = actor

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 from civicgraph.logs import get_logger
 from civicgraph.settings import Settings
-from graph.cypher_store import CypherStore
 from graph.model import Label
+from graph.port import Aggregates
 from ingest.generator.community import generate
-from ingest.job import load_folder
+from ingest.job import JobStore, load_folder
 
 log = get_logger(__name__)
 
 
-def ensure_demo_data(store: CypherStore, settings: Settings) -> bool:
+class DemoStore(JobStore, Aggregates, Protocol):
+    """Counts to tell an empty store, and what loading asks."""
+
+
+def ensure_demo_data(store: DemoStore, settings: Settings) -> bool:
     """Generate and load the demo community unless the store already holds residents."""
     if store.count_nodes()[Label.RESIDENT] > 0:
         log.info("demo.skipped", reason="store is not empty")

@@ -22,7 +22,7 @@ from graph.errors import (
     VersionConflictError,
 )
 from graph.model import EdgeType, Incident, Label
-from graph.store import Edge, NodeRef
+from graph.records import Edge, NodeRef
 from graph.workflow import Action, report_step, transition
 
 IncidentAction = strawberry.enum(Action, name="IncidentAction")

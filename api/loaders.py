@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from strawberry.dataloader import DataLoader
 
-from graph.cypher_store import CypherStore
 from graph.filters import Filter
-from graph.listing import RelatedPage
 from graph.model import EdgeType, Label
-from graph.statistics import GridStatistics
-from graph.store import Direction, NodeRecord, NodeRef
+from graph.port import Aggregates, Listing, NodeReads
+from graph.records import Direction, GridStatistics, NodeRecord, NodeRef, RelatedPage
 
 
 @dataclass(frozen=True)
@@ -29,9 +28,13 @@ class RelatedQuery:
     before: str | None = None
 
 
+class LoaderStore(NodeReads, Listing, Aggregates, Protocol):
+    """What the loaders read."""
+
+
 @dataclass
 class Loaders:
-    store: CypherStore
+    store: LoaderStore
     _nodes: DataLoader[NodeRef, NodeRecord | None] | None = None
     _grid_statistics: DataLoader[str, GridStatistics] | None = None
     _related: dict[tuple[str, Label], DataLoader[NodeRef, RelatedPage]] = field(

@@ -26,7 +26,7 @@ from graph.errors import (
     VersionConflictError,
 )
 from graph.model import EdgeType
-from graph.store import Edge, NodeRef, Provenance
+from graph.records import Edge, NodeRef, Provenance
 from graph.workflow import check_status_write, report_step
 
 RelationshipType = EdgeType  # strawberry.enum marks the class itself and returns it

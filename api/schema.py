@@ -55,7 +55,7 @@ from api.roots import root_list
 from civicgraph.logs import get_logger
 from graph.errors import InvalidInputError
 from graph.model import Label
-from graph.store import NodeRef
+from graph.records import NodeRef
 from graph.workflow import overdue_filter
 
 log = get_logger(__name__)

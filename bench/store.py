@@ -29,10 +29,10 @@ from bench.store_loader import load_directory
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
 from civicgraph.wiring import open_store
-from graph.cypher_store import CypherStore
-from graph.embedded import falkordb_dir, server_pids
+from graph.adapters.embedded import falkordb_dir, server_pids
 from graph.model import Label
-from graph.store import NodeRef, Provenance
+from graph.port import GraphStore
+from graph.records import NodeRef, Provenance
 from ingest.generator.community import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ def percentile(samples: list[float], p: float) -> float:
 class Timed:
     """Wraps a store's upsert methods to add up the time spent in them."""
 
-    def __init__(self, store: CypherStore) -> None:
+    def __init__(self, store: GraphStore) -> None:
         self.seconds = {"nodes": 0.0, "edges": 0.0}
         self.count = {"nodes": 0, "edges": 0}
         for kind, name in (("nodes", "upsert_nodes"), ("edges", "upsert_edges")):

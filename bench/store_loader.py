@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.cypher_store import CypherStore
 from graph.model import Node
-from graph.store import Edge, Provenance, WriteResult
+from graph.port import GraphStore
+from graph.records import Edge, Provenance, WriteResult
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation
 from ingest.errors import RowError
@@ -33,7 +33,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def load_file(
-    store: CypherStore,
+    store: GraphStore,
     path: Path,
     kind: str,
     provenance: Provenance,
@@ -77,7 +77,7 @@ def load_file(
 
 
 def load_directory(
-    store: CypherStore, directory: Path, provenance: Provenance, progress: Progress | None = None
+    store: GraphStore, directory: Path, provenance: Provenance, progress: Progress | None = None
 ) -> dict[str, FileResult]:
     """Load every canonical file present in `directory`, in reference order."""
     results: dict[str, FileResult] = {}

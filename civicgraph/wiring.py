@@ -1,48 +1,30 @@
-"""Open the configured GraphStore (the only place that chooses an engine)."""
+"""Open the configured store: the settings, as the graph layer's store options."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from civicgraph.settings import Settings
+from graph.adapters.connect import OpenStore, StoreOptions
+from graph.adapters.connect import open_store as open_with
 
-from falkordb import FalkorDB
-
-from civicgraph.settings import Engine, Settings
-from graph.cypher_store import CypherStore
-from graph.embedded import EmbeddedFalkorDB
-from graph.falkordb_store import FalkorDBStore
-from graph.neo4j_store import Neo4jStore, connect_neo4j
+__all__ = ["OpenStore", "open_store"]
 
 
-@dataclass
-class OpenStore:
-    """A store and, in embedded mode, the server it runs on; `close()` releases both."""
-
-    store: CypherStore
-    server: EmbeddedFalkorDB | None = None
-
-    def close(self) -> None:
-        self.store.close()
-        if self.server is not None:
-            self.server.stop()
+def store_options(settings: Settings) -> StoreOptions:
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+    return StoreOptions(
+        engine=settings.engine.value,
+        data_dir=settings.data_dir,
+        batch_size=settings.batch_size,
+        graph_name=settings.graph_name,
+        falkordb_url=settings.falkordb_url,
+        falkordb_port=settings.falkordb_port,
+        falkordb_fsync=settings.falkordb_fsync,
+        neo4j_uri=settings.neo4j_uri,
+        neo4j_user=settings.neo4j_user,
+        neo4j_password=password,
+        neo4j_database=settings.neo4j_database,
+    )
 
 
 def open_store(settings: Settings, bootstrap: bool = True) -> OpenStore:
-    server: EmbeddedFalkorDB | None = None
-    store: CypherStore
-    if settings.engine == Engine.NEO4J:
-        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
-        driver = connect_neo4j(settings.neo4j_uri, settings.neo4j_user, password)
-        store = Neo4jStore(driver, settings.neo4j_database, settings.batch_size)
-    else:
-        if settings.falkordb_url:
-            client = FalkorDB.from_url(settings.falkordb_url)
-        else:
-            server = EmbeddedFalkorDB(
-                settings.data_dir, settings.falkordb_port, settings.falkordb_fsync
-            )
-            server.ensure_running()
-            client = FalkorDB(**server.client_kwargs())
-        store = FalkorDBStore(client, settings.graph_name, settings.batch_size)
-    if bootstrap:
-        store.bootstrap()
-    return OpenStore(store, server)
+    return open_with(store_options(settings), bootstrap)

@@ -1,18 +1,13 @@
-"""Typed node filters, compiled to parameterised Cypher predicates (shared by both engines).
-
-Field names are checked against the node model before they reach Cypher text; every value is
-a query parameter.
-"""
+"""Typed node filters: conditions on fields, relationships and the graph, combined with
+all/any/not (`graph.cypher.filters` compiles them to Cypher)."""
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from graph.errors import InvalidInputError
-from graph.model import NODE_MODELS, EdgeType, Label
+from graph.model import EdgeType, Label
 
 PROVENANCE_FIELDS = frozenset({"created_at", "updated_at", "prov_source", "prov_actor"})
 
@@ -30,9 +25,6 @@ class Op(StrEnum):
     IS_NULL = "is_null"
     HAS_ANY = "has_any"
     HAS_ALL = "has_all"
-
-
-_COMPARISON = {Op.EQ: "=", Op.NE: "<>", Op.LT: "<", Op.LTE: "<=", Op.GT: ">", Op.GTE: ">="}
 
 
 @dataclass(frozen=True)
@@ -73,134 +65,3 @@ class Not:
 
 
 Filter = Condition | Related | LivesAlone | All | AnyOf | Not
-
-
-def filterable_fields(label: Label) -> frozenset[str]:
-    return frozenset(NODE_MODELS[label].model_fields) | PROVENANCE_FIELDS
-
-
-def _is_list(label: Label, name: str) -> bool:
-    info = NODE_MODELS[label].model_fields.get(name)
-    return info is not None and typing.get_origin(info.annotation) is list
-
-
-class FilterCompiler:
-    """Turns a Filter into a Cypher boolean expression over variable `var`."""
-
-    def __init__(
-        self, label: Label, var: str = "n", prefix: str = "f", id_lt_expression: str = "{var}.id"
-    ) -> None:
-        self.label = label
-        self.var = var
-        self.prefix = prefix
-        self.id_lt_expression = id_lt_expression
-        self.params: dict[str, Any] = {}
-        self.counts_housemates = False
-        self._negations = 0
-
-    def _param(self, value: Any) -> str:
-        name = f"{self.prefix}{len(self.params)}"
-        self.params[name] = value
-        return f"${name}"
-
-    def compile(self, node: Filter | None) -> str:
-        if node is None:
-            return "true"
-        if isinstance(node, All):
-            return (
-                "(" + " AND ".join(self.compile(p) for p in node.parts) + ")"
-                if node.parts
-                else "true"
-            )
-        if isinstance(node, AnyOf):
-            return (
-                "(" + " OR ".join(self.compile(p) for p in node.parts) + ")"
-                if node.parts
-                else "false"
-            )
-        if isinstance(node, Not):
-            self._negations += 1
-            try:
-                return f"(NOT {self.compile(node.part)})"
-            finally:
-                self._negations -= 1
-        if isinstance(node, Related):
-            return self._related(node)
-        if isinstance(node, LivesAlone):
-            if self.label != Label.RESIDENT:
-                raise InvalidInputError(
-                    [f"livesAlone: only residents live alone, not {self.label}"]
-                )
-            self.counts_housemates = True
-            return f"({self.var}_household IS NOT NULL AND {self.var}_housemates = 0)"
-        condition = self._condition(node)
-        if self._negations and node.op not in (Op.IS_NULL, Op.HAS_ANY, Op.HAS_ALL):
-            # Two-valued logic: a condition on a missing value is false, so its negation is
-            # true (Cypher's NOT of null is null: "not overdue" would drop an incident without
-            # a deadline). Coalescing the conditions under a NOT is enough, as AND and OR keep
-            # the mapping of null to false; outside a NOT nothing changes, so indexes serve.
-            return f"coalesce({condition}, false)"
-        return condition
-
-    def prelude(self, carry: tuple[str, ...] = ()) -> str:
-        """Clauses to put between the MATCH of `var` and `WHERE <compiled>`.
-
-        Housemates are counted with OPTIONAL MATCH and an explicit `<>`, not a pattern
-        predicate: FalkorDB does not enforce relationship uniqueness inside a pattern, so
-        `(n)-[:MEMBER_OF]->()<-[:MEMBER_OF]-(m)` matches `m = n` there. The second, pass-through
-        WITH is for FalkorDB too: a WHERE that mixes a pattern predicate with an alias computed
-        in its own WITH fails there ("Type mismatch: expected Null but was Pointer").
-        """
-        if not self.counts_housemates:
-            return ""
-        v = self.var
-        kept = ", ".join((*carry, v, f"{v}_household"))
-        return (
-            f" OPTIONAL MATCH ({v})-[:MEMBER_OF]->({v}_household:Household)"
-            f" OPTIONAL MATCH ({v}_household)<-[:MEMBER_OF]-({v}_mate:Resident)"
-            f" WHERE {v}_mate <> {v}"
-            f" WITH {kept}, count({v}_mate) AS {v}_housemates"
-            f" WITH {kept}, {v}_housemates"
-        )
-
-    def _condition(self, cond: Condition) -> str:
-        if cond.field not in filterable_fields(self.label):
-            raise InvalidInputError([f"filter.{cond.field}: {self.label} has no such field"])
-        values = cond.value if isinstance(cond.value, list | tuple) else [cond.value]
-        if any(isinstance(v, str) and "\x00" in v for v in values):
-            raise InvalidInputError(
-                [f"filter.{cond.field}: holds a NUL character (U+0000), which is not valid here"]
-            )
-        prop = f"{self.var}.{cond.field}"
-        if cond.op == Op.IS_NULL:
-            return f"({prop} IS NULL)" if cond.value else f"({prop} IS NOT NULL)"
-        if cond.op in (Op.HAS_ANY, Op.HAS_ALL):
-            if not _is_list(self.label, cond.field):
-                raise InvalidInputError([f"filter.{cond.field}: is not a list field"])
-            # One membership test per value, not any()/all() over a list: FalkorDB evaluates
-            # those quantifiers wrongly after the WITH of livesAlone (no rows, or a type error).
-            tests = [f"{self._param(value)} IN coalesce({prop}, [])" for value in cond.value]
-            joiner = " OR " if cond.op == Op.HAS_ANY else " AND "
-            empty = "false" if cond.op == Op.HAS_ANY else "true"
-            return f"({joiner.join(tests)})" if tests else empty
-        if cond.op == Op.IN:
-            return f"({prop} IN {self._param(list(cond.value))})"
-        if cond.op == Op.CONTAINS:
-            return f"({prop} CONTAINS {self._param(cond.value)})"
-        if cond.op == Op.STARTS_WITH:
-            return f"({prop} STARTS WITH {self._param(cond.value)})"
-        if cond.field == "id" and cond.op in (Op.LT, Op.LTE):
-            prop = self.id_lt_expression.format(var=self.var)
-        return f"({prop} {_COMPARISON[cond.op]} {self._param(cond.value)})"
-
-    def _related(self, rel: Related) -> str:
-        hops = "".join(f"-[:{EdgeType(t).value}]->()" for t in rel.path[:-1])
-        last = EdgeType(rel.path[-1]).value
-        target = self._param(rel.target_id)
-        if rel.max_parent_hops:
-            return (
-                f"(({self.var}){hops}-[:{last}]->(:{rel.target.value})"
-                f"-[:PART_OF*0..{int(rel.max_parent_hops)}]->(:{rel.target.value} "
-                f"{{id: {target}}}))"
-            )
-        return f"(({self.var}){hops}-[:{last}]->(:{rel.target.value} {{id: {target}}}))"

@@ -1,34 +1,238 @@
-"""Narrow views of the store, for code that needs only part of it (the full port is
-`graph.store.GraphStore`). Both adapters satisfy each one; mypy checks it where they are
-passed in."""
+"""The store port: what the rest of the product may ask of a graph engine, as narrow
+protocols. Code outside `graph/` is typed against the ones it uses; both adapters satisfy
+every one (mypy checks it: `graph.adapters` assigns each store to `GraphStore`). All writes
+are batched, and each records its change events in the same atomic write."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from graph.model import Node
-from graph.store import Edge, NodeRecord, NodeRef, Provenance, WriteResult
+from graph.filters import Filter
+from graph.model import EdgeType, Label, Node
+from graph.records import (
+    ChangeEvent,
+    Direction,
+    Edge,
+    GridStatistics,
+    Neighbour,
+    NodeRecord,
+    NodeRef,
+    Page,
+    Path,
+    Provenance,
+    RelatedPage,
+    Revision,
+    SearchHit,
+    Subgraph,
+    WriteResult,
+)
+from graph.write_rows import EdgeGroup, PendingWrite, Row
 
 
 class NodeReads(Protocol):
-    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]: ...
+    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
+        """Nodes by reference; absent ones are missing from the result."""
+
+    def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` exist as nodes of `label`."""
 
 
-class VersionedWrites(Protocol):
+class Traversal(Protocol):
+    def neighbours(
+        self,
+        refs: Sequence[NodeRef],
+        types: Sequence[EdgeType] = (),
+        direction: Direction = Direction.BOTH,
+        limit: int = 100,
+    ) -> dict[NodeRef, list[Neighbour]]:
+        """Up to `limit` neighbours of each node, through the given relationship types."""
+
+    def expand(
+        self,
+        seeds: Sequence[NodeRef],
+        hops: int,
+        types: Sequence[EdgeType] = (),
+        max_nodes: int = 10_000,
+    ) -> Subgraph:
+        """The subgraph within `hops` of the seeds (one round trip per hop)."""
+
+    def shortest_path(
+        self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()
+    ) -> Path | None:
+        """A shortest undirected path between two nodes, or None."""
+
+    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
+        """Nodes whose searchable text contains `text` (works for Chinese)."""
+
+
+class Listing(Protocol):
+    def list_nodes(
+        self,
+        label: Label,
+        where: Filter | None = None,
+        order_by: str = "id",
+        descending: bool = False,
+        first: int | None = None,
+        after: tuple[Any, str] | None = None,
+        last: int | None = None,
+        before: tuple[Any, str] | None = None,
+    ) -> Page:
+        """One page of nodes; forward with first/after, backward with last/before."""
+
+    def count_where(self, label: Label, where: Filter | None = None) -> int: ...
+
+    def related(
+        self,
+        parents: Sequence[NodeRef],
+        edge_type: EdgeType,
+        direction: Direction,
+        target: Label | None,
+        where: Filter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[NodeRef, RelatedPage]:
+        """Related nodes of many parents (of one label) in one round trip, ordered by id."""
+
+
+class Aggregates(Protocol):
+    def count_nodes(self) -> dict[Label, int]:
+        """Node counts per label."""
+
+    def count_by(self, label: Label, field: str) -> dict[Any, int]:
+        """Node counts of one label grouped by one property."""
+
+    def grid_statistics(self, grid_ids: Sequence[str]) -> dict[str, GridStatistics]:
+        """Population, housing and open incidents of grids, rolled up the hierarchy."""
+
+
+class RecordWrites(Protocol):
+    """Writes of a few entities at a time, with version checks (the API, the workflow)."""
+
+    def upsert_nodes(
+        self, nodes: Iterable[Node], provenance: Provenance, partial: bool = False
+    ) -> WriteResult:
+        """Create or update nodes by id; record one change event per node that changed."""
+
+    def upsert_edges(
+        self, edges: Iterable[Edge], provenance: Provenance, check_endpoints: bool = True
+    ) -> WriteResult:
+        """Create or update relationships; unknown endpoints refuse the whole call."""
+
     def upsert_node(
         self,
         node: Node,
         provenance: Provenance,
         expected_version: int | None = None,
         keep: Collection[str] = (),
-    ) -> tuple[NodeRecord, bool]: ...
+    ) -> tuple[NodeRecord, bool]:
+        """Create or update one node, refusing a stale `expected_version`."""
 
-    def upsert_edges(
-        self, edges: Iterable[Edge], provenance: Provenance, check_endpoints: bool = True
-    ) -> WriteResult: ...
+    def delete_node(
+        self, ref: NodeRef, provenance: Provenance, expected_version: int | None = None
+    ) -> None: ...
+
+    def delete_edge(
+        self, edge_type: EdgeType, source: NodeRef, target: NodeRef, provenance: Provenance
+    ) -> int: ...
 
 
-class RecordStore(NodeReads, VersionedWrites, Protocol):
-    """Reads nodes and writes them one at a time with version checks (the incident workflow,
-    API mutations)."""
+class BulkWrites(Protocol):
+    """An ingest job's writes: rows split into new, changed and unchanged, then sent in
+    batches ahead of their replies."""
+
+    @property
+    def batch_size(self) -> int:
+        """Rows per write round trip."""
+
+    def split_node_rows(
+        self, label: Label, rows: Sequence[Row], source: str
+    ) -> tuple[list[Row], list[Row], int]: ...
+
+    def split_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row]
+    ) -> tuple[list[Row], list[Row], int]: ...
+
+    def submit_node_rows(
+        self, label: Label, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite: ...
+
+    def submit_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite: ...
+
+    def submit_new_node_rows(
+        self, label: Label, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite: ...
+
+    def submit_new_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite: ...
+
+
+class Lookups(Protocol):
+    """Entity resolution: stored residents, households and aliases by natural keys."""
+
+    def residents_by_id_number(self, id_numbers: Sequence[str]) -> dict[str, str]: ...
+
+    def residents_by_name_birth_phone(
+        self, keys: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], tuple[str, str | None]]: ...
+
+    def households_at(
+        self, dwellings: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], str]: ...
+
+    def aliases_of(self, refs: Iterable[NodeRef]) -> dict[NodeRef, NodeRef]: ...
+
+    def record_aliases(self, aliases: dict[NodeRef, str]) -> None: ...
+
+
+class EventLog(Protocol):
+    def events_after(self, seq: int, limit: int = 1000) -> list[ChangeEvent]:
+        """Change events with sequence greater than `seq`, oldest first."""
+
+    def last_event_seq(self) -> int:
+        """The sequence of the newest change event (0 when none)."""
+
+    def revisions(self, ref: NodeRef) -> list[Revision]:
+        """What updates replaced on a node, oldest first."""
+
+
+class Lifecycle(Protocol):
+    @property
+    def engine(self) -> str:
+        """The engine's name: falkordb or neo4j."""
+
+    def bootstrap(self) -> None:
+        """Create constraints, indexes and the event counter; safe to run again."""
+
+    def clear(self) -> None:
+        """Delete every node, relationship and event (tests and `store reset`)."""
+
+    def compact(self) -> None:
+        """Make the engine's files compact after a bulk load."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+class RecordStore(NodeReads, RecordWrites, Protocol):
+    """Reads nodes and writes a few at a time (the incident workflow, device alerts)."""
+
+
+class GraphStore(
+    NodeReads,
+    Traversal,
+    Listing,
+    Aggregates,
+    RecordWrites,
+    BulkWrites,
+    Lookups,
+    EventLog,
+    Lifecycle,
+    Protocol,
+):
+    """Everything a graph engine provides."""

@@ -13,7 +13,7 @@ from graph.model import EdgeType, Incident, IncidentStatus, Label, Severity
 from graph.model.nodes import IncidentStep
 from graph.model.validators import format_timestamp
 from graph.port import RecordStore
-from graph.store import Edge, NodeRecord, NodeRef, Provenance
+from graph.records import Edge, NodeRecord, NodeRef, Provenance
 
 S = IncidentStatus
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from graph.cypher_store import CypherStore
 from graph.filters import Condition, Op
 from graph.model import EdgeType, Incident, Label
 from graph.model.enums import IncidentCategory, IncidentSource, Severity
 from graph.model.validators import Timestamp, format_timestamp
-from graph.store import Direction, Edge, NodeRef, Provenance
+from graph.port import Listing, RecordStore
+from graph.records import Direction, Edge, NodeRef, Provenance
 from graph.workflow import OPEN_STATES, report_step
 from ingest.errors import AlertError
 from ingest.rows import natural_id
@@ -50,6 +51,10 @@ class Alert(BaseModel):
     at: Timestamp = Field(validation_alias=AliasChoices("at", "time"))  # gateways say either
 
 
+class AlertStore(RecordStore, Listing, Protocol):
+    """What folding alerts into incidents asks of the store."""
+
+
 @dataclass
 class AlertOutcome:
     incident_id: str
@@ -59,7 +64,7 @@ class AlertOutcome:
 
 
 def ingest_alerts(
-    store: CypherStore, alerts: list[Alert], provenance: Provenance, window: timedelta
+    store: AlertStore, alerts: list[Alert], provenance: Provenance, window: timedelta
 ) -> list[AlertOutcome]:
     """Validate every alert against the graph first; then write all of them, or none."""
     problems: list[dict[str, object]] = []
@@ -162,7 +167,7 @@ def _new_incident(alert: Alert) -> Incident:
     )
 
 
-def _open_incidents(store: CypherStore, devices: list[NodeRef]) -> dict[str, Incident]:
+def _open_incidents(store: AlertStore, devices: list[NodeRef]) -> dict[str, Incident]:
     """Each device's most recent open incident raised by it."""
     pages = store.related(
         devices,
@@ -179,7 +184,7 @@ def _open_incidents(store: CypherStore, devices: list[NodeRef]) -> dict[str, Inc
     return latest
 
 
-def _incidents_opened_by(store: CypherStore, alerts: list[Alert]) -> dict[str, Incident]:
+def _incidents_opened_by(store: AlertStore, alerts: list[Alert]) -> dict[str, Incident]:
     """Stored incidents that these alerts would open (by id): whatever their state now, such
     an alert was sent before."""
     ids = sorted({_incident_id(a) for a in alerts})

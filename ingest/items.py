@@ -7,10 +7,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.core import Row
 from graph.model import Label, Node, Resident
-from graph.rows import EdgeGroup, edge_write_row, node_write_row
-from graph.store import Edge, NodeRef, WriteResult
+from graph.records import Edge, NodeRef, WriteResult
+from graph.write_rows import EdgeGroup, Row, edge_write_row, node_write_row
 from ingest.rows import MAPPERS
 
 

@@ -12,14 +12,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from graph.core import Row
-from graph.cypher_store import CypherStore
 from graph.errors import InvalidInputError
 from graph.model import Label
-from graph.rows import EdgeGroup, PendingWrite, settled
-from graph.store import NodeRef, Provenance, WriteResult
+from graph.port import BulkWrites, Lookups, NodeReads
+from graph.records import NodeRef, Provenance, WriteResult
+from graph.write_rows import EdgeGroup, PendingWrite, Row, settled
 from ingest.canonical import LOAD_ORDER
 from ingest.collector import bulk_allocation
 from ingest.errors import RowError
@@ -39,6 +38,12 @@ Progress = Callable[[str, int, float | None], None]
 TOTALS_CELLS = frozenset({"合计", "总计", "小计", "合计：", "总计："})
 
 
+class JobStore(BulkWrites, NodeReads, Lookups, Protocol):
+    """What an ingest job asks of the store: bulk writes, the ids that exist, resolution."""
+
+    def compact(self) -> None: ...
+
+
 @dataclass
 class JobOptions:
     kind: str | None = None
@@ -53,7 +58,7 @@ class JobOptions:
 
 class IngestJob:
     def __init__(
-        self, store: CypherStore, options: JobOptions, progress: Progress | None = None
+        self, store: JobStore, options: JobOptions, progress: Progress | None = None
     ) -> None:
         self.store = store
         self.options = options
@@ -385,7 +390,7 @@ class IngestJob:
 
 
 def load_folder(
-    store: CypherStore,
+    store: JobStore,
     folder: Path,
     source: str,
     actor: str,

@@ -3,7 +3,7 @@ canonical column, and the column a missing reference came from."""
 
 from __future__ import annotations
 
-from graph.store import NodeRef
+from graph.records import NodeRef
 from ingest.items import Item
 from ingest.mapping import RowShaper
 

@@ -4,14 +4,14 @@ name, birth date and phone) becomes one Resident whatever ids the sources use, a
 
 from __future__ import annotations
 
-from graph.cypher_store import CypherStore
 from graph.model import EdgeType, Household, Label, Resident
-from graph.store import NodeRef
+from graph.port import Lookups
+from graph.records import NodeRef
 from ingest.items import Item
 from ingest.rows import natural_id
 
 
-def resolve_residents(store: CypherStore, items: list[Item]) -> list[Item]:
+def resolve_residents(store: Lookups, items: list[Item]) -> list[Item]:
     """Point resident rows at the stored resident they describe (one lookup per key kind and
     batch): by ID number, else by name, birth date and phone when neither side's ID number
     disagrees."""
@@ -58,7 +58,7 @@ def _natural_dwelling(item: Item, household: Household) -> Dwelling | None:
     return None
 
 
-def resolve_dwellings(store: CypherStore, items: list[Item]) -> list[Item]:
+def resolve_dwellings(store: Lookups, items: list[Item]) -> list[Item]:
     """Point rows that key a household by its dwelling at the household stored there (one
     lookup per batch): a flat keeps its household whether a household export, a population
     export or the API created it."""
@@ -82,6 +82,6 @@ def resolve_dwellings(store: CypherStore, items: list[Item]) -> list[Item]:
     return items
 
 
-def resolve(store: CypherStore, items: list[Item]) -> list[Item]:
+def resolve(store: Lookups, items: list[Item]) -> list[Item]:
     """Every resolution a batch goes through before it is written."""
     return resolve_dwellings(store, resolve_residents(store, items))

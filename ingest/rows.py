@@ -24,7 +24,7 @@ from graph.model import (
     Resident,
 )
 from graph.model.fields import ValueKind, field_specs
-from graph.store import Edge, NodeRef
+from graph.records import Edge, NodeRef
 from ingest.canonical import LIST_SEPARATOR
 from ingest.errors import RowError
 

@@ -11,10 +11,10 @@ from falkordb import FalkorDB
 
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Settings
-from graph.cypher_store import CypherStore
-from graph.embedded import EmbeddedFalkorDB
-from graph.falkordb_store import FalkorDBStore
-from graph.neo4j_store import Neo4jStore, connect_neo4j
+from graph.adapters.embedded import EmbeddedFalkorDB
+from graph.adapters.falkordb import FalkorDBStore
+from graph.adapters.neo4j import Neo4jStore, connect_neo4j
+from graph.cypher.store import CypherStore
 from tests.engines import ENGINES, NEO4J_PASSWORD, graph_names, settings_for
 
 
@@ -57,8 +57,8 @@ def store(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
     if request.param == "falkordb":
         built = falkordb_store(request.getfixturevalue("falkordb_server"))
         yield built
-        built.graph.delete()
-        built.client.connection.close()
+        built.session.graph.delete()
+        built.session.client.connection.close()
     else:
         built = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
         built.bootstrap()

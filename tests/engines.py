@@ -9,7 +9,7 @@ import pytest
 
 from civicgraph.devserver.neo4j import Neo4jInstance
 from civicgraph.settings import Engine, Settings
-from graph.neo4j_store import Neo4jStore
+from graph.adapters.neo4j import Neo4jStore
 
 NEO4J_PASSWORD = "civicgraph-test-password"
 ENGINES = ("falkordb", "neo4j")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.model import Building, Grid, Household, Resident
 from graph.model.validators import id_check_code
-from graph.store import Edge, NodeRef, Provenance
+from graph.records import Edge, NodeRef, Provenance
 
 PROV = Provenance("test", "pytest")
 

@@ -20,7 +20,7 @@ from api.nodes.registry import BUILDERS
 from api.nodes.related import many
 from graph.model import Label
 from graph.model.fields import FieldSpec, ValueKind, field_specs
-from graph.store import Direction, NodeRecord
+from graph.records import Direction, NodeRecord
 
 # The package whose namespace holds every node type: relationship fields name their target
 # type, and the names resolve there once every label's module is loaded.

@@ -11,7 +11,7 @@ from api.nodes.grid import Grid
 from api.nodes.related import one
 from graph.model import EdgeType as E
 from graph.model import Label
-from graph.store import Direction
+from graph.records import Direction
 
 OUT, IN, BOTH = Direction.OUT, Direction.IN, Direction.BOTH
 L = Label

@@ -11,7 +11,7 @@ from api.nodes.filters import ResidentFilter
 from api.nodes.related import one, related_one
 from graph.model import EdgeType as E
 from graph.model import Label
-from graph.store import Direction
+from graph.records import Direction
 
 OUT, IN = Direction.OUT, Direction.IN
 L = Label

@@ -18,7 +18,7 @@ from api.nodes.organisation import Organisation
 from api.nodes.related import one
 from graph.model import EdgeType as E
 from graph.model import Label
-from graph.store import Direction, NodeRecord
+from graph.records import Direction, NodeRecord
 from graph.workflow import is_overdue
 
 OUT, IN = Direction.OUT, Direction.IN

@@ -8,8 +8,8 @@ from typing import Any
 
 import strawberry
 
-from graph.listing import orderable_fields
 from graph.model import Label
+from graph.model.fields import orderable_fields
 
 
 class SortDirection(StrEnum):

@@ -10,10 +10,9 @@ from api.nodes.registry import to_graphql
 from api.nodes.related import many, one
 from api.nodes.resident import Resident
 from api.pagination import Connection
-from graph.listing import RelatedItem
 from graph.model import EdgeType as E
 from graph.model import Label
-from graph.store import Direction
+from graph.records import Direction, RelatedItem
 
 OUT = Direction.OUT
 L = Label

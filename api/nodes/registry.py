@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.model import Label
-from graph.store import NodeRecord
+from graph.records import NodeRecord
 
 Builder = Callable[[NodeRecord], Any]
 BUILDERS: dict[Label, Builder] = {}

@@ -12,9 +12,8 @@ from api.loaders import RelatedQuery
 from api.nodes.filters import to_filter
 from api.nodes.registry import to_graphql
 from api.pagination import Connection, decode_cursor, encode_cursor, make_connection, page_size
-from graph.listing import RelatedItem
 from graph.model import EdgeType, Label
-from graph.store import Direction, NodeRef
+from graph.records import Direction, NodeRef, RelatedItem
 
 
 def parent_ref(global_id: strawberry.ID) -> NodeRef:

@@ -14,7 +14,7 @@ from api.nodes.household import Household
 from api.nodes.related import one, related_one
 from graph.model import EdgeType as E
 from graph.model import Label
-from graph.store import Direction, NodeRecord
+from graph.records import Direction, NodeRecord
 
 OUT, IN = Direction.OUT, Direction.IN
 L = Label

@@ -61,7 +61,7 @@ def export(
     """Export the subgraph around some nodes as node-link JSON (e.g. for networkx)."""
     from civicgraph.wiring import open_store
     from graph.model import NODE_MODELS
-    from graph.store import NodeRef
+    from graph.records import NodeRef
 
     try:
         refs = [NodeRef.parse(seed) for seed in seeds]

@@ -109,3 +109,19 @@ def field_specs(label: Label) -> tuple[FieldSpec, ...]:
 @cache
 def specs_by_name(label: Label) -> dict[str, FieldSpec]:
     return {spec.name: spec for spec in field_specs(label)}
+
+
+@cache
+def optional_times(label: Label) -> frozenset[str]:
+    """Optional date and time fields (stored as ISO text, so '' sorts before every value)."""
+    times = (ValueKind.DATE, ValueKind.TIMESTAMP)
+    return frozenset(s.name for s in field_specs(label) if not s.required and s.kind in times)
+
+
+@cache
+def orderable_fields(label: Label) -> frozenset[str]:
+    """Safe sort keys: fields every node of `label` has (required scalars, id, timestamps),
+    and optional times, which sort as '' where missing."""
+    lists = (ValueKind.ENUM_LIST, ValueKind.OTHER)
+    required = {s.name for s in field_specs(label) if s.required and s.kind not in lists}
+    return frozenset(required | optional_times(label) | {"id", "created_at", "updated_at"})

@@ -67,14 +67,14 @@ def scan_of(client: TestClient) -> Scan:
     nodes = {
         label: {
             row["n"]["id"]: dict(row["n"])
-            for row in store._read(f"MATCH (n:{label.value}) RETURN n AS n")
+            for row in store.session.read(f"MATCH (n:{label.value}) RETURN n AS n")
         }
         for label in Label
     }
     edges = {
         t: [
             (r["a"], r["b"])
-            for r in store._read(f"MATCH (a)-[:{t.value}]->(b) RETURN a.id AS a, b.id AS b")
+            for r in store.session.read(f"MATCH (a)-[:{t.value}]->(b) RETURN a.id AS a, b.id AS b")
         ]
         for t in EdgeType
     }

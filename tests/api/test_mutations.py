@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from graph.model import Label
-from graph.store import NodeRef
+from graph.records import NodeRef
 from tests.api.conftest import data
 from tests.factories import id_number
 

@@ -190,7 +190,7 @@ def test_serve_with_two_workers_shares_one_embedded_server(tmp_path: Path) -> No
     import urllib.request
 
     from civicgraph.devserver.neo4j import free_port
-    from graph.embedded import server_pids
+    from graph.adapters.embedded import server_pids
 
     port = free_port()
     env = {**os.environ, "CIVICGRAPH_DATA_DIR": str(tmp_path), "CIVICGRAPH_DEMO_RESIDENTS": "50"}

@@ -8,11 +8,11 @@ import threading
 
 import pytest
 
-from graph.cypher_store import CypherStore
+from graph.cypher.store import CypherStore
 from graph.errors import InvalidInputError
 from graph.model import EdgeType, Label
-from graph.rows import edge_write_row, node_write_row
-from graph.store import Direction, Provenance, WriteResult
+from graph.records import Direction, Provenance, WriteResult
+from graph.write_rows import edge_write_row, node_write_row
 from tests.factories import PROV, building, edge, grid, household, ref, resident
 
 
@@ -25,7 +25,7 @@ def test_pipelined_writes_are_seen_by_reads_and_a_refused_one_fails_alone(
     assert store.existing_ids(Label.GRID, ["G00001"]) == {"G00001"}
     refusals: list[InvalidInputError] = []
     try:  # Neo4j may refuse a plain CREATE as it arrives; FalkorDB answers after it ran
-        refused = store._send_write("CREATE (:Grid {id: 'G00001'})", {})
+        refused = store.session.send_write("CREATE (:Grid {id: 'G00001'})", {})
     except InvalidInputError as exc:
         refusals.append(exc)
     later = store.submit_node_rows(Label.GRID, [node_write_row(grid(2, "二"))], PROV)

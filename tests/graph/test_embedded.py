@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from falkordb import FalkorDB
 
-from graph.embedded import EmbeddedFalkorDB, _alive, falkordb_dir, server_pids
-from graph.falkordb_store import FalkorDBStore
+from graph.adapters.embedded import EmbeddedFalkorDB, _alive, falkordb_dir, server_pids
+from graph.adapters.falkordb import FalkorDBStore
 from graph.model import Label
 from tests.factories import PROV, resident
 
@@ -65,8 +65,8 @@ OWNER_SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from falkordb import FalkorDB
-    from graph.embedded import EmbeddedFalkorDB
-    from graph.falkordb_store import FalkorDBStore
+    from graph.adapters.embedded import EmbeddedFalkorDB
+    from graph.adapters.falkordb import FalkorDBStore
     from tests.factories import PROV, resident
     server = EmbeddedFalkorDB(Path(sys.argv[1]))
     server.ensure_running()
@@ -201,7 +201,7 @@ def test_a_fresh_start_is_probed_with_a_graph_it_then_drops(tmp_path: Path) -> N
     server.ensure_running()
     try:
         store = open_store(server)
-        graphs = list(store.client.connection.execute_command("GRAPH.LIST"))
+        graphs = list(store.session.client.connection.execute_command("GRAPH.LIST"))
         assert graphs == ["civicgraph"]
     finally:
         server.stop()

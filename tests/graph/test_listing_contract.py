@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.cypher_store import CypherStore
+from graph.cypher.store import CypherStore
 from graph.errors import InvalidInputError
 from graph.filters import All, AnyOf, Condition, LivesAlone, Not, Op, Related
 from graph.model import EdgeType, Label
-from graph.store import Direction
+from graph.records import Direction
 from tests.factories import PROV, building, edge, grid, household, ref, resident
 
 NAMES = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]

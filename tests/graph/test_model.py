@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from graph.model import EDGE_SPECS, Building, EdgeType, Incident, Label, Resident, validators
 from graph.model.validators import id_check_code, normalise_phone, validate_id_number
-from graph.store import NodeRef
+from graph.records import NodeRef
 from tests.factories import id_number
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from graph.cypher_store import CypherStore
+from graph.cypher.store import CypherStore
 from graph.errors import NotFoundError, VersionConflictError
 from graph.model import EdgeType, Label
-from graph.store import Provenance
+from graph.records import Provenance
 from tests.factories import PROV, building, edge, grid, ref
 
 

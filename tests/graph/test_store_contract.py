@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.cypher_store import CypherStore
+from graph.cypher.store import CypherStore
 from graph.errors import DuplicateError, GraphError, InvalidInputError, UnknownReferenceError
 from graph.model import EdgeType, Label
-from graph.rows import node_write_row
-from graph.store import Direction, NodeRef, Provenance
+from graph.records import Direction, NodeRef, Provenance
+from graph.write_rows import node_write_row
 from tests.factories import PROV, building, edge, grid, household, id_number, ref, resident
 
 
@@ -267,7 +267,7 @@ def test_a_falkordb_refusal_leaves_out_the_query_text_it_quotes() -> None:
     its parameters travel inside the query text."""
     import redis
 
-    from graph.falkordb_store import _store_error
+    from graph.adapters.falkordb import _store_error
 
     refusal = redis.exceptions.ResponseError(
         "errMsg: Invalid input at end of input: expected ` line: 1, column: 30, offset: 29 "

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from graph.cypher_store import CypherStore
+from graph.cypher.store import CypherStore
 from graph.errors import InvalidInputError, TransitionError, VersionConflictError
 from graph.model import EdgeType, Incident, Label, Organisation
 from graph.workflow import Action, overdue_filter, transition

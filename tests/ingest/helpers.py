@@ -8,8 +8,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from graph.cypher_store import CypherStore
 from graph.model.validators import id_check_code
+from graph.port import GraphStore
 from ingest.items import Summary
 from ingest.job import IngestJob, JobOptions
 
@@ -38,7 +38,7 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
     return path
 
 
-def run(store: CypherStore, *paths: Path, **options: object) -> tuple[Summary, IngestJob]:
+def run(store: GraphStore, *paths: Path, **options: object) -> tuple[Summary, IngestJob]:
     job = IngestJob(store, JobOptions(**options))  # type: ignore[arg-type]
     return job.run(list(paths)), job
 

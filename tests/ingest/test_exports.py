@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from graph.cypher_store import CypherStore
 from graph.model import Label
-from graph.store import NodeRef
+from graph.port import GraphStore
+from graph.records import NodeRef
 from ingest.rows import natural_id
 from tests.ingest.helpers import (
     CHINESE_HEADERS,
@@ -26,7 +26,7 @@ from tests.ingest.helpers import (
 
 
 def test_gbk_csv_with_chinese_headers_and_values_loads_with_reasons_for_bad_rows(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     place(tmp_path)
     good = id_number("19450302", "122")  # female (even serial), born 1945
@@ -67,7 +67,7 @@ def test_gbk_csv_with_chinese_headers_and_values_loads_with_reasons_for_bad_rows
 
 
 def test_a_reject_names_every_field_the_row_got_wrong_and_no_personal_value(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     residents = write_csv(
         tmp_path / "居民.csv",
@@ -91,7 +91,7 @@ def test_a_reject_names_every_field_the_row_got_wrong_and_no_personal_value(
 
 
 def test_title_rows_above_the_header_and_a_totals_row_of_an_export(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     rows: list[list[Any]] = [
         ["幸福社区人口登记表（2026年11月）"],
@@ -126,7 +126,7 @@ def full_width(text: str) -> str:
 
 
 def test_full_width_digits_spaced_ids_excel_day_counts_and_gender_codes_are_read(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     number = id_number("19500505", "131")
     spaced = f"{number[:6]} {number[6:14]} {number[14:]}"
@@ -150,7 +150,7 @@ def test_full_width_digits_spaced_ids_excel_day_counts_and_gender_codes_are_read
 
 @pytest.mark.parametrize("delimiter", ["\t", ";", "|"])
 def test_a_text_export_with_another_delimiter_loads(
-    store: CypherStore, tmp_path: Path, delimiter: str
+    store: GraphStore, tmp_path: Path, delimiter: str
 ) -> None:
     title = "幸福社区居民名单"  # a title line with no delimiter at all
     lines = [
@@ -169,7 +169,7 @@ def test_a_text_export_with_another_delimiter_loads(
 
 
 def test_an_excel_97_workbook_loads_every_sheet_or_the_named_one(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     import datetime
 
@@ -213,7 +213,7 @@ def test_an_excel_97_workbook_loads_every_sheet_or_the_named_one(
     assert (summary.read, store.count_nodes()[Label.GRID]) == (1, 1)
 
 
-def test_a_json_array_file_loads_its_elements_as_rows(store: CypherStore, tmp_path: Path) -> None:
+def test_a_json_array_file_loads_its_elements_as_rows(store: GraphStore, tmp_path: Path) -> None:
     grids = [
         {"grid_id": "G1", "name": "幸福社区", "level": "community"},
         "not an object",
@@ -243,7 +243,7 @@ def test_a_json_array_file_loads_its_elements_as_rows(store: CypherStore, tmp_pa
 
 
 def test_a_control_character_rejects_its_row_and_the_others_load(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     grids = tmp_path / "grids.csv"
     grids.write_bytes(b"grid_id,name,level\nG1,a\x00b,grid\nG2,ok,grid\n")
@@ -255,7 +255,7 @@ def test_a_control_character_rejects_its_row_and_the_others_load(
 
 
 def test_a_workbook_sheet_without_known_headers_is_skipped_and_reported(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     sheets = {
         "填表说明": [["1. 身份证号请填写18位"], ["2. 人员类别可多选，用顿号分隔"]],
@@ -272,7 +272,7 @@ def test_a_workbook_sheet_without_known_headers_is_skipped_and_reported(
 
 
 def test_hotline_and_message_board_exports_load_as_petitions(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     """The layouts of public 12345 hotline and government message-board exports: title, text,
     time, nature, channel and reply; or a category and no time at all."""

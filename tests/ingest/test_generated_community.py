@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.cypher_store import CypherStore
 from graph.model import EdgeType, Label
+from graph.port import GraphStore
 from ingest.generator.community import generate
 from ingest.job import load_folder
 from tests.factories import PROV, ref
@@ -28,7 +28,7 @@ def count_rows(folder: Path, kind: str) -> int:
 
 
 def test_a_generated_community_loads_and_reloads_idempotently(
-    store: CypherStore, small_community: Path
+    store: GraphStore, small_community: Path
 ) -> None:
     summary, job = load_folder(store, small_community, PROV.source, PROV.actor)
     assert summary.rejected == 0 and summary.accepted == summary.read

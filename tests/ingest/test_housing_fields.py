@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.cypher_store import CypherStore
 from graph.model import Label
-from graph.store import NodeRef
+from graph.port import GraphStore
+from graph.records import NodeRef
 from tests.ingest.helpers import rejects, run, write_csv
 
 
 def test_lifts_and_floors_load_from_chinese_headers_and_values(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     grids = write_csv(tmp_path / "grids.csv", [["grid_id", "name"], ["G1", "幸福社区第一网格"]])
     buildings = write_csv(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.cypher_store import CypherStore
 from graph.model import Label
-from graph.store import NodeRef
+from graph.port import GraphStore
+from graph.records import NodeRef
 from ingest.mapping import Mapping
 from tests.ingest.helpers import (
     id_number,
@@ -24,7 +24,7 @@ from tests.ingest.helpers import (
 
 
 def test_bom_csv_and_reference_that_arrives_later_in_the_job(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     grids, buildings, households = place(tmp_path)
     late = write_csv(
@@ -53,7 +53,7 @@ def test_bom_csv_and_reference_that_arrives_later_in_the_job(
 
 
 def test_same_file_twice_changes_nothing_and_records_no_events(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     paths = place(tmp_path)
     first, _ = run(store, *paths)
@@ -75,7 +75,7 @@ def test_same_file_twice_changes_nothing_and_records_no_events(
 
 
 def test_a_relationship_file_twice_changes_nothing_and_a_changed_value_updates(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     """Relationships between stored nodes: created once, then found unchanged by their
     digest (no events), then updated with the field that changed."""
@@ -105,7 +105,7 @@ def test_a_relationship_file_twice_changes_nothing_and_a_changed_value_updates(
 
 
 def test_one_person_from_two_sources_becomes_one_resident(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     paths = place(tmp_path)
     number = id_number("19500505", "111")
@@ -162,7 +162,7 @@ def test_one_person_from_two_sources_becomes_one_resident(
     assert bad[0]["raw"] == "not json" and bad[0]["reason"].startswith("line: not valid JSON")
 
 
-def test_dry_run_validates_and_writes_nothing(store: CypherStore, tmp_path: Path) -> None:
+def test_dry_run_validates_and_writes_nothing(store: GraphStore, tmp_path: Path) -> None:
     paths = place(tmp_path)
     summary, _ = run(store, *paths, dry_run=True)
     assert (summary.read, summary.accepted, summary.rejected) == (6, 6, 0)
@@ -170,7 +170,7 @@ def test_dry_run_validates_and_writes_nothing(store: CypherStore, tmp_path: Path
     assert not (tmp_path / ".civicgraph-ingest").exists()
 
 
-def test_mapping_file_and_kind_from_headers(store: CypherStore, tmp_path: Path) -> None:
+def test_mapping_file_and_kind_from_headers(store: GraphStore, tmp_path: Path) -> None:
     place_paths = place(tmp_path)
     mapping = tmp_path / "map.yaml"
     mapping.write_text(

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.cypher_store import CypherStore
 from graph.model import EdgeType, Label
-from graph.store import Direction, NodeRef
+from graph.port import GraphStore
+from graph.records import Direction, NodeRef
 from ingest.rows import natural_id
 from tests.factories import PROV, building, edge, household
 from tests.ingest.helpers import id_number, place, rejects, run, write_csv
 
 
 def test_a_flat_keeps_the_household_stored_there_whoever_created_it(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     """The API (or another export) stored household H0000188 at B000002 unit 1 room 101; a
     population export without 户号 names that flat: its people join H0000188."""
@@ -48,7 +48,7 @@ def test_a_flat_keeps_the_household_stored_there_whoever_created_it(
 
 
 def test_one_id_number_in_two_rows_of_a_file_is_one_resident(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     paths = place(tmp_path)
     number = id_number("19900101", "123")
@@ -67,7 +67,7 @@ def test_one_id_number_in_two_rows_of_a_file_is_one_resident(
 
 
 def test_an_unstated_gender_is_read_from_the_id_number_or_left_unstated(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     paths = place(tmp_path)
     residents = write_csv(
@@ -94,7 +94,7 @@ def test_an_unstated_gender_is_read_from_the_id_number_or_left_unstated(
 
 
 def test_residents_without_household_ids_are_grouped_by_dwelling(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     """A population export with 楼栋/单元/房号 instead of 户号: housemates share a household
     keyed by the dwelling, which lives in its building; a second load changes nothing."""
@@ -133,7 +133,7 @@ def test_residents_without_household_ids_are_grouped_by_dwelling(
 
 
 def test_a_merged_residents_source_id_still_finds_the_resident(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     """The care system calls 张伟 C-77; resolution stores him as R1, and the care system's
     petitions that name C-77 (in this job and in a later one) are linked to R1."""

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from graph.cypher_store import CypherStore
 from graph.model import Label
+from graph.port import GraphStore
 from ingest.job import IngestJob, JobOptions
 from tests.ingest.helpers import (
     rejects,
@@ -101,7 +101,7 @@ class SimulatedCrashError(Exception):
 
 
 def run_until_crash(
-    store: CypherStore, path: Path, out: Path, step: str, crash_at: Callable[..., bool]
+    store: GraphStore, path: Path, out: Path, step: str, crash_at: Callable[..., bool]
 ) -> None:
     """Run a job (batches of 5 rows) whose `step` method dies where `crash_at(*args)` says."""
     store.batch_size = 5
@@ -119,7 +119,7 @@ def run_until_crash(
 
 
 def test_interrupted_retry_of_waiting_rows_resumes_without_loss(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     """Rows that wait for rows of later batches are retried pass after pass over the spill
     file; an interruption mid-retry loses none of them and resume loads each exactly once."""
@@ -153,7 +153,7 @@ def test_interrupted_retry_of_waiting_rows_resumes_without_loss(
 
 
 def test_crash_while_writes_are_in_flight_resumes_without_loss(
-    store: CypherStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path
 ) -> None:
     """The job reads the next batch while the store runs the writes of the one before; a
     crash before those writes are acknowledged (with a reject of the next batch already

@@ -1,13 +1,14 @@
-"""The GraphStore port: the batched, domain-level operations every engine adapter provides."""
+"""The values the store takes and returns: references, records, relationships, pages,
+events and write results (the operations are in `graph.port`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple
 
-from graph.model import EdgeType, Label, Node
+from graph.model import EdgeType, Label
 
 # Stored properties that are the store's own bookkeeping, never part of a node's data.
 INTERNAL_PROPS = frozenset({"id", "search_text", "prop_hash"})
@@ -192,64 +193,34 @@ class Provenance:
     actor: str
 
 
-@runtime_checkable
-class GraphStore(Protocol):
-    """What the rest of the product may ask of a graph engine. All writes are batched."""
+@dataclass(frozen=True)
+class Page:
+    records: list[NodeRecord]
+    keys: list[tuple[Any, str]]  # (sort value, id) of each record: the cursor material
+    has_next: bool
+    has_previous: bool
 
-    engine: str
 
-    def bootstrap(self) -> None:
-        """Create constraints, indexes and the event counter; safe to run again."""
+@dataclass(frozen=True)
+class RelatedItem:
+    node: NodeRecord
+    edge_props: dict[str, Any]
 
-    def upsert_nodes(self, nodes: Iterable[Node], provenance: Provenance) -> WriteResult:
-        """Create or update nodes by id; record one change event per node that changed."""
 
-    def upsert_edges(self, edges: Iterable[Edge], provenance: Provenance) -> WriteResult:
-        """Create or update relationships; unknown endpoints refuse the whole call."""
+@dataclass
+class RelatedPage:
+    items: list[RelatedItem] = field(default_factory=list)
+    total: int = 0
+    has_next: bool = False
+    has_previous: bool = False
 
-    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
-        """Nodes by reference; absent ones are missing from the result."""
 
-    def neighbours(
-        self,
-        refs: Sequence[NodeRef],
-        types: Sequence[EdgeType] = (),
-        direction: Direction = Direction.BOTH,
-        limit: int = 100,
-    ) -> dict[NodeRef, list[Neighbour]]:
-        """Up to `limit` neighbours of each node, through the given relationship types."""
-
-    def expand(
-        self,
-        seeds: Sequence[NodeRef],
-        hops: int,
-        types: Sequence[EdgeType] = (),
-        max_nodes: int = 10_000,
-    ) -> Subgraph:
-        """The subgraph within `hops` of the seeds (one round trip per hop)."""
-
-    def shortest_path(
-        self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()
-    ) -> Path | None:
-        """A shortest undirected path between two nodes, or None."""
-
-    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
-        """Nodes whose searchable text contains `text` (works for Chinese)."""
-
-    def count_nodes(self) -> dict[Label, int]:
-        """Node counts per label."""
-
-    def count_by(self, label: Label, field: str) -> dict[Any, int]:
-        """Node counts of one label grouped by one property."""
-
-    def events_after(self, seq: int, limit: int = 1000) -> list[ChangeEvent]:
-        """Change events with sequence greater than `seq`, oldest first."""
-
-    def last_event_seq(self) -> int:
-        """The sequence of the newest change event (0 when none)."""
-
-    def clear(self) -> None:
-        """Delete every node, relationship and event (tests and `store reset`)."""
-
-    def close(self) -> None:
-        """Release connections."""
+@dataclass
+class GridStatistics:
+    buildings: int = 0
+    households: int = 0
+    residents: int = 0
+    residents_by_tag: Counter[str] = field(default_factory=Counter)
+    open_incidents_by_status: Counter[str] = field(default_factory=Counter)
+    open_incidents_by_category: Counter[str] = field(default_factory=Counter)
+    overdue_incidents: int = 0

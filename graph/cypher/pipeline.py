@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph.core import Row
+from graph.cypher.params import Row
 from graph.errors import GraphError
 
 Receive = Callable[[], list[Row]]  # reads the reply of one sent write (GraphError if refused)

@@ -1,5 +1,5 @@
-"""The rows the write queries take: a node's or relationship's properties, digest, changed
-fields and search text, shaped and validated from the domain model."""
+"""The rows the store's writes take (`graph.port.BulkWrites`): a node's or relationship's
+properties, digest, changed fields and search text, shaped and validated from the model."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from graph.core import Row
 from graph.errors import InvalidInputError
 from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
+from graph.records import Edge, WriteResult
 from graph.search_text import index_text
-from graph.store import Edge, WriteResult
+
+Row = dict[str, Any]  # a write row: key, properties, digest, fields and search text
 
 
 def now_iso() -> str:
@@ -62,12 +63,6 @@ def node_fields(label: Label) -> tuple[str, ...]:
 @cache
 def edge_fields(edge_type: EdgeType) -> tuple[str, ...]:
     return tuple(EDGE_SPECS[edge_type].props.model_fields)
-
-
-def positional_props(names: Sequence[str]) -> str:
-    """Entries of a CREATE's property map, one per property, from a positional row's value
-    list (row[3]); a null value sets nothing."""
-    return "".join(f"{name}: row[3][{i}], " for i, name in enumerate(names))
 
 
 def node_write_row(node: Node, partial: bool = False) -> Row:

@@ -2,75 +2,29 @@
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache
 from typing import Any
 
-from graph.core import StoreCore
+from graph.cypher.filters import FilterCompiler
+from graph.cypher.session import CypherSession
 from graph.errors import InvalidInputError
-from graph.filters import Filter, FilterCompiler
-from graph.model import NODE_MODELS, EdgeType, Label
-from graph.store import Direction, NodeRecord, NodeRef, visible_props
-
-
-@cache
-def orderable_fields(label: Label) -> frozenset[str]:
-    """Safe sort keys: fields every node of `label` has (required scalars, id, timestamps),
-    and optional times, which sort as '' where missing (see `sort_key`)."""
-    model = NODE_MODELS[label]
-    required = {
-        name
-        for name, info in model.model_fields.items()
-        if info.is_required() and typing.get_origin(info.annotation) is not list
-    }
-    return frozenset(required | optional_times(label) | {"id", "created_at", "updated_at"})
-
-
-@cache
-def optional_times(label: Label) -> frozenset[str]:
-    """Optional date and time fields (stored as ISO text, so '' sorts before every value)."""
-    model = NODE_MODELS[label]
-    found = set()
-    for name, info in model.model_fields.items():
-        if info.is_required():
-            continue
-        kinds = {
-            typing.get_args(arg)[0] if typing.get_args(arg) else arg
-            for arg in typing.get_args(info.annotation)
-        }
-        if kinds & {datetime, date}:
-            found.add(name)
-    return frozenset(found)
+from graph.filters import Filter
+from graph.model import EdgeType, Label
+from graph.model.fields import optional_times, orderable_fields
+from graph.records import (
+    Direction,
+    NodeRecord,
+    NodeRef,
+    Page,
+    RelatedItem,
+    RelatedPage,
+    visible_props,
+)
 
 
 def sort_key(label: Label, field: str) -> str:
     """The Cypher expression a list sorts `n` by: a missing optional time sorts as ''."""
     return f"coalesce(n.{field}, '')" if field in optional_times(label) else f"n.{field}"
-
-
-@dataclass(frozen=True)
-class Page:
-    records: list[NodeRecord]
-    keys: list[tuple[Any, str]]  # (sort value, id) of each record: the cursor material
-    has_next: bool
-    has_previous: bool
-
-
-@dataclass(frozen=True)
-class RelatedItem:
-    node: NodeRecord
-    edge_props: dict[str, Any]
-
-
-@dataclass
-class RelatedPage:
-    items: list[RelatedItem] = field(default_factory=list)
-    total: int = 0
-    has_next: bool = False
-    has_previous: bool = False
 
 
 def _arrow(edge_type: EdgeType, direction: Direction) -> str:
@@ -106,11 +60,9 @@ def _window(
     )
 
 
-class ListingMixin(StoreCore):
-    """Listing operations over a store's reads."""
-
-    # How to write "id less than" for this engine (FalkorDB overrides it, see there).
-    id_lt_expression = "{var}.id"
+class Listing:
+    def __init__(self, session: CypherSession) -> None:
+        self.session = session
 
     def list_nodes(
         self,
@@ -130,7 +82,7 @@ class ListingMixin(StoreCore):
         size = last if backward else first
         if size is None or size < 0:
             raise InvalidInputError(["first: give first (or last) as a non-negative number"])
-        compiler = FilterCompiler(label, id_lt_expression=self.id_lt_expression)
+        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
         predicate = compiler.compile(where)
         params = dict(compiler.params)
         cursor = before if backward else after
@@ -138,7 +90,7 @@ class ListingMixin(StoreCore):
         key = sort_key(label, order_by)
         if cursor is not None:
             cmp = ">" if ascending else "<"
-            node_id = "n.id" if ascending else self.id_lt_expression.format(var="n")
+            node_id = "n.id" if ascending else self.session.id_lt_expression.format(var="n")
             params["cv"], params["ci"] = cursor
             if order_by == "id":
                 predicate += f" AND {node_id} {cmp} $ci"
@@ -146,7 +98,7 @@ class ListingMixin(StoreCore):
                 predicate += f" AND ({key} {cmp} $cv OR ({key} = $cv AND {node_id} {cmp} $ci))"
         direction = "" if ascending else " DESC"
         params["take"] = size + 1
-        rows = self._read(
+        rows = self.session.read(
             f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate} "
             f"RETURN n.id AS id, {key} AS sort, n AS props "
             f"ORDER BY sort{direction}, id{direction} LIMIT $take",
@@ -163,9 +115,9 @@ class ListingMixin(StoreCore):
         return Page(records, keys, has_next=more, has_previous=after is not None)
 
     def count_where(self, label: Label, where: Filter | None = None) -> int:
-        compiler = FilterCompiler(label, id_lt_expression=self.id_lt_expression)
+        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
         predicate = compiler.compile(where)
-        rows = self._read(
+        rows = self.session.read(
             f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate} RETURN count(n) AS n",
             compiler.params,
         )
@@ -195,12 +147,12 @@ class ListingMixin(StoreCore):
         if target is None and where is not None:
             raise InvalidInputError(["filter: a relationship to several labels has no filter"])
         compiler = FilterCompiler(
-            target or parent_label, var="c", id_lt_expression=self.id_lt_expression
+            target or parent_label, var="c", id_lt_expression=self.session.id_lt_expression
         )
         predicate = compiler.compile(where)
         params: dict[str, Any] = {**compiler.params, "ids": [ref.id for ref in parents]}
         node_pattern = f"(c:{target.value})" if target else "(c)"
-        rows = self._read(
+        rows = self.session.read(
             f"UNWIND $ids AS pid "
             f"MATCH (p:{parent_label.value} {{id: pid}}){_arrow(edge_type, direction)}"
             f"{node_pattern}{compiler.prelude(('p', 'r'))} WHERE {predicate} "

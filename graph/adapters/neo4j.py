@@ -19,11 +19,13 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.cypher_store import CypherStore, Row
+from graph.cypher.params import Row
+from graph.cypher.pipeline import Receive
+from graph.cypher.session import CypherSession
+from graph.cypher.store import CypherStore
 from graph.errors import DuplicateError, GraphError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
-from graph.pipeline import Receive
-from graph.store import LOOKUP_INDEXES, UNIQUE_PROPERTIES, NodeRef
+from graph.records import LOOKUP_INDEXES, UNIQUE_PROPERTIES, NodeRef
 
 FULLTEXT_INDEX = "entity_search"
 log = structlog.get_logger(__name__)
@@ -53,7 +55,7 @@ def _row(record: neo4j.Record) -> Row:
     return {key: _plain(value) for key, value in record.items()}
 
 
-class Neo4jStore(CypherStore):
+class Neo4jSession(CypherSession):
     engine = "neo4j"
 
     def __init__(self, driver: Driver, database: str = "neo4j", batch_size: int = 5000) -> None:
@@ -73,7 +75,7 @@ class Neo4jStore(CypherStore):
         return [_row(record) for record in records]
 
     # -- pipelined writes ---------------------------------------------------------------------
-    def _engine_send(self, query: str, params: dict[str, Any]) -> Receive:
+    def engine_send(self, query: str, params: dict[str, Any]) -> Receive:
         """Hand a write to the writer thread and return at once. The thread runs pipelined
         writes one after another, in the order they were sent, each in its own auto-commit
         transaction of one session, and reads each result to its end; the caller prepares the
@@ -102,10 +104,10 @@ class Neo4jStore(CypherStore):
                 self._pipe.close()
             self._pipe = None
 
-    def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
+    def engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, RoutingControl.READ)
 
-    def _engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]:
+    def engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, RoutingControl.WRITE)
 
     # -- schema -----------------------------------------------------------------------------
@@ -133,37 +135,37 @@ class Neo4jStore(CypherStore):
             "`fulltext.eventually_consistent`: true}}"
         )
         for statement in statements:
-            self._write(statement)
+            self.write(statement)
         for label, prop in UNIQUE_PROPERTIES:
             self._ensure_unique(label, prop)
-        self._write(self._q("ensure_counter"))
-        self._write("CALL db.awaitIndexes(300)")
+        self.write(self.q("ensure_counter"))
+        self.write("CALL db.awaitIndexes(300)")
 
     def _ensure_unique(self, label: str, prop: str) -> None:
         """A uniqueness constraint in place of the plain index of earlier versions; where
         stored nodes already share a value, the plain index stays and a warning names the
         property (the product's own writes still refuse duplicates)."""
         name = f"{label.lower()}_{prop}"
-        self._write(f"DROP INDEX {name} IF EXISTS")
+        self.write(f"DROP INDEX {name} IF EXISTS")
         try:
-            self._write(
+            self.write(
                 f"CREATE CONSTRAINT {name}_unique IF NOT EXISTS "
                 f"FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
             )
         except GraphError:
             log.warning("store.not_unique", label=label, property=prop)
-            self._write(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
+            self.write(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
 
     def clear(self) -> None:
-        self._sent.await_all()
+        self.await_sent()
         with self.driver.session(database=self.database) as session:
             session.run(
                 "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
             ).consume()
-        self._write(self._q("ensure_counter"))
+        self.write(self.q("ensure_counter"))
 
     def close(self) -> None:
-        self._sent.await_all()
+        self.await_sent()
         if self._writer is not None:
             self._writer.shutdown()
             self._writer = None
@@ -171,24 +173,24 @@ class Neo4jStore(CypherStore):
         self.driver.close()
 
     # -- dialect-specific queries -------------------------------------------------------------
-    def _search_candidates(
+    def search_candidates(
         self, grams: list[str], labels: Sequence[Label], limit: int
     ) -> list[tuple[Label, str, dict[str, Any], float]]:
         # The index is updated after commit (measured: +42 % resident upserts); wait for it so a
         # search always sees every write acknowledged before it.
-        self._read("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
+        self.read("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
         lucene = " AND ".join(f'"{gram}"' for gram in grams)
-        rows = self._read(
-            self._q("search"),
+        rows = self.read(
+            self.q("search"),
             {"query": lucene, "limit": limit, "labels": [label.value for label in labels]},
         )
         return [(Label(r["label"]), r["id"], dict(r["props"]), float(r["score"])) for r in rows]
 
-    def _shortest_path_query(
+    def shortest_path_query(
         self, a: NodeRef, b: NodeRef, max_hops: int, types: Sequence[EdgeType]
     ) -> str:
         rel = ":" + "|".join(EdgeType(t).value for t in types) if types else ""
-        return self._q(
+        return self.q(
             "shortest_path",
             SOURCE=a.label.value,
             TARGET=b.label.value,
@@ -214,3 +216,12 @@ def connect_neo4j(uri: str, user: str, password: str | None) -> Driver:
             f"Neo4j at {uri} refused the connection: {exc.message}"
         ) from exc
     return driver
+
+
+class Neo4jStore(CypherStore):
+    """The store over a Neo4j session."""
+
+    session: Neo4jSession
+
+    def __init__(self, driver: Driver, database: str = "neo4j", batch_size: int = 5000) -> None:
+        super().__init__(Neo4jSession(driver, database, batch_size))

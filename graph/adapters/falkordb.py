@@ -15,13 +15,14 @@ from falkordb import Node as FalkorNode
 from falkordb.helpers import stringify_param_value
 from falkordb.query_result import QueryResult
 
-from graph.core import Positional
-from graph.cypher_store import CypherStore, Row
-from graph.embedded import compact
+from graph.adapters.embedded import compact
+from graph.cypher.params import Positional, Row
+from graph.cypher.pipeline import Receive
+from graph.cypher.session import CypherSession
+from graph.cypher.store import CypherStore
 from graph.errors import DuplicateError, GraphError, InvalidInputError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
-from graph.pipeline import Receive
-from graph.store import LOOKUP_INDEXES, UNIQUE_PROPERTIES, NodeRef
+from graph.records import LOOKUP_INDEXES, UNIQUE_PROPERTIES, NodeRef
 
 INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"))
 # ChangeEvent.seq gets an index but no unique constraint here: FalkorDB runs one write query at
@@ -90,7 +91,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class FalkorDBStore(CypherStore):
+class FalkorDBSession(CypherSession):
     engine = "falkordb"
     # FalkorDB's range index answers `<` and `<=` on an indexed string property wrongly (it
     # returned every node, in 1.4.1); comparing toString(id) keeps the index out of it.
@@ -111,14 +112,14 @@ class FalkorDBStore(CypherStore):
             raise _store_error(exc) from exc
         return _rows(result)
 
-    def _engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
+    def engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, read_only=True)
 
-    def _engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]:
+    def engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, read_only=False)
 
     # -- pipelined writes ---------------------------------------------------------------------
-    def _engine_send(self, query: str, params: dict[str, Any]) -> Receive:
+    def engine_send(self, query: str, params: dict[str, Any]) -> Receive:
         """Send a write on the pipeline connection and return at once; the server runs it while
         the caller prepares the next batch. Replies come back in the order the writes went."""
         try:
@@ -152,18 +153,18 @@ class FalkorDBStore(CypherStore):
 
     # -- schema -----------------------------------------------------------------------------
     def bootstrap(self) -> None:
-        self._write(self._q("ensure_counter"))
+        self.write(self.q("ensure_counter"))
         present = self._indexes()
         wanted = [(label.value, "id") for label in Label]
         wanted += [*INTERNAL_INDEXES, *LOOKUP_INDEXES]
         for label, prop in wanted:
             if "RANGE" not in present.get((label, prop), ()):
-                self._write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+                self.write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
         for label in Label:
             if NODE_MODELS[label].search_fields and "FULLTEXT" not in present.get(
                 (label.value, "search_text"), ()
             ):
-                self._write(
+                self.write(
                     "CALL db.idx.fulltext.createNodeIndex({label: $label, stopwords: []}, "
                     "'search_text')",
                     {"label": label.value},
@@ -185,7 +186,7 @@ class FalkorDBStore(CypherStore):
                 )
 
     def _indexes(self) -> dict[tuple[str, str], set[str]]:
-        rows = self._read(
+        rows = self.read(
             "CALL db.indexes() YIELD label, properties, types RETURN label, properties, types"
         )
         found: dict[tuple[str, str], set[str]] = {}
@@ -195,13 +196,13 @@ class FalkorDBStore(CypherStore):
         return found
 
     def _constraints(self) -> set[tuple[str, str]]:
-        rows = self._read(
+        rows = self.read(
             "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties"
         )
         return {(r["label"], p) for r in rows if r["type"] == "UNIQUE" for p in r["properties"]}
 
     def clear(self) -> None:
-        self._sent.await_all()
+        self.await_sent()
         try:
             self.graph.delete()
         except redis.exceptions.ResponseError as exc:
@@ -212,25 +213,25 @@ class FalkorDBStore(CypherStore):
 
     def compact(self) -> None:
         """After a bulk load: fold the append-only tail into an RDB base (fast restarts)."""
-        self._sent.await_all()
+        self.await_sent()
         compact(self.client.connection)
 
     def close(self) -> None:
-        self._sent.await_all()
+        self.await_sent()
         self._drop_pipe()
         self.client.connection.close()
 
     # -- dialect-specific queries -------------------------------------------------------------
-    def _search_candidates(
+    def search_candidates(
         self, grams: list[str], labels: Sequence[Label], limit: int
     ) -> list[tuple[Label, str, dict[str, Any], float]]:
         if not labels:
             return []
-        query = " UNION ALL ".join(self._q("search", LABEL=label.value) for label in labels)
-        rows = self._read(query, {"query": " ".join(grams), "limit": limit})
+        query = " UNION ALL ".join(self.q("search", LABEL=label.value) for label in labels)
+        rows = self.read(query, {"query": " ".join(grams), "limit": limit})
         return [(Label(r["label"]), r["id"], dict(r["props"]), float(r["score"])) for r in rows]
 
-    def _shortest_path_query(
+    def shortest_path_query(
         self, a: NodeRef, b: NodeRef, max_hops: int, types: Sequence[EdgeType]
     ) -> str:
         rel_types = (
@@ -238,10 +239,19 @@ class FalkorDBStore(CypherStore):
             if types
             else ""
         )
-        return self._q(
+        return self.q(
             "shortest_path",
             SOURCE=a.label.value,
             TARGET=b.label.value,
             RELTYPES=rel_types,
             MAXHOPS=str(int(max_hops)),
         )
+
+
+class FalkorDBStore(CypherStore):
+    """The store over a FalkorDB session."""
+
+    session: FalkorDBSession
+
+    def __init__(self, client: FalkorDB, graph_name: str, batch_size: int = 5000) -> None:
+        super().__init__(FalkorDBSession(client, graph_name, batch_size))

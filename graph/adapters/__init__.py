@@ -1,0 +1,1 @@
+"""The engine adapters: FalkorDB (embedded or remote) and Neo4j, each a Cypher session."""

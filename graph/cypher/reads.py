@@ -1,0 +1,172 @@
+"""Reads of nodes and their surroundings: by reference, neighbours, the subgraph around
+seeds, shortest paths, text search and counts."""
+
+from __future__ import annotations
+
+import typing
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from graph.cypher.session import CypherSession
+from graph.errors import InvalidInputError
+from graph.model import NODE_MODELS, EdgeType, Label
+from graph.records import (
+    Direction,
+    EdgeRecord,
+    Neighbour,
+    NodeRecord,
+    NodeRef,
+    Path,
+    SearchHit,
+    Subgraph,
+    visible_props,
+)
+from graph.search_text import contains, query_grams
+
+
+def _rel_pattern(types: Sequence[EdgeType], direction: Direction) -> str:
+    rel = "[r" + (":" + "|".join(EdgeType(t).value for t in types) if types else "") + "]"
+    return {Direction.OUT: f"-{rel}->", Direction.IN: f"<-{rel}-", Direction.BOTH: f"-{rel}-"}[
+        direction
+    ]
+
+
+def _is_list_field(label: Label, field: str) -> bool:
+    annotation = NODE_MODELS[label].model_fields[field].annotation
+    return typing.get_origin(annotation) is list
+
+
+def _by_label(refs: Sequence[NodeRef]) -> dict[Label, list[str]]:
+    by_label: dict[Label, list[str]] = defaultdict(list)
+    for ref in dict.fromkeys(refs):
+        by_label[ref.label].append(ref.id)
+    return by_label
+
+
+class Reads:
+    def __init__(self, session: CypherSession) -> None:
+        self.session = session
+
+    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
+        found: dict[NodeRef, NodeRecord] = {}
+        for label, ids in _by_label(refs).items():
+            query = self.session.q("get_nodes", LABEL=label.value)
+            for row in self.session.read(query, {"ids": ids}):
+                record = NodeRecord(label, row["id"], visible_props(dict(row["props"])))
+                found[record.ref] = record
+        return found
+
+    def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        query = self.session.q("existing_ids", LABEL=label.value)
+        return {row["id"] for row in self.session.read_chunked(query, "ids", ids)}
+
+    def neighbours(
+        self,
+        refs: Sequence[NodeRef],
+        types: Sequence[EdgeType] = (),
+        direction: Direction = Direction.BOTH,
+        limit: int = 100,
+    ) -> dict[NodeRef, list[Neighbour]]:
+        pattern = _rel_pattern(types, Direction(direction))
+        result: dict[NodeRef, list[Neighbour]] = {ref: [] for ref in refs}
+        for label, ids in _by_label(refs).items():
+            query = self.session.q("neighbours", LABEL=label.value, PATTERN=pattern)
+            for row in self.session.read(query, {"ids": ids, "limit": limit}):
+                origin = NodeRef(label, row["origin"])
+                other = NodeRecord(
+                    Label(row["label"]), row["id"], visible_props(dict(row["props"]))
+                )
+                source, target = (origin, other.ref) if row["outgoing"] else (other.ref, origin)
+                edge = EdgeRecord(EdgeType(row["type"]), source, target, dict(row["rel_props"]))
+                result[origin].append(Neighbour(origin, edge, other))
+        return result
+
+    def expand(
+        self,
+        seeds: Sequence[NodeRef],
+        hops: int,
+        types: Sequence[EdgeType] = (),
+        max_nodes: int = 10_000,
+    ) -> Subgraph:
+        graph = Subgraph(nodes=self.get_nodes(seeds))
+        seen_edges: set[tuple[EdgeType, NodeRef, NodeRef]] = set()
+        frontier = list(graph.nodes)
+        for _ in range(hops):
+            if not frontier:
+                break
+            next_frontier: list[NodeRef] = []
+            for items in self.neighbours(frontier, types, Direction.BOTH, max_nodes).values():
+                for item in items:
+                    ref = item.node.ref
+                    if ref not in graph.nodes:
+                        if len(graph.nodes) >= max_nodes:
+                            graph.truncated = True
+                            continue
+                        graph.nodes[ref] = item.node
+                        next_frontier.append(ref)
+                    key = (item.edge.type, item.edge.source, item.edge.target)
+                    if key not in seen_edges:
+                        seen_edges.add(key)
+                        graph.edges.append(item.edge)
+            frontier = next_frontier
+        return graph
+
+    def shortest_path(
+        self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()
+    ) -> Path | None:
+        if a == b:
+            found = self.get_nodes([a])
+            return Path([found[a]], []) if a in found else None
+        query = self.session.shortest_path_query(a, b, max_hops, types)
+        rows = self.session.read(query, {"a": a.id, "b": b.id})
+        if not rows:
+            return None
+        row = rows[0]
+        nodes = [
+            NodeRecord(Label(n["label"]), n["id"], visible_props(dict(n["props"])))
+            for n in row["nodes"]
+        ]
+        edges = [
+            EdgeRecord(
+                EdgeType(r["type"]),
+                NodeRef(Label(r["source_label"]), r["source"]),
+                NodeRef(Label(r["target_label"]), r["target"]),
+                dict(r["props"]),
+            )
+            for r in row["rels"]
+        ]
+        return Path(nodes, edges)
+
+    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
+        grams = query_grams(text)
+        if not grams:
+            return []
+        searchable = [lbl for lbl in (labels or list(Label)) if NODE_MODELS[lbl].search_fields]
+        hits: list[SearchHit] = []
+        for label, node_id, props, score in self.session.search_candidates(
+            grams, searchable, max(limit * 5, 50)
+        ):
+            fields = NODE_MODELS[label].search_fields
+            if any(isinstance(props.get(f), str) and contains(props[f], text) for f in fields):
+                hits.append(
+                    SearchHit(NodeRecord(label, node_id, visible_props(dict(props))), score)
+                )
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
+
+    def count_nodes(self) -> dict[Label, int]:
+        query = " UNION ALL ".join(
+            f"MATCH (n:{label.value}) RETURN '{label.value}' AS label, count(n) AS count"
+            for label in Label
+        )
+        counts = dict.fromkeys(Label, 0)
+        counts.update({Label(row["label"]): int(row["count"]) for row in self.session.read(query)})
+        return counts
+
+    def count_by(self, label: Label, field: str) -> dict[Any, int]:
+        if field not in NODE_MODELS[label].model_fields or field == "id":
+            raise InvalidInputError([f"field: {label} has no property {field!r} to group by"])
+        name = "count_by_list" if _is_list_field(label, field) else "count_by"
+        rows = self.session.read(self.session.q(name, LABEL=label.value, FIELD=field))
+        return {row["value"]: int(row["count"]) for row in rows}

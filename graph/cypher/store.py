@@ -1,0 +1,246 @@
+"""The store over one Cypher session: a few parts, each handed the session, behind the
+operations of `graph.port`. It adds nothing of its own; each method is one part's."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from graph.cypher.bulk import BulkWrites
+from graph.cypher.events import Events
+from graph.cypher.listing import Listing
+from graph.cypher.lookups import Lookups
+from graph.cypher.reads import Reads
+from graph.cypher.session import CypherSession
+from graph.cypher.statistics import Statistics
+from graph.cypher.writes import Writes
+from graph.filters import Filter
+from graph.model import EdgeType, Label, Node
+from graph.records import (
+    ChangeEvent,
+    Direction,
+    Edge,
+    GridStatistics,
+    Neighbour,
+    NodeRecord,
+    NodeRef,
+    Page,
+    Path,
+    Provenance,
+    RelatedPage,
+    Revision,
+    SearchHit,
+    Subgraph,
+    WriteResult,
+)
+from graph.write_rows import EdgeGroup, PendingWrite, Row
+
+
+class CypherStore:
+    """The GraphStore of a Cypher engine (see `graph.port` for what each operation does)."""
+
+    def __init__(self, session: CypherSession) -> None:
+        self.session = session
+        self.reads = Reads(session)
+        self.listing = Listing(session)
+        self.writes = Writes(session, self.reads)
+        self.bulk = BulkWrites(session)
+        self.lookups = Lookups(session)
+        self.events = Events(session)
+        self.statistics = Statistics(session)
+
+    @property
+    def engine(self) -> str:
+        return self.session.engine
+
+    @property
+    def batch_size(self) -> int:
+        return self.session.batch_size
+
+    @batch_size.setter
+    def batch_size(self, rows: int) -> None:
+        self.session.batch_size = rows
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def bootstrap(self) -> None:
+        self.session.bootstrap()
+
+    def clear(self) -> None:
+        self.session.clear()
+
+    def compact(self) -> None:
+        self.session.compact()
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- reads ------------------------------------------------------------------------------
+    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
+        return self.reads.get_nodes(refs)
+
+    def existing_ids(self, label: Label, ids: Sequence[str]) -> set[str]:
+        return self.reads.existing_ids(label, ids)
+
+    def neighbours(
+        self,
+        refs: Sequence[NodeRef],
+        types: Sequence[EdgeType] = (),
+        direction: Direction = Direction.BOTH,
+        limit: int = 100,
+    ) -> dict[NodeRef, list[Neighbour]]:
+        return self.reads.neighbours(refs, types, direction, limit)
+
+    def expand(
+        self,
+        seeds: Sequence[NodeRef],
+        hops: int,
+        types: Sequence[EdgeType] = (),
+        max_nodes: int = 10_000,
+    ) -> Subgraph:
+        return self.reads.expand(seeds, hops, types, max_nodes)
+
+    def shortest_path(
+        self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()
+    ) -> Path | None:
+        return self.reads.shortest_path(a, b, max_hops, types)
+
+    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
+        return self.reads.search(text, labels, limit)
+
+    def count_nodes(self) -> dict[Label, int]:
+        return self.reads.count_nodes()
+
+    def count_by(self, label: Label, field: str) -> dict[Any, int]:
+        return self.reads.count_by(label, field)
+
+    def grid_statistics(
+        self, grid_ids: Sequence[str], now: datetime | None = None
+    ) -> dict[str, GridStatistics]:
+        return self.statistics.grid_statistics(grid_ids, now)
+
+    # -- listing ----------------------------------------------------------------------------
+    def list_nodes(
+        self,
+        label: Label,
+        where: Filter | None = None,
+        order_by: str = "id",
+        descending: bool = False,
+        first: int | None = None,
+        after: tuple[Any, str] | None = None,
+        last: int | None = None,
+        before: tuple[Any, str] | None = None,
+    ) -> Page:
+        return self.listing.list_nodes(
+            label, where, order_by, descending, first, after, last, before
+        )
+
+    def count_where(self, label: Label, where: Filter | None = None) -> int:
+        return self.listing.count_where(label, where)
+
+    def related(
+        self,
+        parents: Sequence[NodeRef],
+        edge_type: EdgeType,
+        direction: Direction,
+        target: Label | None,
+        where: Filter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[NodeRef, RelatedPage]:
+        return self.listing.related(
+            parents, edge_type, direction, target, where, first, after, last, before
+        )
+
+    # -- record writes ----------------------------------------------------------------------
+    def upsert_nodes(
+        self, nodes: Iterable[Node], provenance: Provenance, partial: bool = False
+    ) -> WriteResult:
+        return self.writes.upsert_nodes(nodes, provenance, partial)
+
+    def upsert_edges(
+        self, edges: Iterable[Edge], provenance: Provenance, check_endpoints: bool = True
+    ) -> WriteResult:
+        return self.writes.upsert_edges(edges, provenance, check_endpoints)
+
+    def upsert_node(
+        self,
+        node: Node,
+        provenance: Provenance,
+        expected_version: int | None = None,
+        keep: Collection[str] = (),
+    ) -> tuple[NodeRecord, bool]:
+        return self.writes.upsert_node(node, provenance, expected_version, keep)
+
+    def delete_node(
+        self, ref: NodeRef, provenance: Provenance, expected_version: int | None = None
+    ) -> None:
+        self.writes.delete_node(ref, provenance, expected_version)
+
+    def delete_edge(
+        self, edge_type: EdgeType, source: NodeRef, target: NodeRef, provenance: Provenance
+    ) -> int:
+        return self.writes.delete_edge(edge_type, source, target, provenance)
+
+    # -- bulk writes ------------------------------------------------------------------------
+    def split_node_rows(
+        self, label: Label, rows: Sequence[Row], source: str
+    ) -> tuple[list[Row], list[Row], int]:
+        return self.bulk.split_node_rows(label, rows, source)
+
+    def split_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row]
+    ) -> tuple[list[Row], list[Row], int]:
+        return self.bulk.split_edge_rows(group, rows)
+
+    def submit_node_rows(
+        self, label: Label, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite:
+        return self.writes.submit_node_rows(label, rows, provenance)
+
+    def submit_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite:
+        return self.writes.submit_edge_rows(group, rows, provenance)
+
+    def submit_new_node_rows(
+        self, label: Label, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite:
+        return self.bulk.submit_new_node_rows(label, rows, provenance)
+
+    def submit_new_edge_rows(
+        self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
+    ) -> PendingWrite:
+        return self.bulk.submit_new_edge_rows(group, rows, provenance)
+
+    # -- lookups ----------------------------------------------------------------------------
+    def residents_by_id_number(self, id_numbers: Sequence[str]) -> dict[str, str]:
+        return self.lookups.residents_by_id_number(id_numbers)
+
+    def residents_by_name_birth_phone(
+        self, keys: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+        return self.lookups.residents_by_name_birth_phone(keys)
+
+    def households_at(
+        self, dwellings: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], str]:
+        return self.lookups.households_at(dwellings)
+
+    def aliases_of(self, refs: Iterable[NodeRef]) -> dict[NodeRef, NodeRef]:
+        return self.lookups.aliases_of(refs)
+
+    def record_aliases(self, aliases: dict[NodeRef, str]) -> None:
+        self.lookups.record_aliases(aliases)
+
+    # -- events -----------------------------------------------------------------------------
+    def events_after(self, seq: int, limit: int = 1000) -> list[ChangeEvent]:
+        return self.events.events_after(seq, limit)
+
+    def last_event_seq(self) -> int:
+        return self.events.last_event_seq()
+
+    def revisions(self, ref: NodeRef) -> list[Revision]:
+        return self.events.revisions(ref)
