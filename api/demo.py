@@ -10,7 +10,8 @@ from civicgraph.settings import Settings
 from graph.model import Label
 from graph.port import Aggregates
 from ingest.generator.community import generate
-from ingest.job import JobStore, load_folder
+from ingest.job.options import JobStore
+from ingest.job.run import load_folder
 
 log = get_logger(__name__)
 

@@ -31,7 +31,7 @@ from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
 from civicgraph.wiring import open_store
 from graph.model import Label
-from ingest.job import load_folder
+from ingest.job.run import load_folder
 
 console = Console(width=160)
 NODE = "query ($id: ID!) { node(id: $id) { id ... on Resident { name age gender } } }"

@@ -28,8 +28,9 @@ from bench.store import (
 )
 from civicgraph.wiring import open_store
 from graph.model import Label
-from ingest.canonical import LOAD_ORDER
-from ingest.job import IngestJob, JobOptions
+from ingest.job.options import JobOptions
+from ingest.job.run import IngestJob
+from ingest.mapping.canonical import LOAD_ORDER
 
 COLUMNS = (
     "rows",

@@ -1,6 +1,6 @@
 """The store benchmark's loader: canonical CSV files straight into the store's batched
 upserts, in reference order, so that `bench.store` can time the store calls alone. The
-product loads every file, the demo's included, through the ingest job (`ingest.job`)."""
+product loads every file, the demo's included, through the ingest job (`ingest.job.run`)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from pathlib import Path
 from graph.model import Node
 from graph.port import GraphStore
 from graph.records import Edge, Provenance, WriteResult
-from ingest.canonical import LOAD_ORDER
-from ingest.collector import bulk_allocation
 from ingest.errors import RowError
-from ingest.rows import MAPPERS
+from ingest.job.collector import bulk_allocation
+from ingest.mapping.canonical import LOAD_ORDER
+from ingest.mapping.rows import MAPPERS
 
 Progress = Callable[[str, int], None]
 

@@ -18,7 +18,7 @@ from graph.port import Listing, RecordStore
 from graph.records import Direction, Edge, NodeRef, Provenance
 from graph.workflow import OPEN_STATES, report_step
 from ingest.errors import AlertError
-from ingest.rows import natural_id
+from ingest.mapping.rows import natural_id
 
 FIELDS = frozenset(Incident.model_fields)
 # Alerts an incident remembers to recognise a resend (a gateway retrying after a timeout).

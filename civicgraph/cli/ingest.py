@@ -14,7 +14,7 @@ from rich.progress import TaskID
 
 from civicgraph.cli.progress import rows_progress_bar
 from civicgraph.settings import Engine, Settings, get_settings
-from ingest.canonical import KINDS, unknown_kind
+from ingest.mapping.canonical import KINDS, unknown_kind
 
 PROGRESS_STEPS = 1000  # a table's bar, in thousandths of its file
 KIND_HELP = (
@@ -73,9 +73,10 @@ def ingest(
     """
     from civicgraph.wiring import open_store
     from ingest.errors import IngestError
-    from ingest.formats import input_files
-    from ingest.job import IngestJob, JobOptions
-    from ingest.mapping import Mapping
+    from ingest.files.formats import input_files
+    from ingest.job.options import JobOptions
+    from ingest.job.run import IngestJob
+    from ingest.mapping.shaping import Mapping
 
     try:
         options = JobOptions(

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from ingest.canonical import LIST_SEPARATOR
 from ingest.generator.equipment import has_elevator, write_devices
 from ingest.generator.names import (
     COMMUNITY_WORDS,
@@ -30,6 +29,7 @@ from ingest.generator.parts import Area, BuildingInfo, CsvSet
 from ingest.generator.population import Person, PopulationSampler
 from ingest.generator.utility import UtilityNetworks
 from ingest.generator.workload import WorkloadGenerator
+from ingest.mapping.canonical import LIST_SEPARATOR
 
 DEFAULT_AS_OF = date(2026, 11, 1)
 CITY_CENTRE = (29.87, 121.54)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from ingest.canonical import COLUMNS
+from ingest.mapping.canonical import COLUMNS
 
 
 def _cell(value: object) -> object:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from ingest.canonical import LIST_SEPARATOR
 from ingest.generator.parts import BuildingInfo, Community, CsvSet
+from ingest.mapping.canonical import LIST_SEPARATOR
 
 BUILDINGS_PER_TRANSFORMER = 8
 

@@ -175,7 +175,7 @@ def test_the_server_listens_on_loopback_with_a_password_only(tmp_path: Path) -> 
 
 def test_a_bulk_load_leaves_a_compact_append_only_file(tmp_path: Path) -> None:
     from ingest.generator.community import generate
-    from ingest.job import load_folder
+    from ingest.job.run import load_folder
 
     generate(tmp_path / "community", 400, seed=2)
     server = EmbeddedFalkorDB(tmp_path / "data")

@@ -10,8 +10,9 @@ from openpyxl import Workbook
 
 from graph.model.validators import id_check_code
 from graph.port import GraphStore
-from ingest.items import Summary
-from ingest.job import IngestJob, JobOptions
+from ingest.job.items import Summary
+from ingest.job.options import JobOptions
+from ingest.job.run import IngestJob
 
 
 def id_number(birth: str, serial: str) -> str:

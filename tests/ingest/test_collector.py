@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from ingest.collector import MIN_YOUNG_THRESHOLD, bulk_allocation, young_threshold
+from ingest.job.collector import MIN_YOUNG_THRESHOLD, bulk_allocation, young_threshold
 
 
 class Cycle:

@@ -13,7 +13,7 @@ import pytest
 from graph.model import Label
 from graph.port import GraphStore
 from graph.records import NodeRef
-from ingest.rows import natural_id
+from ingest.mapping.rows import natural_id
 from tests.ingest.helpers import (
     CHINESE_HEADERS,
     id_number,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from ingest.formats import open_tables
+from ingest.files.formats import open_tables
 
 ROWS = 20_000
 

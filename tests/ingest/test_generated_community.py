@@ -11,7 +11,7 @@ import pytest
 from graph.model import EdgeType, Label
 from graph.port import GraphStore
 from ingest.generator.community import generate
-from ingest.job import load_folder
+from ingest.job.run import load_folder
 from tests.factories import PROV, ref
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.canonical import COLUMNS
 from ingest.generator.community import DEFAULT_AS_OF, generate
-from ingest.rows import MAPPERS
+from ingest.mapping.canonical import COLUMNS
+from ingest.mapping.rows import MAPPERS
 
 
 @pytest.fixture(scope="module")

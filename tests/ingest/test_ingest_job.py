@@ -12,7 +12,7 @@ import pytest
 from graph.model import Label
 from graph.port import GraphStore
 from graph.records import NodeRef
-from ingest.mapping import Mapping
+from ingest.mapping.shaping import Mapping
 from tests.ingest.helpers import (
     id_number,
     place,

@@ -8,7 +8,7 @@ from pathlib import Path
 from graph.model import EdgeType, Label
 from graph.port import GraphStore
 from graph.records import Direction, NodeRef
-from ingest.rows import natural_id
+from ingest.mapping.rows import natural_id
 from tests.factories import PROV, building, edge, household
 from tests.ingest.helpers import id_number, place, rejects, run, write_csv
 

@@ -11,7 +11,8 @@ import pytest
 
 from graph.model import Label
 from graph.port import GraphStore
-from ingest.job import IngestJob, JobOptions
+from ingest.job.options import JobOptions
+from ingest.job.run import IngestJob
 from tests.ingest.helpers import (
     rejects,
     run,

@@ -4,8 +4,8 @@ canonical column, and the column a missing reference came from."""
 from __future__ import annotations
 
 from graph.records import NodeRef
-from ingest.items import Item
-from ingest.mapping import RowShaper
+from ingest.job.items import Item
+from ingest.mapping.shaping import RowShaper
 
 # The column a row's reference came from, by relationship type (for reasons in reject files).
 REFERENCE_COLUMNS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import UnreadableFileError
-from ingest.tables import (
+from ingest.files.tables import (
     HEADER_SEARCH_ROWS,
     HeaderScore,
     RawRow,

@@ -10,7 +10,7 @@ from typing import Any
 from graph.model import Label, Node, Resident
 from graph.records import Edge, NodeRef, WriteResult
 from graph.write_rows import EdgeGroup, Row, edge_write_row, node_write_row
-from ingest.rows import MAPPERS
+from ingest.mapping.rows import MAPPERS
 
 
 def triple(node: Resident) -> tuple[str, str, str] | None:

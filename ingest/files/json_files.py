@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ingest.tables import (
+from ingest.files.tables import (
     RawRow,
     Table,
     bytes_read,

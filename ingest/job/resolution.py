@@ -7,8 +7,8 @@ from __future__ import annotations
 from graph.model import EdgeType, Household, Label, Resident
 from graph.port import Lookups
 from graph.records import NodeRef
-from ingest.items import Item
-from ingest.rows import natural_id
+from ingest.job.items import Item
+from ingest.mapping.rows import natural_id
 
 
 def resolve_residents(store: Lookups, items: list[Item]) -> list[Item]:

@@ -21,22 +21,22 @@ from typing import Any
 
 from graph.model.enums import ZH, HouseholdRole
 from graph.model.fields import ValueKind
-from ingest.canonical import (
+from ingest.errors import MappingFileError
+from ingest.mapping.canonical import (
     COLUMNS,
     EXTRA_COLUMNS,
     LIST_SEPARATOR,
     field_columns,
     unknown_kind,
 )
-from ingest.cell_values import (
+from ingest.mapping.cell_values import (
     BOOL_VALUES,
     date_text,
     id_number_text,
     narrow,
     timestamp_text,
 )
-from ingest.errors import MappingFileError
-from ingest.headers import HEADER_ALIASES, normalise_header
+from ingest.mapping.headers import HEADER_ALIASES, normalise_header
 
 # Enumerations of columns that are not model fields (a member's role in the household).
 REFERENCE_ENUMS: dict[str, type[StrEnum]] = {"relation_to_head": HouseholdRole}

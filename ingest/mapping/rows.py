@@ -25,8 +25,8 @@ from graph.model import (
 )
 from graph.model.fields import ValueKind, field_specs
 from graph.records import Edge, NodeRef
-from ingest.canonical import LIST_SEPARATOR
 from ingest.errors import RowError
+from ingest.mapping.canonical import LIST_SEPARATOR
 
 Row = dict[str, Any]  # a canonical row: column → converted value, or None when empty
 Mapped = tuple[list[Node], list[Edge]]  # the row's own node first, then nodes it implies

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.delimited import read_csv
 from ingest.errors import UnreadableFileError
-from ingest.json_files import read_jsonl
-from ingest.tables import HeaderScore, Table
-from ingest.workbooks import read_xls, read_xlsx
+from ingest.files.delimited import read_csv
+from ingest.files.json_files import read_jsonl
+from ingest.files.tables import HeaderScore, Table
+from ingest.files.workbooks import read_xls, read_xlsx
 
 __all__ = ["FORMATS", "file_format", "input_files", "open_tables"]
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.errors import ResumeError
-from ingest.items import Item, TableReport
-from ingest.tables import Table
+from ingest.files.tables import Table
+from ingest.job.items import Item, TableReport
 
 if TYPE_CHECKING:
-    from ingest.rejects import RejectWriter
+    from ingest.job.rejects import RejectWriter
 
 STATE_DIR = ".civicgraph-ingest"
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
 
-from ingest.canonical import LIST_SEPARATOR
+from ingest.mapping.canonical import LIST_SEPARATOR
 
 RawRow = dict[str, str]
 SNIFF_BYTES = 1 << 20  # what encoding detection reads of a text file

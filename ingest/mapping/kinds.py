@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ingest.canonical import COLUMNS, KINDS, unknown_kind
 from ingest.errors import UnknownKindError
-from ingest.mapping import Mapping
+from ingest.mapping.canonical import COLUMNS, KINDS, unknown_kind
+from ingest.mapping.shaping import Mapping
 
 # Name fragments of each kind, most specific first (网格员 is a person, not a grid).
 NAME_HINTS: tuple[tuple[str, str], ...] = (

@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 from typing import TextIO
 
-from ingest.formats import REJECTS_SUFFIX, file_format
-from ingest.tables import Table
+from ingest.files.formats import REJECTS_SUFFIX, file_format
+from ingest.files.tables import Table
 
 REASON = "reason"
 RAW = "raw"

@@ -10,50 +10,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from graph.errors import InvalidInputError
 from graph.model import Label
-from graph.port import BulkWrites, Lookups, NodeReads
 from graph.records import NodeRef, Provenance, WriteResult
 from graph.write_rows import EdgeGroup, PendingWrite, Row, settled
-from ingest.canonical import LOAD_ORDER
-from ingest.collector import bulk_allocation
 from ingest.errors import RowError
-from ingest.formats import input_files, open_tables
-from ingest.items import Batch, Item, Summary, TableReport, batch_keys
-from ingest.kinds import detect_kind
-from ingest.mapping import Mapping, RowShaper
-from ingest.reasons import reason_with_headers, unknown_reference_reason
-from ingest.rejects import RejectWriter, rejects_path
-from ingest.resolution import resolve
-from ingest.state import JobState
-from ingest.tables import MIN_KNOWN_HEADERS, Table
-
-# Progress of a table: its name, rows read, and how much of it was read (0-1) when known.
-Progress = Callable[[str, int, float | None], None]
-# A cell that marks a spreadsheet's totals row (a footer under the data, not a record).
-TOTALS_CELLS = frozenset({"合计", "总计", "小计", "合计：", "总计："})
-
-
-class JobStore(BulkWrites, NodeReads, Lookups, Protocol):
-    """What an ingest job asks of the store: bulk writes, the ids that exist, resolution."""
-
-    def compact(self) -> None: ...
-
-
-@dataclass
-class JobOptions:
-    kind: str | None = None
-    mapping: Mapping = field(default_factory=Mapping.builtin)
-    rejects_dir: Path | None = None
-    resume: bool = False
-    dry_run: bool = False
-    source: str | None = None
-    actor: str = "ingest"
-    sheet: str | None = None
+from ingest.files.formats import input_files, open_tables
+from ingest.files.tables import MIN_KNOWN_HEADERS, Table
+from ingest.job.collector import bulk_allocation
+from ingest.job.items import Batch, Item, Summary, TableReport, batch_keys
+from ingest.job.options import TOTALS_CELLS, JobOptions, JobStore, Progress
+from ingest.job.reasons import reason_with_headers, unknown_reference_reason
+from ingest.job.rejects import RejectWriter, rejects_path
+from ingest.job.resolution import resolve
+from ingest.job.state import JobState
+from ingest.mapping.canonical import LOAD_ORDER
+from ingest.mapping.kinds import detect_kind
+from ingest.mapping.shaping import RowShaper
 
 
 class IngestJob:

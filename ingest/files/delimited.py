@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from ingest.canonical import LIST_SEPARATOR
 from ingest.errors import UnreadableFileError
-from ingest.tables import (
+from ingest.files.tables import (
     HEADER_SEARCH_ROWS,
     HeaderScore,
     RawRow,
@@ -23,6 +22,7 @@ from ingest.tables import (
     shown,
     undecoded,
 )
+from ingest.mapping.canonical import LIST_SEPARATOR
 
 DELIMITERS = (",", "\t", ";", "|")
 # Longer than any valid cell (the longest text a model takes is far shorter); a quote that is

@@ -1,0 +1,1 @@
+"""The ingest job: batches of items, pipelined writes, resolution, rejects and checkpoints."""
