@@ -13,14 +13,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
-from api.alerts import alerts_router
 from api.context import Context, actor_of
 from api.demo import ensure_demo_data
-from api.http import graphql_response_media_type, request_timeout
-from api.limits import BodySizeLimit
-from api.observe import REQUEST_ID_HEADER, RequestObserver
-from api.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
-from api.runtime import tune_for_latency
+from api.http.alerts import alerts_router
+from api.http.media import graphql_response_media_type, request_timeout
+from api.http.observe import REQUEST_ID_HEADER, RequestObserver
+from api.http.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
+from api.limits.body_size import BodySizeLimit
+from api.limits.runtime import tune_for_latency
 from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings, get_settings

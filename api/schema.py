@@ -21,10 +21,11 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from api.context import Context
-from api.cost import ESTIMATED, QueryCostLimit, operation_cost
-from api.incidents import IncidentMutation
-from api.lanes import Lane
-from api.mutations import Mutation
+from api.http.observe import current_request_id
+from api.limits.cost import ESTIMATED, QueryCostLimit, operation_cost
+from api.limits.lanes import Lane
+from api.mutations.incidents import IncidentMutation
+from api.mutations.nodes import Mutation
 from api.nodes import (
     ALL_TYPES,
     Building,
@@ -49,7 +50,6 @@ from api.nodes.filters import (
 )
 from api.nodes.order import ORDER_INPUTS
 from api.nodes.registry import to_graphql
-from api.observe import current_request_id
 from api.pagination import MAX_PAGE_SIZE, Connection, bad_input
 from api.roots import root_list
 from civicgraph.logs import get_logger

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from graphql import OperationDefinitionNode, parse
 
 from api.app import create_app
-from api.cost import estimate
+from api.limits.cost import estimate
 from api.schema import schema
 from civicgraph.settings import Settings
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.lanes import Lane
-from api.observe import REQUEST_ID
+from api.http.observe import REQUEST_ID
+from api.limits.lanes import Lane
 
 
 def test_a_lane_runs_in_the_callers_context_and_is_cancelled_with_it() -> None:

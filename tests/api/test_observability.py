@@ -72,7 +72,7 @@ def test_an_unexpected_graphql_failure_names_its_request_in_the_log_and_the_answ
 def test_an_unexpected_http_failure_is_a_json_500_with_the_request_id(
     app_client: TestClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("api.alerts.ingest_alerts", _fail_with_personal_data)
+    monkeypatch.setattr("api.http.alerts.ingest_alerts", _fail_with_personal_data)
     response = app_client.post(
         "/ingest/alerts",
         json={"device_id": "D000001", "kind": "smoke", "at": "2026-11-20T08:00:00Z"},

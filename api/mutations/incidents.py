@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.enums import IncidentCategory, IncidentSource, Severity
-from api.mutations import NodePayload, UserError, provenance
+from api.mutations.nodes import NodePayload, UserError, provenance
 from api.nodes.registry import to_graphql
 from graph.errors import (
     InvalidInputError,

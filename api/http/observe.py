@@ -14,8 +14,8 @@ from typing import Any
 import structlog
 from prometheus_client import Counter, Histogram
 
-from api.http import graphql_errors
-from api.limits import ASGIApp, Message, Receive, Send, send_json
+from api.http.media import graphql_errors
+from api.limits.body_size import ASGIApp, Message, Receive, Send, send_json
 from civicgraph.logs import get_logger
 
 log = get_logger(__name__)

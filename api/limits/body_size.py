@@ -6,7 +6,7 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from api.http import graphql_errors
+from api.http.media import graphql_errors
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]

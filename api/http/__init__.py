@@ -1,0 +1,1 @@
+"""HTTP around GraphQL: media types, UTF-8 bodies, request ids and metrics, the alert endpoint."""

@@ -1,0 +1,2 @@
+"""What keeps one request from holding the server: body size, query cost, a lane for costly
+operations, and the interpreter settings measured for it."""

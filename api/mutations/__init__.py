@@ -1,0 +1,1 @@
+"""GraphQL mutations: upserts, deletes and links of nodes; the incident closed loop."""
