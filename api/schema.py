@@ -38,16 +38,7 @@ from api.nodes import (
     Petition,
     Resident,
 )
-from api.nodes.filters import (
-    BuildingFilter,
-    DeviceFilter,
-    GridFilter,
-    HouseholdFilter,
-    IncidentFilter,
-    OrganisationFilter,
-    PetitionFilter,
-    ResidentFilter,
-)
+from api.nodes.filters import FILTER_INPUTS
 from api.nodes.order import ORDER_INPUTS
 from api.nodes.registry import to_graphql
 from api.pagination import MAX_PAGE_SIZE, Connection, bad_input
@@ -60,14 +51,6 @@ from graph.workflow import overdue_filter
 
 log = get_logger(__name__)
 L = Label
-ResidentOrder = ORDER_INPUTS[L.RESIDENT]
-HouseholdOrder = ORDER_INPUTS[L.HOUSEHOLD]
-BuildingOrder = ORDER_INPUTS[L.BUILDING]
-GridOrder = ORDER_INPUTS[L.GRID]
-OrganisationOrder = ORDER_INPUTS[L.ORGANISATION]
-DeviceOrder = ORDER_INPUTS[L.DEVICE]
-IncidentOrder = ORDER_INPUTS[L.INCIDENT]
-PetitionOrder = ORDER_INPUTS[L.PETITION]
 
 
 @strawberry.type
@@ -84,7 +67,7 @@ class Stats:
     petitions: int
 
 
-def root_connection(label: Label, node_type: Any, filter_type: Any, order_type: Any) -> Any:
+def root_connection(label: Label, node_type: Any) -> Any:
     """A root list of one type: filtered, ordered, keyset-paginated."""
 
     async def resolve(
@@ -101,8 +84,8 @@ def root_connection(label: Label, node_type: Any, filter_type: Any, order_type: 
 
     resolve.__annotations__.update(
         {
-            "filter": filter_type | None,
-            "order_by": order_type | None,
+            "filter": FILTER_INPUTS[label] | None,
+            "order_by": ORDER_INPUTS[label] | None,
             "return": Connection[node_type],
         }
     )
@@ -152,19 +135,17 @@ class Query:
         hits = await asyncio.to_thread(info.context.store.search, text, (), first)
         return [to_graphql(hit.node) for hit in hits]
 
-    residents = root_connection(L.RESIDENT, Resident, ResidentFilter, ResidentOrder)
+    residents = root_connection(L.RESIDENT, Resident)
 
-    households = root_connection(L.HOUSEHOLD, Household, HouseholdFilter, HouseholdOrder)
+    households = root_connection(L.HOUSEHOLD, Household)
 
-    buildings = root_connection(L.BUILDING, Building, BuildingFilter, BuildingOrder)
+    buildings = root_connection(L.BUILDING, Building)
 
-    grids = root_connection(L.GRID, Grid, GridFilter, GridOrder)
+    grids = root_connection(L.GRID, Grid)
 
-    organisations = root_connection(
-        L.ORGANISATION, Organisation, OrganisationFilter, OrganisationOrder
-    )
+    organisations = root_connection(L.ORGANISATION, Organisation)
 
-    devices = root_connection(L.DEVICE, Device, DeviceFilter, DeviceOrder)
+    devices = root_connection(L.DEVICE, Device)
 
     @strawberry.field(description="Open incidents past their deadline (超时), oldest first.")
     async def overdue_incidents(
@@ -174,9 +155,9 @@ class Query:
             info, L.INCIDENT, first, after, None, None, None, None, extra=overdue_filter()
         )
 
-    incidents = root_connection(L.INCIDENT, Incident, IncidentFilter, IncidentOrder)
+    incidents = root_connection(L.INCIDENT, Incident)
 
-    petitions = root_connection(L.PETITION, Petition, PetitionFilter, PetitionOrder)
+    petitions = root_connection(L.PETITION, Petition)
 
 
 class MaskUnexpectedErrors(MaskErrors):

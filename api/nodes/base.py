@@ -16,6 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
+from api.nodes.filters import FILTER_INPUTS
 from api.nodes.registry import BUILDERS
 from api.nodes.related import many
 from graph.model import Label
@@ -138,12 +139,13 @@ def connection(
     edge: Any,
     direction: Direction,
     target: Label,
-    filter_type: Any = None,
+    filtered: bool = False,
     description: str | None = None,
 ) -> Any:
-    """A to-many relationship field: a Relay connection to `target` nodes, filtered by
-    `filter_type` when given, one store round trip per nesting level."""
-    if filter_type is None:
+    """A to-many relationship field: a Relay connection to `target` nodes (with a `filter`
+    argument, the target's filter input, when `filtered`), one store round trip per nesting
+    level."""
+    if not filtered:
 
         async def resolve(
             self: Any,
@@ -171,8 +173,8 @@ def connection(
 
     # Every annotation evaluated here, but the return type: named, it resolves among the types.
     resolve.__annotations__ = inspect.get_annotations(resolve, eval_str=True)
-    if filter_type is not None:
-        resolve.__annotations__["filter"] = filter_type | None
+    if filtered:
+        resolve.__annotations__["filter"] = FILTER_INPUTS[target] | None
     resolve.__annotations__["return"] = f"Connection[{target.value}]"
     resolve.__module__ = TYPES_NAMESPACE
     return strawberry.field(resolver=resolve, description=description)

@@ -6,7 +6,6 @@ import strawberry
 from strawberry.types import Info
 
 from api.nodes.base import Node, connection, node_type
-from api.nodes.filters import DeviceFilter, HouseholdFilter, IncidentFilter, OrganisationFilter
 from api.nodes.grid import Grid
 from api.nodes.related import one
 from graph.model import EdgeType as E
@@ -19,7 +18,7 @@ L = Label
 
 @node_type(L.BUILDING)
 class Building(Node):
-    households = connection(E.RESIDES_IN, IN, L.HOUSEHOLD, HouseholdFilter)
+    households = connection(E.RESIDES_IN, IN, L.HOUSEHOLD, filtered=True)
 
     @strawberry.field
     async def grid(self, info: Info) -> Grid | None:
@@ -29,7 +28,7 @@ class Building(Node):
         E.INSTALLED_IN,
         IN,
         L.DEVICE,
-        DeviceFilter,
+        filtered=True,
         description="Devices installed in the building.",
     )
 
@@ -37,7 +36,7 @@ class Building(Node):
         E.SUPPLIES,
         IN,
         L.DEVICE,
-        DeviceFilter,
+        filtered=True,
         description="Utility assets supplying the building.",
     )
 
@@ -52,10 +51,10 @@ class Building(Node):
         E.LOCATED_IN,
         IN,
         L.ORGANISATION,
-        OrganisationFilter,
+        filtered=True,
         description="Organisations located in the building.",
     )
 
     adjacent = connection(E.ADJACENT_TO, BOTH, L.BUILDING)
 
-    incidents = connection(E.OCCURRED_AT, IN, L.INCIDENT, IncidentFilter)
+    incidents = connection(E.OCCURRED_AT, IN, L.INCIDENT, filtered=True)

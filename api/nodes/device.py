@@ -7,7 +7,6 @@ from strawberry.types import Info
 
 from api.nodes.base import Node, connection, node_type
 from api.nodes.building import Building
-from api.nodes.filters import BuildingFilter, DeviceFilter, IncidentFilter
 from api.nodes.related import one
 from graph.model import EdgeType as E
 from graph.model import Label
@@ -27,12 +26,12 @@ class Device(Node):
         E.SUPPLIES,
         OUT,
         L.BUILDING,
-        BuildingFilter,
+        filtered=True,
         description="Buildings this utility asset supplies.",
     )
 
     feeds = connection(
-        E.FEEDS, OUT, L.DEVICE, DeviceFilter, description="Downstream assets this one feeds."
+        E.FEEDS, OUT, L.DEVICE, filtered=True, description="Downstream assets this one feeds."
     )
 
     @strawberry.field(description="The upstream asset feeding this one.")
@@ -44,5 +43,5 @@ class Device(Node):
     )
 
     incidents = connection(
-        E.RAISED_BY, IN, L.INCIDENT, IncidentFilter, description="Incidents this device raised."
+        E.RAISED_BY, IN, L.INCIDENT, filtered=True, description="Incidents this device raised."
     )

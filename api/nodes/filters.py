@@ -225,11 +225,3 @@ def filter_input(label: Label) -> Any:
 
 
 FILTER_INPUTS = {label: filter_input(label) for label in Label}
-ResidentFilter = FILTER_INPUTS[Label.RESIDENT]
-HouseholdFilter = FILTER_INPUTS[Label.HOUSEHOLD]
-BuildingFilter = FILTER_INPUTS[Label.BUILDING]
-GridFilter = FILTER_INPUTS[Label.GRID]
-OrganisationFilter = FILTER_INPUTS[Label.ORGANISATION]
-DeviceFilter = FILTER_INPUTS[Label.DEVICE]
-IncidentFilter = FILTER_INPUTS[Label.INCIDENT]
-PetitionFilter = FILTER_INPUTS[Label.PETITION]

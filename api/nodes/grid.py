@@ -7,7 +7,6 @@ from strawberry.types import Info
 
 from api.enums import IncidentCategory, IncidentStatus, KeyPopulationTag
 from api.nodes.base import Node, connection, node_type
-from api.nodes.filters import BuildingFilter, GridFilter, IncidentFilter
 from api.nodes.related import one, parent_ref
 from graph.model import EdgeType as E
 from graph.model import Label
@@ -70,13 +69,13 @@ class Grid(Node):
             overdue_incidents=stats.overdue_incidents,
         )
 
-    buildings = connection(E.IN_GRID, IN, L.BUILDING, BuildingFilter)
+    buildings = connection(E.IN_GRID, IN, L.BUILDING, filtered=True)
 
     @strawberry.field(description="The grid one level up (community, street, district).")
     async def parent(self, info: Info) -> Grid | None:
         return await one(info, self.id, E.PART_OF, OUT, L.GRID)
 
-    children = connection(E.PART_OF, IN, L.GRID, GridFilter)
+    children = connection(E.PART_OF, IN, L.GRID, filtered=True)
 
     workers = connection(
         E.GRID_WORKER_OF, IN, L.RESIDENT, description="Grid workers (网格员) serving this grid."
@@ -86,6 +85,6 @@ class Grid(Node):
         E.OCCURRED_AT,
         IN,
         L.INCIDENT,
-        IncidentFilter,
+        filtered=True,
         description="Incidents recorded at the grid itself (not at a building).",
     )

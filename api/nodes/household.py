@@ -7,7 +7,6 @@ from strawberry.types import Info
 
 from api.nodes.base import Node, connection, node_type
 from api.nodes.building import Building
-from api.nodes.filters import ResidentFilter
 from api.nodes.related import one, related_one
 from graph.model import EdgeType as E
 from graph.model import Label
@@ -19,7 +18,7 @@ L = Label
 
 @node_type(L.HOUSEHOLD)
 class Household(Node):
-    members = connection(E.MEMBER_OF, IN, L.RESIDENT, ResidentFilter)
+    members = connection(E.MEMBER_OF, IN, L.RESIDENT, filtered=True)
 
     @strawberry.field
     async def building(self, info: Info) -> Building | None:

@@ -12,7 +12,6 @@ from api.enums import IncidentStatus
 from api.nodes.base import Node, connection, enum_or_none, node_type
 from api.nodes.building import Building
 from api.nodes.device import Device
-from api.nodes.filters import ResidentFilter
 from api.nodes.grid import Grid
 from api.nodes.organisation import Organisation
 from api.nodes.related import one
@@ -68,7 +67,7 @@ class Incident(Node):
         return await one(info, self.id, E.OCCURRED_AT, OUT, L.GRID)
 
     involves = connection(
-        E.INVOLVES, OUT, L.RESIDENT, ResidentFilter, description="Residents involved."
+        E.INVOLVES, OUT, L.RESIDENT, filtered=True, description="Residents involved."
     )
 
     involved_organisations = connection(

@@ -7,7 +7,6 @@ from strawberry.types import Info
 
 from api.nodes.base import Node, connection, node_type
 from api.nodes.building import Building
-from api.nodes.filters import BuildingFilter, IncidentFilter
 from api.nodes.related import one
 from graph.model import EdgeType as E
 from graph.model import Label
@@ -23,7 +22,7 @@ class Organisation(Node):
         E.MANAGES,
         OUT,
         L.BUILDING,
-        BuildingFilter,
+        filtered=True,
         description="Buildings this organisation manages.",
     )
 
@@ -47,6 +46,6 @@ class Organisation(Node):
         E.ASSIGNED_TO,
         IN,
         L.INCIDENT,
-        IncidentFilter,
+        filtered=True,
         description="Incidents dispatched to this organisation.",
     )

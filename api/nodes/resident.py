@@ -9,7 +9,6 @@ from strawberry.types import Info
 
 from api.enums import HouseholdRoleEnum
 from api.nodes.base import Node, connection, node_type
-from api.nodes.filters import IncidentFilter, OrganisationFilter, PetitionFilter
 from api.nodes.household import Household
 from api.nodes.related import one, related_one
 from graph.model import EdgeType as E
@@ -44,9 +43,9 @@ class Resident(Node):
         item = await related_one(info, self.id, E.MEMBER_OF, OUT, L.HOUSEHOLD)
         return HouseholdRoleEnum(item.edge_props["role"]) if item else None
 
-    works_for = connection(E.WORKS_FOR, OUT, L.ORGANISATION, OrganisationFilter)
+    works_for = connection(E.WORKS_FOR, OUT, L.ORGANISATION, filtered=True)
 
-    volunteers_for = connection(E.VOLUNTEERS_FOR, OUT, L.ORGANISATION, OrganisationFilter)
+    volunteers_for = connection(E.VOLUNTEERS_FOR, OUT, L.ORGANISATION, filtered=True)
 
     grid_worker_of = connection(
         E.GRID_WORKER_OF,
@@ -86,7 +85,7 @@ class Resident(Node):
         E.INVOLVES,
         IN,
         L.INCIDENT,
-        IncidentFilter,
+        filtered=True,
         description="Incidents that involve this resident.",
     )
 
@@ -94,6 +93,6 @@ class Resident(Node):
         E.SUBMITTED_BY,
         IN,
         L.PETITION,
-        PetitionFilter,
+        filtered=True,
         description="Petitions this resident submitted.",
     )

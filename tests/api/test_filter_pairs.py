@@ -16,20 +16,19 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.nodes import filters as api_filters
-from api.nodes.filters import RELATIONAL_BY_LABEL, years_before
+from api.nodes.filters import FILTER_INPUTS, RELATIONAL_BY_LABEL, years_before
 from graph.model import NODE_MODELS, EdgeType, Label
 from tests.api.conftest import data
 
 ROOTS = {
-    Label.RESIDENT: ("residents", api_filters.ResidentFilter),
-    Label.HOUSEHOLD: ("households", api_filters.HouseholdFilter),
-    Label.BUILDING: ("buildings", api_filters.BuildingFilter),
-    Label.GRID: ("grids", api_filters.GridFilter),
-    Label.ORGANISATION: ("organisations", api_filters.OrganisationFilter),
-    Label.DEVICE: ("devices", api_filters.DeviceFilter),
-    Label.INCIDENT: ("incidents", api_filters.IncidentFilter),
-    Label.PETITION: ("petitions", api_filters.PetitionFilter),
+    Label.RESIDENT: ("residents", FILTER_INPUTS[Label.RESIDENT]),
+    Label.HOUSEHOLD: ("households", FILTER_INPUTS[Label.HOUSEHOLD]),
+    Label.BUILDING: ("buildings", FILTER_INPUTS[Label.BUILDING]),
+    Label.GRID: ("grids", FILTER_INPUTS[Label.GRID]),
+    Label.ORGANISATION: ("organisations", FILTER_INPUTS[Label.ORGANISATION]),
+    Label.DEVICE: ("devices", FILTER_INPUTS[Label.DEVICE]),
+    Label.INCIDENT: ("incidents", FILTER_INPUTS[Label.INCIDENT]),
+    Label.PETITION: ("petitions", FILTER_INPUTS[Label.PETITION]),
 }
 OPEN = {"reported", "accepted", "registered", "dispatched", "handled", "verified", "on_hold"}
 OPEN |= {"supervised"}
