@@ -206,8 +206,9 @@ def filter_input(label: Label) -> Any:
     computed conditions and the relationship conditions of the label."""
     cls = type(f"{label.value}Filter", (), {})
     fields: dict[str, tuple[Any, Any]] = {
-        "and_": (list[cls] | None, _logic("AND")),
-        "or_": (list[cls] | None, _logic("OR")),
+        # A class made here, not a type a checker can read: strawberry reads it at runtime.
+        "and_": (list[cls] | None, _logic("AND")),  # type: ignore[valid-type]
+        "or_": (list[cls] | None, _logic("OR")),  # type: ignore[valid-type]
         "not_": (cls | None, _logic("NOT")),
         "id": (IDFilter | None, None),
     }
