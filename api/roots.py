@@ -7,7 +7,7 @@ from typing import Any
 
 from strawberry.types import Info
 
-from api.nodes.filters import to_filter
+from api.nodes.filter_inputs import to_filter
 from api.nodes.order import SortDirection
 from api.nodes.registry import to_graphql
 from api.pagination import (

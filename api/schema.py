@@ -38,7 +38,7 @@ from api.nodes import (
     Petition,
     Resident,
 )
-from api.nodes.filters import FILTER_INPUTS
+from api.nodes.filter_inputs import FILTER_INPUTS
 from api.nodes.order import ORDER_INPUTS
 from api.nodes.registry import to_graphql
 from api.pagination import MAX_PAGE_SIZE, Connection, bad_input

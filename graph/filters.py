@@ -1,5 +1,5 @@
 """Typed node filters: conditions on fields, relationships and the graph, combined with
-all/any/not (`graph.cypher.filters` compiles them to Cypher)."""
+all/any/not (`graph.cypher.filter_compiler` compiles them to Cypher)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
-from api.nodes.filters import FILTER_INPUTS
+from api.nodes.filter_inputs import FILTER_INPUTS
 from api.nodes.registry import BUILDERS
 from api.nodes.related import many
 from graph.model import Label

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.loaders import RelatedQuery
-from api.nodes.filters import to_filter
+from api.nodes.filter_inputs import to_filter
 from api.nodes.registry import to_graphql
 from api.pagination import Connection, decode_cursor, encode_cursor, make_connection, page_size
 from graph.model import EdgeType, Label

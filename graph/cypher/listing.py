@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graph.cypher.filters import FilterCompiler
+from graph.cypher.filter_compiler import FilterCompiler
 from graph.cypher.session import CypherSession
 from graph.errors import InvalidInputError
 from graph.filters import Filter

@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.nodes.filters import FILTER_INPUTS, RELATIONAL_BY_LABEL, years_before
+from api.nodes.filter_inputs import FILTER_INPUTS, RELATIONAL_BY_LABEL, years_before
 from graph.model import NODE_MODELS, EdgeType, Label
 from tests.api.conftest import data
 
