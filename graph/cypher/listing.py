@@ -34,32 +34,6 @@ def _arrow(edge_type: EdgeType, direction: Direction) -> str:
     ]
 
 
-def _window(
-    items: list[RelatedItem],
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> RelatedPage:
-    """Relay slicing of one parent's id-ordered items."""
-    total = len(items)
-    if after is not None:
-        items = [i for i in items if i.node.id > after]
-    if before is not None:
-        items = [i for i in items if i.node.id < before]
-    if last is not None and first is None:
-        return RelatedPage(
-            items[-last:] if last else [],
-            total,
-            has_next=before is not None,
-            has_previous=len(items) > last,
-        )
-    size = len(items) if first is None else first
-    return RelatedPage(
-        items[:size], total, has_next=len(items) > size, has_previous=after is not None
-    )
-
-
 class Listing:
     def __init__(self, session: CypherSession) -> None:
         self.session = session
@@ -151,24 +125,49 @@ class Listing:
         )
         predicate = compiler.compile(where)
         params: dict[str, Any] = {**compiler.params, "ids": [ref.id for ref in parents]}
+        backward = last is not None and first is None
+        size = last if backward else first
+        cursor = ""
+        if after is not None:
+            cursor += " AND c.id > $after"
+            params["after"] = after
+        if before is not None:
+            cursor += f" AND {self.session.id_lt_expression.format(var='c')} < $before"
+            params["before"] = before
+        limit = ""
+        if size is not None:
+            limit = " LIMIT $take"
+            params["take"] = size + 1  # one more tells whether the page has a next one
         node_pattern = f"(c:{target.value})" if target else "(c)"
+        matched = (
+            f"MATCH (p){_arrow(edge_type, direction)}{node_pattern}"
+            f"{compiler.prelude(('p', 'r'))} WHERE {predicate}"
+        )
+        # Each parent's page is cut in the database (its order, cursor and LIMIT), and its
+        # total counted there: only the page's nodes travel.
         rows = self.session.read(
-            f"UNWIND $ids AS pid "
-            f"MATCH (p:{parent_label.value} {{id: pid}}){_arrow(edge_type, direction)}"
-            f"{node_pattern}{compiler.prelude(('p', 'r'))} WHERE {predicate} "
-            f"RETURN p.id AS parent, c AS node, labels(c)[0] AS label, r AS rel",
+            f"UNWIND $ids AS pid MATCH (p:{parent_label.value} {{id: pid}}) "
+            f"CALL {{ WITH p {matched}{cursor} "
+            f"WITH c, r ORDER BY c.id{' DESC' if backward else ''}{limit} "
+            f"RETURN collect([properties(c), labels(c)[0], properties(r)]) AS page }} "
+            f"CALL {{ WITH p {matched} RETURN count(c) AS total }} "
+            f"RETURN p.id AS parent, page, total",
             params,
         )
-        grouped: dict[str, list[RelatedItem]] = {}
-        for row in rows:
-            node = row["node"]
-            item = RelatedItem(
-                NodeRecord(Label(row["label"]), node["id"], visible_props(node)),
-                visible_props(row["rel"]),
-            )
-            grouped.setdefault(row["parent"], []).append(item)
         pages = {ref: RelatedPage() for ref in parents}
-        for parent_id, items in grouped.items():
-            items.sort(key=lambda item: item.node.id)
-            pages[NodeRef(parent_label, parent_id)] = _window(items, first, after, last, before)
+        for row in rows:
+            items = [
+                RelatedItem(
+                    NodeRecord(Label(label), node["id"], visible_props(node)), visible_props(rel)
+                )
+                for node, label, rel in row["page"]
+            ]
+            more = size is not None and len(items) > size
+            items = items[:size]
+            if backward:
+                items.reverse()
+                page = RelatedPage(items, int(row["total"]), before is not None, more)
+            else:
+                page = RelatedPage(items, int(row["total"]), more, after is not None)
+            pages[NodeRef(parent_label, row["parent"])] = page
         return pages

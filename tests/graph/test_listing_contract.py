@@ -185,6 +185,40 @@ def test_related_pages_for_many_parents_in_one_call(town: CypherStore) -> None:
     assert empty[ref("Building:B000002")].total == 0
 
 
+def test_related_pages_walk_each_parent_forward_and_back_to_the_full_list(
+    town: CypherStore,
+) -> None:
+    parents = [ref(f"Household:H000000{n}") for n in (1, 2, 3)]
+    full = town.related(parents, EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT)
+    for parent in parents:
+        everyone = [i.node.id for i in full[parent].items]
+        assert everyone == sorted(everyone) and full[parent].total == len(everyone)
+        forward: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = town.related(
+                [parent], EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT, first=1, after=cursor
+            )[parent]
+            assert page.total == len(everyone) and page.has_previous == (cursor is not None)
+            forward += [i.node.id for i in page.items]
+            if not page.has_next:
+                break
+            cursor = page.items[-1].node.id
+        assert forward == everyone
+        backward: list[str] = []
+        cursor = None
+        while True:
+            page = town.related(
+                [parent], EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT, last=1, before=cursor
+            )[parent]
+            assert page.has_next == (cursor is not None)
+            backward = [i.node.id for i in page.items] + backward
+            if not page.has_previous:
+                break
+            cursor = page.items[0].node.id
+        assert backward == everyone
+
+
 def test_lives_alone_is_read_from_household_membership(town: CypherStore) -> None:
     town.upsert_nodes([household(4), resident(8, "孙丽"), resident(9, "周杰")], PROV)
     town.upsert_edges(
