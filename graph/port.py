@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from graph.filters import Filter
 from graph.model import EdgeType, Label, Node
 from graph.records import (
+    Branch,
     ChangeEvent,
     Direction,
     Edge,
@@ -95,6 +96,12 @@ class Listing(Protocol):
         before: str | None = None,
     ) -> dict[NodeRef, RelatedPage]:
         """Related nodes of many parents (of one label) in one round trip, ordered by id."""
+
+    def related_tree(
+        self, parents: Sequence[NodeRef], branch: Branch
+    ) -> dict[NodeRef, RelatedPage]:
+        """`branch`'s page of each parent with its children's pages nested in each item, to
+        any depth, in one round trip."""
 
 
 class Aggregates(Protocol):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from graph.filters import Filter
 from graph.model import EdgeType, Label
 
 # Stored properties that are the store's own bookkeeping, never part of a node's data.
@@ -205,6 +206,8 @@ class Page:
 class RelatedItem:
     node: NodeRecord
     edge_props: dict[str, Any]
+    # Pages of the node's own relationships fetched with it (`Branch.children`), by key.
+    nested: dict[str, RelatedPage] = field(default_factory=dict)
 
 
 @dataclass
@@ -224,3 +227,20 @@ class GridStatistics:
     open_incidents_by_status: Counter[str] = field(default_factory=Counter)
     open_incidents_by_category: Counter[str] = field(default_factory=Counter)
     overdue_incidents: int = 0
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A relationship list to fetch with its parents, and the lists to fetch with each of
+    its nodes: one query for the whole tree (see `graph.port.Listing.related_tree`)."""
+
+    key: str  # what the caller finds the pages under (`RelatedItem.nested`)
+    edge_type: EdgeType
+    direction: Direction
+    target: Label | None
+    where: Filter | None = None
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+    children: tuple[Branch, ...] = ()

@@ -14,10 +14,12 @@ from graph.cypher.lookups import Lookups
 from graph.cypher.reads import Reads
 from graph.cypher.session import CypherSession
 from graph.cypher.statistics import Statistics
+from graph.cypher.tree import Trees
 from graph.cypher.writes import Writes
 from graph.filters import Filter
 from graph.model import EdgeType, Label, Node
 from graph.records import (
+    Branch,
     ChangeEvent,
     Direction,
     Edge,
@@ -44,6 +46,7 @@ class CypherStore:
         self.session = session
         self.reads = Reads(session)
         self.listing = Listing(session)
+        self.trees = Trees(session)
         self.writes = Writes(session, self.reads)
         self.bulk = BulkWrites(session)
         self.lookups = Lookups(session)
@@ -150,9 +153,14 @@ class CypherStore:
         last: int | None = None,
         before: str | None = None,
     ) -> dict[NodeRef, RelatedPage]:
-        return self.listing.related(
+        return self.trees.related(
             parents, edge_type, direction, target, where, first, after, last, before
         )
+
+    def related_tree(
+        self, parents: Sequence[NodeRef], branch: Branch
+    ) -> dict[NodeRef, RelatedPage]:
+        return self.trees.related_tree(parents, branch)
 
     # -- record writes ----------------------------------------------------------------------
     def upsert_nodes(

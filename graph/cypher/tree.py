@@ -1,0 +1,158 @@
+"""A tree of relationship lists in one query: each list paged per parent in the database (its
+order, cursor and LIMIT in a CALL subquery, its total counted beside it), and each of its
+nodes' own lists nested inside, to any depth."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.cypher.filter_compiler import FilterCompiler
+from graph.cypher.session import CypherSession
+from graph.errors import InvalidInputError
+from graph.filters import Filter
+from graph.model import EdgeType, Label
+from graph.records import (
+    Branch,
+    Direction,
+    NodeRecord,
+    NodeRef,
+    RelatedItem,
+    RelatedPage,
+    visible_props,
+)
+
+
+def arrow(edge_type: EdgeType, direction: Direction, var: str) -> str:
+    rel = f"[{var}:{EdgeType(edge_type).value}]"
+    return {Direction.OUT: f"-{rel}->", Direction.IN: f"<-{rel}-", Direction.BOTH: f"-{rel}-"}[
+        Direction(direction)
+    ]
+
+
+@dataclass
+class _Compiled:
+    """The Cypher of a tree: its clauses, parameters, and how to read its results back."""
+
+    id_lt: str
+    params: dict[str, Any] = field(default_factory=dict)
+    count: int = 0
+
+    def branch(self, branch: Branch, parent: str, parent_label: Label) -> tuple[str, str, str]:
+        """The CALL clauses of `branch` under variable `parent`, and the names its page
+        and total are returned under."""
+        n = self.count
+        self.count += 1
+        c, r = f"c{n}", f"r{n}"
+        if branch.target is None and branch.where is not None:
+            raise InvalidInputError(["filter: a relationship to several labels has no filter"])
+        compiler = FilterCompiler(
+            branch.target or parent_label, var=c, prefix=f"f{n}_", id_lt_expression=self.id_lt
+        )
+        predicate = compiler.compile(branch.where)
+        self.params.update(compiler.params)
+        backward = branch.last is not None and branch.first is None
+        size = branch.last if backward else branch.first
+        cursor = ""
+        if branch.after is not None:
+            cursor += f" AND {c}.id > $after{n}"
+            self.params[f"after{n}"] = branch.after
+        if branch.before is not None:
+            cursor += f" AND {self.id_lt.format(var=c)} < $before{n}"
+            self.params[f"before{n}"] = branch.before
+        limit = ""
+        if size is not None:
+            limit = f" LIMIT $take{n}"
+            self.params[f"take{n}"] = size + 1  # one more tells whether there is a next page
+        node = f"({c}:{branch.target.value})" if branch.target else f"({c})"
+        matched = (
+            f"MATCH ({parent}){arrow(branch.edge_type, branch.direction, r)}{node}"
+            f"{compiler.prelude((parent, r))} WHERE {predicate}"
+        )
+        inner, pages, totals = "", [], []
+        for child in branch.children:
+            clauses, page, total = self.branch(child, c, branch.target or parent_label)
+            inner += clauses
+            pages.append(page)
+            totals.append(total)
+        values = ", ".join(
+            [f"properties({c})", f"labels({c})[0]", f"properties({r})", *pages, *totals]
+        )
+        clauses = (
+            f" CALL {{ WITH {parent} {matched}{cursor} "
+            f"WITH {c}, {r} ORDER BY {c}.id{' DESC' if backward else ''}{limit}{inner} "
+            f"RETURN collect([{values}]) AS page{n} }}"
+            f" CALL {{ WITH {parent} {matched} RETURN count({c}) AS total{n} }}"
+        )
+        return clauses, f"page{n}", f"total{n}"
+
+
+def read_page(branch: Branch, rows: list[Any], total: int) -> RelatedPage:
+    """A page of `branch` from its returned list, with the pages nested in each item."""
+    backward = branch.last is not None and branch.first is None
+    size = branch.last if backward else branch.first
+    width = len(branch.children)
+    items = []
+    for row in rows:
+        node, label, rel = row[0], row[1], row[2]
+        nested = {
+            child.key: read_page(child, row[3 + i], int(row[3 + width + i]))
+            for i, child in enumerate(branch.children)
+        }
+        record = NodeRecord(Label(label), node["id"], visible_props(node))
+        items.append(RelatedItem(record, visible_props(rel), nested))
+    items.sort(key=lambda item: item.node.id, reverse=backward)
+    more = size is not None and len(items) > size
+    items = items[:size]
+    if backward:
+        items.reverse()
+        return RelatedPage(items, total, branch.before is not None, more)
+    return RelatedPage(items, total, more, branch.after is not None)
+
+
+class Trees:
+    def __init__(self, session: CypherSession) -> None:
+        self.session = session
+
+    def related(
+        self,
+        parents: Sequence[NodeRef],
+        edge_type: EdgeType,
+        direction: Direction,
+        target: Label | None,
+        where: Filter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> dict[NodeRef, RelatedPage]:
+        """Related nodes of many parents (of one label) in one round trip, ordered by id.
+
+        `target=None` follows the relationship to nodes of any label (ids are unique across
+        labels, so id order still pages them); a filter then needs a label and is refused.
+        """
+        branch = Branch("", edge_type, direction, target, where, first, after, last, before)
+        return self.related_tree(parents, branch)
+
+    def related_tree(
+        self, parents: Sequence[NodeRef], branch: Branch
+    ) -> dict[NodeRef, RelatedPage]:
+        """`branch`'s page of every parent (of one label), with the pages of its children
+        nested in each item, in one round trip."""
+        labels = {ref.label for ref in parents}
+        if len(labels) != 1:
+            raise InvalidInputError(["parents: give parents of a single label"])
+        parent_label = labels.pop()
+        compiled = _Compiled(self.session.id_lt_expression)
+        clauses, page, total = compiled.branch(branch, "p", parent_label)
+        rows = self.session.read(
+            f"UNWIND $ids AS pid MATCH (p:{parent_label.value} {{id: pid}}){clauses} "
+            f"RETURN p.id AS parent, {page} AS page, {total} AS total",
+            {**compiled.params, "ids": [ref.id for ref in parents]},
+        )
+        pages = {ref: RelatedPage() for ref in parents}
+        for row in rows:
+            found = read_page(branch, row["page"], int(row["total"]))
+            pages[NodeRef(parent_label, row["parent"])] = found
+        return pages

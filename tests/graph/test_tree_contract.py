@@ -1,0 +1,114 @@
+"""A tree of relationship lists in one query, on both engines: every nested page is the page
+that asking for it alone gives."""
+
+from __future__ import annotations
+
+from graph.cypher.store import CypherStore
+from graph.filters import Condition, LivesAlone, Op
+from graph.model import EdgeType, Label
+from graph.records import Branch, Direction, RelatedPage
+from tests.factories import ref
+from tests.graph.test_listing_contract import town  # noqa: F401  (the fixture)
+
+IN = Direction.IN
+
+
+def same_as_alone(store: CypherStore, parent: object, branch: Branch, page: RelatedPage) -> int:
+    """Check `page` (and every page nested in it) against a plain `related` call; returns how
+    many pages were checked."""
+    alone = store.related(
+        [parent],  # type: ignore[list-item]
+        branch.edge_type,
+        branch.direction,
+        branch.target,
+        branch.where,
+        branch.first,
+        branch.after,
+        branch.last,
+        branch.before,
+    )[parent]  # type: ignore[index]
+    assert [i.node.id for i in page.items] == [i.node.id for i in alone.items]
+    assert [i.edge_props for i in page.items] == [i.edge_props for i in alone.items]
+    assert [i.node.props for i in page.items] == [i.node.props for i in alone.items]
+    assert (page.total, page.has_next, page.has_previous) == (
+        alone.total,
+        alone.has_next,
+        alone.has_previous,
+    )
+    checked = 1
+    for item in page.items:
+        for child in branch.children:
+            checked += same_as_alone(store, item.node.ref, child, item.nested[child.key])
+    return checked
+
+
+def test_grid_buildings_households_members_in_one_query(town: CypherStore) -> None:  # noqa: F811
+    members = Branch("members", EdgeType.MEMBER_OF, IN, Label.RESIDENT, first=2)
+    women = Branch(
+        "women",
+        EdgeType.MEMBER_OF,
+        IN,
+        Label.RESIDENT,
+        where=Condition("gender", Op.EQ, "female"),
+        last=1,
+    )
+    alone = Branch("alone", EdgeType.MEMBER_OF, IN, Label.RESIDENT, where=LivesAlone())
+    households = Branch(
+        "households",
+        EdgeType.RESIDES_IN,
+        IN,
+        Label.HOUSEHOLD,
+        first=1,
+        children=(members, women, alone),
+    )
+    later = Branch("later", EdgeType.RESIDES_IN, IN, Label.HOUSEHOLD, first=5, after="H0000001")
+    buildings = Branch(
+        "buildings",
+        EdgeType.IN_GRID,
+        IN,
+        Label.BUILDING,
+        first=5,
+        children=(households, later),
+    )
+    grids = [ref("Grid:G00002"), ref("Grid:G00003"), ref("Grid:G00009")]
+    pages = town.related_tree(grids, buildings)
+    checked = sum(same_as_alone(town, grid, buildings, pages[grid]) for grid in grids)
+    # a page per grid, two per building, three per household on a first page
+    assert checked == 3 + 2 * 2 + 2 * 3
+    first = pages[grids[0]].items[0]
+    assert [h.node.id for h in first.nested["households"].items] == ["H0000001"]
+    assert first.nested["households"].has_next and first.nested["households"].total == 2
+    assert [h.node.id for h in first.nested["later"].items] == ["H0000002"]
+    assert pages[grids[2]].total == 0 and pages[grids[2]].items == []
+
+
+def test_a_tree_costs_one_round_trip(town: CypherStore) -> None:  # noqa: F811
+    from graph.metrics import STORE_QUERIES
+
+    tree = Branch(
+        "buildings",
+        EdgeType.IN_GRID,
+        IN,
+        Label.BUILDING,
+        children=(
+            Branch(
+                "households",
+                EdgeType.RESIDES_IN,
+                IN,
+                Label.HOUSEHOLD,
+                children=(Branch("members", EdgeType.MEMBER_OF, IN, Label.RESIDENT),),
+            ),
+        ),
+    )
+    reads = STORE_QUERIES.labels(town.engine, "read")
+    before = reads._value.get()
+    pages = town.related_tree([ref("Grid:G00002"), ref("Grid:G00003")], tree)
+    assert reads._value.get() - before == 1
+    everyone = {
+        m.node.id
+        for page in pages.values()
+        for b in page.items
+        for h in b.nested["households"].items
+        for m in h.nested["members"].items
+    }
+    assert len(everyone) == 8
