@@ -11,7 +11,7 @@ from strawberry.dataloader import DataLoader
 from graph.filters import Filter
 from graph.model import EdgeType, Label
 from graph.port import Aggregates, Listing, NodeReads
-from graph.records import Direction, GridStatistics, NodeRecord, NodeRef, RelatedPage
+from graph.records import Branch, Direction, GridStatistics, NodeRecord, NodeRef, RelatedPage
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Loaders:
     _related: dict[tuple[str, Label], DataLoader[NodeRef, RelatedPage]] = field(
         default_factory=dict
     )
+    _trees: dict[tuple[str, Label], DataLoader[NodeRef, RelatedPage]] = field(default_factory=dict)
 
     @property
     def nodes(self) -> DataLoader[NodeRef, NodeRecord | None]:
@@ -62,6 +63,18 @@ class Loaders:
 
             self._grid_statistics = DataLoader(load_fn=load)
         return self._grid_statistics
+
+    def tree(self, branch: Branch, parent_label: Label) -> DataLoader[NodeRef, RelatedPage]:
+        """A list and the lists nested under it, for every parent at this level at once."""
+        key = (repr(branch), parent_label)
+        if key not in self._trees:
+
+            async def load(parents: list[NodeRef]) -> list[RelatedPage]:
+                pages = await asyncio.to_thread(self.store.related_tree, parents, branch)
+                return [pages[parent] for parent in parents]
+
+            self._trees[key] = DataLoader(load_fn=load)
+        return self._trees[key]
 
     def related(self, query: RelatedQuery, parent_label: Label) -> DataLoader[NodeRef, RelatedPage]:
         key = (repr(query), parent_label)  # filters may hold lists: key on their text

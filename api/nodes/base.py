@@ -17,6 +17,7 @@ from strawberry.types import Info
 
 import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
 from api.nodes.filter_inputs import FILTER_INPUTS
+from api.nodes.prefetch import register_connections
 from api.nodes.registry import BUILDERS
 from api.nodes.related import many
 from graph.model import Label
@@ -121,6 +122,14 @@ def node_type(
             if spec.description:
                 setattr(cls, spec.name, strawberry.field(description=spec.description))
         cls.__annotations__ = annotations | own
+        register_connections(
+            label.value,
+            {
+                name: value.relationship
+                for name, value in vars(cls).items()
+                if hasattr(value, "relationship")
+            },
+        )
         graphql_type = strawberry.type(cls, description=description)
 
         def build(record: NodeRecord) -> Any:
@@ -155,7 +164,7 @@ def connection(
             last: int | None = None,
             before: str | None = None,
         ) -> Any:
-            return await many(info, self.id, edge, direction, target, first, after, last, before)
+            return await many(info, self, edge, direction, target, first, after, last, before)
     else:
 
         async def resolve(  # type: ignore[misc]  # the variant with a filter argument
@@ -168,7 +177,7 @@ def connection(
             filter: Any = None,
         ) -> Any:
             return await many(
-                info, self.id, edge, direction, target, first, after, last, before, filter
+                info, self, edge, direction, target, first, after, last, before, filter
             )
 
     # Every annotation evaluated here, but the return type: named, it resolves among the types.
@@ -177,7 +186,10 @@ def connection(
         resolve.__annotations__["filter"] = FILTER_INPUTS[target] | None
     resolve.__annotations__["return"] = f"Connection[{target.value}]"
     resolve.__module__ = TYPES_NAMESPACE
-    return strawberry.field(resolver=resolve, description=description)
+    field = strawberry.field(resolver=resolve, description=description)
+    # What the prefetch planner reads: the relationship this field follows.
+    field.relationship = (edge, direction, target)
+    return field
 
 
 def enum_or_none(kind: type[StrEnum], value: Any) -> Any:

@@ -53,5 +53,5 @@ class Petition(Node):
         before: str | None = None,
     ) -> Connection[Mention]:
         return await many(
-            info, self.id, E.MENTIONS, OUT, None, first, after, last, before, wrap=_mention
+            info, self, E.MENTIONS, OUT, None, first, after, last, before, wrap=_mention
         )

@@ -7,13 +7,22 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from api.loaders import RelatedQuery
 from api.nodes.filter_inputs import to_filter
+from api.nodes.prefetch import children, keep_nested, page_key, prefetched_page
 from api.nodes.registry import to_graphql
-from api.pagination import Connection, decode_cursor, encode_cursor, make_connection, page_size
+from api.pagination import (
+    Connection,
+    bad_input,
+    decode_cursor,
+    encode_cursor,
+    make_connection,
+    page_size,
+)
 from graph.model import EdgeType, Label
-from graph.records import Direction, NodeRef, RelatedItem
+from graph.records import Branch, Direction, NodeRef, RelatedItem, RelatedPage
 
 
 def parent_ref(global_id: strawberry.ID) -> NodeRef:
@@ -39,7 +48,7 @@ async def one(
 
 async def many(
     info: Info,
-    parent: strawberry.ID,
+    parent: Any,
     edge_type: EdgeType,
     direction: Direction,
     target: Label | None,
@@ -50,28 +59,55 @@ async def many(
     where: Any = None,
     wrap: Callable[[RelatedItem], Any] | None = None,
 ) -> Connection[Any]:
-    """A page of a to-many relationship; all parents at this level share one round trip.
+    """A page of a to-many relationship of the GraphQL object `parent`: fetched with the
+    parent when its list was, else with every parent at this level in one round trip, with
+    the lists its nodes' selection asks for nested in the same query.
 
     Items are the related nodes, or what `wrap` makes of each node with its edge properties."""
     first, last = page_size(first, last)
     after_id, before_id = decode_cursor(after, "after"), decode_cursor(before, "before")
     for name, value in (("after", after_id), ("before", before_id)):
         if value is not None and not isinstance(value, str):
-            from api.pagination import bad_input
-
             raise bad_input(f"{name}: not a cursor of this list")
-    ref = parent_ref(parent)
-    where_filter = to_filter(target, where) if target is not None else None
-    query = RelatedQuery(
-        edge_type, direction, target, where_filter, first, after_id, last, before_id
-    )
-    page = await info.context.loaders.related(query, ref.label).load(ref)
+    ref = parent_ref(parent.id)
+    page: RelatedPage | None = None
+    if where is None and target is not None:
+        key = page_key((edge_type, direction, target), first, after_id, last, before_id)
+        page = prefetched_page(parent, key)
+    if page is None:
+        where_filter = to_filter(target, where) if target is not None else None
+        selected = info.selected_fields[0]
+        nested = (
+            children(selected, target)
+            if target is not None and isinstance(selected, SelectedField)
+            else ()
+        )
+        if nested:
+            branch = Branch(
+                "",
+                edge_type,
+                direction,
+                target,
+                where_filter,
+                first,
+                after_id,
+                last,
+                before_id,
+                nested,
+            )
+            page = await info.context.loaders.tree(branch, ref.label).load(ref)
+        else:
+            query = RelatedQuery(
+                edge_type, direction, target, where_filter, first, after_id, last, before_id
+            )
+            page = await info.context.loaders.related(query, ref.label).load(ref)
+    found = page
 
     async def total() -> int:
-        return page.total
+        return found.total
 
     return make_connection(
-        [wrap(item) if wrap else to_graphql(item.node) for item in page.items],
+        [wrap(item) if wrap else keep_nested(to_graphql(item.node), item) for item in page.items],
         [encode_cursor(item.node.id) for item in page.items],
         page.has_next,
         page.has_previous,

@@ -193,7 +193,31 @@ def test_nested_levels_cost_one_round_trip_each(client: TestClient) -> None:
         for m in h["members"]["nodes"]
     ]
     assert len(result["buildings"]["nodes"]) >= 1 and len(members) > 20
-    assert used == 4  # grid, its buildings, their households, their members
+    assert used == 2  # the grid; its buildings with their households and members in one query
+
+
+def test_a_filtered_nested_list_is_fetched_on_its_own_with_the_same_answer(
+    client: TestClient,
+) -> None:
+    grids = data(client, "{ grids(filter: {level: {eq: GRID}}) { nodes { id } } }")
+    grid_id = grids["grids"]["nodes"][0]["id"]
+    query = """query ($grid: ID!) { node(id: $grid) { ... on Grid { buildings(first: 3) {
+      nodes { households(first: 5) { totalCount pageInfo { hasNextPage } nodes {
+        all: members(first: 20) { totalCount nodes { id gender } }
+        women: members(first: 20, filter: {gender: {eq: FEMALE}}) { totalCount nodes { id } }
+      } } } } } } }"""
+    before = store_queries()
+    result = data(client, query, grid=grid_id)["node"]
+    used = store_queries() - before
+    assert used == 3  # the grid; buildings, households and all members; the women
+    households = [h for b in result["buildings"]["nodes"] for h in b["households"]["nodes"]]
+    assert households
+    for household in households:
+        everyone = household["all"]["nodes"]
+        women = [m["id"] for m in everyone if m["gender"] == "FEMALE"]
+        assert [m["id"] for m in household["women"]["nodes"]] == women
+        assert household["women"]["totalCount"] == len(women)
+        assert household["all"]["totalCount"] == len(everyone)
 
 
 def test_both_directions_of_relationships(client: TestClient) -> None:
