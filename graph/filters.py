@@ -22,6 +22,7 @@ class Op(StrEnum):
     GTE = "gte"
     CONTAINS = "contains"
     STARTS_WITH = "starts_with"
+    ENDS_WITH = "ends_with"
     IS_NULL = "is_null"
     HAS_ANY = "has_any"
     HAS_ALL = "has_all"

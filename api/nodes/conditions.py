@@ -9,12 +9,15 @@ from typing import Any
 import strawberry
 
 
-@strawberry.input(description="Text: equality, one of, contains, starts with (works for Chinese).")
+@strawberry.input(
+    description="Text: equality, one of, contains, starts or ends with (works for Chinese)."
+)
 class StringFilter:
     eq: str | None = None
     in_: list[str] | None = strawberry.field(name="in", default=None)
     contains: str | None = None
     starts_with: str | None = None
+    ends_with: str | None = None
     is_null: bool | None = None
 
 

@@ -38,6 +38,7 @@ OPS = {
     "gte": Op.GTE,
     "contains": Op.CONTAINS,
     "starts_with": Op.STARTS_WITH,
+    "ends_with": Op.ENDS_WITH,
     "is_null": Op.IS_NULL,
     "has_any": Op.HAS_ANY,
     "has_all": Op.HAS_ALL,

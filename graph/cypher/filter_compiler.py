@@ -140,6 +140,8 @@ class FilterCompiler:
             return f"({prop} CONTAINS {self._param(cond.value)})"
         if cond.op == Op.STARTS_WITH:
             return f"({prop} STARTS WITH {self._param(cond.value)})"
+        if cond.op == Op.ENDS_WITH:
+            return f"({prop} ENDS WITH {self._param(cond.value)})"
         if cond.field == "id" and cond.op in (Op.LT, Op.LTE):
             prop = self.id_lt_expression.format(var=self.var)
         return f"({prop} {_COMPARISON[cond.op]} {self._param(cond.value)})"

@@ -109,6 +109,7 @@ def has(field: str, op: str, value: Any) -> Predicate:
             "in": lambda: stored in value,
             "contains": lambda: value in stored,
             "starts_with": lambda: stored.startswith(value),
+            "ends_with": lambda: stored.endswith(value),
             "lt": lambda: stored < value,
             "gte": lambda: stored >= value,
         }[op]()
@@ -137,6 +138,9 @@ def field_atoms(label: Label, field: str, kind: str, values: list[Any]) -> Itera
         yield Atom(f"{gql}: {{contains: {literal(part)}}}", has(field, "contains", part))
         yield Atom(
             f"{gql}: {{startsWith: {literal(sample[:1])}}}", has(field, "starts_with", sample[:1])
+        )
+        yield Atom(
+            f"{gql}: {{endsWith: {literal(sample[-2:])}}}", has(field, "ends_with", sample[-2:])
         )
         yield Atom(f"{gql}: {{isNull: true}}", has(field, "is_null", True))
     elif kind == "enum":

@@ -105,6 +105,7 @@ def test_filters_combine(town: CypherStore) -> None:
     ]
     assert matching(Condition("name", Op.CONTAINS, "娜")) == ["R00000001"]
     assert matching(Condition("name", Op.STARTS_WITH, "王")) == ["R00000002"]
+    assert matching(Condition("name", Op.ENDS_WITH, "强")) == ["R00000007"]
     assert matching(Condition("id", Op.IN, ["R00000003", "R00000009"])) == ["R00000003"]
     assert matching(
         All(
