@@ -46,6 +46,16 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Through:
+    """The node reaches, through `path` (relationship types, all outgoing), a `target` node
+    that matches `where` (residents whose household is rented, say)."""
+
+    path: tuple[EdgeType, ...]
+    target: Label
+    where: Filter | None = None
+
+
+@dataclass(frozen=True)
 class LivesAlone:
     """A resident whose household has no other member (a resident with no household is not)."""
 
@@ -65,4 +75,4 @@ class Not:
     part: Filter
 
 
-Filter = Condition | Related | LivesAlone | All | AnyOf | Not
+Filter = Condition | Related | Through | LivesAlone | All | AnyOf | Not

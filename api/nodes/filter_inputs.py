@@ -23,7 +23,7 @@ from api.nodes.conditions import (
     enum_filter,
     tag_filter,
 )
-from graph.filters import All, AnyOf, Condition, Filter, LivesAlone, Not, Op, Related
+from graph.filters import All, AnyOf, Condition, Filter, LivesAlone, Not, Op, Related, Through
 from graph.model import EdgeType, Label
 from graph.model.fields import FieldSpec, ValueKind, field_specs
 from graph.model.validators import format_timestamp
@@ -149,6 +149,9 @@ def to_filter(label: Label, value: Any) -> Filter | None:
         elif item.name in relational:
             path, target, hops = relational[item.name]
             parts.append(Related(path, target, _local_ids(given), hops))
+        elif item.name in THROUGH.get(label, {}):
+            path, target = THROUGH[label][item.name]
+            parts.append(Through(path, target, to_filter(target, given)))
         else:
             for op_name, op in OPS.items():
                 op_value = getattr(given, op_name, None)
@@ -202,10 +205,33 @@ COMPUTED: dict[Label, dict[str, tuple[Any, Any]]] = {
 }
 
 
+# Conditions on a related node's own fields: GraphQL field → (path of outgoing relationships,
+# the related node's label); `household: {tenure: {eq: RENTED}}` asks for residents whose
+# household is rented.
+THROUGH: dict[Label, dict[str, tuple[tuple[EdgeType, ...], Label]]] = {
+    Label.RESIDENT: {"household": ((EdgeType.MEMBER_OF,), Label.HOUSEHOLD)},
+    Label.HOUSEHOLD: {"building": ((EdgeType.RESIDES_IN,), Label.BUILDING)},
+    Label.BUILDING: {"grid": ((EdgeType.IN_GRID,), Label.GRID)},
+    Label.GRID: {"parent": ((EdgeType.PART_OF,), Label.GRID)},
+    Label.ORGANISATION: {"located_in": ((EdgeType.LOCATED_IN,), Label.BUILDING)},
+    Label.DEVICE: {"installed_in": ((EdgeType.INSTALLED_IN,), Label.BUILDING)},
+    Label.INCIDENT: {
+        "building": ((EdgeType.OCCURRED_AT,), Label.BUILDING),
+        "grid": ((EdgeType.OCCURRED_AT,), Label.GRID),
+        "assigned_to": ((EdgeType.ASSIGNED_TO,), Label.ORGANISATION),
+    },
+    Label.PETITION: {"submitter": ((EdgeType.SUBMITTED_BY,), Label.RESIDENT)},
+}
+# Made first, filled in below: the inputs refer to each other (a resident's household's
+# building's grid).
+_CLASSES = {label: type(f"{label.value}Filter", (), {}) for label in Label}
+
+
 def filter_input(label: Label) -> Any:
     """`<Type>Filter`: AND/OR/NOT, the id, a condition per filterable model field, the
-    computed conditions and the relationship conditions of the label."""
-    cls = type(f"{label.value}Filter", (), {})
+    computed conditions, the relationship conditions of the label, and conditions on its
+    related nodes' fields."""
+    cls = _CLASSES[label]
     fields: dict[str, tuple[Any, Any]] = {
         # A class made here, not a type a checker can read: strawberry reads it at runtime.
         "and_": (list[cls] | None, _logic("AND")),  # type: ignore[valid-type]
@@ -220,6 +246,8 @@ def filter_input(label: Label) -> Any:
         fields[name] = (annotation | None, default)
     for name in RELATIONAL_BY_LABEL.get(label, {}):
         fields[name] = (strawberry.ID | None, None)
+    for name, (_, target) in THROUGH.get(label, {}).items():
+        fields[name] = (_CLASSES[target] | None, None)
     for name, (_, default) in fields.items():
         setattr(cls, name, default)
     cls.__annotations__ = {name: annotation for name, (annotation, _) in fields.items()}

@@ -20,6 +20,7 @@ from graph.filters import (
     Not,
     Op,
     Related,
+    Through,
 )
 from graph.model import NODE_MODELS, EdgeType, Label
 
@@ -48,6 +49,7 @@ class FilterCompiler:
         self.params: dict[str, Any] = {}
         self.counts_housemates = False
         self._negations = 0
+        self._throughs: list[str] = []  # CALL subqueries counting matching related nodes
 
     def _param(self, value: Any) -> str:
         name = f"{self.prefix}{len(self.params)}"
@@ -77,6 +79,8 @@ class FilterCompiler:
                 self._negations -= 1
         if isinstance(node, Related):
             return self._related(node)
+        if isinstance(node, Through):
+            return self._through(node)
         if isinstance(node, LivesAlone):
             if self.label != Label.RESIDENT:
                 raise InvalidInputError(
@@ -102,17 +106,26 @@ class FilterCompiler:
         WITH is for FalkorDB too: a WHERE that mixes a pattern predicate with an alias computed
         in its own WITH fails there ("Type mismatch: expected Null but was Pointer").
         """
-        if not self.counts_housemates:
-            return ""
         v = self.var
-        kept = ", ".join((*carry, v, f"{v}_household"))
-        return (
-            f" OPTIONAL MATCH ({v})-[:MEMBER_OF]->({v}_household:Household)"
-            f" OPTIONAL MATCH ({v}_household)<-[:MEMBER_OF]-({v}_mate:Resident)"
-            f" WHERE {v}_mate <> {v}"
-            f" WITH {kept}, count({v}_mate) AS {v}_housemates"
-            f" WITH {kept}, {v}_housemates"
-        )
+        clauses = ""
+        kept = [*carry, v]
+        if self.counts_housemates:
+            kept.append(f"{v}_household")
+            clauses += (
+                f" OPTIONAL MATCH ({v})-[:MEMBER_OF]->({v}_household:Household)"
+                f" OPTIONAL MATCH ({v}_household)<-[:MEMBER_OF]-({v}_mate:Resident)"
+                f" WHERE {v}_mate <> {v}"
+                f" WITH {', '.join(kept)}, count({v}_mate) AS {v}_housemates"
+                f" WITH {', '.join(kept)}, {v}_housemates"
+            )
+            kept.append(f"{v}_housemates")
+        if self._throughs:
+            # A CALL subquery per related-node condition, counting the matching nodes (the
+            # engines differ on pattern comprehensions and EXISTS in a WHERE; both run this).
+            clauses += "".join(self._throughs)
+            kept += [f"{v}_through{k}" for k in range(len(self._throughs))]
+            clauses += f" WITH {', '.join(kept)}"
+        return clauses
 
     def _condition(self, cond: Condition) -> str:
         if cond.field not in filterable_fields(self.label):
@@ -145,6 +158,26 @@ class FilterCompiler:
         if cond.field == "id" and cond.op in (Op.LT, Op.LTE):
             prop = self.id_lt_expression.format(var=self.var)
         return f"({prop} {_COMPARISON[cond.op]} {self._param(cond.value)})"
+
+    def _through(self, through: Through) -> str:
+        k = len(self._throughs)
+        v = self.var
+        target = f"{v}_t{k}"
+        inner = FilterCompiler(
+            through.target,
+            var=target,
+            prefix=f"{self.prefix}t{k}_",
+            id_lt_expression=self.id_lt_expression,
+        )
+        predicate = inner.compile(through.where)
+        self.params.update(inner.params)
+        hops = "".join(f"-[:{EdgeType(t).value}]->()" for t in through.path[:-1])
+        last = EdgeType(through.path[-1]).value
+        self._throughs.append(
+            f" CALL {{ WITH {v} MATCH ({v}){hops}-[:{last}]->({target}:{through.target.value})"
+            f"{inner.prelude()} WHERE {predicate} RETURN count({target}) AS {v}_through{k} }}"
+        )
+        return f"({v}_through{k} > 0)"
 
     def _related(self, rel: Related) -> str:
         hops = "".join(f"-[:{EdgeType(t).value}]->()" for t in rel.path[:-1])

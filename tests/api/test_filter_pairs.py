@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.nodes.filter_inputs import FILTER_INPUTS, RELATIONAL_BY_LABEL, years_before
+from api.nodes.filter_inputs import FILTER_INPUTS, RELATIONAL_BY_LABEL, THROUGH, years_before
 from graph.model import NODE_MODELS, EdgeType, Label
 from tests.api.conftest import data
 
@@ -173,8 +173,9 @@ KINDS = {
 }
 
 
-def atoms_of(label: Label, scan: Scan) -> list[Atom]:
-    """One or more atoms for every field of the label's filter input."""
+def atoms_of(label: Label, scan: Scan, through: bool = True) -> list[Atom]:
+    """One or more atoms for every field of the label's filter input (`through`: with the
+    conditions on related nodes' fields)."""
     nodes = scan.nodes[label]
     _, filter_type = ROOTS[label]
     atoms: list[Atom] = []
@@ -186,6 +187,9 @@ def atoms_of(label: Label, scan: Scan) -> list[Atom]:
         if name in RELATIONAL_BY_LABEL.get(label, {}):
             path, target, hops = RELATIONAL_BY_LABEL[label][name]
             atoms.extend(relational_atoms(label, name, path, target, hops, scan))
+        elif name in THROUGH.get(label, {}):
+            if through:
+                atoms.extend(through_atoms(label, name, scan))
         elif name == "lives_alone":
             atoms.extend(lives_alone_atoms(scan))
         elif name in SPECIAL:
@@ -195,6 +199,21 @@ def atoms_of(label: Label, scan: Scan) -> list[Atom]:
             values = [props.get(name) for props in nodes.values()]
             atoms.extend(field_atoms(label, name, kind, values))
     return atoms
+
+
+def through_atoms(label: Label, name: str, scan: Scan) -> Iterator[Atom]:
+    """Conditions on the related node's fields: two of its own atoms, and `{}` (has one)."""
+    path, target = THROUGH[label][name]
+    related = scan.nodes[target]
+    # Only nodes of the target label count (an incident occurs at a building or at a grid).
+    reach = {n: scan.targets({n}, path) & related.keys() for n in scan.nodes[label]}
+    gql = "".join(p.title() if i else p for i, p in enumerate(name.split("_")))
+    for atom in atoms_of(target, scan, through=False)[1:3]:
+        yield Atom(
+            f"{gql}: {{{atom.text}}}",
+            lambda p, atom=atom: any(atom.test(related[t]) for t in reach.get(p["id"], ())),
+        )
+    yield Atom(f"{gql}: {{}}", lambda p: bool(reach.get(p["id"])))
 
 
 def has_all_pair(props: dict[str, Any]) -> bool:
@@ -326,8 +345,8 @@ def mismatches(client: TestClient, label: Label, scan: Scan) -> list[str]:
 def split_a_grid(client: TestClient) -> None:
     """Move one building of the demo's only leaf grid into a new sibling grid, so that grid
     filters tell nodes apart (a small demo community fits in one grid), and give it a rental
-    risk level, and add a hotline petition with a title and a nature (which the small demo
-    may not draw)."""
+    risk level, and add a hotline petition with a title and a nature and an incident recorded
+    at a grid (which the small demo may not draw)."""
     scan = scan_of(client)
     parents = {b for _, b in scan.edges[EdgeType.PART_OF]}
     leaf, parent = next((a, b) for a, b in sorted(scan.edges[EdgeType.PART_OF]) if a not in parents)
@@ -356,6 +375,11 @@ def split_a_grid(client: TestClient) -> None:
             f'mutation {{ upsertBuilding(input: {{id: "{building}", name: "出租楼", '
             "use: MIXED, rentalRiskLevel: STRICT}) { errors { message } } }",
         )["upsertBuilding"],
+        data(
+            client,
+            'mutation { reportIncident(input: {category: ENVIRONMENT, place: "Grid:G99999", '
+            'description: "网格内垃圾堆放"}) { errors { message } } }',
+        )["reportIncident"],
     ]
     assert all(step["errors"] == [] for step in steps)
 
