@@ -38,6 +38,7 @@ from api.nodes import (
     Petition,
     Resident,
 )
+from api.nodes.aggregates import root_aggregate
 from api.nodes.filter_inputs import FILTER_INPUTS
 from api.nodes.order import ORDER_INPUTS
 from api.nodes.registry import to_graphql
@@ -137,15 +138,27 @@ class Query:
 
     residents = root_connection(L.RESIDENT, Resident)
 
+    residents_aggregate = root_aggregate(L.RESIDENT)
+
     households = root_connection(L.HOUSEHOLD, Household)
+
+    households_aggregate = root_aggregate(L.HOUSEHOLD)
 
     buildings = root_connection(L.BUILDING, Building)
 
+    buildings_aggregate = root_aggregate(L.BUILDING)
+
     grids = root_connection(L.GRID, Grid)
+
+    grids_aggregate = root_aggregate(L.GRID)
 
     organisations = root_connection(L.ORGANISATION, Organisation)
 
+    organisations_aggregate = root_aggregate(L.ORGANISATION)
+
     devices = root_connection(L.DEVICE, Device)
+
+    devices_aggregate = root_aggregate(L.DEVICE)
 
     @strawberry.field(description="Open incidents past their deadline (超时), oldest first.")
     async def overdue_incidents(
@@ -157,7 +170,11 @@ class Query:
 
     incidents = root_connection(L.INCIDENT, Incident)
 
+    incidents_aggregate = root_aggregate(L.INCIDENT)
+
     petitions = root_connection(L.PETITION, Petition)
+
+    petitions_aggregate = root_aggregate(L.PETITION)
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -83,6 +83,16 @@ class Listing(Protocol):
 
     def count_where(self, label: Label, where: Filter | None = None) -> int: ...
 
+    def group_counts(
+        self, label: Label, field: str, where: Filter | None = None
+    ) -> list[tuple[Any, int]]:
+        """Matching nodes per value of an enumeration or yes/no field, most first."""
+
+    def number_stats(
+        self, label: Label, field: str, where: Filter | None = None
+    ) -> dict[str, float | int | None]:
+        """count, min, max, avg and sum of a number field over the matching nodes."""
+
     def related(
         self,
         parents: Sequence[NodeRef],

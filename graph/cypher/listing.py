@@ -9,12 +9,14 @@ from graph.cypher.session import CypherSession
 from graph.errors import InvalidInputError
 from graph.filters import Filter
 from graph.model import Label
-from graph.model.fields import optional_times, orderable_fields
+from graph.model.fields import ValueKind, optional_times, orderable_fields, specs_by_name
 from graph.records import (
     NodeRecord,
     Page,
     visible_props,
 )
+
+GROUPABLE = (ValueKind.ENUM, ValueKind.ENUM_LIST, ValueKind.BOOL)
 
 
 def sort_key(label: Label, field: str) -> str:
@@ -84,3 +86,48 @@ class Listing:
             compiler.params,
         )
         return int(rows[0]["n"]) if rows else 0
+
+    def group_counts(
+        self, label: Label, field: str, where: Filter | None = None
+    ) -> list[tuple[Any, int]]:
+        """How many of the matching nodes hold each value of an enumeration or yes/no field
+        (each tag of a list field), most first; nodes without a value count under None."""
+        spec = specs_by_name(label).get(field)
+        if spec is None or spec.kind not in GROUPABLE:
+            raise InvalidInputError([f"field: {label} cannot be grouped by {field!r}"])
+        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
+        predicate = compiler.compile(where)
+        if spec.kind == ValueKind.ENUM_LIST:
+            key = f" UNWIND coalesce(n.{field}, []) AS key"
+        else:
+            key = f" WITH n.{field} AS key"
+        rows = self.session.read(
+            f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate}{key} "
+            f"RETURN key, count(*) AS count",
+            compiler.params,
+        )
+        counts = [(row["key"], int(row["count"])) for row in rows]
+        return sorted(counts, key=lambda kc: (-kc[1], str(kc[0])))
+
+    def number_stats(
+        self, label: Label, field: str, where: Filter | None = None
+    ) -> dict[str, float | int | None]:
+        """Count, min, max, mean and sum of a number field over the matching nodes that hold
+        a value."""
+        spec = specs_by_name(label).get(field)
+        if spec is None or not spec.numeric:
+            raise InvalidInputError([f"field: {label}.{field} is not a number field"])
+        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
+        predicate = compiler.compile(where)
+        value = f"n.{field}"
+        rows = self.session.read(
+            f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate} "
+            f"RETURN count({value}) AS count, min({value}) AS min, max({value}) AS max, "
+            f"avg({value}) AS avg, sum({value}) AS sum",
+            compiler.params,
+        )
+        row = rows[0] if rows else {"count": 0}
+        count = int(row.get("count") or 0)
+        if not count:
+            return {"count": 0, "min": None, "max": None, "avg": None, "sum": None}
+        return {"count": count, **{k: row[k] for k in ("min", "max", "avg", "sum")}}

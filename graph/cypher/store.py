@@ -141,6 +141,16 @@ class CypherStore:
     def count_where(self, label: Label, where: Filter | None = None) -> int:
         return self.listing.count_where(label, where)
 
+    def group_counts(
+        self, label: Label, field: str, where: Filter | None = None
+    ) -> list[tuple[Any, int]]:
+        return self.listing.group_counts(label, field, where)
+
+    def number_stats(
+        self, label: Label, field: str, where: Filter | None = None
+    ) -> dict[str, float | int | None]:
+        return self.listing.number_stats(label, field, where)
+
     def related(
         self,
         parents: Sequence[NodeRef],

@@ -1,0 +1,111 @@
+"""Aggregates of a filtered root list: `residentsAggregate(filter:) { count
+groupBy(field: GENDER) { key count } numbers(field: …) { min max avg sum } }`, each asked
+of the store as one query when its field is selected."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.nodes.filter_inputs import FILTER_INPUTS, to_filter
+from graph.cypher.listing import GROUPABLE
+from graph.model import Label
+from graph.model.fields import field_specs
+
+
+@strawberry.type(description="How many of the matching nodes hold one value.")
+class GroupCount:
+    key: str | None = strawberry.field(
+        description="The stored code (an enumeration's value, true or false); null: none."
+    )
+    count: int
+
+
+@strawberry.type(description="A number field over the matching nodes that hold a value.")
+class NumberStats:
+    count: int
+    min: float | None
+    max: float | None
+    avg: float | None
+    sum: float | None
+
+
+def _field_enum(label: Label, suffix: str, names: list[str]) -> Any:
+    members: Any = StrEnum(f"{label.value}{suffix}", {n.upper(): n for n in names})  # type: ignore[misc]
+    return strawberry.enum(members)
+
+
+def aggregate_type(label: Label) -> Any:
+    """`<Type>Aggregate`: count, groupBy and numbers over one filtered list of `label`."""
+    groupable = [s.name for s in field_specs(label) if s.kind in GROUPABLE and s.meta.filter]
+    numeric = [s.name for s in field_specs(label) if s.numeric and s.shown]
+    # What the resolvers read, not GraphQL fields.
+    private = {"label": strawberry.Private[Label], "where": strawberry.Private[Any]}  # type: ignore[misc]
+    namespace: dict[str, Any] = {"__annotations__": private}
+
+    async def count(self: Any, info: Info) -> int:
+        return await asyncio.to_thread(info.context.store.count_where, self.label, self.where)
+
+    namespace["count"] = strawberry.field(resolver=count, description="Matching nodes.")
+    if groupable:
+        group_field = _field_enum(label, "GroupField", groupable)
+
+        async def group_by(self: Any, info: Info, field: Any) -> list[GroupCount]:
+            counts = await asyncio.to_thread(
+                info.context.store.group_counts, self.label, field.value, self.where
+            )
+            return [GroupCount(key=_code(k), count=n) for k, n in counts]
+
+        group_by.__annotations__.update(field=group_field, info=Info, self=Any)
+        group_by.__annotations__["return"] = list[GroupCount]
+        namespace["group_by"] = strawberry.field(
+            resolver=group_by, description="Matching nodes per value, most first."
+        )
+    if numeric:
+        number_field = _field_enum(label, "NumberField", numeric)
+
+        async def numbers(self: Any, info: Info, field: Any) -> NumberStats:
+            stats = await asyncio.to_thread(
+                info.context.store.number_stats, self.label, field.value, self.where
+            )
+            return NumberStats(
+                count=int(stats["count"] or 0),
+                **{k: None if stats[k] is None else float(stats[k]) for k in _STATS},
+            )
+
+        numbers.__annotations__.update(field=number_field, info=Info, self=Any)
+        numbers.__annotations__["return"] = NumberStats
+        namespace["numbers"] = strawberry.field(resolver=numbers)
+    cls = type(f"{label.value}Aggregate", (), namespace)
+    return strawberry.type(cls, description=f"Aggregates of matching {label.value} nodes.")
+
+
+_STATS = ("min", "max", "avg", "sum")
+
+
+def _code(key: Any) -> str | None:
+    if key is None:
+        return None
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
+AGGREGATE_TYPES = {label: aggregate_type(label) for label in Label}
+
+
+def root_aggregate(label: Label) -> Any:
+    """A root field `<list>Aggregate(filter:)` for `label`."""
+    aggregate = AGGREGATE_TYPES[label]
+
+    async def resolve(self: Any, info: Info, filter: Any = None) -> Any:
+        return aggregate(label=label, where=to_filter(label, filter))
+
+    resolve.__annotations__.update(
+        filter=FILTER_INPUTS[label] | None, info=Info, self=Any, **{"return": aggregate}
+    )
+    return strawberry.field(resolver=resolve)
