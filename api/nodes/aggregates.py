@@ -12,9 +12,8 @@ import strawberry
 from strawberry.types import Info
 
 from api.nodes.filter_inputs import FILTER_INPUTS, to_filter
-from graph.cypher.listing import GROUPABLE
 from graph.model import Label
-from graph.model.fields import field_specs
+from graph.model.fields import GROUPABLE, field_specs
 
 
 @strawberry.type(description="How many of the matching nodes hold one value.")

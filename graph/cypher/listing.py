@@ -9,14 +9,18 @@ from graph.cypher.session import CypherSession
 from graph.errors import InvalidInputError
 from graph.filters import Filter
 from graph.model import Label
-from graph.model.fields import ValueKind, optional_times, orderable_fields, specs_by_name
+from graph.model.fields import (
+    GROUPABLE,
+    ValueKind,
+    optional_times,
+    orderable_fields,
+    specs_by_name,
+)
 from graph.records import (
     NodeRecord,
     Page,
     visible_props,
 )
-
-GROUPABLE = (ValueKind.ENUM, ValueKind.ENUM_LIST, ValueKind.BOOL)
 
 
 def sort_key(label: Label, field: str) -> str:

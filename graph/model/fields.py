@@ -31,6 +31,10 @@ class ValueKind(StrEnum):
     OTHER = "other"  # a structure the API and ingest handle by hand (an incident's history)
 
 
+# Kinds of values nodes can be counted by (each tag of a list field).
+GROUPABLE = (ValueKind.ENUM, ValueKind.ENUM_LIST, ValueKind.BOOL)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
