@@ -44,6 +44,19 @@ def page_size(first: int | None, last: int | None) -> tuple[int | None, int | No
     return first, last
 
 
+def page_window(
+    first: int | None, after: str | None, last: int | None, before: str | None
+) -> tuple[int | None, str | None, int | None, str | None]:
+    """A list's page as asked: validated first/last and the ids its cursors hold; a bad one
+    is a GraphQL error naming the argument."""
+    first, last = page_size(first, last)
+    after_id, before_id = decode_cursor(after, "after"), decode_cursor(before, "before")
+    for name, value in (("after", after_id), ("before", before_id)):
+        if value is not None and not isinstance(value, str):
+            raise bad_input(f"{name}: not a cursor of this list")
+    return first, after_id, last, before_id
+
+
 @strawberry.type
 class PageInfo:
     has_next_page: bool

@@ -11,7 +11,7 @@ from typing import Any
 from strawberry.types.nodes import SelectedField, Selection
 from strawberry.utils.str_converters import to_camel_case
 
-from api.pagination import decode_cursor, page_size
+from api.pagination import page_window
 from graph.model import EdgeType, Label
 from graph.records import Branch, Direction, RelatedItem, RelatedPage
 
@@ -40,7 +40,7 @@ def page_key(
 
 
 def _window(arguments: dict[str, Any]) -> tuple[int | None, str | None, int | None, str | None]:
-    """A connection's page window as its resolver will compute it; ValueError where the
+    """A connection's page window as its resolver will compute it; an error where the
     resolver would refuse the arguments (it then reports them itself)."""
     if set(arguments) - {"first", "after", "last", "before"}:
         raise ValueError("not a plain page")  # a filter: the connection's own resolver
@@ -48,12 +48,7 @@ def _window(arguments: dict[str, Any]) -> tuple[int | None, str | None, int | No
     first, last = (
         None if arguments.get(name) is None else int(arguments[name]) for name in ("first", "last")
     )
-    first, last = page_size(first, last)
-    after = decode_cursor(arguments.get("after"), "after")
-    before = decode_cursor(arguments.get("before"), "before")
-    if not all(c is None or isinstance(c, str) for c in (after, before)):
-        raise ValueError("not a cursor of this list")
-    return first, after, last, before
+    return page_window(first, arguments.get("after"), last, arguments.get("before"))
 
 
 def _node_selections(connection: SelectedField) -> list[Selection]:

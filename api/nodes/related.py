@@ -13,14 +13,7 @@ from api.loaders import RelatedQuery
 from api.nodes.filter_inputs import to_filter
 from api.nodes.prefetch import children, keep_nested, page_key, prefetched_page
 from api.nodes.registry import to_graphql
-from api.pagination import (
-    Connection,
-    bad_input,
-    decode_cursor,
-    encode_cursor,
-    make_connection,
-    page_size,
-)
+from api.pagination import Connection, encode_cursor, make_connection, page_window
 from graph.model import EdgeType, Label
 from graph.records import Branch, Direction, NodeRef, RelatedItem, RelatedPage
 
@@ -64,11 +57,7 @@ async def many(
     the lists its nodes' selection asks for nested in the same query.
 
     Items are the related nodes, or what `wrap` makes of each node with its edge properties."""
-    first, last = page_size(first, last)
-    after_id, before_id = decode_cursor(after, "after"), decode_cursor(before, "before")
-    for name, value in (("after", after_id), ("before", before_id)):
-        if value is not None and not isinstance(value, str):
-            raise bad_input(f"{name}: not a cursor of this list")
+    first, after_id, last, before_id = page_window(first, after, last, before)
     ref = parent_ref(parent.id)
     page: RelatedPage | None = None
     if where is None and target is not None:

@@ -32,6 +32,12 @@ class Listing:
     def __init__(self, session: CypherSession) -> None:
         self.session = session
 
+    def _matching(self, label: Label, where: Filter | None) -> tuple[str, dict[str, Any]]:
+        """`MATCH (n:Label) … WHERE …` of the nodes `where` keeps, and its parameters."""
+        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
+        predicate = compiler.compile(where)
+        return f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate}", compiler.params
+
     def list_nodes(
         self,
         label: Label,
@@ -50,9 +56,7 @@ class Listing:
         size = last if backward else first
         if size is None or size < 0:
             raise InvalidInputError(["first: give first (or last) as a non-negative number"])
-        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
-        predicate = compiler.compile(where)
-        params = dict(compiler.params)
+        matching, params = self._matching(label, where)
         cursor = before if backward else after
         ascending = descending == backward  # walking backward flips the sort
         key = sort_key(label, order_by)
@@ -61,14 +65,13 @@ class Listing:
             node_id = "n.id" if ascending else self.session.id_lt_expression.format(var="n")
             params["cv"], params["ci"] = cursor
             if order_by == "id":
-                predicate += f" AND {node_id} {cmp} $ci"
+                matching += f" AND {node_id} {cmp} $ci"
             else:
-                predicate += f" AND ({key} {cmp} $cv OR ({key} = $cv AND {node_id} {cmp} $ci))"
+                matching += f" AND ({key} {cmp} $cv OR ({key} = $cv AND {node_id} {cmp} $ci))"
         direction = "" if ascending else " DESC"
         params["take"] = size + 1
         rows = self.session.read(
-            f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate} "
-            f"RETURN n.id AS id, {key} AS sort, n AS props "
+            f"{matching} RETURN n.id AS id, {key} AS sort, n AS props "
             f"ORDER BY sort{direction}, id{direction} LIMIT $take",
             params,
         )
@@ -83,12 +86,8 @@ class Listing:
         return Page(records, keys, has_next=more, has_previous=after is not None)
 
     def count_where(self, label: Label, where: Filter | None = None) -> int:
-        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
-        predicate = compiler.compile(where)
-        rows = self.session.read(
-            f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate} RETURN count(n) AS n",
-            compiler.params,
-        )
+        matching, params = self._matching(label, where)
+        rows = self.session.read(f"{matching} RETURN count(n) AS n", params)
         return int(rows[0]["n"]) if rows else 0
 
     def group_counts(
@@ -99,17 +98,12 @@ class Listing:
         spec = specs_by_name(label).get(field)
         if spec is None or spec.kind not in GROUPABLE:
             raise InvalidInputError([f"field: {label} cannot be grouped by {field!r}"])
-        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
-        predicate = compiler.compile(where)
+        matching, params = self._matching(label, where)
         if spec.kind == ValueKind.ENUM_LIST:
             key = f" UNWIND coalesce(n.{field}, []) AS key"
         else:
             key = f" WITH n.{field} AS key"
-        rows = self.session.read(
-            f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate}{key} "
-            f"RETURN key, count(*) AS count",
-            compiler.params,
-        )
+        rows = self.session.read(f"{matching}{key} RETURN key, count(*) AS count", params)
         counts = [(row["key"], int(row["count"])) for row in rows]
         return sorted(counts, key=lambda kc: (-kc[1], str(kc[0])))
 
@@ -121,14 +115,12 @@ class Listing:
         spec = specs_by_name(label).get(field)
         if spec is None or not spec.numeric:
             raise InvalidInputError([f"field: {label}.{field} is not a number field"])
-        compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
-        predicate = compiler.compile(where)
+        matching, params = self._matching(label, where)
         value = f"n.{field}"
         rows = self.session.read(
-            f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate} "
-            f"RETURN count({value}) AS count, min({value}) AS min, max({value}) AS max, "
+            f"{matching} RETURN count({value}) AS count, min({value}) AS min, max({value}) AS max, "
             f"avg({value}) AS avg, sum({value}) AS sum",
-            compiler.params,
+            params,
         )
         row = rows[0] if rows else {"count": 0}
         count = int(row.get("count") or 0)

@@ -31,6 +31,12 @@ def arrow(edge_type: EdgeType, direction: Direction, var: str) -> str:
     ]
 
 
+def _window(branch: Branch) -> tuple[bool, int | None]:
+    """Whether the branch pages backward (last/before), and its page size."""
+    backward = branch.last is not None and branch.first is None
+    return backward, branch.last if backward else branch.first
+
+
 @dataclass
 class _Compiled:
     """The Cypher of a tree: its clauses, parameters, and how to read its results back."""
@@ -52,8 +58,7 @@ class _Compiled:
         )
         predicate = compiler.compile(branch.where)
         self.params.update(compiler.params)
-        backward = branch.last is not None and branch.first is None
-        size = branch.last if backward else branch.first
+        backward, size = _window(branch)
         cursor = ""
         if branch.after is not None:
             cursor += f" AND {c}.id > $after{n}"
@@ -90,8 +95,7 @@ class _Compiled:
 
 def read_page(branch: Branch, rows: list[Any], total: int) -> RelatedPage:
     """A page of `branch` from its returned list, with the pages nested in each item."""
-    backward = branch.last is not None and branch.first is None
-    size = branch.last if backward else branch.first
+    backward, size = _window(branch)
     width = len(branch.children)
     items = []
     for row in rows:
