@@ -17,17 +17,20 @@ from graph.port import GraphStore
 
 @dataclass(frozen=True)
 class StoreOptions:
+    """Where the store is and how to reach it (`civicgraph.wiring` fills it from the
+    settings, which hold the defaults)."""
+
     engine: str  # "falkordb" or "neo4j"
     data_dir: Path
-    batch_size: int = 5000
-    graph_name: str = "civicgraph"
-    falkordb_url: str | None = None  # a FalkorDB server to use instead of the embedded one
-    falkordb_port: int = 0  # 0: any free port
-    falkordb_fsync: str = "always"
-    neo4j_uri: str = "bolt://localhost:7687"
-    neo4j_user: str = "neo4j"
-    neo4j_password: str | None = None
-    neo4j_database: str = "neo4j"
+    batch_size: int
+    graph_name: str
+    falkordb_url: str | None  # a FalkorDB server to use instead of the embedded one
+    falkordb_port: int  # of the embedded one; 0: any free port
+    falkordb_fsync: str
+    neo4j_uri: str
+    neo4j_user: str
+    neo4j_password: str | None
+    neo4j_database: str
 
 
 @dataclass
