@@ -105,7 +105,23 @@ class Neo4jSession(CypherSession):
             self._pipe = None
 
     def engine_read(self, query: str, params: dict[str, Any] | None) -> list[Row]:
-        return self._run(query, params, RoutingControl.READ)
+        """One auto-commit read: RUN and PULL in one round trip (a managed transaction adds
+        BEGIN and COMMIT, a second round trip). It shares the bookmarks of every write, so it
+        sees them; a connection the server dropped (a restart) is retried once."""
+        for attempt in (1, 2):
+            try:
+                with self.driver.session(
+                    database=self.database,
+                    bookmark_manager=self.driver.execute_query_bookmark_manager,
+                    default_access_mode=neo4j.READ_ACCESS,
+                ) as session:
+                    return [_row(record) for record in session.run(query, params or {})]
+            except (ServiceUnavailable, SessionExpired) as exc:
+                if attempt == 2:
+                    raise _store_error(exc) from exc
+            except (Neo4jError, DriverError) as exc:
+                raise _store_error(exc) from exc
+        raise AssertionError("unreachable")
 
     def engine_write(self, query: str, params: dict[str, Any] | None) -> list[Row]:
         return self._run(query, params, RoutingControl.WRITE)
