@@ -22,6 +22,7 @@ from graph.records import (
     Page,
     Path,
     Provenance,
+    RelatedItem,
     RelatedPage,
     Revision,
     SearchHit,
@@ -112,6 +113,12 @@ class Listing(Protocol):
     ) -> dict[NodeRef, RelatedPage]:
         """`branch`'s page of each parent with its children's pages nested in each item, to
         any depth, in one round trip."""
+
+    def node_tree(
+        self, ref: NodeRef, branches: Sequence[Branch], fields: tuple[str, ...] | None = None
+    ) -> RelatedItem | None:
+        """One node (its `fields`, or all its properties) with its branches' pages nested
+        (`RelatedItem.nested`), in one round trip; None if there is no such node."""
 
 
 class Aggregates(Protocol):

@@ -213,7 +213,7 @@ class RelatedItem:
 @dataclass
 class RelatedPage:
     items: list[RelatedItem] = field(default_factory=list)
-    total: int = 0
+    total: int | None = 0  # None where the branch was not counted (`Branch.count`)
     has_next: bool = False
     has_previous: bool = False
 
@@ -244,3 +244,5 @@ class Branch:
     last: int | None = None
     before: str | None = None
     children: tuple[Branch, ...] = ()
+    count: bool = True  # count every related node too (`RelatedPage.total`)
+    fields: tuple[str, ...] | None = None  # the properties to read of each node; None: all

@@ -17,9 +17,9 @@ from strawberry.types import Info
 
 import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
 from api.nodes.filter_inputs import FILTER_INPUTS
-from api.nodes.prefetch import register_connections
+from api.nodes.prefetch import register_connections, register_to_one
 from api.nodes.registry import BUILDERS
-from api.nodes.related import many
+from api.nodes.related import many, one
 from graph.model import Label
 from graph.model.fields import FieldSpec, ValueKind, field_specs
 from graph.records import Direction, NodeRecord
@@ -130,6 +130,10 @@ def node_type(
                 if hasattr(value, "relationship")
             },
         )
+        register_to_one(
+            label.value,
+            {name: value.to_one for name, value in vars(cls).items() if hasattr(value, "to_one")},
+        )
         graphql_type = strawberry.type(cls, description=description)
 
         def build(record: NodeRecord) -> Any:
@@ -189,6 +193,19 @@ def connection(
     field = strawberry.field(resolver=resolve, description=description)
     # What the prefetch planner reads: the relationship this field follows.
     field.relationship = (edge, direction, target)
+    return field
+
+
+def to_one(edge: Any, direction: Direction, target: Label, description: str | None = None) -> Any:
+    """A to-one relationship field: the `target` node at the other end, or null."""
+
+    async def resolve(self: Any, info: Info) -> Any:
+        return await one(info, self.id, edge, direction, target)
+
+    resolve.__annotations__ = {"info": Info, "return": f"{target.value} | None"}
+    resolve.__module__ = TYPES_NAMESPACE
+    field = strawberry.field(resolver=resolve, description=description)
+    field.to_one = (edge, direction, target)  # what the compiled read path follows
     return field
 
 

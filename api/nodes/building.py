@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.types import Info
-
-from api.nodes.base import Node, connection, node_type
-from api.nodes.grid import Grid
-from api.nodes.related import one
+from api.nodes.base import Node, connection, node_type, to_one
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction
@@ -20,9 +15,7 @@ L = Label
 class Building(Node):
     households = connection(E.RESIDES_IN, IN, L.HOUSEHOLD, filtered=True)
 
-    @strawberry.field
-    async def grid(self, info: Info) -> Grid | None:
-        return await one(info, self.id, E.IN_GRID, OUT, L.GRID)
+    grid = to_one(E.IN_GRID, OUT, L.GRID)
 
     devices = connection(
         E.INSTALLED_IN,

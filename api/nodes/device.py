@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.types import Info
-
-from api.nodes.base import Node, connection, node_type
-from api.nodes.building import Building
-from api.nodes.related import one
+from api.nodes.base import Node, connection, node_type, to_one
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction
@@ -18,9 +13,7 @@ L = Label
 
 @node_type(L.DEVICE)
 class Device(Node):
-    @strawberry.field
-    async def installed_in(self, info: Info) -> Building | None:
-        return await one(info, self.id, E.INSTALLED_IN, OUT, L.BUILDING)
+    installed_in = to_one(E.INSTALLED_IN, OUT, L.BUILDING)
 
     supplied_buildings = connection(
         E.SUPPLIES,
@@ -34,9 +27,7 @@ class Device(Node):
         E.FEEDS, OUT, L.DEVICE, filtered=True, description="Downstream assets this one feeds."
     )
 
-    @strawberry.field(description="The upstream asset feeding this one.")
-    async def fed_by(self, info: Info) -> Device | None:
-        return await one(info, self.id, E.FEEDS, IN, L.DEVICE)
+    fed_by = to_one(E.FEEDS, IN, L.DEVICE, description="The upstream asset feeding this one.")
 
     involved_in = connection(
         E.INVOLVES, IN, L.INCIDENT, description="Incidents this device is involved in."

@@ -6,8 +6,8 @@ import strawberry
 from strawberry.types import Info
 
 from api.enums import IncidentCategory, IncidentStatus, KeyPopulationTag
-from api.nodes.base import Node, connection, node_type
-from api.nodes.related import one, parent_ref
+from api.nodes.base import Node, connection, node_type, to_one
+from api.nodes.related import parent_ref
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction
@@ -71,9 +71,9 @@ class Grid(Node):
 
     buildings = connection(E.IN_GRID, IN, L.BUILDING, filtered=True)
 
-    @strawberry.field(description="The grid one level up (community, street, district).")
-    async def parent(self, info: Info) -> Grid | None:
-        return await one(info, self.id, E.PART_OF, OUT, L.GRID)
+    parent = to_one(
+        E.PART_OF, OUT, L.GRID, description="The grid one level up (community, street, district)."
+    )
 
     children = connection(E.PART_OF, IN, L.GRID, filtered=True)
 

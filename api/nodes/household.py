@@ -5,9 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api.nodes.base import Node, connection, node_type
-from api.nodes.building import Building
-from api.nodes.related import one, related_one
+from api.nodes.base import Node, connection, node_type, to_one
+from api.nodes.related import related_one
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction
@@ -20,9 +19,7 @@ L = Label
 class Household(Node):
     members = connection(E.MEMBER_OF, IN, L.RESIDENT, filtered=True)
 
-    @strawberry.field
-    async def building(self, info: Info) -> Building | None:
-        return await one(info, self.id, E.RESIDES_IN, OUT, L.BUILDING)
+    building = to_one(E.RESIDES_IN, OUT, L.BUILDING)
 
     @strawberry.field(description="Unit (单元) of the dwelling.")
     async def unit(self, info: Info) -> str | None:

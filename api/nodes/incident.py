@@ -6,15 +6,9 @@ import json
 from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
 from api.enums import IncidentStatus
-from api.nodes.base import Node, connection, enum_or_none, node_type
-from api.nodes.building import Building
-from api.nodes.device import Device
-from api.nodes.grid import Grid
-from api.nodes.organisation import Organisation
-from api.nodes.related import one
+from api.nodes.base import Node, connection, enum_or_none, node_type, to_one
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction, NodeRecord
@@ -58,13 +52,16 @@ class Incident(Node):
     history: list[IncidentStep]
     overdue: bool = strawberry.field(description="Open and past its deadline (超时).")
 
-    @strawberry.field(description="The building where it happened, if recorded at a building.")
-    async def building(self, info: Info) -> Building | None:
-        return await one(info, self.id, E.OCCURRED_AT, OUT, L.BUILDING)
+    building = to_one(
+        E.OCCURRED_AT,
+        OUT,
+        L.BUILDING,
+        description="The building where it happened, if recorded at a building.",
+    )
 
-    @strawberry.field(description="The grid where it happened, if recorded at a grid.")
-    async def grid(self, info: Info) -> Grid | None:
-        return await one(info, self.id, E.OCCURRED_AT, OUT, L.GRID)
+    grid = to_one(
+        E.OCCURRED_AT, OUT, L.GRID, description="The grid where it happened, if recorded at a grid."
+    )
 
     involves = connection(
         E.INVOLVES, OUT, L.RESIDENT, filtered=True, description="Residents involved."
@@ -76,12 +73,10 @@ class Incident(Node):
 
     involved_devices = connection(E.INVOLVES, OUT, L.DEVICE, description="Devices involved.")
 
-    @strawberry.field(description="The device whose alert raised it.")
-    async def raised_by(self, info: Info) -> Device | None:
-        return await one(info, self.id, E.RAISED_BY, OUT, L.DEVICE)
+    raised_by = to_one(E.RAISED_BY, OUT, L.DEVICE, description="The device whose alert raised it.")
 
-    @strawberry.field(description="The organisation it is dispatched to.")
-    async def assigned_to(self, info: Info) -> Organisation | None:
-        return await one(info, self.id, E.ASSIGNED_TO, OUT, L.ORGANISATION)
+    assigned_to = to_one(
+        E.ASSIGNED_TO, OUT, L.ORGANISATION, description="The organisation it is dispatched to."
+    )
 
     petitions = connection(E.REPORTS, IN, L.PETITION, description="Petitions that reported it.")

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.types import Info
-
-from api.nodes.base import Node, connection, node_type
-from api.nodes.building import Building
-from api.nodes.related import one
+from api.nodes.base import Node, connection, node_type, to_one
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction
@@ -26,9 +21,7 @@ class Organisation(Node):
         description="Buildings this organisation manages.",
     )
 
-    @strawberry.field
-    async def located_in(self, info: Info) -> Building | None:
-        return await one(info, self.id, E.LOCATED_IN, OUT, L.BUILDING)
+    located_in = to_one(E.LOCATED_IN, OUT, L.BUILDING)
 
     staff = connection(E.WORKS_FOR, IN, L.RESIDENT)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api.nodes.base import Node, connection, node_type
+from api.nodes.base import Node, connection, node_type, to_one
 from api.nodes.registry import to_graphql
-from api.nodes.related import many, one
-from api.nodes.resident import Resident
+from api.nodes.related import many
 from api.pagination import Connection
 from graph.model import EdgeType as E
 from graph.model import Label
@@ -35,9 +34,9 @@ def _mention(item: RelatedItem) -> Mention:
 
 @node_type(L.PETITION)
 class Petition(Node):
-    @strawberry.field(description="The submitter; null for anonymous petitions.")
-    async def submitted_by(self, info: Info) -> Resident | None:
-        return await one(info, self.id, E.SUBMITTED_BY, OUT, L.RESIDENT)
+    submitted_by = to_one(
+        E.SUBMITTED_BY, OUT, L.RESIDENT, description="The submitter; null for anonymous petitions."
+    )
 
     incidents = connection(
         E.REPORTS, OUT, L.INCIDENT, description="Incidents this petition reported."

@@ -18,6 +18,8 @@ from graph.records import Branch, Direction, RelatedItem, RelatedPage
 Relationship = tuple[EdgeType, Direction, Label]
 # (GraphQL type, GraphQL field) → the relationship a connection field follows.
 CONNECTIONS: dict[tuple[str, str], Relationship] = {}
+# (GraphQL type, GraphQL field) → the relationship a to-one field follows.
+TO_ONE: dict[tuple[str, str], Relationship] = {}
 PREFETCHED = "_prefetched"  # the attribute of an object that holds its prefetched pages
 
 
@@ -25,6 +27,12 @@ def register_connections(type_name: str, fields: dict[str, Relationship]) -> Non
     """Record a type's connection fields (by Python name) for the planner."""
     for python_name, relationship in fields.items():
         CONNECTIONS[(type_name, to_camel_case(python_name))] = relationship
+
+
+def register_to_one(type_name: str, fields: dict[str, Relationship]) -> None:
+    """Record a type's to-one relationship fields (by Python name)."""
+    for python_name, relationship in fields.items():
+        TO_ONE[(type_name, to_camel_case(python_name))] = relationship
 
 
 def page_key(

@@ -93,6 +93,8 @@ async def many(
     found = page
 
     async def total() -> int:
+        if found.total is None:
+            raise RuntimeError("a page fetched without its count")  # the planner counts all
         return found.total
 
     return make_connection(

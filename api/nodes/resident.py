@@ -8,9 +8,8 @@ import strawberry
 from strawberry.types import Info
 
 from api.enums import HouseholdRoleEnum
-from api.nodes.base import Node, connection, node_type
-from api.nodes.household import Household
-from api.nodes.related import one, related_one
+from api.nodes.base import Node, connection, node_type, to_one
+from api.nodes.related import related_one
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction, NodeRecord
@@ -34,9 +33,9 @@ def _computed(record: NodeRecord) -> dict[str, object]:
 class Resident(Node):
     age: int | None
 
-    @strawberry.field(description="The household the resident belongs to.")
-    async def household(self, info: Info) -> Household | None:
-        return await one(info, self.id, E.MEMBER_OF, OUT, L.HOUSEHOLD)
+    household = to_one(
+        E.MEMBER_OF, OUT, L.HOUSEHOLD, description="The household the resident belongs to."
+    )
 
     @strawberry.field(description="Role in the household (head, spouse, child, tenant...).")
     async def household_role(self, info: Info) -> HouseholdRoleEnum | None:

@@ -30,6 +30,7 @@ from graph.records import (
     Page,
     Path,
     Provenance,
+    RelatedItem,
     RelatedPage,
     Revision,
     SearchHit,
@@ -171,6 +172,11 @@ class CypherStore:
         self, parents: Sequence[NodeRef], branch: Branch
     ) -> dict[NodeRef, RelatedPage]:
         return self.trees.related_tree(parents, branch)
+
+    def node_tree(
+        self, ref: NodeRef, branches: Sequence[Branch], fields: tuple[str, ...] | None = None
+    ) -> RelatedItem | None:
+        return self.trees.node_tree(ref, branches, fields)
 
     # -- record writes ----------------------------------------------------------------------
     def upsert_nodes(

@@ -82,18 +82,35 @@ class _Compiled:
             pages.append(page)
             totals.append(total)
         values = ", ".join(
-            [f"properties({c})", f"labels({c})[0]", f"properties({r})", *pages, *totals]
+            [projection(c, branch.fields), f"labels({c})[0]", f"properties({r})", *pages, *totals]
         )
         clauses = (
             f" CALL {{ WITH {parent} {matched}{cursor} "
             f"WITH {c}, {r} ORDER BY {c}.id{' DESC' if backward else ''}{limit}{inner} "
             f"RETURN collect([{values}]) AS page{n} }}"
-            f" CALL {{ WITH {parent} {matched} RETURN count({c}) AS total{n} }}"
         )
+        if not branch.count:
+            return clauses, f"page{n}", "null"
+        clauses += f" CALL {{ WITH {parent} {matched} RETURN count({c}) AS total{n} }}"
         return clauses, f"page{n}", f"total{n}"
 
 
-def read_page(branch: Branch, rows: list[Any], total: int) -> RelatedPage:
+def projection(var: str, fields: tuple[str, ...] | None) -> str:
+    """The properties of `var` to return: all, or the named ones (and its id), as a map."""
+    if fields is None:
+        return f"properties({var})"
+    names = dict.fromkeys(("id", *fields))
+    for name in names:
+        if not name.isidentifier():
+            raise InvalidInputError([f"fields: {name!r} is not a property name"])
+    return f"{var} {{{', '.join('.' + name for name in names)}}}"
+
+
+def _total(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def read_page(branch: Branch, rows: list[Any], total: int | None) -> RelatedPage:
     """A page of `branch` from its returned list, with the pages nested in each item."""
     backward, size = _window(branch)
     width = len(branch.children)
@@ -101,10 +118,10 @@ def read_page(branch: Branch, rows: list[Any], total: int) -> RelatedPage:
     for row in rows:
         node, label, rel = row[0], row[1], row[2]
         nested = {
-            child.key: read_page(child, row[3 + i], int(row[3 + width + i]))
+            child.key: read_page(child, row[3 + i], _total(row[3 + width + i]))
             for i, child in enumerate(branch.children)
         }
-        record = NodeRecord(Label(label), node["id"], visible_props(node))
+        record = NodeRecord(Label(label), node["id"], visible_props(dict(node)))
         items.append(RelatedItem(record, visible_props(rel), nested))
     items.sort(key=lambda item: item.node.id, reverse=backward)
     more = size is not None and len(items) > size
@@ -157,6 +174,37 @@ class Trees:
         )
         pages = {ref: RelatedPage() for ref in parents}
         for row in rows:
-            found = read_page(branch, row["page"], int(row["total"]))
+            found = read_page(branch, row["page"], _total(row["total"]))
             pages[NodeRef(parent_label, row["parent"])] = found
         return pages
+
+    def node_tree(
+        self, ref: NodeRef, branches: Sequence[Branch], fields: tuple[str, ...] | None = None
+    ) -> RelatedItem | None:
+        """One node (its `fields`, or all its properties) with each branch's page nested in
+        it (`RelatedItem.nested`, by key), in one round trip; None if there is no such node."""
+        compiled = _Compiled(self.session.id_lt_expression)
+        clauses, pages, totals = "", [], []
+        for branch in branches:
+            clause, page, total = compiled.branch(branch, "p", ref.label)
+            clauses += clause
+            pages.append(page)
+            totals.append(total)
+        returned = "".join(
+            f", {page} AS page{i}, {total} AS total{i}"
+            for i, (page, total) in enumerate(zip(pages, totals, strict=True))
+        )
+        rows = self.session.read(
+            f"MATCH (p:{ref.label.value} {{id: $id}}){clauses} "
+            f"RETURN {projection('p', fields)} AS node{returned}",
+            {**compiled.params, "id": ref.id},
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        nested = {
+            branch.key: read_page(branch, row[f"page{i}"], _total(row[f"total{i}"]))
+            for i, branch in enumerate(branches)
+        }
+        record = NodeRecord(ref.label, ref.id, visible_props(dict(row["node"])))
+        return RelatedItem(record, {}, nested)

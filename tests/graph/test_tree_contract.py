@@ -112,3 +112,52 @@ def test_a_tree_costs_one_round_trip(town: CypherStore) -> None:  # noqa: F811
         for m in h.nested["members"].items
     }
     assert len(everyone) == 8
+
+
+def test_a_node_with_its_tree_in_one_round_trip(town: CypherStore) -> None:  # noqa: F811
+    from graph.metrics import STORE_QUERIES
+
+    members = Branch("members", EdgeType.MEMBER_OF, IN, Label.RESIDENT, first=2)
+    households = Branch(
+        "households", EdgeType.RESIDES_IN, IN, Label.HOUSEHOLD, first=1, children=(members,)
+    )
+    buildings = Branch(
+        "buildings", EdgeType.IN_GRID, IN, Label.BUILDING, first=5, children=(households,)
+    )
+    grid = ref("Grid:G00002")
+    reads = STORE_QUERIES.labels(town.engine, "read")
+    before = reads._value.get()
+    found = town.node_tree(grid, [buildings])
+    assert reads._value.get() - before == 1
+    assert found is not None
+    assert found.node == town.get_nodes([grid])[grid]
+    # one building, its first household, that household's members
+    assert same_as_alone(town, grid, buildings, found.nested["buildings"]) == 3
+    assert town.node_tree(ref("Grid:G99999"), [buildings]) is None
+    assert town.node_tree(grid, []) is not None
+
+
+def test_uncounted_branches_and_projected_fields(town: CypherStore) -> None:  # noqa: F811
+    grid = ref("Grid:G00002")
+    members = Branch(
+        "members", EdgeType.MEMBER_OF, IN, Label.RESIDENT, first=1, count=False, fields=("name",)
+    )
+    households = Branch(
+        "households", EdgeType.RESIDES_IN, IN, Label.HOUSEHOLD, children=(members,), fields=()
+    )
+    buildings = Branch(
+        "buildings", EdgeType.IN_GRID, IN, Label.BUILDING, children=(households,), count=False
+    )
+    found = town.node_tree(grid, [buildings], fields=("name", "level"))
+    assert found is not None
+    assert set(found.node.props) == {"name", "level"}
+    page = found.nested["buildings"]
+    assert page.total is None and page.items
+    household_pages = [b.nested["households"] for b in page.items]
+    assert all(p.total is not None for p in household_pages)
+    residents = [m for p in household_pages for h in p.items for m in h.nested["members"].items]
+    assert residents and all(set(m.node.props) == {"name"} for m in residents)
+    everything = town.get_nodes([m.node.ref for m in residents])
+    assert all(m.node.props["name"] == everything[m.node.ref].props["name"] for m in residents)
+    households_props = [h.node.props for p in household_pages for h in p.items]
+    assert households_props and all(props == {} for props in households_props)
