@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
+from api.compiled.asgi import CompiledReads
 from api.context import Context, actor_of
 from api.demo import ensure_demo_data
 from api.http.alerts import alerts_router
@@ -66,6 +67,8 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     app.include_router(alerts_router(timedelta(seconds=settings.alert_fold_window_s)))
     app.middleware("http")(graphql_response_media_type)
     app.middleware("http")(request_timeout(settings.request_timeout_s))
+    if settings.compiled_reads:
+        app.add_middleware(CompiledReads, schema=schema, timeout_s=settings.request_timeout_s)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(
         CORSMiddleware,

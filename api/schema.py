@@ -241,6 +241,9 @@ COSTLY_LANE_FROM = 2_000
 
 class CivicSchema(strawberry.Schema):
     costly_lane = Lane("graphql-costly")
+    limit_rules: list[Any]
+    max_tokens: int
+    max_cost: int
 
     async def execute(
         self,
@@ -298,7 +301,7 @@ def build_schema(
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
-    return CivicSchema(
+    built = CivicSchema(
         query=Query,
         mutation=merge_types("Mutation", (Mutation, IncidentMutation)),
         types=list(ALL_TYPES),
@@ -314,6 +317,11 @@ def build_schema(
             lambda: ValidationCache(maxsize=1000),
         ],
     )
+    # The same limits, for the compiled read path (api/compiled), which validates on its own.
+    built.limit_rules = limit_rules
+    built.max_tokens = max_tokens
+    built.max_cost = max_cost
+    return built
 
 
 schema = build_schema()

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="API port.")
     workers: int = Field(1, ge=1, le=64, description="API worker processes (serve).")
     request_timeout_s: float = Field(30.0, gt=0, description="API request time limit.")
+    compiled_reads: bool = Field(
+        True,
+        description="Answer the read queries the planner covers with planned store queries "
+        "(api/compiled); off: every request through the general GraphQL executor.",
+    )
     max_request_bytes: int = Field(
         10 * 2**20, ge=1024, description="Largest request body the API reads (413 past it)."
     )

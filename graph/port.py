@@ -79,8 +79,12 @@ class Listing(Protocol):
         after: tuple[Any, str] | None = None,
         last: int | None = None,
         before: tuple[Any, str] | None = None,
+        branches: Sequence[Branch] = (),
+        fields: tuple[str, ...] | None = None,
     ) -> Page:
-        """One page of nodes; forward with first/after, backward with last/before."""
+        """One page of nodes; forward with first/after, backward with last/before; each
+        node's `branches` nested from the same query (`Page.nested`); `fields`: the
+        properties read (None: all)."""
 
     def count_where(self, label: Label, where: Filter | None = None) -> int: ...
 

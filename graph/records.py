@@ -200,6 +200,8 @@ class Page:
     keys: list[tuple[Any, str]]  # (sort value, id) of each record: the cursor material
     has_next: bool
     has_previous: bool
+    # Pages of each record's relationships fetched with it (`Branch.key` → page), when asked.
+    nested: list[dict[str, RelatedPage]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

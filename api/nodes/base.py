@@ -18,7 +18,7 @@ from strawberry.types import Info
 import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
 from api.nodes.filter_inputs import FILTER_INPUTS
 from api.nodes.prefetch import register_connections, register_to_one
-from api.nodes.registry import BUILDERS
+from api.nodes.registry import BUILDERS, COMPUTED, Computed
 from api.nodes.related import many, one
 from graph.model import Label
 from graph.model.fields import FieldSpec, ValueKind, field_specs
@@ -97,9 +97,6 @@ def _value(spec: FieldSpec, stored: Any) -> Any:
     return spec.enum(stored)
 
 
-Computed = Callable[[NodeRecord], dict[str, Any]]
-
-
 def node_type(
     label: Label, computed: Computed | None = None, description: str | None = None
 ) -> Callable[[type], Any]:
@@ -143,6 +140,8 @@ def node_type(
             return graphql_type(**common_values(record), **values, **extra)
 
         BUILDERS[label] = build
+        if computed is not None:
+            COMPUTED[label] = (frozenset(own), computed)
         return graphql_type
 
     return decorate

@@ -11,6 +11,9 @@ from graph.records import NodeRecord
 
 Builder = Callable[[NodeRecord], Any]
 BUILDERS: dict[Label, Builder] = {}
+Computed = Callable[[NodeRecord], dict[str, Any]]
+# The fields a label's type computes from its stored node (Python names), and how.
+COMPUTED: dict[Label, tuple[frozenset[str], Computed]] = {}
 
 
 def builds(label: Label) -> Callable[[Builder], Builder]:

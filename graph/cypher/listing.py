@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from graph.cypher.filter_compiler import FilterCompiler
 from graph.cypher.session import CypherSession
+from graph.cypher.tree import TreeCompiler, projection, read_branches
 from graph.errors import InvalidInputError
 from graph.filters import Filter
 from graph.model import Label
@@ -17,6 +19,7 @@ from graph.model.fields import (
     specs_by_name,
 )
 from graph.records import (
+    Branch,
     NodeRecord,
     Page,
     visible_props,
@@ -48,8 +51,12 @@ class Listing:
         after: tuple[Any, str] | None = None,
         last: int | None = None,
         before: tuple[Any, str] | None = None,
+        branches: Sequence[Branch] = (),
+        fields: tuple[str, ...] | None = None,
     ) -> Page:
-        """One page of nodes; forward with first/after, backward with last/before."""
+        """One page of nodes; forward with first/after, backward with last/before. Each node
+        has its `branches`' pages nested (`Page.nested`), from the same query; `fields`: the
+        properties to read (None: all)."""
         if order_by not in orderable_fields(label):
             raise InvalidInputError([f"orderBy: {label} cannot be ordered by {order_by!r}"])
         backward = last is not None and first is None
@@ -70,9 +77,15 @@ class Listing:
                 matching += f" AND ({key} {cmp} $cv OR ({key} = $cv AND {node_id} {cmp} $ci))"
         direction = "" if ascending else " DESC"
         params["take"] = size + 1
+        tree = TreeCompiler(self.session.id_lt_expression)
+        clauses, returned = tree.branches(branches, "n", label)
+        params.update(tree.params)
+        order = f"ORDER BY sort{direction}, id{direction} LIMIT $take"
+        # The page is cut before the branches are read; the order is restated at the end, as
+        # the subqueries need not keep it.
         rows = self.session.read(
-            f"{matching} RETURN n.id AS id, {key} AS sort, n AS props "
-            f"ORDER BY sort{direction}, id{direction} LIMIT $take",
+            f"{matching} WITH n, n.id AS id, {key} AS sort {order}{clauses} "
+            f"RETURN id, sort, {projection('n', fields)} AS props{returned} {order}",
             params,
         )
         more = len(rows) > size
@@ -81,9 +94,10 @@ class Listing:
             rows.reverse()
         records = [NodeRecord(label, r["id"], visible_props(dict(r["props"]))) for r in rows]
         keys = [(r["sort"], r["id"]) for r in rows]
+        nested = [read_branches(branches, r) for r in rows] if branches else []
         if backward:
-            return Page(records, keys, has_next=before is not None, has_previous=more)
-        return Page(records, keys, has_next=more, has_previous=after is not None)
+            return Page(records, keys, before is not None, more, nested)
+        return Page(records, keys, more, after is not None, nested)
 
     def count_where(self, label: Label, where: Filter | None = None) -> int:
         matching, params = self._matching(label, where)

@@ -134,9 +134,11 @@ class CypherStore:
         after: tuple[Any, str] | None = None,
         last: int | None = None,
         before: tuple[Any, str] | None = None,
+        branches: Sequence[Branch] = (),
+        fields: tuple[str, ...] | None = None,
     ) -> Page:
         return self.listing.list_nodes(
-            label, where, order_by, descending, first, after, last, before
+            label, where, order_by, descending, first, after, last, before, branches, fields
         )
 
     def count_where(self, label: Label, where: Filter | None = None) -> int:

@@ -38,12 +38,24 @@ def _window(branch: Branch) -> tuple[bool, int | None]:
 
 
 @dataclass
-class _Compiled:
+class TreeCompiler:
     """The Cypher of a tree: its clauses, parameters, and how to read its results back."""
 
     id_lt: str
     params: dict[str, Any] = field(default_factory=dict)
     count: int = 0
+
+    def branches(
+        self, branches: Sequence[Branch], parent: str, parent_label: Label
+    ) -> tuple[str, str]:
+        """The CALL clauses of every branch under `parent`, and what to return of them
+        (`, pageK AS page<i>, totalK AS total<i>` for the i-th branch)."""
+        clauses, returned = "", ""
+        for i, branch in enumerate(branches):
+            clause, page, total = self.branch(branch, parent, parent_label)
+            clauses += clause
+            returned += f", {page} AS page{i}, {total} AS total{i}"
+        return clauses, returned
 
     def branch(self, branch: Branch, parent: str, parent_label: Label) -> tuple[str, str, str]:
         """The CALL clauses of `branch` under variable `parent`, and the names its page
@@ -110,6 +122,14 @@ def _total(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def read_branches(branches: Sequence[Branch], row: dict[str, Any]) -> dict[str, RelatedPage]:
+    """The pages of `branches` in a row returned by `TreeCompiler.branches`' clauses."""
+    return {
+        branch.key: read_page(branch, row[f"page{i}"], _total(row[f"total{i}"]))
+        for i, branch in enumerate(branches)
+    }
+
+
 def read_page(branch: Branch, rows: list[Any], total: int | None) -> RelatedPage:
     """A page of `branch` from its returned list, with the pages nested in each item."""
     backward, size = _window(branch)
@@ -165,7 +185,7 @@ class Trees:
         if len(labels) != 1:
             raise InvalidInputError(["parents: give parents of a single label"])
         parent_label = labels.pop()
-        compiled = _Compiled(self.session.id_lt_expression)
+        compiled = TreeCompiler(self.session.id_lt_expression)
         clauses, page, total = compiled.branch(branch, "p", parent_label)
         rows = self.session.read(
             f"UNWIND $ids AS pid MATCH (p:{parent_label.value} {{id: pid}}){clauses} "
@@ -183,17 +203,8 @@ class Trees:
     ) -> RelatedItem | None:
         """One node (its `fields`, or all its properties) with each branch's page nested in
         it (`RelatedItem.nested`, by key), in one round trip; None if there is no such node."""
-        compiled = _Compiled(self.session.id_lt_expression)
-        clauses, pages, totals = "", [], []
-        for branch in branches:
-            clause, page, total = compiled.branch(branch, "p", ref.label)
-            clauses += clause
-            pages.append(page)
-            totals.append(total)
-        returned = "".join(
-            f", {page} AS page{i}, {total} AS total{i}"
-            for i, (page, total) in enumerate(zip(pages, totals, strict=True))
-        )
+        compiled = TreeCompiler(self.session.id_lt_expression)
+        clauses, returned = compiled.branches(branches, "p", ref.label)
         rows = self.session.read(
             f"MATCH (p:{ref.label.value} {{id: $id}}){clauses} "
             f"RETURN {projection('p', fields)} AS node{returned}",
@@ -202,9 +213,5 @@ class Trees:
         if not rows:
             return None
         row = rows[0]
-        nested = {
-            branch.key: read_page(branch, row[f"page{i}"], _total(row[f"total{i}"]))
-            for i, branch in enumerate(branches)
-        }
         record = NodeRecord(ref.label, ref.id, visible_props(dict(row["node"])))
-        return RelatedItem(record, {}, nested)
+        return RelatedItem(record, {}, read_branches(branches, row))

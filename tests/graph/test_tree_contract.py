@@ -161,3 +161,35 @@ def test_uncounted_branches_and_projected_fields(town: CypherStore) -> None:  # 
     assert all(m.node.props["name"] == everything[m.node.ref].props["name"] for m in residents)
     households_props = [h.node.props for p in household_pages for h in p.items]
     assert households_props and all(props == {} for props in households_props)
+
+
+def test_a_list_page_with_its_trees_in_one_round_trip(town: CypherStore) -> None:  # noqa: F811
+    from graph.metrics import STORE_QUERIES
+
+    members = Branch("members", EdgeType.MEMBER_OF, IN, Label.RESIDENT, first=2)
+    households = Branch(
+        "households", EdgeType.RESIDES_IN, IN, Label.HOUSEHOLD, first=1, children=(members,)
+    )
+    buildings = Branch(
+        "buildings", EdgeType.IN_GRID, IN, Label.BUILDING, children=(households,), count=False
+    )
+    reads = STORE_QUERIES.labels(town.engine, "read")
+    for descending in (False, True):
+        before = reads._value.get()
+        page = town.list_nodes(
+            Label.GRID, None, "name", descending, first=4, branches=[buildings], fields=("name",)
+        )
+        assert reads._value.get() - before == 1
+        plain = town.list_nodes(Label.GRID, None, "name", descending, first=4)
+        assert [r.id for r in page.records] == [r.id for r in plain.records]
+        assert page.keys == plain.keys and page.has_next == plain.has_next
+        assert all(set(r.props) == {"name"} for r in page.records)
+        assert len(page.nested) == len(page.records)
+        for record, nested in zip(page.records, page.nested, strict=True):
+            alone = town.node_tree(record.ref, [buildings])
+            assert alone is not None
+            got = nested["buildings"]
+            want = alone.nested["buildings"]
+            assert [i.node.id for i in got.items] == [i.node.id for i in want.items]
+            assert got == want
+    assert town.list_nodes(Label.GRID, first=2).nested == []

@@ -1,0 +1,1 @@
+"""The compiled read path: GraphQL read operations answered by planned store queries."""
