@@ -247,4 +247,5 @@ class Branch:
     before: str | None = None
     children: tuple[Branch, ...] = ()
     count: bool = True  # count every related node too (`RelatedPage.total`)
+    edge_props: bool = True  # read each relationship's properties (`RelatedItem.edge_props`)
     fields: tuple[str, ...] | None = None  # the properties to read of each node; None: all

@@ -79,6 +79,7 @@ def _branch(plan: BranchPlan, variables: Variables) -> Branch:
         before,
         branches(plan.node, variables),
         count=plan.count,
+        edge_props=False,
         fields=_fields(plan.node),
     )
 

@@ -128,6 +128,10 @@ class ConnectionPlan:
         return out
 
 
+# Text and yes/no values pass as they are; numbers go through the scalar (range, finiteness).
+_NATIVE: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
+
+
 def _leaf_serializer(graphql_type: GraphQLOutputType) -> Produce:
     """How a stored value becomes this leaf type's response value (null refused where the
     type is non-null: the general path reports that)."""
@@ -163,13 +167,14 @@ def _leaf_serializer(graphql_type: GraphQLOutputType) -> Produce:
         return enum
     if isinstance(inner, GraphQLScalarType):
         serialize = inner.serialize
+        native = _NATIVE.get(inner.name)  # a value of this Python type is its own response
 
         def scalar(value: Any) -> Any:
             if value is None:
                 if non_null:
                     raise NotCompiled("null for a non-null scalar")
                 return None
-            return serialize(value)
+            return value if type(value) is native else serialize(value)
 
         return scalar
     raise NotCompiled("not a leaf type")

@@ -93,9 +93,10 @@ class TreeCompiler:
             inner += clauses
             pages.append(page)
             totals.append(total)
-        values = ", ".join(
-            [projection(c, branch.fields), f"labels({c})[0]", f"properties({r})", *pages, *totals]
-        )
+        # The label only where the target can be of several; the edge's properties if asked.
+        label = "null" if branch.target else f"labels({c})[0]"
+        edge = f"properties({r})" if branch.edge_props else "null"
+        values = ", ".join([projection(c, branch.fields), label, edge, *pages, *totals])
         clauses = (
             f" CALL {{ WITH {parent} {matched}{cursor} "
             f"WITH {c}, {r} ORDER BY {c}.id{' DESC' if backward else ''}{limit}{inner} "
@@ -135,14 +136,15 @@ def read_page(branch: Branch, rows: list[Any], total: int | None) -> RelatedPage
     backward, size = _window(branch)
     width = len(branch.children)
     items = []
+    target = branch.target
     for row in rows:
         node, label, rel = row[0], row[1], row[2]
         nested = {
             child.key: read_page(child, row[3 + i], _total(row[3 + width + i]))
             for i, child in enumerate(branch.children)
         }
-        record = NodeRecord(Label(label), node["id"], visible_props(dict(node)))
-        items.append(RelatedItem(record, visible_props(rel), nested))
+        record = NodeRecord(target or Label(label), node["id"], visible_props(node))
+        items.append(RelatedItem(record, visible_props(rel) if rel else {}, nested))
     items.sort(key=lambda item: item.node.id, reverse=backward)
     more = size is not None and len(items) > size
     items = items[:size]

@@ -140,7 +140,14 @@ def test_a_node_with_its_tree_in_one_round_trip(town: CypherStore) -> None:  # n
 def test_uncounted_branches_and_projected_fields(town: CypherStore) -> None:  # noqa: F811
     grid = ref("Grid:G00002")
     members = Branch(
-        "members", EdgeType.MEMBER_OF, IN, Label.RESIDENT, first=1, count=False, fields=("name",)
+        "members",
+        EdgeType.MEMBER_OF,
+        IN,
+        Label.RESIDENT,
+        first=1,
+        count=False,
+        fields=("name",),
+        edge_props=False,
     )
     households = Branch(
         "households", EdgeType.RESIDES_IN, IN, Label.HOUSEHOLD, children=(members,), fields=()
@@ -157,6 +164,8 @@ def test_uncounted_branches_and_projected_fields(town: CypherStore) -> None:  # 
     assert all(p.total is not None for p in household_pages)
     residents = [m for p in household_pages for h in p.items for m in h.nested["members"].items]
     assert residents and all(set(m.node.props) == {"name"} for m in residents)
+    assert all(m.edge_props == {} for m in residents)  # a member's role is not read
+    assert all(m.node.label == Label.RESIDENT for m in residents)
     everything = town.get_nodes([m.node.ref for m in residents])
     assert all(m.node.props["name"] == everything[m.node.ref].props["name"] for m in residents)
     households_props = [h.node.props for p in household_pages for h in p.items]
