@@ -87,6 +87,21 @@ class ConnectionPlan:
     node: ObjectPlan
     count: bool
 
+    def _edge(self, wanted: list[tuple[str, str]], item: Any, cursor: str | None) -> Any:
+        parts = {"cursor": lambda: cursor, "__typename": lambda: self.edge_type_name}
+        return {k: parts.get(part, lambda: self.node.shape(item))() for k, part in wanted}
+
+    def cursored(self) -> bool:
+        """Whether the response shows a cursor (an edge's, or the page's first or last)."""
+        return any(
+            (what == "edges" and any(part == "cursor" for _, part in wanted))
+            or (
+                what == "pageInfo"
+                and any(part in ("startCursor", "endCursor") for _, part in wanted)
+            )
+            for _, what, wanted in self.fields
+        )
+
     def value(
         self,
         items: list[Any],
@@ -106,15 +121,8 @@ class ConnectionPlan:
                 out[key] = [self.node.shape(item) for item in items]
             elif what == "edges":
                 out[key] = [
-                    {
-                        k: cursor
-                        if part == "cursor"
-                        else self.edge_type_name
-                        if part == "__typename"
-                        else self.node.shape(item)
-                        for k, part in wanted
-                    }
-                    for item, cursor in zip(items, cursors, strict=True)
+                    self._edge(wanted, item, cursors[i] if cursors else None)
+                    for i, item in enumerate(items)
                 ]
             else:  # pageInfo
                 info = {
@@ -268,7 +276,7 @@ class Planner:
             relationship = CONNECTIONS.get((label.value, name))
             one = TO_ONE.get((label.value, name))
             if name == "id":
-                plan.fields.append((key, lambda item: str(item.node.ref)))
+                plan.fields.append((key, _global_id(label.value + ":")))
             elif name == "version":
                 plan.reads("version")
                 plan.fields.append((key, lambda item: int(item.node.props.get("version") or 0)))
@@ -379,6 +387,10 @@ class Planner:
 _EMPTY = SelectionSetNode(selections=())
 
 
+def _global_id(prefix: str) -> Produce:
+    return lambda item: prefix + item.node.id
+
+
 def _constant(value: Any) -> Produce:
     return lambda _item: value
 
@@ -396,9 +408,11 @@ def _to_one(key: str, target: ObjectPlan) -> Produce:
 
 
 def _nested_connection(key: str, plan: ConnectionPlan) -> Produce:
+    cursored = plan.cursored()
+
     def produce(item: Any) -> Any:
         page = item.nested[key]
-        cursors = [encode_cursor(i.node.id) for i in page.items]
+        cursors = [encode_cursor(i.node.id) for i in page.items] if cursored else []
         return plan.value(page.items, cursors, page.total, page.has_next, page.has_previous)
 
     return produce

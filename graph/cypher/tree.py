@@ -137,13 +137,22 @@ def read_page(branch: Branch, rows: list[Any], total: int | None) -> RelatedPage
     width = len(branch.children)
     items = []
     target = branch.target
+    projected = branch.fields is not None  # a projection holds only wanted properties and id
     for row in rows:
         node, label, rel = row[0], row[1], row[2]
-        nested = {
-            child.key: read_page(child, row[3 + i], _total(row[3 + width + i]))
-            for i, child in enumerate(branch.children)
-        }
-        record = NodeRecord(target or Label(label), node["id"], visible_props(node))
+        nested = (
+            {
+                child.key: read_page(child, row[3 + i], _total(row[3 + width + i]))
+                for i, child in enumerate(branch.children)
+            }
+            if width
+            else {}
+        )
+        if projected:  # the driver's own map, taken over
+            node_id = node.pop("id")
+        else:
+            node_id, node = node["id"], visible_props(node)
+        record = NodeRecord(target or Label(label), node_id, node)
         items.append(RelatedItem(record, visible_props(rel) if rel else {}, nested))
     items.sort(key=lambda item: item.node.id, reverse=backward)
     more = size is not None and len(items) > size
