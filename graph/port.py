@@ -6,6 +6,7 @@ are batched, and each records its change events in the same atomic write."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from datetime import date
 from typing import Any, Protocol
 
 from graph.filters import Filter
@@ -97,6 +98,12 @@ class Listing(Protocol):
         self, label: Label, field: str, where: Filter | None = None
     ) -> dict[str, float | int | None]:
         """count, min, max, avg and sum of a number field over the matching nodes."""
+
+    def age_stats(
+        self, label: Label, field: str, on: date, where: Filter | None = None
+    ) -> dict[str, float | int | None]:
+        """count, min, max, avg and sum of the ages in whole years on `on` that a date field
+        (a birth date) gives, over the matching nodes that hold one."""
 
     def related(
         self,

@@ -1,10 +1,11 @@
 """Aggregates of a filtered root list: `residentsAggregate(filter:) { count
-groupBy(field: GENDER) { key count } numbers(field: …) { min max avg sum } }`, each asked
-of the store as one query when its field is selected."""
+groupBy(field: GENDER) { key count } numbers(field: …) { min max avg sum }
+age { min max avg } }`, each asked of the store as one query when its field is selected."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -71,19 +72,40 @@ def aggregate_type(label: Label) -> Any:
             stats = await asyncio.to_thread(
                 info.context.store.number_stats, self.label, field.value, self.where
             )
-            return NumberStats(
-                count=int(stats["count"] or 0),
-                **{k: None if stats[k] is None else float(stats[k]) for k in _STATS},
-            )
+            return _number_stats(stats)
 
         numbers.__annotations__.update(field=number_field, info=Info, self=Any)
         numbers.__annotations__["return"] = NumberStats
         namespace["numbers"] = strawberry.field(resolver=numbers)
+    if label in AGE_FIELDS:
+
+        async def age(self: Any, info: Info) -> NumberStats:
+            stats = await asyncio.to_thread(
+                info.context.store.age_stats,
+                self.label,
+                AGE_FIELDS[self.label],
+                date.today(),
+                self.where,
+            )
+            return _number_stats(stats)
+
+        namespace["age"] = strawberry.field(
+            resolver=age, description="Ages in whole years today (from birth dates)."
+        )
     cls = type(f"{label.value}Aggregate", (), namespace)
     return strawberry.type(cls, description=f"Aggregates of matching {label.value} nodes.")
 
 
 _STATS = ("min", "max", "avg", "sum")
+# The date field each label's age is counted from (the `age` of its aggregate).
+AGE_FIELDS = {Label.RESIDENT: "birth_date"}
+
+
+def _number_stats(stats: dict[str, Any]) -> NumberStats:
+    return NumberStats(
+        count=int(stats["count"] or 0),
+        **{k: None if stats[k] is None else float(stats[k]) for k in _STATS},
+    )
 
 
 def _code(key: Any) -> str | None:

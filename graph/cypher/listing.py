@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from graph.cypher.filter_compiler import FilterCompiler
@@ -165,10 +166,30 @@ class Listing:
         if spec is None or not spec.numeric:
             raise InvalidInputError([f"field: {label}.{field} is not a number field"])
         matching, params = self._matching(label, where)
-        value = f"n.{field}"
+        return self._stats(f"{matching} WITH n.{field} AS value", params)
+
+    def age_stats(
+        self, label: Label, field: str, on: date, where: Filter | None = None
+    ) -> dict[str, float | int | None]:
+        """Count, min, max, mean and sum of the ages in whole years on `on` given by a date
+        field (ISO text): the years between, less one where the birthday is still to come."""
+        spec = specs_by_name(label).get(field)
+        if spec is None or spec.kind != ValueKind.DATE:
+            raise InvalidInputError([f"field: {label}.{field} is not a date field"])
+        matching, params = self._matching(label, where)
+        params["age_year"], params["age_day"] = on.year, on.isoformat()[5:]
+        born = f"n.{field}"
+        age = (
+            f"$age_year - toInteger(substring({born}, 0, 4)) "
+            f"- CASE WHEN substring({born}, 5, 5) > $age_day THEN 1 ELSE 0 END"
+        )
+        return self._stats(f"{matching} WITH {age} AS value", params)
+
+    def _stats(self, values: str, params: dict[str, Any]) -> dict[str, float | int | None]:
+        """count, min, max, avg and sum of `value` over the rows of `values`."""
         rows = self.session.read(
-            f"{matching} RETURN count({value}) AS count, min({value}) AS min, max({value}) AS max, "
-            f"avg({value}) AS avg, sum({value}) AS sum",
+            f"{values} RETURN count(value) AS count, min(value) AS min, max(value) AS max, "
+            "avg(value) AS avg, sum(value) AS sum",
             params,
         )
         row = rows[0] if rows else {"count": 0}

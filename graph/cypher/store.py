@@ -4,7 +4,7 @@ operations of `graph.port`. It adds nothing of its own; each method is one part'
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from graph.cypher.bulk import BulkWrites
@@ -153,6 +153,11 @@ class CypherStore:
         self, label: Label, field: str, where: Filter | None = None
     ) -> dict[str, float | int | None]:
         return self.listing.number_stats(label, field, where)
+
+    def age_stats(
+        self, label: Label, field: str, on: date, where: Filter | None = None
+    ) -> dict[str, float | int | None]:
+        return self.listing.age_stats(label, field, on, where)
 
     def related(
         self,

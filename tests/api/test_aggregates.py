@@ -81,3 +81,22 @@ def test_an_empty_match_and_a_field_that_cannot_be_grouped(client: TestClient) -
     assert none == {"count": 0, "byStatus": []}
     refused = gql(client, "{ residentsAggregate { groupBy(field: NAME) { key } } }")
     assert refused["errors"] and "NAME" in refused["errors"][0]["message"]
+
+
+def test_ages_agree_with_the_listed_residents(client: TestClient) -> None:
+    for where in ("{}", "{gender: {eq: FEMALE}, age: {min: 20, max: 60}}", "{livesAlone: true}"):
+        answer = data(
+            client,
+            f"""{{ residents(first: 500, filter: {where}) {{ nodes {{ age }} }}
+                 residentsAggregate(filter: {where}) {{ age {{ count min max avg sum }} }} }}""",
+        )
+        ages = [n["age"] for n in answer["residents"]["nodes"] if n["age"] is not None]
+        stats = answer["residentsAggregate"]["age"]
+        assert ages, where
+        assert stats["count"] == len(ages)
+        assert (stats["min"], stats["max"], stats["sum"]) == (min(ages), max(ages), sum(ages))
+        assert stats["avg"] == pytest.approx(mean(ages))
+    empty = data(
+        client, '{ residentsAggregate(filter: {name: {eq: "无此人"}}) { age { count avg } } }'
+    )
+    assert empty["residentsAggregate"]["age"] == {"count": 0, "avg": None}

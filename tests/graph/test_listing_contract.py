@@ -299,3 +299,20 @@ def test_grid_statistics_roll_up_the_hierarchy(town: CypherStore) -> None:
     assert community.open_incidents_by_category == {"fire": 1, "noise": 1}
     assert community.overdue_incidents == 1
     assert second.open_incidents_by_status == {"reported": 1} and second.overdue_incidents == 0
+
+
+def test_age_statistics_count_birthdays_to_the_day(town: CypherStore) -> None:
+    from datetime import date
+
+    residents = town.list_nodes(Label.RESIDENT, first=500).records
+    births = [date.fromisoformat(r.props["birth_date"]) for r in residents]
+    assert births
+    for on in (date(2026, 3, 4), date(2026, 3, 5), *(b.replace(year=2030) for b in births[:3])):
+        ages = [on.year - b.year - ((on.month, on.day) < (b.month, b.day)) for b in births]
+        stats = town.age_stats(Label.RESIDENT, "birth_date", on)
+        assert (stats["count"], stats["min"], stats["max"], stats["sum"]) == (
+            len(ages),
+            min(ages),
+            max(ages),
+            sum(ages),
+        ), on
