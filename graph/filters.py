@@ -61,6 +61,16 @@ class LivesAlone:
 
 
 @dataclass(frozen=True)
+class Near:
+    """The node's coordinates (`lat`, `lon`) lie within `radius_m` metres of a point, by
+    great-circle distance."""
+
+    lat: float
+    lon: float
+    radius_m: float
+
+
+@dataclass(frozen=True)
 class All:
     parts: tuple[Filter, ...] = field(default_factory=tuple)
 
@@ -75,4 +85,4 @@ class Not:
     part: Filter
 
 
-Filter = Condition | Related | Through | LivesAlone | All | AnyOf | Not
+Filter = Condition | Related | Through | LivesAlone | Near | All | AnyOf | Not

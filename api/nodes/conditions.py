@@ -72,6 +72,13 @@ class DateTimeFilter:
     is_null: bool | None = None
 
 
+@strawberry.input(description="Within `radiusM` metres (great-circle) of a point, WGS 84.")
+class NearPoint:
+    lat: float
+    lon: float
+    radius_m: float
+
+
 @strawberry.input(description="Age in whole years on today's date, bounds included.")
 class AgeRange:
     min: int | None = None

@@ -19,11 +19,23 @@ from api.nodes.conditions import (
     FloatFilter,
     IDFilter,
     IntFilter,
+    NearPoint,
     StringFilter,
     enum_filter,
     tag_filter,
 )
-from graph.filters import All, AnyOf, Condition, Filter, LivesAlone, Not, Op, Related, Through
+from graph.filters import (
+    All,
+    AnyOf,
+    Condition,
+    Filter,
+    LivesAlone,
+    Near,
+    Not,
+    Op,
+    Related,
+    Through,
+)
 from graph.model import EdgeType, Label
 from graph.model.fields import FieldSpec, ValueKind, field_specs
 from graph.model.validators import format_timestamp
@@ -137,6 +149,8 @@ def to_filter(label: Label, value: Any) -> Filter | None:
             from graph.workflow import overdue_filter
 
             parts.append(overdue_filter() if given else Not(overdue_filter()))
+        elif item.name == "near":
+            parts.append(Near(given.lat, given.lon, given.radius_m))
         elif item.name == "lives_alone":
             parts.append(LivesAlone() if given else Not(LivesAlone()))
         elif item.name == "age":
@@ -201,6 +215,16 @@ COMPUTED: dict[Label, dict[str, tuple[Any, Any]]] = {
     },
     Label.INCIDENT: {
         "overdue": (bool, strawberry.field(default=None, description="Open and past deadline."))
+    },
+    Label.BUILDING: {
+        "near": (
+            NearPoint,
+            strawberry.field(
+                default=None,
+                description="Within a radius of a point (its households, residents and "
+                "devices: through `building` / `installedIn`).",
+            ),
+        )
     },
 }
 

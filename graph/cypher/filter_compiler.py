@@ -6,6 +6,7 @@ a query parameter.
 
 from __future__ import annotations
 
+import math
 import typing
 from typing import Any
 
@@ -17,6 +18,7 @@ from graph.filters import (
     Condition,
     Filter,
     LivesAlone,
+    Near,
     Not,
     Op,
     Related,
@@ -24,6 +26,9 @@ from graph.filters import (
 )
 from graph.model import NODE_MODELS, EdgeType, Label
 
+EARTH_RADIUS_M = 6_371_008.8  # the mean radius
+METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180  # of latitude
+MAX_RADIUS_M = 100_000.0
 _COMPARISON = {Op.EQ: "=", Op.NE: "<>", Op.LT: "<", Op.LTE: "<=", Op.GT: ">", Op.GTE: ">="}
 
 
@@ -81,6 +86,9 @@ class FilterCompiler:
             return self._related(node)
         if isinstance(node, Through):
             return self._through(node)
+        if isinstance(node, Near):
+            near = self._near(node)
+            return f"coalesce({near}, false)" if self._negations else near
         if isinstance(node, LivesAlone):
             if self.label != Label.RESIDENT:
                 raise InvalidInputError(
@@ -158,6 +166,42 @@ class FilterCompiler:
         if cond.field == "id" and cond.op in (Op.LT, Op.LTE):
             prop = self.id_lt_expression.format(var=self.var)
         return f"({prop} {_COMPARISON[cond.op]} {self._param(cond.value)})"
+
+    def _near(self, near: Near) -> str:
+        """Haversine distance within the radius, behind a latitude/longitude box that rules
+        out most nodes with plain comparisons: hav(d/R) <= sin²(r / 2R) holds exactly when
+        d <= r, so no inverse sine is needed (both engines have sin, cos and sqrt)."""
+        fields = NODE_MODELS[self.label].model_fields
+        if "lat" not in fields or "lon" not in fields:
+            raise InvalidInputError([f"near: {self.label} has no coordinates"])
+        problems = []
+        if not -90 <= near.lat <= 90:
+            problems.append("near.lat: must be between -90 and 90")
+        if not -180 <= near.lon <= 180:
+            problems.append("near.lon: must be between -180 and 180")
+        if not 0 < near.radius_m <= MAX_RADIUS_M:
+            problems.append(f"near.radiusM: must be above 0 and at most {MAX_RADIUS_M:,.0f}")
+        if problems:
+            raise InvalidInputError(problems)
+        v = self.var
+        degrees = near.radius_m / METRES_PER_DEGREE
+        cos_lat = math.cos(math.radians(near.lat))
+        lon_span = degrees / cos_lat if cos_lat > degrees / 180 else 360.0
+        lat, lon, rad = self._param(near.lat), self._param(near.lon), self._param(math.pi / 180)
+        half_lat = f"sin(({v}.lat - {lat}) * {rad} / 2)"
+        half_lon = f"sin(({v}.lon - {lon}) * {rad} / 2)"
+        haversine = (
+            f"{half_lat} * {half_lat} + cos({v}.lat * {rad}) * {self._param(cos_lat)} "
+            f"* {half_lon} * {half_lon}"
+        )
+        bound = math.sin(near.radius_m / (2 * EARTH_RADIUS_M)) ** 2
+        return (
+            f"({v}.lat >= {self._param(near.lat - degrees)} "
+            f"AND {v}.lat <= {self._param(near.lat + degrees)} "
+            f"AND {v}.lon >= {self._param(near.lon - lon_span)} "
+            f"AND {v}.lon <= {self._param(near.lon + lon_span)} "
+            f"AND {haversine} <= {self._param(bound)})"
+        )
 
     def _through(self, through: Through) -> str:
         k = len(self._throughs)

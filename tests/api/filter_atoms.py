@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import math
 import statistics
 import typing
 from collections.abc import Callable, Iterator
@@ -191,6 +192,8 @@ def atoms_of(label: Label, scan: Scan, through: bool = True) -> list[Atom]:
                 atoms.extend(through_atoms(label, name, scan))
         elif name == "lives_alone":
             atoms.extend(lives_alone_atoms(scan))
+        elif name == "near":
+            atoms.extend(near_atoms(nodes))
         elif name in SPECIAL:
             atoms.extend(SPECIAL[name]())
         else:
@@ -213,6 +216,33 @@ def through_atoms(label: Label, name: str, scan: Scan) -> Iterator[Atom]:
             lambda p, atom=atom: any(atom.test(related[t]) for t in reach.get(p["id"], ())),
         )
     yield Atom(f"{gql}: {{}}", lambda p: bool(reach.get(p["id"])))
+
+
+def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    (lat1, lon1), (lat2, lon2) = (tuple(math.radians(x) for x in p) for p in (a, b))
+    h = math.sin((lat2 - lat1) / 2) ** 2
+    h += math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
+
+
+def near_atoms(nodes: dict[str, dict[str, Any]]) -> Iterator[Atom]:
+    """Circles around two buildings that take in about half of the others: each radius lies
+    halfway between two neighbours' distances, so no building sits on the edge."""
+    placed = {i: (p["lat"], p["lon"]) for i, p in nodes.items() if p.get("lat") is not None}
+    assert len(placed) >= 3, "the demo's buildings have coordinates"
+    for centre in sorted(placed)[:2]:
+        point = placed[centre]
+        distances = sorted(metres_between(point, other) for other in placed.values())
+        k = len(distances) // 2
+        radius = (distances[k - 1] + distances[k]) / 2 or 1.0
+
+        def within(
+            p: dict[str, Any], point: tuple[float, float] = point, r: float = radius
+        ) -> bool:
+            return p.get("lat") is not None and metres_between(point, (p["lat"], p["lon"])) <= r
+
+        yield Atom(f"near: {{lat: {point[0]}, lon: {point[1]}, radiusM: {radius}}}", within)
 
 
 def has_all_pair(props: dict[str, Any]) -> bool:

@@ -265,3 +265,26 @@ def test_grid_statistics_are_batched_and_roll_up(client: TestClient) -> None:
     assert sum(s["households"] for s in leaves) == district["households"]
     assert all(c["count"] > 0 for c in district["residentsByTag"])
     assert sum(c["count"] for c in district["openIncidentsByStatus"]) > 0
+
+
+def test_near_a_point_and_what_the_buildings_hold(client: TestClient) -> None:
+    buildings = data(client, "{ buildings(first: 500) { nodes { id lat lon } } }")["buildings"]
+    placed = [b for b in buildings["nodes"] if b["lat"] is not None]
+    centre = placed[0]
+    near = f"near: {{lat: {centre['lat']}, lon: {centre['lon']}, radiusM: 1}}"
+    found = data(client, f"{{ buildings(filter: {{{near}}}) {{ nodes {{ id }} }} }}")
+    assert [b["id"] for b in found["buildings"]["nodes"]] == [centre["id"]]
+    households = data(
+        client,
+        f"""{{ inside: households(first: 500, filter: {{building: {{{near}}}}}) {{ nodes {{
+              building {{ id }} }} }}
+            all: node(id: "{centre["id"]}") {{ ... on Building {{ households(first: 500) {{
+              totalCount }} }} }} }}""",
+    )
+    inside = households["inside"]["nodes"]
+    assert {h["building"]["id"] for h in inside} == {centre["id"]}
+    assert len(inside) == households["all"]["households"]["totalCount"]
+    refused = error_of(
+        client, "{ buildings(filter: {near: {lat: 91, lon: 0, radiusM: 0}}) { nodes { id } } }"
+    )
+    assert "near.lat" in refused["message"] and "near.radiusM" in refused["message"]
