@@ -18,7 +18,7 @@ from graphql import GraphQLError
 from prometheus_client import Counter
 
 from api.compiled.operation import CompiledOperation, compile_operation
-from api.compiled.plan import NotCompiled
+from api.compiled.shapes import NotCompiled
 from api.http.media import GRAPHQL_RESPONSE, graphql_errors
 from api.limits.body_size import ASGIApp, Message, Receive, Send, send_json
 from civicgraph.logs import get_logger

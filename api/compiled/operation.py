@@ -26,7 +26,8 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.types.arguments import convert_arguments
 
-from api.compiled.plan import BranchPlan, ConnectionPlan, NotCompiled, ObjectPlan, Planner
+from api.compiled.plan import Planner
+from api.compiled.shapes import BranchPlan, ConnectionPlan, NotCompiled, ObjectPlan
 from api.limits.cost import estimate
 from api.pagination import page_window
 from api.roots import list_query

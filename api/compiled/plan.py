@@ -9,21 +9,16 @@ takes the general path (Strawberry), which also reports every error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from enum import Enum
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLEnumType,
-    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLScalarType,
     GraphQLSchema,
     InlineFragmentNode,
     NamedTypeNode,
@@ -31,171 +26,24 @@ from graphql import (
 )
 from strawberry.utils.str_converters import to_camel_case
 
-from api.nodes.prefetch import CONNECTIONS, TO_ONE, Relationship
+from api.compiled.shapes import (
+    BranchPlan,
+    ConnectionPlan,
+    NotCompiled,
+    ObjectPlan,
+    Produce,
+    constant,
+    from_computed,
+    from_property,
+    global_id,
+    leaf_serializer,
+    nested_connection,
+    to_one_value,
+)
+from api.nodes.prefetch import CONNECTIONS, TO_ONE
 from api.nodes.registry import COMPUTED
-from api.pagination import encode_cursor
 from graph.model import Label
 from graph.model.fields import field_specs
-
-
-class NotCompiled(Exception):  # noqa: N818  (not an error: a request for the general path)
-    """This request takes the general path."""
-
-
-# What a response field is made from: the node's item (record, edge, nested pages).
-Produce = Callable[[Any], Any]
-
-
-@dataclass
-class ObjectPlan:
-    """The response object of one node of `label`."""
-
-    label: Label
-    fields: list[tuple[str, Produce]] = field(default_factory=list)
-    props: set[str] | None = field(default_factory=set)  # None: every property (computed)
-    branches: list[BranchPlan] = field(default_factory=list)
-
-    def reads(self, name: str) -> None:
-        if self.props is not None:
-            self.props.add(name)
-
-    def shape(self, item: Any) -> dict[str, Any]:
-        """The response object of a fetched item (`RelatedItem`)."""
-        return {key: produce(item) for key, produce in self.fields}
-
-
-@dataclass
-class BranchPlan:
-    """A relationship field: a to-one node or a connection page, fetched with its parent."""
-
-    key: str  # the response key, unique among its siblings
-    relationship: Relationship
-    one: bool
-    arguments: FieldNode | None  # the field, for its page arguments (connections)
-    argument_types: Any  # the GraphQL field definition
-    node: ObjectPlan
-    count: bool
-
-
-@dataclass
-class ConnectionPlan:
-    """A connection's response: its fields in order, and the plan of its nodes."""
-
-    type_name: str
-    edge_type_name: str
-    fields: list[tuple[str, str, Any]]  # (response key, what, sub-plan)
-    node: ObjectPlan
-    count: bool
-
-    def _edge(self, wanted: list[tuple[str, str]], item: Any, cursor: str | None) -> Any:
-        parts = {"cursor": lambda: cursor, "__typename": lambda: self.edge_type_name}
-        return {k: parts.get(part, lambda: self.node.shape(item))() for k, part in wanted}
-
-    def cursored(self) -> bool:
-        """Whether the response shows a cursor (an edge's, or the page's first or last)."""
-        return any(
-            (what == "edges" and any(part == "cursor" for _, part in wanted))
-            or (
-                what == "pageInfo"
-                and any(part in ("startCursor", "endCursor") for _, part in wanted)
-            )
-            for _, what, wanted in self.fields
-        )
-
-    def value(
-        self,
-        items: list[Any],
-        cursors: list[str],
-        total: int | None,
-        has_next: bool,
-        has_previous: bool,
-    ) -> dict[str, Any]:
-        """The connection's response object from its page."""
-        out: dict[str, Any] = {}
-        for key, what, wanted in self.fields:
-            if what == "__typename":
-                out[key] = self.type_name
-            elif what == "totalCount":
-                out[key] = total
-            elif what == "nodes":
-                out[key] = [self.node.shape(item) for item in items]
-            elif what == "edges":
-                out[key] = [
-                    self._edge(wanted, item, cursors[i] if cursors else None)
-                    for i, item in enumerate(items)
-                ]
-            else:  # pageInfo
-                info = {
-                    "__typename": "PageInfo",
-                    "hasNextPage": has_next,
-                    "hasPreviousPage": has_previous,
-                    "startCursor": cursors[0] if cursors else None,
-                    "endCursor": cursors[-1] if cursors else None,
-                }
-                out[key] = {k: info[part] for k, part in wanted}
-        return out
-
-
-# Text and yes/no values pass as they are; numbers go through the scalar (range, finiteness).
-_NATIVE: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
-
-
-def _leaf_serializer(graphql_type: GraphQLOutputType) -> Produce:
-    """How a stored value becomes this leaf type's response value (null refused where the
-    type is non-null: the general path reports that)."""
-    non_null = isinstance(graphql_type, GraphQLNonNull)
-    inner = graphql_type.of_type if isinstance(graphql_type, GraphQLNonNull) else graphql_type
-    if isinstance(inner, GraphQLList):
-        item = _leaf_serializer(inner.of_type)
-
-        def many(value: Any) -> Any:
-            if value is None:
-                if non_null:
-                    raise NotCompiled("null for a non-null list")
-                return None
-            return [item(v) for v in value]
-
-        return many
-    if isinstance(inner, GraphQLEnumType):
-        names = {
-            (v.value.value if isinstance(v.value, Enum) else v.value): name
-            for name, v in inner.values.items()
-        }
-
-        def enum(value: Any) -> Any:
-            if value is None:
-                if non_null:
-                    raise NotCompiled("null for a non-null enum")
-                return None
-            try:
-                return names[value]
-            except KeyError:
-                raise NotCompiled("not a value of the enumeration") from None
-
-        return enum
-    if isinstance(inner, GraphQLScalarType):
-        serialize = inner.serialize
-        native = _NATIVE.get(inner.name)  # a value of this Python type is its own response
-
-        def scalar(value: Any) -> Any:
-            if value is None:
-                if non_null:
-                    raise NotCompiled("null for a non-null scalar")
-                return None
-            return value if type(value) is native else serialize(value)
-
-        return scalar
-    raise NotCompiled("not a leaf type")
-
-
-def _property(name: str, serialize: Produce) -> Produce:
-    return lambda item: serialize(item.node.props.get(name))
-
-
-def _computed(label: Label, name: str, serialize: Produce) -> Produce:
-    compute = COMPUTED[label][1]
-    return lambda item: serialize(compute(item.node)[name])
-
 
 PAGE_ARGUMENTS = ("first", "after", "last", "before")
 PAGE_INFO_FIELDS = ("__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor")
@@ -268,7 +116,7 @@ class Planner:
             key = node.alias.value if node.alias else node.name.value
             name = node.name.value
             if name == "__typename":
-                plan.fields.append((key, _constant(label.value)))
+                plan.fields.append((key, constant(label.value)))
                 continue
             definition = object_type.fields.get(name)
             if definition is None:
@@ -276,7 +124,7 @@ class Planner:
             relationship = CONNECTIONS.get((label.value, name))
             one = TO_ONE.get((label.value, name))
             if name == "id":
-                plan.fields.append((key, _global_id(label.value + ":")))
+                plan.fields.append((key, global_id(label.value + ":")))
             elif name == "version":
                 plan.reads("version")
                 plan.fields.append((key, lambda item: int(item.node.props.get("version") or 0)))
@@ -285,19 +133,22 @@ class Planner:
             elif name in specs and not node.arguments:
                 plan.reads(specs[name].name)
                 plan.fields.append(
-                    (key, _property(specs[name].name, _leaf_serializer(definition.type)))
+                    (key, from_property(specs[name].name, leaf_serializer(definition.type)))
                 )
             elif _python_name(name) in computed and not node.arguments:
                 plan.props = None  # a computed field may read any property
                 plan.fields.append(
-                    (key, _computed(label, _python_name(name), _leaf_serializer(definition.type)))
+                    (
+                        key,
+                        from_computed(label, _python_name(name), leaf_serializer(definition.type)),
+                    )
                 )
             elif one is not None and not node.arguments:
                 target = self.node(one[2], node.selection_set)
                 plan.branches.append(
                     BranchPlan(key, one, True, None, definition, target, count=False)
                 )
-                plan.fields.append((key, _to_one(key, target)))
+                plan.fields.append((key, to_one_value(key, target)))
             elif relationship is not None:
                 if any(a.name.value not in PAGE_ARGUMENTS for a in node.arguments or ()):
                     raise NotCompiled("a filtered relationship list")
@@ -313,7 +164,7 @@ class Planner:
                         connection.count,
                     )
                 )
-                plan.fields.append((key, _nested_connection(key, connection)))
+                plan.fields.append((key, nested_connection(key, connection)))
             else:
                 raise NotCompiled("a field the planner does not know")
         return plan
@@ -326,7 +177,7 @@ class Planner:
             if name == "__typename":
                 parts.append((key, lambda _item: "Provenance"))
             elif name in PROVENANCE_FIELDS:
-                parts.append((key, _property(PROVENANCE_FIELDS[name], lambda v: v)))
+                parts.append((key, from_property(PROVENANCE_FIELDS[name], lambda v: v)))
                 plan.reads(PROVENANCE_FIELDS[name])
             elif name == "sources":
                 parts.append((key, lambda item: list(item.node.props.get("prov_sources") or [])))
@@ -387,32 +238,5 @@ class Planner:
 _EMPTY = SelectionSetNode(selections=())
 
 
-def _global_id(prefix: str) -> Produce:
-    return lambda item: prefix + item.node.id
-
-
-def _constant(value: Any) -> Produce:
-    return lambda _item: value
-
-
 def _python_name(graphql_name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in graphql_name)
-
-
-def _to_one(key: str, target: ObjectPlan) -> Produce:
-    def produce(item: Any) -> Any:
-        page = item.nested[key]
-        return target.shape(page.items[0]) if page.items else None
-
-    return produce
-
-
-def _nested_connection(key: str, plan: ConnectionPlan) -> Produce:
-    cursored = plan.cursored()
-
-    def produce(item: Any) -> Any:
-        page = item.nested[key]
-        cursors = [encode_cursor(i.node.id) for i in page.items] if cursored else []
-        return plan.value(page.items, cursors, page.total, page.has_next, page.has_previous)
-
-    return produce
