@@ -32,6 +32,7 @@ COMPILED = Counter(
 )
 _JSON = b"application/json"
 # What makes the compiled path hand a request on: the general path answers it, errors included.
+# Anything else that fails is handed on too, and logged as a failure of the compiled path.
 _DECLINED = (NotCompiled, GraphError, GraphQLError, ValueError, TypeError, KeyError)
 
 
@@ -149,6 +150,9 @@ class CompiledReads:
             return True
         except _DECLINED as refused:
             log.debug("compiled.declined", kind=type(refused).__name__, reason=str(refused))
+            return False
+        except Exception as failed:  # the general path answers, and reports it
+            log.warning("compiled.failed", error=type(failed).__name__, exc_info=failed)
             return False
         scope["route"] = ROUTE
         encoded = orjson.dumps({"data": data})
