@@ -24,11 +24,11 @@ from graphql import (
     validate,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
-from strawberry.types.arguments import convert_arguments
 
-from api.compiled.plan import Planner
+from api.compiled.plan import Planner, converter
 from api.compiled.shapes import BranchPlan, ConnectionPlan, NotCompiled, ObjectPlan
 from api.limits.cost import estimate
+from api.nodes.filter_inputs import to_filter
 from api.pagination import page_window
 from api.roots import list_query
 from graph.model import Label
@@ -62,18 +62,21 @@ def _branch(plan: BranchPlan, variables: Variables) -> Branch:
     after: str | None = None
     last: int | None = None
     before: str | None = None
+    where = None
     if not plan.one:
         assert plan.arguments is not None
         args = get_argument_values(plan.argument_types, plan.arguments, variables)
         first, after, last, before = page_window(
             args.get("first"), args.get("after"), args.get("last"), args.get("before")
         )
+        if plan.convert is not None:
+            where = to_filter(target, plan.convert(args).get("filter"))
     return Branch(
         plan.key,
         edge_type,
         direction,
         target,
-        None,
+        where,
         first,
         after,
         last,
@@ -122,7 +125,6 @@ class ListRoot:
     label: Label
     field: FieldNode
     definition: GraphQLField
-    arguments: Any  # the Strawberry field's arguments, to convert inputs as resolvers get them
     convert: Callable[[dict[str, Any]], dict[str, Any]]
     plan: ConnectionPlan
 
@@ -192,11 +194,6 @@ class CompiledOperation:
         return {key: value for (key, _), value in zip(self.roots, values, strict=True)}
 
 
-def _convert(raw: dict[str, Any], arguments: Any, registry: Any, config: Any) -> dict[str, Any]:
-    """Argument values as the resolver gets them (input objects as their Python classes)."""
-    return convert_arguments(raw, arguments, registry, config)
-
-
 def compile_operation(
     schema: Any,
     query: str,
@@ -227,7 +224,7 @@ def compile_operation(
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    planner = Planner(graphql_schema, fragments)
+    planner = Planner(graphql_schema, fragments, schema)
     query_type = graphql_schema.query_type
     assert isinstance(query_type, GraphQLObjectType)
     roots: list[tuple[str, RunRoot | None]] = []
@@ -247,17 +244,10 @@ def compile_operation(
         elif name in ROOT_LISTS:
             label = ROOT_LISTS[name]
             definition = query_type.fields[name]
-            strawberry_field = schema.get_field_for_type(field_name=name, type_name="Query")
-            arguments = strawberry_field.arguments
-            convert = partial(
-                _convert,
-                arguments=arguments,
-                registry=schema.schema_converter.scalar_registry,
-                config=schema.config,
-            )
+            convert = converter(schema, "Query", name)
 
             plan = planner.connection(definition.type, node.selection_set, label)
-            roots.append((key, ListRoot(label, node, definition, arguments, convert, plan)))
+            roots.append((key, ListRoot(label, node, definition, convert, plan)))
         else:
             raise NotCompiled("a root field the planner does not know")
     return CompiledOperation(operation, fragments, roots)

@@ -2,14 +2,15 @@
 records become the response, without a resolver call per field.
 
 The planner accepts what it can answer exactly as the general path would (node fields,
-provenance, computed scalars, to-one relationships, connections with their page arguments,
-`node(id:)` and the root lists) and refuses anything else with `NotCompiled`; such a request
+provenance, computed scalars, to-one relationships, connections with their page arguments and
+filters, `node(id:)` and the root lists) and refuses anything else with `NotCompiled`; such a request
 takes the general path (Strawberry), which also reports every error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from graphql import (
@@ -24,6 +25,7 @@ from graphql import (
     NamedTypeNode,
     SelectionSetNode,
 )
+from strawberry.types.arguments import convert_arguments
 from strawberry.utils.str_converters import to_camel_case
 
 from api.compiled.shapes import (
@@ -59,10 +61,20 @@ class Planner:
     """Plans the selections of one operation against the schema."""
 
     def __init__(
-        self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode]
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        strawberry_schema: Any = None,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
+        self.strawberry_schema = strawberry_schema
+
+    def _converter(self, type_name: str, field_name: str) -> Callable[[dict[str, Any]], Any]:
+        """How a field's argument values become what its resolver gets (input classes)."""
+        if self.strawberry_schema is None:
+            raise NotCompiled("input arguments need the Strawberry schema")
+        return converter(self.strawberry_schema, type_name, field_name)
 
     def collect(self, selection_set: SelectionSetNode | None, type_name: str) -> list[FieldNode]:
         """The fields selected on an object of `type_name`, fragments flattened; a response
@@ -150,8 +162,9 @@ class Planner:
                 )
                 plan.fields.append((key, to_one_value(key, target)))
             elif relationship is not None:
-                if any(a.name.value not in PAGE_ARGUMENTS for a in node.arguments or ()):
-                    raise NotCompiled("a filtered relationship list")
+                given = {a.name.value for a in node.arguments or ()}
+                if given - {*PAGE_ARGUMENTS, "filter"}:
+                    raise NotCompiled("an argument the planner does not know")
                 connection = self.connection(definition.type, node.selection_set, relationship[2])
                 plan.branches.append(
                     BranchPlan(
@@ -162,6 +175,7 @@ class Planner:
                         definition,
                         connection.node,
                         connection.count,
+                        self._converter(label.value, name) if "filter" in given else None,
                     )
                 )
                 plan.fields.append((key, nested_connection(key, connection)))
@@ -236,6 +250,18 @@ class Planner:
 
 
 _EMPTY = SelectionSetNode(selections=())
+
+
+def converter(schema: Any, type_name: str, field_name: str) -> Callable[[dict[str, Any]], Any]:
+    """The field's argument values as its resolver gets them (input objects as their Python
+    classes), from the values graphql-core coerced."""
+    found = schema.get_field_for_type(field_name=field_name, type_name=type_name)
+    return partial(
+        convert_arguments,
+        arguments=found.arguments,
+        scalar_registry=schema.schema_converter.scalar_registry,
+        config=schema.config,
+    )
 
 
 def _python_name(graphql_name: str) -> str:

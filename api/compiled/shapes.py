@@ -61,6 +61,8 @@ class BranchPlan:
     argument_types: Any  # the GraphQL field definition
     node: ObjectPlan
     count: bool
+    # Argument values as the field's resolver gets them (its `filter` input), when it has one.
+    convert: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 @dataclass
