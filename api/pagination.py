@@ -45,16 +45,35 @@ def page_size(first: int | None, last: int | None) -> tuple[int | None, int | No
 
 
 def page_window(
-    first: int | None, after: str | None, last: int | None, before: str | None
-) -> tuple[int | None, str | None, int | None, str | None]:
-    """A list's page as asked: validated first/last and the ids its cursors hold; a bad one
-    is a GraphQL error naming the argument."""
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    order_by: str = "id",
+) -> tuple[int | None, Any, int | None, Any]:
+    """A relationship list's page as asked: validated first/last and what its cursors hold
+    (an id, or (sort value, id) when ordered by a field); a bad one is a GraphQL error
+    naming the argument."""
     first, last = page_size(first, last)
-    after_id, before_id = decode_cursor(after, "after"), decode_cursor(before, "before")
-    for name, value in (("after", after_id), ("before", before_id)):
-        if value is not None and not isinstance(value, str):
+    keys: list[Any] = []
+    for name, cursor in (("after", after), ("before", before)):
+        value = decode_cursor(cursor, name)
+        if value is None:
+            keys.append(None)
+        elif order_by == "id" and isinstance(value, str):
+            keys.append(value)
+        elif order_by != "id" and isinstance(value, list) and len(value) == 3:
+            if value[0] != order_by or not isinstance(value[2], str):
+                raise bad_input(f"{name}: the cursor belongs to another ordering")
+            keys.append((value[1], value[2]))
+        else:
             raise bad_input(f"{name}: not a cursor of this list")
-    return first, after_id, last, before_id
+    return first, keys[0], last, keys[1]
+
+
+def item_cursor(order_by: str, node_id: str, sort: Any) -> str:
+    """The cursor of a relationship list's item: its id, or (field, sort value, id)."""
+    return encode_cursor(node_id if order_by == "id" else [order_by, sort, node_id])
 
 
 @strawberry.type

@@ -210,6 +210,7 @@ class RelatedItem:
     edge_props: dict[str, Any]
     # Pages of the node's own relationships fetched with it (`Branch.children`), by key.
     nested: dict[str, RelatedPage] = field(default_factory=dict)
+    sort: Any = None  # the value its list is ordered by, where that is not the id
 
 
 @dataclass
@@ -218,6 +219,7 @@ class RelatedPage:
     total: int | None = 0  # None where the branch was not counted (`Branch.count`)
     has_next: bool = False
     has_previous: bool = False
+    order_by: str = "id"  # what its items are ordered by (then by id)
 
 
 @dataclass
@@ -242,10 +244,13 @@ class Branch:
     target: Label | None
     where: Filter | None = None
     first: int | None = None
-    after: str | None = None
+    # Where the page starts and ends: an id, or (sort value, id) when ordered by a field.
+    after: Any = None
     last: int | None = None
-    before: str | None = None
+    before: Any = None
     children: tuple[Branch, ...] = ()
     count: bool = True  # count every related node too (`RelatedPage.total`)
     edge_props: bool = True  # read each relationship's properties (`RelatedItem.edge_props`)
     fields: tuple[str, ...] | None = None  # the properties to read of each node; None: all
+    order_by: str = "id"  # a field of the target to order by (then by id)
+    descending: bool = False

@@ -29,6 +29,7 @@ from api.compiled.plan import Planner, converter
 from api.compiled.shapes import BranchPlan, ConnectionPlan, NotCompiled, ObjectPlan
 from api.limits.cost import estimate
 from api.nodes.filter_inputs import to_filter
+from api.nodes.order import SortDirection
 from api.pagination import page_window
 from api.roots import list_query
 from graph.model import Label
@@ -59,18 +60,22 @@ def branches(plan: ObjectPlan, variables: Variables) -> tuple[Branch, ...]:
 def _branch(plan: BranchPlan, variables: Variables) -> Branch:
     edge_type, direction, target = plan.relationship
     first: int | None = 1
-    after: str | None = None
+    after: Any = None
     last: int | None = None
-    before: str | None = None
+    before: Any = None
     where = None
+    order_by, descending = "id", False
     if not plan.one:
         assert plan.arguments is not None
         args = get_argument_values(plan.argument_types, plan.arguments, variables)
+        converted = plan.convert(args) if plan.convert is not None else {}
+        order = converted.get("order_by")
+        if order is not None:
+            order_by, descending = order.field.value, order.direction == SortDirection.DESC
         first, after, last, before = page_window(
-            args.get("first"), args.get("after"), args.get("last"), args.get("before")
+            args.get("first"), args.get("after"), args.get("last"), args.get("before"), order_by
         )
-        if plan.convert is not None:
-            where = to_filter(target, plan.convert(args).get("filter"))
+        where = to_filter(target, converted.get("filter"))
     return Branch(
         plan.key,
         edge_type,
@@ -85,6 +90,8 @@ def _branch(plan: BranchPlan, variables: Variables) -> Branch:
         count=plan.count,
         edge_props=False,
         fields=_fields(plan.node),
+        order_by=order_by,
+        descending=descending,
     )
 
 

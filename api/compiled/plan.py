@@ -2,9 +2,10 @@
 records become the response, without a resolver call per field.
 
 The planner accepts what it can answer exactly as the general path would (node fields,
-provenance, computed scalars, to-one relationships, connections with their page arguments and
-filters, `node(id:)` and the root lists) and refuses anything else with `NotCompiled`; such a request
-takes the general path (Strawberry), which also reports every error.
+provenance, computed scalars, to-one relationships, connections with their page arguments,
+filters and orders, `node(id:)` and the root lists) and refuses anything else with
+`NotCompiled`; such a request takes the general path (Strawberry), which also reports every
+error.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ class Planner:
                 plan.fields.append((key, to_one_value(key, target)))
             elif relationship is not None:
                 given = {a.name.value for a in node.arguments or ()}
-                if given - {*PAGE_ARGUMENTS, "filter"}:
+                if given - {*PAGE_ARGUMENTS, "filter", "orderBy"}:
                     raise NotCompiled("an argument the planner does not know")
                 connection = self.connection(definition.type, node.selection_set, relationship[2])
                 plan.branches.append(
@@ -175,7 +176,7 @@ class Planner:
                         definition,
                         connection.node,
                         connection.count,
-                        self._converter(label.value, name) if "filter" in given else None,
+                        self._converter(label.value, name) if given - {*PAGE_ARGUMENTS} else None,
                     )
                 )
                 plan.fields.append((key, nested_connection(key, connection)))

@@ -20,7 +20,7 @@ from graphql import (
 
 from api.nodes.prefetch import Relationship
 from api.nodes.registry import COMPUTED
-from api.pagination import encode_cursor
+from api.pagination import item_cursor
 from graph.model import Label
 
 
@@ -206,7 +206,8 @@ def nested_connection(key: str, plan: ConnectionPlan) -> Produce:
 
     def produce(item: Any) -> Any:
         page = item.nested[key]
-        cursors = [encode_cursor(i.node.id) for i in page.items] if cursored else []
+        order = page.order_by
+        cursors = [item_cursor(order, i.node.id, i.sort) for i in page.items] if cursored else []
         return plan.value(page.items, cursors, page.total, page.has_next, page.has_previous)
 
     return produce

@@ -17,6 +17,7 @@ from strawberry.types import Info
 
 import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
 from api.nodes.filter_inputs import FILTER_INPUTS
+from api.nodes.order import ORDER_INPUTS
 from api.nodes.prefetch import register_connections, register_to_one
 from api.nodes.registry import BUILDERS, COMPUTED, Computed
 from api.nodes.related import many, one
@@ -154,9 +155,9 @@ def connection(
     filtered: bool = False,
     description: str | None = None,
 ) -> Any:
-    """A to-many relationship field: a Relay connection to `target` nodes (with a `filter`
-    argument, the target's filter input, when `filtered`), one store round trip per nesting
-    level."""
+    """A to-many relationship field: a Relay connection to `target` nodes (with `filter` and
+    `orderBy` arguments, the target's inputs, when `filtered`), one store round trip per
+    nesting level."""
     if not filtered:
 
         async def resolve(
@@ -178,15 +179,27 @@ def connection(
             last: int | None = None,
             before: str | None = None,
             filter: Any = None,
+            order_by: Any = None,
         ) -> Any:
             return await many(
-                info, self, edge, direction, target, first, after, last, before, filter
+                info,
+                self,
+                edge,
+                direction,
+                target,
+                first,
+                after,
+                last,
+                before,
+                filter,
+                order=order_by,
             )
 
     # Every annotation evaluated here, but the return type: named, it resolves among the types.
     resolve.__annotations__ = inspect.get_annotations(resolve, eval_str=True)
     if filtered:
         resolve.__annotations__["filter"] = FILTER_INPUTS[target] | None
+        resolve.__annotations__["order_by"] = ORDER_INPUTS[target] | None
     resolve.__annotations__["return"] = f"Connection[{target.value}]"
     resolve.__module__ = TYPES_NAMESPACE
     field = strawberry.field(resolver=resolve, description=description)

@@ -11,9 +11,10 @@ from strawberry.types.nodes import SelectedField
 
 from api.loaders import RelatedQuery
 from api.nodes.filter_inputs import to_filter
+from api.nodes.order import SortDirection
 from api.nodes.prefetch import children, keep_nested, page_key, prefetched_page
 from api.nodes.registry import to_graphql
-from api.pagination import Connection, encode_cursor, make_connection, page_window
+from api.pagination import Connection, item_cursor, make_connection, page_window
 from graph.model import EdgeType, Label
 from graph.records import Branch, Direction, NodeRef, RelatedItem, RelatedPage
 
@@ -51,16 +52,19 @@ async def many(
     before: str | None,
     where: Any = None,
     wrap: Callable[[RelatedItem], Any] | None = None,
+    order: Any = None,
 ) -> Connection[Any]:
     """A page of a to-many relationship of the GraphQL object `parent`: fetched with the
     parent when its list was, else with every parent at this level in one round trip, with
     the lists its nodes' selection asks for nested in the same query.
 
     Items are the related nodes, or what `wrap` makes of each node with its edge properties."""
-    first, after_id, last, before_id = page_window(first, after, last, before)
+    order_by = order.field.value if order else "id"
+    descending = bool(order and order.direction == SortDirection.DESC)
+    first, after_id, last, before_id = page_window(first, after, last, before, order_by)
     ref = parent_ref(parent.id)
     page: RelatedPage | None = None
-    if where is None and target is not None:
+    if where is None and order is None and target is not None:
         key = page_key((edge_type, direction, target), first, after_id, last, before_id)
         page = prefetched_page(parent, key)
     if page is None:
@@ -71,7 +75,7 @@ async def many(
             if target is not None and isinstance(selected, SelectedField)
             else ()
         )
-        if nested:
+        if nested or order is not None:
             branch = Branch(
                 "",
                 edge_type,
@@ -83,6 +87,8 @@ async def many(
                 last,
                 before_id,
                 nested,
+                order_by=order_by,
+                descending=descending,
             )
             page = await info.context.loaders.tree(branch, ref.label).load(ref)
         else:
@@ -99,7 +105,7 @@ async def many(
 
     return make_connection(
         [wrap(item) if wrap else keep_nested(to_graphql(item.node), item) for item in page.items],
-        [encode_cursor(item.node.id) for item in page.items],
+        [item_cursor(page.order_by, item.node.id, item.sort) for item in page.items],
         page.has_next,
         page.has_previous,
         total,

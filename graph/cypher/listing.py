@@ -8,14 +8,13 @@ from typing import Any
 
 from graph.cypher.filter_compiler import FilterCompiler
 from graph.cypher.session import CypherSession
-from graph.cypher.tree import TreeCompiler, projection, read_branches
+from graph.cypher.tree import TreeCompiler, projection, read_branches, sort_key
 from graph.errors import InvalidInputError
 from graph.filters import All, Filter, Related
 from graph.model import EdgeType, Label
 from graph.model.fields import (
     GROUPABLE,
     ValueKind,
-    optional_times,
     orderable_fields,
     specs_by_name,
 )
@@ -48,11 +47,6 @@ def _walk_down(label: Label, place: Related) -> str:
     for edge_type in reversed(place.path[1:]):
         walk += f"<-[:{EdgeType(edge_type).value}]-()"
     return walk + f"<-[:{EdgeType(place.path[0]).value}]-(n:{label.value})"
-
-
-def sort_key(label: Label, field: str) -> str:
-    """The Cypher expression a list sorts `n` by: a missing optional time sorts as ''."""
-    return f"coalesce(n.{field}, '')" if field in optional_times(label) else f"n.{field}"
 
 
 class Listing:

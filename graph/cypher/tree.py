@@ -13,6 +13,7 @@ from graph.cypher.session import CypherSession
 from graph.errors import InvalidInputError
 from graph.filters import Filter
 from graph.model import EdgeType, Label
+from graph.model.fields import optional_times, orderable_fields
 from graph.records import (
     Branch,
     Direction,
@@ -29,6 +30,11 @@ def arrow(edge_type: EdgeType, direction: Direction, var: str) -> str:
     return {Direction.OUT: f"-{rel}->", Direction.IN: f"<-{rel}-", Direction.BOTH: f"-{rel}-"}[
         Direction(direction)
     ]
+
+
+def sort_key(label: Label, field: str, var: str = "n") -> str:
+    """The Cypher expression a list sorts `var` by: a missing optional time sorts as ''."""
+    return f"coalesce({var}.{field}, '')" if field in optional_times(label) else f"{var}.{field}"
 
 
 def _window(branch: Branch) -> tuple[bool, int | None]:
@@ -71,13 +77,14 @@ class TreeCompiler:
         predicate = compiler.compile(branch.where)
         self.params.update(compiler.params)
         backward, size = _window(branch)
+        key = self._sort_key(branch, c)
         cursor = ""
-        if branch.after is not None:
-            cursor += f" AND {c}.id > $after{n}"
-            self.params[f"after{n}"] = branch.after
-        if branch.before is not None:
-            cursor += f" AND {self.id_lt.format(var=c)} < $before{n}"
-            self.params[f"before{n}"] = branch.before
+        for given, name, forward in (
+            (branch.after, "after", True),
+            (branch.before, "before", False),
+        ):
+            if given is not None:
+                cursor += " AND " + self._beyond(branch, c, key, given, f"{name}{n}", forward)
         limit = ""
         if size is not None:
             limit = f" LIMIT $take{n}"
@@ -93,19 +100,46 @@ class TreeCompiler:
             inner += clauses
             pages.append(page)
             totals.append(total)
-        # The label only where the target can be of several; the edge's properties if asked.
+        # The label only where the target can be of several; the edge's properties if asked;
+        # the sort value (for cursors) where the list is not ordered by id.
         label = "null" if branch.target else f"labels({c})[0]"
         edge = f"properties({r})" if branch.edge_props else "null"
-        values = ", ".join([projection(c, branch.fields), label, edge, *pages, *totals])
+        sort = "null" if branch.order_by == "id" else key
+        values = ", ".join([projection(c, branch.fields), label, edge, sort, *pages, *totals])
+        down = " DESC" if branch.descending != backward else ""
+        order = f"{c}.id{down}" if branch.order_by == "id" else f"{key}{down}, {c}.id{down}"
         clauses = (
             f" CALL {{ WITH {parent} {matched}{cursor} "
-            f"WITH {c}, {r} ORDER BY {c}.id{' DESC' if backward else ''}{limit}{inner} "
+            f"WITH {c}, {r} ORDER BY {order}{limit}{inner} "
             f"RETURN collect([{values}]) AS page{n} }}"
         )
         if not branch.count:
             return clauses, f"page{n}", "null"
         clauses += f" CALL {{ WITH {parent} {matched} RETURN count({c}) AS total{n} }}"
         return clauses, f"page{n}", f"total{n}"
+
+    def _sort_key(self, branch: Branch, var: str) -> str:
+        """What the branch's nodes are ordered by (then by id)."""
+        if branch.order_by == "id":
+            return f"{var}.id"
+        if branch.target is None or branch.order_by not in orderable_fields(branch.target):
+            raise InvalidInputError(
+                [f"orderBy: {branch.target} cannot be ordered by {branch.order_by!r}"]
+            )
+        return sort_key(branch.target, branch.order_by, var)
+
+    def _beyond(
+        self, branch: Branch, var: str, key: str, given: Any, name: str, forward: bool
+    ) -> str:
+        """The condition that keeps the nodes after (`forward`) or before a cursor."""
+        greater = forward != branch.descending
+        cmp = ">" if greater else "<"
+        node_id = f"{var}.id" if greater else self.id_lt.format(var=var)
+        if branch.order_by == "id":
+            self.params[name] = given
+            return f"{node_id} {cmp} ${name}"
+        self.params[f"{name}v"], self.params[f"{name}i"] = given
+        return f"({key} {cmp} ${name}v OR ({key} = ${name}v AND {node_id} {cmp} ${name}i))"
 
 
 def projection(var: str, fields: tuple[str, ...] | None) -> str:
@@ -139,10 +173,10 @@ def read_page(branch: Branch, rows: list[Any], total: int | None) -> RelatedPage
     target = branch.target
     projected = branch.fields is not None  # a projection holds only wanted properties and id
     for row in rows:
-        node, label, rel = row[0], row[1], row[2]
+        node, label, rel, sort = row[0], row[1], row[2], row[3]
         nested = (
             {
-                child.key: read_page(child, row[3 + i], _total(row[3 + width + i]))
+                child.key: read_page(child, row[4 + i], _total(row[4 + width + i]))
                 for i, child in enumerate(branch.children)
             }
             if width
@@ -153,14 +187,15 @@ def read_page(branch: Branch, rows: list[Any], total: int | None) -> RelatedPage
         else:
             node_id, node = node["id"], visible_props(node)
         record = NodeRecord(target or Label(label), node_id, node)
-        items.append(RelatedItem(record, visible_props(rel) if rel else {}, nested))
-    items.sort(key=lambda item: item.node.id, reverse=backward)
+        items.append(RelatedItem(record, visible_props(rel) if rel else {}, nested, sort))
+    if branch.order_by == "id":
+        items.sort(key=lambda item: item.node.id, reverse=branch.descending != backward)
     more = size is not None and len(items) > size
     items = items[:size]
     if backward:
         items.reverse()
-        return RelatedPage(items, total, branch.before is not None, more)
-    return RelatedPage(items, total, more, branch.after is not None)
+        return RelatedPage(items, total, branch.before is not None, more, branch.order_by)
+    return RelatedPage(items, total, more, branch.after is not None, branch.order_by)
 
 
 class Trees:

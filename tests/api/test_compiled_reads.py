@@ -261,3 +261,49 @@ def test_the_compiled_path_speaks_graphql_over_http(client: TestClient) -> None:
     assert broken.status_code == 400 and broken.json()["errors"]
     got = client.get("/graphql", params=query, headers={"accept": "application/json"})
     assert got.status_code == 200 and got.json() == plain.json()
+
+
+ORDERED = """query ($id: ID!, $order: ResidentOrder, $first: Int, $after: String, $last: Int,
+  $before: String) { node(id: $id) { ... on Building { households(first: 50) { nodes { id
+  members(orderBy: $order, first: $first, after: $after, last: $last, before: $before) {
+    totalCount edges { cursor node { id name age } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } } } }"""
+
+
+def test_nested_lists_ordered_by_a_field_page_both_ways(client: TestClient) -> None:
+    building = first_id(client, "buildings")
+    for order in ({"field": "NAME"}, {"field": "BIRTH_DATE", "direction": "DESC"}):
+        whole = both(client, ORDERED, id=building, order=order, first=50)
+        households = whole["node"]["households"]["nodes"]
+        biggest = max(households, key=lambda h: h["members"]["totalCount"])
+        everyone = [e["node"] for e in biggest["members"]["edges"]]
+        if order["field"] == "NAME":
+            keys = [(m["name"], m["id"]) for m in everyone]
+            assert keys == sorted(keys) and len(keys) > 1
+        else:  # the latest birth date first: the youngest
+            ages = [m["age"] for m in everyone]
+            assert ages == sorted(ages) and len(ages) > 1
+        # page by one through the biggest household, through its own cursors
+        household = biggest["id"]
+        query = ORDERED.replace("Building { households(first: 50) { nodes { id", "Household {")
+        query = query.replace("} } } } } }", "} } } }")
+        seen, after = [], None
+        while True:
+            page = both(client, query, id=household, order=order, first=1, after=after)
+            members = page["node"]["members"]
+            seen += [e["node"]["id"] for e in members["edges"]]
+            if not members["pageInfo"]["hasNextPage"]:
+                break
+            after = members["pageInfo"]["endCursor"]
+        assert seen == [m["id"] for m in everyone]
+        end = members["pageInfo"]["endCursor"]  # the last member's
+        back = both(client, query, id=household, order=order, last=1, before=end)
+        assert [e["node"]["id"] for e in back["node"]["members"]["edges"]] == seen[-2:-1]
+    wrong = client.post(
+        "/graphql",
+        json={
+            "query": ORDERED,
+            "variables": {"id": building, "order": {"field": "NAME"}, "after": after},
+        },
+    ).json()
+    assert "another ordering" in wrong["errors"][0]["message"]

@@ -202,3 +202,52 @@ def test_a_list_page_with_its_trees_in_one_round_trip(town: CypherStore) -> None
             assert [i.node.id for i in got.items] == [i.node.id for i in want.items]
             assert got == want
     assert town.list_nodes(Label.GRID, first=2).nested == []
+
+
+def test_a_branch_ordered_by_a_field_pages_through_its_cursors(
+    town: CypherStore,  # noqa: F811
+) -> None:
+    household = ref("Household:H0000001")
+    everyone = Branch("all", EdgeType.MEMBER_OF, IN, Label.RESIDENT, order_by="name")
+    found = town.node_tree(household, [everyone])
+    assert found is not None
+    names = [(i.node.props["name"], i.node.id) for i in found.nested["all"].items]
+    assert (
+        len(names) == 3
+        and names == sorted(names)
+        and [i.sort for i in found.nested["all"].items] == [n for n, _ in names]
+    )
+    for descending in (False, True):
+        wanted = sorted(names, reverse=descending)
+        seen: list[tuple[str, str]] = []
+        after = None
+        while True:
+            branch = Branch(
+                "b",
+                EdgeType.MEMBER_OF,
+                IN,
+                Label.RESIDENT,
+                first=1,
+                after=after,
+                order_by="name",
+                descending=descending,
+            )
+            page = town.node_tree(household, [branch]).nested["b"]  # type: ignore[union-attr]
+            seen += [(i.sort, i.node.id) for i in page.items]
+            if not page.has_next:
+                break
+            after = seen[-1]
+        assert seen == wanted
+        last = Branch(
+            "b",
+            EdgeType.MEMBER_OF,
+            IN,
+            Label.RESIDENT,
+            last=1,
+            order_by="name",
+            descending=descending,
+            before=wanted[-1] if len(wanted) > 1 else None,
+        )
+        tail = town.node_tree(household, [last]).nested["b"]  # type: ignore[union-attr]
+        expected = wanted[-2:-1] if len(wanted) > 1 else wanted[-1:]
+        assert [(i.sort, i.node.id) for i in tail.items] == expected
