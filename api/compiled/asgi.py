@@ -137,7 +137,10 @@ class CompiledReads:
         operation = self.cache.get(query, name)
         if operation is None:
             return False
-        store = scope["app"].state.opened.store
+        opened = getattr(scope["app"].state, "opened", None)
+        if opened is None:  # not started yet: the general path says so
+            return False
+        store = opened.store
         graphql_schema = self.schema._schema
         try:
             variables = operation.variables(graphql_schema, given)

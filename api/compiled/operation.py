@@ -115,7 +115,7 @@ class NodeRoot:
             raise NotCompiled("not a global id") from None
         plan = self.plans[ref.label]
         if isinstance(plan, NotCompiled):
-            raise plan
+            raise NotCompiled(str(plan))
         fetch = partial(store.node_tree, ref, branches(plan, variables), _fields(plan))
 
         def shaped() -> Any:
