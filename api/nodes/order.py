@@ -20,9 +20,13 @@ class SortDirection(StrEnum):
 SortDirectionEnum = strawberry.enum(SortDirection, name="SortDirection")
 
 
+# Orders that are not a field: buildings filtered by `near` sort by distance (nearest first).
+COMPUTED_ORDERS = {Label.BUILDING: ("distance",)}
+
+
 def order_input(label: Label) -> tuple[Any, Any]:
     """`<Type>OrderField` enum and `<Type>Order` input for a label's sortable fields."""
-    fields = sorted(orderable_fields(label))
+    fields = sorted(orderable_fields(label) | set(COMPUTED_ORDERS.get(label, ())))
     enum_type = strawberry.enum(StrEnum(f"{label.value}OrderField", {f.upper(): f for f in fields}))  # type: ignore[call-overload]
     namespace = {
         "__annotations__": {"field": enum_type, "direction": SortDirectionEnum},

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from graph.cypher.filter_compiler import FilterCompiler
+from graph.cypher.filter_compiler import DISTANCE, FilterCompiler, distance_key
 from graph.cypher.session import CypherSession
 from graph.cypher.tree import TreeCompiler, projection, read_branches, sort_key
 from graph.errors import InvalidInputError
@@ -87,7 +87,7 @@ class Listing:
         """One page of nodes; forward with first/after, backward with last/before. Each node
         has its `branches`' pages nested (`Page.nested`), from the same query; `fields`: the
         properties to read (None: all)."""
-        if order_by not in orderable_fields(label):
+        if order_by != DISTANCE and order_by not in orderable_fields(label):
             raise InvalidInputError([f"orderBy: {label} cannot be ordered by {order_by!r}"])
         backward = last is not None and first is None
         size = last if backward else first
@@ -96,7 +96,11 @@ class Listing:
         matching, params = self._matching(label, where)
         cursor = before if backward else after
         ascending = descending == backward  # walking backward flips the sort
-        key = sort_key(label, order_by)
+        key = (
+            distance_key(where, "n", params, "dk")
+            if order_by == DISTANCE
+            else sort_key(label, order_by)
+        )
         if cursor is not None:
             cmp = ">" if ascending else "<"
             node_id = "n.id" if ascending else self.session.id_lt_expression.format(var="n")

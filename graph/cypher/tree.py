@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.cypher.filter_compiler import FilterCompiler
+from graph.cypher.filter_compiler import DISTANCE, FilterCompiler, distance_key
 from graph.cypher.session import CypherSession
 from graph.errors import InvalidInputError
 from graph.filters import Filter
@@ -122,6 +122,8 @@ class TreeCompiler:
         """What the branch's nodes are ordered by (then by id)."""
         if branch.order_by == "id":
             return f"{var}.id"
+        if branch.order_by == DISTANCE:
+            return distance_key(branch.where, var, self.params, f"{var}_dk")
         if branch.target is None or branch.order_by not in orderable_fields(branch.target):
             raise InvalidInputError(
                 [f"orderBy: {branch.target} cannot be ordered by {branch.order_by!r}"]

@@ -288,3 +288,45 @@ def test_near_a_point_and_what_the_buildings_hold(client: TestClient) -> None:
         client, "{ buildings(filter: {near: {lat: 91, lon: 0, radiusM: 0}}) { nodes { id } } }"
     )
     assert "near.lat" in refused["message"] and "near.radiusM" in refused["message"]
+
+
+def test_buildings_near_a_point_nearest_first(client: TestClient) -> None:
+    from tests.api.filter_atoms import metres_between
+
+    buildings = data(client, "{ buildings(first: 500) { nodes { id lat lon } } }")["buildings"]
+    placed = [b for b in buildings["nodes"] if b["lat"] is not None]
+    centre = (placed[-1]["lat"] + 0.0003, placed[-1]["lon"] - 0.0002)
+    near = f"near: {{lat: {centre[0]}, lon: {centre[1]}, radiusM: 5000}}"
+    query = """query ($d: SortDirection!, $after: String) { buildings(first: 2, after: $after,
+      filter: {NEAR}, orderBy: {field: DISTANCE, direction: $d}) {
+      nodes { id } pageInfo { hasNextPage endCursor } } }""".replace("NEAR", near)
+    for direction in ("ASC", "DESC"):
+        wanted = sorted(
+            placed,
+            key=lambda b: (metres_between(centre, (b["lat"], b["lon"])), b["id"]),
+            reverse=direction == "DESC",
+        )
+        seen, after = [], None
+        while True:
+            page = data(client, query, d=direction, after=after)["buildings"]
+            seen += [b["id"] for b in page["nodes"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert seen == [b["id"] for b in wanted]
+    refused = error_of(client, "{ buildings(orderBy: {field: DISTANCE}) { nodes { id } } }")
+    assert "near" in refused["message"]
+    nested = data(
+        client,
+        """{ grids(first: 50) { nodes { buildings(filter: {NEAR}, orderBy: {field: DISTANCE}) {
+          nodes { id } } } } }""".replace("NEAR", near),
+    )
+    for grid in nested["grids"]["nodes"]:
+        ids = [b["id"] for b in grid["buildings"]["nodes"]]
+        order = [
+            b["id"]
+            for b in sorted(
+                placed, key=lambda b: (metres_between(centre, (b["lat"], b["lon"])), b["id"])
+            )
+        ]
+        assert ids == [i for i in order if i in ids]
