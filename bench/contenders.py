@@ -38,15 +38,7 @@ class Api:
     queries_sent: Callable[[], float]
 
     def cpu(self) -> float:
-        total = 0.0
-        for process in self.processes:
-            try:
-                for p in [process, *process.children(recursive=True)]:
-                    times = p.cpu_times()
-                    total += times.user + times.system
-            except psutil.NoSuchProcess:
-                pass
-        return total
+        return cpu_of(self.processes)
 
 
 def _wait(url: str, process: subprocess.Popen[bytes], seconds: float = 600) -> None:
@@ -131,7 +123,16 @@ def neo4j_processes(residents: int) -> list[psutil.Process]:
 
 
 def cpu_of(processes: list[psutil.Process]) -> float:
-    return Api("", "", processes, lambda: 0.0).cpu()
+    """CPU seconds used by the processes and their children."""
+    total = 0.0
+    for process in processes:
+        try:
+            for p in [process, *process.children(recursive=True)]:
+                times = p.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
 
 
 def wrk(

@@ -27,7 +27,7 @@ from graphql import (
     SelectionSetNode,
 )
 from strawberry.types.arguments import convert_arguments
-from strawberry.utils.str_converters import to_camel_case
+from strawberry.utils.str_converters import to_camel_case, to_snake_case
 
 from api.compiled.shapes import (
     BranchPlan,
@@ -148,12 +148,12 @@ class Planner:
                 plan.fields.append(
                     (key, from_property(specs[name].name, leaf_serializer(definition.type)))
                 )
-            elif _python_name(name) in computed and not node.arguments:
+            elif to_snake_case(name) in computed and not node.arguments:
                 plan.props = None  # a computed field may read any property
                 plan.fields.append(
                     (
                         key,
-                        from_computed(label, _python_name(name), leaf_serializer(definition.type)),
+                        from_computed(label, to_snake_case(name), leaf_serializer(definition.type)),
                     )
                 )
             elif one is not None and not node.arguments:
@@ -263,7 +263,3 @@ def converter(schema: Any, type_name: str, field_name: str) -> Callable[[dict[st
         scalar_registry=schema.schema_converter.scalar_registry,
         config=schema.config,
     )
-
-
-def _python_name(graphql_name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in graphql_name)

@@ -76,8 +76,15 @@ class ConnectionPlan:
     count: bool
 
     def _edge(self, wanted: list[tuple[str, str]], item: Any, cursor: str | None) -> Any:
-        parts = {"cursor": lambda: cursor, "__typename": lambda: self.edge_type_name}
-        return {k: parts.get(part, lambda: self.node.shape(item))() for k, part in wanted}
+        edge: dict[str, Any] = {}
+        for key, part in wanted:
+            if part == "cursor":
+                edge[key] = cursor
+            elif part == "__typename":
+                edge[key] = self.edge_type_name
+            else:  # node
+                edge[key] = self.node.shape(item)
+        return edge
 
     def cursored(self) -> bool:
         """Whether the response shows a cursor (an edge's, or the page's first or last)."""
