@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from strawberry.dataloader import DataLoader
 
 from graph.filters import Filter
+from graph.measures import Measure, Over
 from graph.model import EdgeType, Label
 from graph.port import Aggregates, Listing, NodeReads
 from graph.records import Branch, Direction, GridStatistics, NodeRecord, NodeRef, RelatedPage
@@ -41,6 +42,7 @@ class Loaders:
         default_factory=dict
     )
     _trees: dict[tuple[str, Label], DataLoader[NodeRef, RelatedPage]] = field(default_factory=dict)
+    _aggregates: dict[str, DataLoader[NodeRef, Any]] = field(default_factory=dict)
 
     @property
     def nodes(self) -> DataLoader[NodeRef, NodeRecord | None]:
@@ -97,3 +99,26 @@ class Loaders:
 
             self._related[key] = DataLoader(load_fn=load)
         return self._related[key]
+
+    def related_aggregates(
+        self,
+        edge_type: EdgeType,
+        direction: Direction,
+        parent_label: Label,
+        label: Label,
+        where: Filter | None,
+        measure: Measure,
+    ) -> DataLoader[NodeRef, Any]:
+        """One measure of a relationship's filtered nodes, for every parent at once."""
+        key = repr((edge_type, direction, parent_label, label, where, measure))
+        if key not in self._aggregates:
+
+            async def load(parents: list[NodeRef]) -> list[Any]:
+                over = Over(tuple(parents), edge_type, direction)
+                found = await asyncio.to_thread(
+                    self.store.related_aggregates, over, label, where, measure
+                )
+                return [found[parent] for parent in parents]
+
+            self._aggregates[key] = DataLoader(load_fn=load)
+        return self._aggregates[key]

@@ -6,10 +6,10 @@ are batched, and each records its change events in the same atomic write."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date
 from typing import Any, Protocol
 
 from graph.filters import Filter
+from graph.measures import Measure, Over
 from graph.model import EdgeType, Label, Node
 from graph.records import (
     Branch,
@@ -89,21 +89,15 @@ class Listing(Protocol):
 
     def count_where(self, label: Label, where: Filter | None = None) -> int: ...
 
-    def group_counts(
-        self, label: Label, field: str, where: Filter | None = None
-    ) -> list[tuple[Any, int]]:
-        """Matching nodes per value of an enumeration or yes/no field, most first."""
+    def aggregate(self, label: Label, where: Filter | None, measure: Measure) -> Any:
+        """`measure` (see `graph.measures`) over the `label` nodes that `where` keeps."""
 
-    def number_stats(
-        self, label: Label, field: str, where: Filter | None = None
-    ) -> dict[str, float | int | None]:
-        """count, min, max, avg and sum of a number field over the matching nodes."""
-
-    def age_stats(
-        self, label: Label, field: str, on: date, where: Filter | None = None
-    ) -> dict[str, float | int | None]:
-        """count, min, max, avg and sum of the ages in whole years on `on` that a date field
-        (a birth date) gives, over the matching nodes that hold one."""
+    def related_aggregates(
+        self, over: Over, label: Label, where: Filter | None, measure: Measure
+    ) -> dict[NodeRef, Any]:
+        """`measure` (see `graph.measures`) once per parent of `over`, over the `label` nodes
+        it reaches through the relationship that `where` keeps, all parents in one round trip;
+        a parent that reaches none gets the measure of nothing (0, [], a count of 0)."""
 
     def related(
         self,

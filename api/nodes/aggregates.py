@@ -1,6 +1,8 @@
-"""Aggregates of a filtered root list: `residentsAggregate(filter:) { count
-groupBy(field: GENDER) { key count } numbers(field: …) { min max avg sum }
-age { min max avg } }`, each asked of the store as one query when its field is selected."""
+"""Aggregates of a filtered list: `residentsAggregate(filter:) { count groupBy(field: GENDER)
+{ key count } numbers(field: …) { min max avg sum } age { min max avg } }` at the root, and
+the same per node over a relationship (`household { membersAggregate { count } }`). Each
+measure is asked of the store when its field is selected: one query at the root, one for
+every parent of a level under it."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ import strawberry
 from strawberry.types import Info
 
 from api.nodes.filter_inputs import FILTER_INPUTS, to_filter
-from graph.model import Label
+from graph.measures import AgesOf, CountOf, GroupsOf, Measure, NumbersOf
+from graph.model import EdgeType, Label
 from graph.model.fields import GROUPABLE, field_specs
+from graph.records import Direction, NodeRef
 
 
 @strawberry.type(description="How many of the matching nodes hold one value.")
@@ -39,25 +43,43 @@ def _field_enum(label: Label, suffix: str, names: list[str]) -> Any:
     return strawberry.enum(members)
 
 
+async def measured(aggregate: Any, info: Info, measure: Measure) -> Any:
+    """`measure` over the aggregate's nodes: all that match, or its parent's related nodes
+    (through a loader: every parent at this level in one round trip)."""
+    if aggregate.parent is None:
+        return await asyncio.to_thread(
+            info.context.store.aggregate, aggregate.label, aggregate.where, measure
+        )
+    edge_type, direction = aggregate.step
+    loader = info.context.loaders.related_aggregates(
+        edge_type, direction, aggregate.parent.label, aggregate.label, aggregate.where, measure
+    )
+    return await loader.load(aggregate.parent)
+
+
 def aggregate_type(label: Label) -> Any:
-    """`<Type>Aggregate`: count, groupBy and numbers over one filtered list of `label`."""
+    """`<Type>Aggregate`: count, groupBy and numbers over one filtered list of `label`: the
+    whole label, or one parent's relationship."""
     groupable = [s.name for s in field_specs(label) if s.kind in GROUPABLE and s.meta.filter]
     numeric = [s.name for s in field_specs(label) if s.numeric and s.shown]
     # What the resolvers read, not GraphQL fields.
-    private = {"label": strawberry.Private[Label], "where": strawberry.Private[Any]}  # type: ignore[misc]
-    namespace: dict[str, Any] = {"__annotations__": private}
+    private = {
+        "label": strawberry.Private[Label],
+        "where": strawberry.Private[Any],  # type: ignore[misc]
+        "parent": strawberry.Private[NodeRef | None],  # type: ignore[misc]
+        "step": strawberry.Private[tuple[EdgeType, Direction] | None],  # type: ignore[misc]
+    }
+    namespace: dict[str, Any] = {"__annotations__": private, "parent": None, "step": None}
 
     async def count(self: Any, info: Info) -> int:
-        return await asyncio.to_thread(info.context.store.count_where, self.label, self.where)
+        return int(await measured(self, info, CountOf()))
 
     namespace["count"] = strawberry.field(resolver=count, description="Matching nodes.")
     if groupable:
         group_field = _field_enum(label, "GroupField", groupable)
 
         async def group_by(self: Any, info: Info, field: Any) -> list[GroupCount]:
-            counts = await asyncio.to_thread(
-                info.context.store.group_counts, self.label, field.value, self.where
-            )
+            counts = await measured(self, info, GroupsOf(field.value))
             return [GroupCount(key=_code(k), count=n) for k, n in counts]
 
         group_by.__annotations__.update(field=group_field, info=Info, self=Any)
@@ -69,10 +91,7 @@ def aggregate_type(label: Label) -> Any:
         number_field = _field_enum(label, "NumberField", numeric)
 
         async def numbers(self: Any, info: Info, field: Any) -> NumberStats:
-            stats = await asyncio.to_thread(
-                info.context.store.number_stats, self.label, field.value, self.where
-            )
-            return _number_stats(stats)
+            return _number_stats(await measured(self, info, NumbersOf(field.value)))
 
         numbers.__annotations__.update(field=number_field, info=Info, self=Any)
         numbers.__annotations__["return"] = NumberStats
@@ -80,14 +99,8 @@ def aggregate_type(label: Label) -> Any:
     if label in AGE_FIELDS:
 
         async def age(self: Any, info: Info) -> NumberStats:
-            stats = await asyncio.to_thread(
-                info.context.store.age_stats,
-                self.label,
-                AGE_FIELDS[self.label],
-                date.today(),
-                self.where,
-            )
-            return _number_stats(stats)
+            ages = AgesOf(AGE_FIELDS[self.label], date.today())
+            return _number_stats(await measured(self, info, ages))
 
         namespace["age"] = strawberry.field(
             resolver=age, description="Ages in whole years today (from birth dates)."
@@ -128,5 +141,24 @@ def root_aggregate(label: Label) -> Any:
 
     resolve.__annotations__.update(
         filter=FILTER_INPUTS[label] | None, info=Info, self=Any, **{"return": aggregate}
+    )
+    return strawberry.field(resolver=resolve)
+
+
+def relationship_aggregate(edge_type: EdgeType, direction: Direction, target: Label) -> Any:
+    """A field `<relationship>Aggregate(filter:)` of a node type: aggregates of the `target`
+    nodes the node reaches through the relationship."""
+    aggregate = AGGREGATE_TYPES[target]
+
+    async def resolve(self: Any, info: Info, filter: Any = None) -> Any:
+        return aggregate(
+            label=target,
+            where=to_filter(target, filter),
+            parent=NodeRef.parse(str(self.id)),
+            step=(edge_type, direction),
+        )
+
+    resolve.__annotations__.update(
+        filter=FILTER_INPUTS[target] | None, info=Info, self=Any, **{"return": aggregate}
     )
     return strawberry.field(resolver=resolve)

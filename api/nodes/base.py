@@ -16,6 +16,7 @@ import strawberry
 from strawberry.types import Info
 
 import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
+from api.nodes.aggregates import relationship_aggregate
 from api.nodes.filter_inputs import FILTER_INPUTS
 from api.nodes.order import ORDER_INPUTS
 from api.nodes.prefetch import register_connections, register_to_one
@@ -120,14 +121,14 @@ def node_type(
             if spec.description:
                 setattr(cls, spec.name, strawberry.field(description=spec.description))
         cls.__annotations__ = annotations | own
-        register_connections(
-            label.value,
-            {
-                name: value.relationship
-                for name, value in vars(cls).items()
-                if hasattr(value, "relationship")
-            },
-        )
+        relationships = {
+            name: value.relationship
+            for name, value in vars(cls).items()
+            if hasattr(value, "relationship")
+        }
+        register_connections(label.value, relationships)
+        for name, relationship in relationships.items():
+            setattr(cls, f"{name}_aggregate", relationship_aggregate(*relationship))
         register_to_one(
             label.value,
             {name: value.to_one for name, value in vars(cls).items() if hasattr(value, "to_one")},
@@ -149,57 +150,30 @@ def node_type(
 
 
 def connection(
-    edge: Any,
-    direction: Direction,
-    target: Label,
-    filtered: bool = False,
-    description: str | None = None,
+    edge: Any, direction: Direction, target: Label, description: str | None = None
 ) -> Any:
-    """A to-many relationship field: a Relay connection to `target` nodes (with `filter` and
-    `orderBy` arguments, the target's inputs, when `filtered`), one store round trip per
-    nesting level."""
-    if not filtered:
+    """A to-many relationship field: a Relay connection to `target` nodes, with the target's
+    `filter` and `orderBy` inputs, one store round trip per nesting level. `node_type` adds
+    its aggregate beside it (`<field>Aggregate`)."""
 
-        async def resolve(
-            self: Any,
-            info: Info,
-            first: int | None = None,
-            after: str | None = None,
-            last: int | None = None,
-            before: str | None = None,
-        ) -> Any:
-            return await many(info, self, edge, direction, target, first, after, last, before)
-    else:
-
-        async def resolve(  # type: ignore[misc]  # the variant with a filter argument
-            self: Any,
-            info: Info,
-            first: int | None = None,
-            after: str | None = None,
-            last: int | None = None,
-            before: str | None = None,
-            filter: Any = None,
-            order_by: Any = None,
-        ) -> Any:
-            return await many(
-                info,
-                self,
-                edge,
-                direction,
-                target,
-                first,
-                after,
-                last,
-                before,
-                filter,
-                order=order_by,
-            )
+    async def resolve(
+        self: Any,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: Any = None,
+        order_by: Any = None,
+    ) -> Any:
+        return await many(
+            info, self, edge, direction, target, first, after, last, before, filter, order=order_by
+        )
 
     # Every annotation evaluated here, but the return type: named, it resolves among the types.
     resolve.__annotations__ = inspect.get_annotations(resolve, eval_str=True)
-    if filtered:
-        resolve.__annotations__["filter"] = FILTER_INPUTS[target] | None
-        resolve.__annotations__["order_by"] = ORDER_INPUTS[target] | None
+    resolve.__annotations__["filter"] = FILTER_INPUTS[target] | None
+    resolve.__annotations__["order_by"] = ORDER_INPUTS[target] | None
     resolve.__annotations__["return"] = f"Connection[{target.value}]"
     resolve.__module__ = TYPES_NAMESPACE
     field = strawberry.field(resolver=resolve, description=description)

@@ -13,7 +13,7 @@ L = Label
 
 @node_type(L.BUILDING)
 class Building(Node):
-    households = connection(E.RESIDES_IN, IN, L.HOUSEHOLD, filtered=True)
+    households = connection(E.RESIDES_IN, IN, L.HOUSEHOLD)
 
     grid = to_one(E.IN_GRID, OUT, L.GRID)
 
@@ -21,7 +21,6 @@ class Building(Node):
         E.INSTALLED_IN,
         IN,
         L.DEVICE,
-        filtered=True,
         description="Devices installed in the building.",
     )
 
@@ -29,7 +28,6 @@ class Building(Node):
         E.SUPPLIES,
         IN,
         L.DEVICE,
-        filtered=True,
         description="Utility assets supplying the building.",
     )
 
@@ -44,10 +42,9 @@ class Building(Node):
         E.LOCATED_IN,
         IN,
         L.ORGANISATION,
-        filtered=True,
         description="Organisations located in the building.",
     )
 
     adjacent = connection(E.ADJACENT_TO, BOTH, L.BUILDING)
 
-    incidents = connection(E.OCCURRED_AT, IN, L.INCIDENT, filtered=True)
+    incidents = connection(E.OCCURRED_AT, IN, L.INCIDENT)

@@ -19,13 +19,10 @@ class Device(Node):
         E.SUPPLIES,
         OUT,
         L.BUILDING,
-        filtered=True,
         description="Buildings this utility asset supplies.",
     )
 
-    feeds = connection(
-        E.FEEDS, OUT, L.DEVICE, filtered=True, description="Downstream assets this one feeds."
-    )
+    feeds = connection(E.FEEDS, OUT, L.DEVICE, description="Downstream assets this one feeds.")
 
     fed_by = to_one(E.FEEDS, IN, L.DEVICE, description="The upstream asset feeding this one.")
 
@@ -33,6 +30,4 @@ class Device(Node):
         E.INVOLVES, IN, L.INCIDENT, description="Incidents this device is involved in."
     )
 
-    incidents = connection(
-        E.RAISED_BY, IN, L.INCIDENT, filtered=True, description="Incidents this device raised."
-    )
+    incidents = connection(E.RAISED_BY, IN, L.INCIDENT, description="Incidents this device raised.")

@@ -69,13 +69,13 @@ class Grid(Node):
             overdue_incidents=stats.overdue_incidents,
         )
 
-    buildings = connection(E.IN_GRID, IN, L.BUILDING, filtered=True)
+    buildings = connection(E.IN_GRID, IN, L.BUILDING)
 
     parent = to_one(
         E.PART_OF, OUT, L.GRID, description="The grid one level up (community, street, district)."
     )
 
-    children = connection(E.PART_OF, IN, L.GRID, filtered=True)
+    children = connection(E.PART_OF, IN, L.GRID)
 
     workers = connection(
         E.GRID_WORKER_OF, IN, L.RESIDENT, description="Grid workers (网格员) serving this grid."
@@ -85,6 +85,5 @@ class Grid(Node):
         E.OCCURRED_AT,
         IN,
         L.INCIDENT,
-        filtered=True,
         description="Incidents recorded at the grid itself (not at a building).",
     )

@@ -17,7 +17,7 @@ L = Label
 
 @node_type(L.HOUSEHOLD)
 class Household(Node):
-    members = connection(E.MEMBER_OF, IN, L.RESIDENT, filtered=True)
+    members = connection(E.MEMBER_OF, IN, L.RESIDENT)
 
     building = to_one(E.RESIDES_IN, OUT, L.BUILDING)
 

@@ -63,9 +63,7 @@ class Incident(Node):
         E.OCCURRED_AT, OUT, L.GRID, description="The grid where it happened, if recorded at a grid."
     )
 
-    involves = connection(
-        E.INVOLVES, OUT, L.RESIDENT, filtered=True, description="Residents involved."
-    )
+    involves = connection(E.INVOLVES, OUT, L.RESIDENT, description="Residents involved.")
 
     involved_organisations = connection(
         E.INVOLVES, OUT, L.ORGANISATION, description="Organisations involved."

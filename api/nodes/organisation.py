@@ -17,7 +17,6 @@ class Organisation(Node):
         E.MANAGES,
         OUT,
         L.BUILDING,
-        filtered=True,
         description="Buildings this organisation manages.",
     )
 
@@ -39,6 +38,5 @@ class Organisation(Node):
         E.ASSIGNED_TO,
         IN,
         L.INCIDENT,
-        filtered=True,
         description="Incidents dispatched to this organisation.",
     )

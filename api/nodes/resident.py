@@ -42,9 +42,9 @@ class Resident(Node):
         item = await related_one(info, self.id, E.MEMBER_OF, OUT, L.HOUSEHOLD)
         return HouseholdRoleEnum(item.edge_props["role"]) if item else None
 
-    works_for = connection(E.WORKS_FOR, OUT, L.ORGANISATION, filtered=True)
+    works_for = connection(E.WORKS_FOR, OUT, L.ORGANISATION)
 
-    volunteers_for = connection(E.VOLUNTEERS_FOR, OUT, L.ORGANISATION, filtered=True)
+    volunteers_for = connection(E.VOLUNTEERS_FOR, OUT, L.ORGANISATION)
 
     grid_worker_of = connection(
         E.GRID_WORKER_OF,
@@ -84,7 +84,6 @@ class Resident(Node):
         E.INVOLVES,
         IN,
         L.INCIDENT,
-        filtered=True,
         description="Incidents that involve this resident.",
     )
 
@@ -92,6 +91,5 @@ class Resident(Node):
         E.SUBMITTED_BY,
         IN,
         L.PETITION,
-        filtered=True,
         description="Petitions this resident submitted.",
     )

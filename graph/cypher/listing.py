@@ -1,9 +1,8 @@
-"""Filtered, ordered, keyset-paginated listing of one label, and counts."""
+"""Filtered, ordered, keyset-paginated listing of one label."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from graph.cypher.filter_compiler import DISTANCE, FilterCompiler, distance_key
@@ -13,10 +12,7 @@ from graph.errors import InvalidInputError
 from graph.filters import All, Filter, Related
 from graph.model import EdgeType, Label
 from graph.model.fields import (
-    GROUPABLE,
-    ValueKind,
     orderable_fields,
-    specs_by_name,
 )
 from graph.records import (
     Branch,
@@ -53,7 +49,7 @@ class Listing:
     def __init__(self, session: CypherSession) -> None:
         self.session = session
 
-    def _matching(self, label: Label, where: Filter | None) -> tuple[str, dict[str, Any]]:
+    def matching(self, label: Label, where: Filter | None) -> tuple[str, dict[str, Any]]:
         """`MATCH (n:Label) … WHERE …` of the nodes `where` keeps, and its parameters.
 
         A filter that holds a place (`inGrid`, `inBuilding`…) among its top-level conditions
@@ -93,7 +89,7 @@ class Listing:
         size = last if backward else first
         if size is None or size < 0:
             raise InvalidInputError(["first: give first (or last) as a non-negative number"])
-        matching, params = self._matching(label, where)
+        matching, params = self.matching(label, where)
         cursor = before if backward else after
         ascending = descending == backward  # walking backward flips the sort
         key = (
@@ -132,66 +128,3 @@ class Listing:
         if backward:
             return Page(records, keys, before is not None, more, nested)
         return Page(records, keys, more, after is not None, nested)
-
-    def count_where(self, label: Label, where: Filter | None = None) -> int:
-        matching, params = self._matching(label, where)
-        rows = self.session.read(f"{matching} RETURN count(n) AS n", params)
-        return int(rows[0]["n"]) if rows else 0
-
-    def group_counts(
-        self, label: Label, field: str, where: Filter | None = None
-    ) -> list[tuple[Any, int]]:
-        """How many of the matching nodes hold each value of an enumeration or yes/no field
-        (each tag of a list field), most first; nodes without a value count under None."""
-        spec = specs_by_name(label).get(field)
-        if spec is None or spec.kind not in GROUPABLE:
-            raise InvalidInputError([f"field: {label} cannot be grouped by {field!r}"])
-        matching, params = self._matching(label, where)
-        if spec.kind == ValueKind.ENUM_LIST:
-            key = f" UNWIND coalesce(n.{field}, []) AS key"
-        else:
-            key = f" WITH n.{field} AS key"
-        rows = self.session.read(f"{matching}{key} RETURN key, count(*) AS count", params)
-        counts = [(row["key"], int(row["count"])) for row in rows]
-        return sorted(counts, key=lambda kc: (-kc[1], str(kc[0])))
-
-    def number_stats(
-        self, label: Label, field: str, where: Filter | None = None
-    ) -> dict[str, float | int | None]:
-        """Count, min, max, mean and sum of a number field over the matching nodes that hold
-        a value."""
-        spec = specs_by_name(label).get(field)
-        if spec is None or not spec.numeric:
-            raise InvalidInputError([f"field: {label}.{field} is not a number field"])
-        matching, params = self._matching(label, where)
-        return self._stats(f"{matching} WITH n.{field} AS value", params)
-
-    def age_stats(
-        self, label: Label, field: str, on: date, where: Filter | None = None
-    ) -> dict[str, float | int | None]:
-        """Count, min, max, mean and sum of the ages in whole years on `on` given by a date
-        field (ISO text): the years between, less one where the birthday is still to come."""
-        spec = specs_by_name(label).get(field)
-        if spec is None or spec.kind != ValueKind.DATE:
-            raise InvalidInputError([f"field: {label}.{field} is not a date field"])
-        matching, params = self._matching(label, where)
-        params["age_year"], params["age_day"] = on.year, on.isoformat()[5:]
-        born = f"n.{field}"
-        age = (
-            f"$age_year - toInteger(substring({born}, 0, 4)) "
-            f"- CASE WHEN substring({born}, 5, 5) > $age_day THEN 1 ELSE 0 END"
-        )
-        return self._stats(f"{matching} WITH {age} AS value", params)
-
-    def _stats(self, values: str, params: dict[str, Any]) -> dict[str, float | int | None]:
-        """count, min, max, avg and sum of `value` over the rows of `values`."""
-        rows = self.session.read(
-            f"{values} RETURN count(value) AS count, min(value) AS min, max(value) AS max, "
-            "avg(value) AS avg, sum(value) AS sum",
-            params,
-        )
-        row = rows[0] if rows else {"count": 0}
-        count = int(row.get("count") or 0)
-        if not count:
-            return {"count": 0, "min": None, "max": None, "avg": None, "sum": None}
-        return {"count": count, **{k: row[k] for k in ("min", "max", "avg", "sum")}}

@@ -4,9 +4,10 @@ operations of `graph.port`. It adds nothing of its own; each method is one part'
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+from graph.cypher.aggregates import Aggregation
 from graph.cypher.bulk import BulkWrites
 from graph.cypher.events import Events
 from graph.cypher.listing import Listing
@@ -17,6 +18,7 @@ from graph.cypher.statistics import Statistics
 from graph.cypher.tree import Trees
 from graph.cypher.writes import Writes
 from graph.filters import Filter
+from graph.measures import CountOf, Measure, Over
 from graph.model import EdgeType, Label, Node
 from graph.records import (
     Branch,
@@ -47,6 +49,7 @@ class CypherStore:
         self.session = session
         self.reads = Reads(session)
         self.listing = Listing(session)
+        self.aggregation = Aggregation(session, self.listing)
         self.trees = Trees(session)
         self.writes = Writes(session, self.reads)
         self.bulk = BulkWrites(session)
@@ -142,22 +145,15 @@ class CypherStore:
         )
 
     def count_where(self, label: Label, where: Filter | None = None) -> int:
-        return self.listing.count_where(label, where)
+        return int(self.aggregation.aggregate(label, where, CountOf()))
 
-    def group_counts(
-        self, label: Label, field: str, where: Filter | None = None
-    ) -> list[tuple[Any, int]]:
-        return self.listing.group_counts(label, field, where)
+    def aggregate(self, label: Label, where: Filter | None, measure: Measure) -> Any:
+        return self.aggregation.aggregate(label, where, measure)
 
-    def number_stats(
-        self, label: Label, field: str, where: Filter | None = None
-    ) -> dict[str, float | int | None]:
-        return self.listing.number_stats(label, field, where)
-
-    def age_stats(
-        self, label: Label, field: str, on: date, where: Filter | None = None
-    ) -> dict[str, float | int | None]:
-        return self.listing.age_stats(label, field, on, where)
+    def related_aggregates(
+        self, over: Over, label: Label, where: Filter | None, measure: Measure
+    ) -> dict[NodeRef, Any]:
+        return self.aggregation.related_aggregates(over, label, where, measure)
 
     def related(
         self,

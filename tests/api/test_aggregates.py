@@ -1,5 +1,5 @@
-"""Aggregates of filtered root lists on both engines, checked against the listed nodes:
-count, groupBy (enumerations, tag lists, yes/no) and numbers."""
+"""Aggregates of filtered root lists and of relationships on both engines, checked against
+the listed nodes: count, groupBy (enumerations, tag lists, yes/no), numbers and ages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from statistics import mean
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import data, gql
+from tests.api.conftest import data, gql, store_queries
 
 
 @pytest.fixture
@@ -100,3 +100,82 @@ def test_ages_agree_with_the_listed_residents(client: TestClient) -> None:
         client, '{ residentsAggregate(filter: {name: {eq: "无此人"}}) { age { count avg } } }'
     )
     assert empty["residentsAggregate"]["age"] == {"count": 0, "avg": None}
+
+
+ADULTS = "{age: {min: 18}}"
+
+
+def test_relationship_aggregates_agree_with_each_parents_list(client: TestClient) -> None:
+    before = store_queries()
+    answer = data(
+        client,
+        f"""{{ buildings(first: 20) {{ nodes {{ id
+             households(first: 50) {{ totalCount nodes {{ id
+               members(first: 20, filter: {ADULTS}) {{ totalCount nodes {{ gender age }} }}
+               membersAggregate(filter: {ADULTS}) {{
+                 count byGender: groupBy(field: GENDER) {{ key count }} age {{ count min max }}
+               }} }} }}
+             householdsAggregate {{ count }} }} }} }}""",
+    )
+    spent = store_queries() - before
+    buildings = answer["buildings"]["nodes"]
+    households = [h for b in buildings for h in b["households"]["nodes"]]
+    assert len(households) > 20 and any(h["members"]["totalCount"] for h in households)
+    for building in buildings:
+        assert building["householdsAggregate"] == {"count": building["households"]["totalCount"]}
+    for household in households:
+        members, aggregate = household["members"], household["membersAggregate"]
+        assert aggregate["count"] == members["totalCount"], household["id"]
+        genders = Counter(n["gender"].lower() if n["gender"] else None for n in members["nodes"])
+        assert {g["key"]: g["count"] for g in aggregate["byGender"]} == dict(genders)
+        ages = [n["age"] for n in members["nodes"] if n["age"] is not None]
+        assert aggregate["age"] == {
+            "count": len(ages),
+            "min": min(ages) if ages else None,
+            "max": max(ages) if ages else None,
+        }, household["id"]
+    # Each measure costs one round trip for every parent at its level (4 here), beside the
+    # lists' own, however many parents there are.
+    assert spent <= 4 + 3, spent
+
+
+def test_relationship_aggregates_follow_the_edges_direction(client: TestClient) -> None:
+    answer = data(
+        client,
+        """{ grids(first: 50) { nodes { id
+             buildings(first: 200) { totalCount nodes { floors } }
+             buildingsAggregate { count numbers(field: FLOORS) { count sum } }
+             childrenAggregate { count }
+             children(first: 100) { totalCount }
+             parent { id childrenAggregate { count } } } } }""",
+    )
+    grids = answer["grids"]["nodes"]
+    assert any(g["buildings"]["totalCount"] for g in grids)
+    assert any(g["children"]["totalCount"] for g in grids)
+    children_of = {g["id"]: g["children"]["totalCount"] for g in grids}
+    for grid in grids:
+        floors = [n["floors"] for n in grid["buildings"]["nodes"] if n["floors"] is not None]
+        assert grid["buildingsAggregate"] == {
+            "count": grid["buildings"]["totalCount"],
+            "numbers": {"count": len(floors), "sum": sum(floors) if floors else None},
+        }
+        assert grid["childrenAggregate"]["count"] == grid["children"]["totalCount"]
+        parent = grid["parent"]
+        if parent and parent["id"] in children_of:
+            assert parent["childrenAggregate"]["count"] == children_of[parent["id"]]
+
+
+def test_a_relationship_aggregate_of_a_missing_parent_and_a_bad_filter(
+    client: TestClient,
+) -> None:
+    answer = data(
+        client,
+        """{ node(id: "Household:没有") { ... on Household { membersAggregate { count } } } }""",
+    )
+    assert answer["node"] is None
+    refused = gql(
+        client,
+        """{ households(first: 1) { nodes {
+             membersAggregate(filter: {age: {min: "old"}}) { count } } } }""",
+    )
+    assert refused["errors"] and refused.get("data") is None

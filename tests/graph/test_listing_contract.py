@@ -7,6 +7,7 @@ import pytest
 from graph.cypher.store import CypherStore
 from graph.errors import InvalidInputError
 from graph.filters import All, AnyOf, Condition, LivesAlone, Not, Op, Related
+from graph.measures import AgesOf
 from graph.model import EdgeType, Label
 from graph.records import Direction
 from tests.factories import PROV, building, edge, grid, household, ref, resident
@@ -309,7 +310,7 @@ def test_age_statistics_count_birthdays_to_the_day(town: CypherStore) -> None:
     assert births
     for on in (date(2026, 3, 4), date(2026, 3, 5), *(b.replace(year=2030) for b in births[:3])):
         ages = [on.year - b.year - ((on.month, on.day) < (b.month, b.day)) for b in births]
-        stats = town.age_stats(Label.RESIDENT, "birth_date", on)
+        stats = town.aggregate(Label.RESIDENT, None, AgesOf("birth_date", on))
         assert (stats["count"], stats["min"], stats["max"], stats["sum"]) == (
             len(ages),
             min(ages),
