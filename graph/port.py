@@ -229,6 +229,23 @@ class EventLog(Protocol):
     def revisions(self, ref: NodeRef) -> list[Revision]:
         """What updates replaced on a node, oldest first."""
 
+    def prune_events(self, through: int) -> int:
+        """Remove the change events up to sequence `through` (relayed); how many went."""
+
+    def values_at(
+        self, wanted: Sequence[tuple[NodeRef, int]]
+    ) -> dict[tuple[NodeRef, int], dict[str, Any]]:
+        """Nodes' stored values at given versions (also of deleted nodes), from the node or
+        its Revision snapshots; a version nothing holds any more is missing."""
+
+    def grids_of(self, refs: Sequence[NodeRef]) -> dict[NodeRef, list[str]]:
+        """The grids each stored node is placed in, with every grid above them."""
+
+    def edge_values(
+        self, edges: Sequence[tuple[EdgeType, NodeRef, NodeRef]]
+    ) -> dict[tuple[EdgeType, NodeRef, NodeRef], dict[str, Any]]:
+        """The stored properties of the relationships that exist."""
+
 
 class Lifecycle(Protocol):
     @property

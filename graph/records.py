@@ -160,6 +160,8 @@ class ChangeEvent:
     actor: str
     source: str
     at: str
+    version: int | None = None  # of a node event: the node's version the change made
+    grid_ids: list[str] = field(default_factory=list)  # of a deletion: where the node was
 
 
 @dataclass(frozen=True)

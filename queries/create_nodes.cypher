@@ -24,6 +24,7 @@ CREATE (:ChangeEvent {
   label: '__LABEL__',
   entity_ids: ids,
   fields: $fields,
+  version: 1,
   actor: $actor,
   source: $source,
   at: $now

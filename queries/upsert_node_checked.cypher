@@ -1,5 +1,6 @@
 // Create or update one node, refusing it when $expected is given and differs from the stored
-// version (optimistic concurrency); records its change event in the same write.
+// version (optimistic concurrency); records its change event in the same write. An update
+// first snapshots the node's old values into a Revision node (see upsert_nodes).
 MATCH (counter:CivicMeta {key: 'event_seq'})
 SET counter.lock = true
 WITH counter
@@ -22,6 +23,12 @@ FOREACH (_ IN CASE WHEN write AND e IS NULL THEN [1] ELSE [] END |
       n.prov_sources = [$source]
 )
 FOREACH (_ IN CASE WHEN write AND e IS NOT NULL THEN [1] ELSE [] END |
+  CREATE (rev:Revision)
+  SET rev = e
+  SET rev.rev_of = '__LABEL__:' + $row.id, rev.rev_at = $now, rev.rev_source = $source,
+      rev.rev_actor = $actor, rev.rev_fields = changed
+)
+FOREACH (_ IN CASE WHEN write AND e IS NOT NULL THEN [1] ELSE [] END |
   SET e += $row.props, e.search_text = $row.search, e.prop_hash = $row.hash,
       e.version = current + 1,
       e.updated_at = $now, e.prov_source = $source, e.prov_actor = $actor,
@@ -35,6 +42,7 @@ FOREACH (_ IN CASE WHEN write THEN [1] ELSE [] END |
     label: '__LABEL__',
     entity_ids: ['__LABEL__:' + $row.id],
     fields: changed,
+    version: current + 1,
     actor: $actor,
     source: $source,
     at: $now

@@ -4,7 +4,8 @@
 // A row whose `hash` equals the stored `prop_hash` and whose source is already listed is
 // unchanged and costs one comparison. `row.props` is written; `row.defaults` only fills a new
 // node (a partial row from one source does not reset what another source set). An update first
-// snapshots the node's old values into a Revision node, so nothing is silently lost.
+// snapshots the node's old values into a Revision node, so nothing is silently lost. The event
+// records the version the change made (its values: the node at that version, see `values_at`).
 MATCH (counter:CivicMeta {key: 'event_seq'})
 SET counter.lock = true
 SET counter.value = counter.value + size($rows)
@@ -47,6 +48,7 @@ CREATE (:ChangeEvent {
   label: '__LABEL__',
   entity_ids: ['__LABEL__:' + row.id],
   fields: CASE WHEN new_source THEN changed + 'prov_sources' ELSE changed END,
+  version: coalesce(e.version, 1),
   actor: $actor,
   source: $source,
   at: $now

@@ -1,9 +1,34 @@
-"""The change events recorded with each write, and the old values updates replaced."""
+"""The change events recorded with each write, what a relay reads to describe them (values at
+a version, grids, relationship properties), and the old values updates replaced."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from graph.cypher.params import Positional
 from graph.cypher.session import CypherSession
-from graph.records import ChangeEvent, NodeRef, Revision
+from graph.model import EdgeType, Label
+from graph.model.edges import MAX_PLACEMENT_HOPS, PLACEMENT_EDGES
+from graph.records import ChangeEvent, NodeRef, Revision, visible_props
+
+PRUNE_BATCH = 10_000
+# What a Revision adds to the node it snapshots.
+_REVISION_KEYS = ("rev_of", "rev_at", "rev_source", "rev_actor", "rev_fields", "rev_deleted")
+
+
+def placement() -> str:
+    """The relationship pattern from an entity out to the grids it is placed in."""
+    types = "|".join(EdgeType(t).value for t in PLACEMENT_EDGES)
+    return f"{types}*0..{MAX_PLACEMENT_HOPS}"
+
+
+def _by_label(refs: Sequence[NodeRef]) -> dict[Label, list[str]]:
+    grouped: dict[Label, list[str]] = defaultdict(list)
+    for ref in dict.fromkeys(refs):
+        grouped[ref.label].append(ref.id)
+    return grouped
 
 
 class Events:
@@ -22,6 +47,8 @@ class Events:
                 actor=r["actor"],
                 source=r["source"],
                 at=r["at"],
+                version=None if r["version"] is None else int(r["version"]),
+                grid_ids=list(r["grid_ids"] or []),
             )
             for r in rows
         ]
@@ -29,6 +56,81 @@ class Events:
     def last_event_seq(self) -> int:
         rows = self.session.read(self.session.q("last_event_seq"))
         return int(rows[0]["seq"]) if rows else 0
+
+    def prune_events(self, through: int) -> int:
+        """Remove the change events up to sequence `through`; how many were removed."""
+        removed = 0
+        while True:
+            rows = self.session.write(
+                self.session.q("prune_events"), {"through": through, "limit": PRUNE_BATCH}
+            )
+            count = int(rows[0]["removed"]) if rows else 0
+            removed += count
+            if count < PRUNE_BATCH:
+                return removed
+
+    def values_at(
+        self, wanted: Sequence[tuple[NodeRef, int]]
+    ) -> dict[tuple[NodeRef, int], dict[str, Any]]:
+        """Each node's stored values at a version: the node itself when it is still at that
+        version, else the Revision snapshot that holds it (also of a deleted node). A version
+        nothing holds any more is missing from the result."""
+        found: dict[tuple[NodeRef, int], dict[str, Any]] = {}
+        current: dict[NodeRef, dict[str, Any]] = {}
+        for label, ids in _by_label([ref for ref, _ in wanted]).items():
+            query = self.session.q("get_nodes", LABEL=label.value)
+            for row in self.session.read(query, {"ids": ids}):
+                current[NodeRef(label, row["id"])] = dict(row["props"])
+        missing = []
+        for ref, version in dict.fromkeys(wanted):
+            props = current.get(ref)
+            if props is not None and int(props.get("version") or 0) == version:
+                found[ref, version] = visible_props(props)
+            else:
+                missing.append((ref, version))
+        if missing:
+            pairs = Positional([str(ref), version] for ref, version in missing)
+            for row in self.session.read(self.session.q("values_at"), {"wanted": pairs}):
+                if row["props"] is None:
+                    continue
+                props = dict(row["props"])
+                for key in _REVISION_KEYS:
+                    props.pop(key, None)
+                found[NodeRef.parse(row["of"]), int(row["version"])] = visible_props(props)
+        return found
+
+    def grids_of(self, refs: Sequence[NodeRef]) -> dict[NodeRef, list[str]]:
+        """The grids each stored node is placed in, with every grid above them."""
+        grids: dict[NodeRef, list[str]] = {}
+        for label, ids in _by_label(refs).items():
+            query = self.session.q("grids_of", LABEL=label.value, PLACEMENT=placement())
+            for row in self.session.read(query, {"ids": ids}):
+                grids[NodeRef(label, row["id"])] = sorted(row["grids"])
+        return grids
+
+    def edge_values(
+        self, edges: Sequence[tuple[EdgeType, NodeRef, NodeRef]]
+    ) -> dict[tuple[EdgeType, NodeRef, NodeRef], dict[str, Any]]:
+        """The stored properties of relationships that still exist."""
+        groups: dict[tuple[EdgeType, Label, Label], list[tuple[str, str]]] = defaultdict(list)
+        for edge_type, source, target in dict.fromkeys(edges):
+            groups[edge_type, source.label, target.label].append((source.id, target.id))
+        found: dict[tuple[EdgeType, NodeRef, NodeRef], dict[str, Any]] = {}
+        for (edge_type, source_label, target_label), pairs in groups.items():
+            query = self.session.q(
+                "edge_values",
+                TYPE=EdgeType(edge_type).value,
+                SOURCE=source_label.value,
+                TARGET=target_label.value,
+            )
+            for row in self.session.read(query, {"pairs": Positional(list(p) for p in pairs)}):
+                key = (
+                    edge_type,
+                    NodeRef(source_label, row["source"]),
+                    NodeRef(target_label, row["target"]),
+                )
+                found[key] = visible_props(dict(row["props"]))
+        return found
 
     def revisions(self, ref: NodeRef) -> list[Revision]:
         """What updates replaced on a node, oldest first: who, when, and the old values."""

@@ -271,3 +271,19 @@ class CypherStore:
 
     def revisions(self, ref: NodeRef) -> list[Revision]:
         return self.events.revisions(ref)
+
+    def prune_events(self, through: int) -> int:
+        return self.events.prune_events(through)
+
+    def values_at(
+        self, wanted: Sequence[tuple[NodeRef, int]]
+    ) -> dict[tuple[NodeRef, int], dict[str, Any]]:
+        return self.events.values_at(wanted)
+
+    def grids_of(self, refs: Sequence[NodeRef]) -> dict[NodeRef, list[str]]:
+        return self.events.grids_of(refs)
+
+    def edge_values(
+        self, edges: Sequence[tuple[EdgeType, NodeRef, NodeRef]]
+    ) -> dict[tuple[EdgeType, NodeRef, NodeRef], dict[str, Any]]:
+        return self.events.edge_values(edges)

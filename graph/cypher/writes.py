@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from graph.cypher.events import placement
 from graph.cypher.reads import Reads
 from graph.cypher.session import CypherSession
 from graph.errors import (
@@ -148,7 +149,7 @@ class Writes:
     ) -> None:
         """Delete a node with its relationships; NotFoundError or VersionConflictError."""
         [result] = self.session.write(
-            self.session.q("delete_node", LABEL=ref.label.value),
+            self.session.q("delete_node", LABEL=ref.label.value, PLACEMENT=placement()),
             self._params(provenance, id=ref.id, expected=expected_version),
         )
         if not result["found"]:

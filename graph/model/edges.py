@@ -129,3 +129,18 @@ EDGE_SPECS: dict[EdgeType, EdgeSpec] = {
         _spec(EdgeType.REPORTS, {P}, {INC}),
     )
 }
+
+
+# The relationships that place an entity in a grid, followed outward: a resident's household's
+# building's grid, a petition's resident's…, an incident's building or grid, a device's or an
+# organisation's building. At most this many of them lead from an entity to its grid.
+PLACEMENT_EDGES = (
+    EdgeType.MEMBER_OF,
+    EdgeType.RESIDES_IN,
+    EdgeType.IN_GRID,
+    EdgeType.OCCURRED_AT,
+    EdgeType.INSTALLED_IN,
+    EdgeType.LOCATED_IN,
+    EdgeType.SUBMITTED_BY,
+)
+MAX_PLACEMENT_HOPS = 4
