@@ -81,6 +81,24 @@ class Settings(BaseSettings):
         description="Origins (comma-separated) whose browser pages may call the API; "
         "none by default (same origin only).",
     )
+    redis_url: str | None = Field(
+        None,
+        description="The Redis that holds the change stream (redis://[:password@]host:port/db); "
+        "unset: the FalkorDB server's own (embedded or falkordb_url); with Neo4j and no Redis, "
+        "changes stay in the graph and subscriptions are off.",
+    )
+    relay: bool = Field(
+        True, description="Run the change relay inside `serve` (graph change log → stream)."
+    )
+    stream_max_len: int = Field(
+        1_000_000, ge=1000, description="Change stream entries kept (older ones are trimmed)."
+    )
+    stream_max_age_s: int = Field(
+        7 * 86400, ge=60, description="How long change stream entries are kept, in seconds."
+    )
+    relay_poll_ms: int = Field(
+        20, ge=1, le=5000, description="How often an idle relay looks for new changes."
+    )
     log_level: str = Field("INFO", description="Log level.")
     log_format: str = Field("console", pattern="^(console|json)$", description="console or json.")
     demo_residents: int = Field(5000, ge=10, description="Size of the demo community.")

@@ -16,6 +16,7 @@ from graph.adapters.falkordb import FalkorDBStore
 from graph.adapters.neo4j import Neo4jStore, connect_neo4j
 from graph.cypher.store import CypherStore
 from tests.engines import ENGINES, NEO4J_PASSWORD, graph_names, settings_for
+from tests.redis_server import RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +34,15 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jInst
     instance.start(fetch())
     yield instance
     instance.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A redis-server of the tests' own (the change stream beside Neo4j)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,81 @@
+"""One change as integrators see it: a stream entry's payload, built from a recorded change
+event and what the store says of the entity (its values at the version the change made, the
+grids it is placed in). Personal fields are named in `changed_fields`, never valued."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from graph.model import Label
+from graph.model.edges import EDGE_SPECS, EdgeType
+from graph.model.fields import field_specs
+
+
+class ChangeKind(StrEnum):
+    NODE_CREATED = "NODE_CREATED"
+    NODE_UPDATED = "NODE_UPDATED"
+    NODE_DELETED = "NODE_DELETED"
+    EDGE_CREATED = "EDGE_CREATED"
+    EDGE_UPDATED = "EDGE_UPDATED"
+    EDGE_DELETED = "EDGE_DELETED"
+    INCIDENT_TRANSITION = "INCIDENT_TRANSITION"  # an incident's status changed
+
+
+@dataclass
+class Change:
+    """A stream entry. `cursor` is its stream id: `<event seq>-<entity index in the event>`."""
+
+    cursor: str
+    seq: int
+    kind: ChangeKind
+    entity_type: str  # a node label or a relationship type
+    entity_id: str  # a node's global id; a relationship's `source->target`
+    changed_fields: list[str]
+    values: dict[str, Any] | None  # new values of the changed non-personal fields
+    old_values: dict[str, Any] | None  # what an update or a deletion replaced (non-personal)
+    actor: str
+    source: str
+    at: str
+    source_id: str | None = None  # of a relationship: its endpoints' global ids
+    target_id: str | None = None
+    grid_ids: list[str] = field(default_factory=list)  # where it is placed, and grids above
+    category: str | None = None  # of an incident
+    severity: str | None = None
+
+    def to_json(self) -> bytes:
+        body = asdict(self)
+        del body["cursor"]  # the stream id holds it
+        return orjson.dumps(body)
+
+    @classmethod
+    def from_entry(cls, cursor: str, payload: bytes | str) -> Change:
+        body = orjson.loads(payload)
+        body["kind"] = ChangeKind(body["kind"])
+        return cls(cursor=cursor, **body)
+
+
+def _public_fields(label: Label) -> frozenset[str]:
+    return frozenset(spec.name for spec in field_specs(label) if not spec.sensitive)
+
+
+NODE_LABELS = frozenset(label.value for label in Label)
+PUBLIC_NODE_FIELDS = {label: _public_fields(label) for label in Label}
+EDGE_FIELDS = {spec.type: frozenset(spec.props.model_fields) for spec in EDGE_SPECS.values()}
+
+
+def public_values(
+    entity_type: str, props: dict[str, Any] | None, fields: list[str] | None
+) -> dict[str, Any] | None:
+    """The non-personal model fields of `props` (only those in `fields`, when given)."""
+    if props is None:
+        return None
+    if entity_type in NODE_LABELS:
+        allowed = PUBLIC_NODE_FIELDS[Label(entity_type)]
+    else:
+        allowed = EDGE_FIELDS.get(EdgeType(entity_type), frozenset())
+    wanted = allowed if fields is None else allowed & set(fields)
+    return {name: props[name] for name in sorted(wanted) if name in props}

@@ -1,0 +1,171 @@
+"""Recorded change events → stream entries: a bulk create fans out into one entry per entity;
+each entry gets the values of its change, the grids the entity is placed in and, of an
+incident, its category and severity, all read for a whole batch in a few store queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from events.change import Change, ChangeKind, public_values
+from graph.model import EdgeType, Label
+from graph.records import ChangeEvent, NodeRef
+
+EDGE_KINDS = {
+    "edge_created": ChangeKind.EDGE_CREATED,
+    "edge_updated": ChangeKind.EDGE_UPDATED,
+    "edge_deleted": ChangeKind.EDGE_DELETED,
+}
+NODE_KINDS = {
+    "node_created": ChangeKind.NODE_CREATED,
+    "node_updated": ChangeKind.NODE_UPDATED,
+    "node_deleted": ChangeKind.NODE_DELETED,
+}
+EdgeKey = tuple[EdgeType, NodeRef, NodeRef]
+
+
+class ChangeSource(Protocol):
+    """What describing changes reads of the store (see `graph.port.EventLog`)."""
+
+    def values_at(
+        self, wanted: Sequence[tuple[NodeRef, int]]
+    ) -> dict[tuple[NodeRef, int], dict[str, Any]]: ...
+
+    def grids_of(self, refs: Sequence[NodeRef]) -> dict[NodeRef, list[str]]: ...
+
+    def edge_values(self, edges: Sequence[EdgeKey]) -> dict[EdgeKey, dict[str, Any]]: ...
+
+
+@dataclass
+class _Wants:
+    """What a batch of events needs from the store."""
+
+    versions: set[tuple[NodeRef, int]] = field(default_factory=set)
+    placed: set[NodeRef] = field(default_factory=set)
+    edges: set[EdgeKey] = field(default_factory=set)
+
+
+def _stream_id(seq: int, index: int) -> str:
+    return f"{seq}-{index}"
+
+
+def describe(events: Sequence[ChangeEvent], store: ChangeSource) -> list[Change]:
+    """The stream entries of `events` (in sequence order), in the same order."""
+    wants = _Wants()
+    for event in events:
+        if event.kind in EDGE_KINDS:
+            for source, target in _ends(event):
+                wants.placed.update((source, target))
+                if event.kind != "edge_deleted":
+                    wants.edges.add((EdgeType(event.label), source, target))
+            continue
+        version = event.version or 1
+        for entity in event.entity_ids:
+            ref = NodeRef.parse(entity)
+            if event.kind == "node_deleted":
+                wants.versions.add((ref, version))
+                wants.placed.update(NodeRef(Label.GRID, g) for g in event.grid_ids)
+                continue
+            wants.versions.add((ref, version))
+            wants.placed.add(ref)
+            if event.kind == "node_updated":
+                wants.versions.add((ref, version - 1))
+    values = store.values_at(sorted(wants.versions)) if wants.versions else {}
+    grids = store.grids_of(sorted(wants.placed)) if wants.placed else {}
+    # An entity deleted since its change was made has no grids now: its deletion in this
+    # batch recorded where it was.
+    for event in events:
+        if event.kind == "node_deleted":
+            ref = NodeRef.parse(event.entity_ids[0])
+            lineage = {g for grid in event.grid_ids for g in grids.get(_grid(grid), [])}
+            grids.setdefault(ref, sorted(lineage))
+    edges = store.edge_values(sorted(wants.edges)) if wants.edges else {}
+    changes: list[Change] = []
+    for event in events:
+        if event.kind in EDGE_KINDS:
+            changes.extend(_edge_changes(event, grids, edges))
+        else:
+            changes.extend(_node_changes(event, values, grids))
+    return changes
+
+
+def _ends(event: ChangeEvent) -> list[tuple[NodeRef, NodeRef]]:
+    """A relationship event's source and target pairs (a bulk create lists many)."""
+    refs = [NodeRef.parse(e) for e in event.entity_ids]
+    return list(zip(refs[::2], refs[1::2], strict=True))
+
+
+def _edge_changes(
+    event: ChangeEvent, grids: dict[NodeRef, list[str]], edges: dict[EdgeKey, dict[str, Any]]
+) -> list[Change]:
+    """One entry per relationship; its values are its properties as the relay finds them
+    (none once it was removed)."""
+    fields = None if event.kind == "edge_created" else event.fields
+    changes = []
+    for index, (source, target) in enumerate(_ends(event)):
+        props = edges.get((EdgeType(event.label), source, target))
+        changes.append(
+            Change(
+                cursor=_stream_id(event.seq, index),
+                seq=event.seq,
+                kind=EDGE_KINDS[event.kind],
+                entity_type=event.label,
+                entity_id=f"{source}->{target}",
+                changed_fields=list(event.fields),
+                values=public_values(event.label, props, fields) if props is not None else None,
+                old_values=None,
+                actor=event.actor,
+                source=event.source,
+                at=event.at,
+                source_id=str(source),
+                target_id=str(target),
+                grid_ids=sorted(set(grids.get(source, [])) | set(grids.get(target, []))),
+            )
+        )
+    return changes
+
+
+def _node_changes(
+    event: ChangeEvent,
+    values: dict[tuple[NodeRef, int], dict[str, Any]],
+    grids: dict[NodeRef, list[str]],
+) -> list[Change]:
+    version = event.version or 1
+    deleted = event.kind == "node_deleted"
+    changes = []
+    for index, entity in enumerate(event.entity_ids):
+        ref = NodeRef.parse(entity)
+        now = None if deleted else values.get((ref, version))
+        before = values.get((ref, version if deleted else version - 1))
+        if event.kind == "node_created":
+            before = None
+        placed = grids.get(ref, [])
+        kind = NODE_KINDS[event.kind]
+        if ref.label == Label.INCIDENT and kind == ChangeKind.NODE_UPDATED:
+            kind = ChangeKind.INCIDENT_TRANSITION if "status" in event.fields else kind
+        fields = None if event.kind == "node_created" else list(event.fields)
+        described = now if now is not None else before
+        changes.append(
+            Change(
+                cursor=_stream_id(event.seq, index),
+                seq=event.seq,
+                kind=kind,
+                entity_type=event.label,
+                entity_id=entity,
+                changed_fields=list(event.fields),
+                values=public_values(event.label, now, fields),
+                old_values=public_values(event.label, before, None if deleted else fields),
+                actor=event.actor,
+                source=event.source,
+                at=event.at,
+                grid_ids=placed,
+                category=(described or {}).get("category") if ref.label == Label.INCIDENT else None,
+                severity=(described or {}).get("severity") if ref.label == Label.INCIDENT else None,
+            )
+        )
+    return changes
+
+
+def _grid(grid_id: str) -> NodeRef:
+    return NodeRef(Label.GRID, grid_id)
