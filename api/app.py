@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from starlette.requests import HTTPConnection
 
 from api.compiled.asgi import CompiledReads
 from api.context import Context, actor_of
@@ -25,7 +26,7 @@ from api.limits.runtime import tune_for_latency
 from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings, get_settings
-from civicgraph.wiring import OpenStore, open_store
+from civicgraph.wiring import OpenStore, change_feed, open_store
 
 log = get_logger(__name__)
 
@@ -38,18 +39,25 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened: OpenStore = await asyncio.to_thread(open_store, settings)
         app.state.opened = opened
+        feed = await asyncio.to_thread(change_feed, settings, opened)
+        app.state.changes = feed.hub if feed else None
         try:
+            if feed is not None:
+                await feed.start()
             if demo:
                 await asyncio.to_thread(ensure_demo_data, opened.store, settings)
-            log.info("api.ready", engine=settings.engine.value)
+            log.info("api.ready", engine=settings.engine.value, changes=feed is not None)
             yield
         finally:
+            if feed is not None:
+                await feed.close()
             await asyncio.to_thread(opened.close)
 
     app = FastAPI(title="civicgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
 
-    async def context_getter(request: Request) -> Context:
-        return Context(request.app.state.opened.store, actor_of(request))
+    async def context_getter(request: HTTPConnection) -> Context:
+        state = request.app.state
+        return Context(state.opened.store, actor_of(request), state.changes)
 
     schema = build_schema(
         settings.max_query_depth,

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
 from api.loaders import Loaders
+from events.hub import ChangeHub
 from graph.port import GraphStore
 
 
 class Context(BaseContext):
-    """What every resolver may use: the store and this request's DataLoaders."""
+    """What every resolver may use: the store, this request's DataLoaders and the process's
+    change hub (None without a change stream)."""
 
-    def __init__(self, store: GraphStore, actor: str = "anonymous") -> None:
+    def __init__(
+        self, store: GraphStore, actor: str = "anonymous", changes: ChangeHub | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.actor = actor
         self.loaders = Loaders(store)
+        self.changes = changes
 
 
-def actor_of(request: Request) -> str:
+def actor_of(request: HTTPConnection) -> str:
     """Who acts: the X-Actor header (percent-encoded UTF-8, so Chinese names travel in it)."""
     return unquote(request.headers.get("x-actor", "anonymous"))[:100] or "anonymous"

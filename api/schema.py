@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
+from api.changes.fields import ChangeQuery, Subscription
 from api.context import Context
 from api.http.observe import current_request_id
 from api.limits.cost import ESTIMATED, QueryCostLimit, operation_cost
@@ -302,8 +303,9 @@ def build_schema(
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
     built = CivicSchema(
-        query=Query,
+        query=merge_types("Query", (Query, ChangeQuery)),
         mutation=merge_types("Mutation", (Mutation, IncidentMutation)),
+        subscription=Subscription,
         types=list(ALL_TYPES),
         extensions=[
             lambda: MaskUnexpectedErrors(

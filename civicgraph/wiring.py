@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import redis
+import asyncio
 
+import redis
+import redis.asyncio as aioredis
+
+from civicgraph.logs import get_logger
 from civicgraph.settings import Engine, Settings
-from events.relay import Relay, RelayOptions
+from events.hub import ChangeHub
+from events.relay import Relay, RelayOptions, RelayThread
 from events.stream import ChangeStream, StreamKeys
 from graph.adapters.connect import OpenStore, StoreOptions
 from graph.adapters.connect import open_store as open_with
 
-__all__ = ["OpenStore", "change_stream", "open_store", "relay_of"]
+log = get_logger(__name__)
+__all__ = ["ChangeFeed", "OpenStore", "change_feed", "change_stream", "open_store", "relay_of"]
 
 
 def store_options(settings: Settings) -> StoreOptions:
@@ -47,13 +53,52 @@ def stream_redis_url(settings: Settings, opened: OpenStore) -> str | None:
     return None
 
 
+def _keys(settings: Settings) -> StreamKeys:
+    name = settings.graph_name if settings.engine == Engine.FALKORDB else settings.neo4j_database
+    return StreamKeys.of_graph(name)
+
+
 def change_stream(settings: Settings, opened: OpenStore) -> ChangeStream | None:
     """The graph's change stream, or None where there is no Redis to hold it."""
     url = stream_redis_url(settings, opened)
     if url is None:
         return None
-    name = settings.graph_name if settings.engine == Engine.FALKORDB else settings.neo4j_database
-    return ChangeStream(redis.Redis.from_url(url), StreamKeys.of_graph(name))
+    return ChangeStream(redis.Redis.from_url(url), _keys(settings))
+
+
+class ChangeFeed:
+    """What the API runs for change events: the relay (when settings say so) and the hub its
+    subscribers read from."""
+
+    def __init__(self, hub: ChangeHub, relay: RelayThread | None) -> None:
+        self.hub = hub
+        self.relay = relay
+
+    async def start(self) -> None:
+        if self.relay is not None:
+            # Before the hub reads where the stream stands: a stream of a graph since cleared
+            # is reset first.
+            try:
+                await asyncio.to_thread(self.relay.relay.check_stream)
+            except Exception as exc:  # noqa: BLE001 (Redis away: the relay retries later)
+                log.warning("relay.unchecked", error=type(exc).__name__)
+            self.relay.start()
+        await self.hub.start()
+
+    async def close(self) -> None:
+        await self.hub.close()
+        if self.relay is not None:
+            self.relay.close()
+
+
+def change_feed(settings: Settings, opened: OpenStore) -> ChangeFeed | None:
+    """The API's change feed, or None where there is no Redis to hold the stream."""
+    stream = change_stream(settings, opened)
+    url = stream_redis_url(settings, opened)
+    if stream is None or url is None:
+        return None
+    relay = RelayThread(relay_of(settings, opened, stream)) if settings.relay else None
+    return ChangeFeed(ChangeHub(aioredis.Redis.from_url(url), _keys(settings)), relay)
 
 
 def relay_of(settings: Settings, opened: OpenStore, stream: ChangeStream) -> Relay:

@@ -130,12 +130,8 @@ class Relay:
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, riding out store and Redis outages."""
         backoff = 0.1
-        checked = False
         while not stop.is_set():
             try:
-                if not checked:
-                    self.check_stream()
-                    checked = True
                 if not self._holds_lease():
                     stop.wait(self.options.lease_s / 3)
                     continue

@@ -1,0 +1,2 @@
+"""Change events in the GraphQL API: the `changes` subscription (WebSocket and SSE), the
+`changes` pull query, and their types."""

@@ -1,0 +1,44 @@
+"""Which changes a subscriber wants: kinds, entity types, ids, grids (an entity placed in a grid
+below one named is in it too: entries list every grid above), incident categories and a
+minimum severity, watched fields. Empty means any."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from events.change import Change, ChangeKind
+from graph.model.enums import Severity
+
+SEVERITY_RANK = {severity.value: rank for rank, severity in enumerate(Severity)}
+
+
+@dataclass(frozen=True)
+class ChangeFilter:
+    kinds: frozenset[ChangeKind] = frozenset()
+    entity_types: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()  # global ids; a relationship matches either end
+    grid_ids: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    min_severity: str | None = None
+    fields: frozenset[str] = frozenset()  # at least one of them changed
+
+    def matches(self, change: Change) -> bool:
+        if self.kinds and change.kind not in self.kinds:
+            return False
+        if self.entity_types and change.entity_type not in self.entity_types:
+            return False
+        if self.ids and not self.ids & {change.entity_id, change.source_id, change.target_id}:
+            return False
+        if self.grid_ids and self.grid_ids.isdisjoint(change.grid_ids):
+            return False
+        if self.categories and change.category not in self.categories:
+            return False
+        if self.min_severity is not None and (
+            change.severity is None
+            or SEVERITY_RANK[change.severity] < SEVERITY_RANK[self.min_severity]
+        ):
+            return False
+        return not self.fields or not self.fields.isdisjoint(change.changed_fields)
+
+
+ANY = ChangeFilter()

@@ -1,0 +1,117 @@
+"""The `changes` subscription over graphql-transport-ws and the `changes` pull query, through
+the API on both engines (Neo4j with the tests' redis-server): live delivery, resume from a
+cursor, filters, and clear errors for bad arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
+
+from api.app import create_app
+from civicgraph.settings import Engine, Settings
+from tests.api.conftest import data, gql
+
+UPSERT = """mutation ($input: BuildingInput!) {
+  upsertBuilding(input: $input) { node { id version } errors { message } } }"""
+PROTOCOL = "graphql-transport-ws"
+
+
+@pytest.fixture
+def client(engine_settings: Settings, request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    settings = engine_settings.model_copy(update={"relay_poll_ms": 5})
+    if settings.engine == Engine.NEO4J:
+        url = request.getfixturevalue("redis_server").url
+        settings = settings.model_copy(update={"redis_url": url})
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def _build(client: TestClient, n: int, name: str, **extra: Any) -> None:
+    made = data(client, UPSERT, input={"id": f"B{n}", "name": name, **extra})
+    assert made["upsertBuilding"]["errors"] == []
+
+
+def _subscribe(ws: WebSocketTestSession, query: str, **variables: Any) -> None:
+    ws.send_json({"type": "connection_init"})
+    assert ws.receive_json()["type"] == "connection_ack"
+    ws.send_json(
+        {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}
+    )
+
+
+def _next(ws: WebSocketTestSession) -> dict[str, Any]:
+    message = ws.receive_json()
+    assert message["type"] == "next", message
+    return message["payload"]["data"]["changes"]
+
+
+SUBSCRIPTION = """subscription ($after: String, $filter: ChangeFilter) {
+  changes(after: $after, filter: $filter) {
+    cursor kind entityType entityId changedFields values oldValues actor } }"""
+
+
+def test_live_changes_and_resuming_from_a_cursor(client: TestClient) -> None:
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        _subscribe(ws, SUBSCRIPTION)
+        _build(client, 1, "1栋", floors=5)
+        _build(client, 1, "1号楼", floors=5)
+        created, renamed = _next(ws), _next(ws)
+    assert (created["kind"], created["entityId"]) == ("NODE_CREATED", "Building:B1")
+    assert renamed["kind"] == "NODE_UPDATED"
+    assert (renamed["values"], renamed["oldValues"]) == ({"name": "1号楼"}, {"name": "1栋"})
+    # While nobody listens, two more changes; resuming after the first delivers the rest.
+    _build(client, 2, "2栋")
+    _build(client, 1, "一号楼")
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        _subscribe(ws, SUBSCRIPTION, after=created["cursor"])
+        resumed = [_next(ws) for _ in range(3)]
+    assert [c["cursor"] for c in resumed][0] == renamed["cursor"]
+    assert [c["entityId"] for c in resumed] == ["Building:B1", "Building:B2", "Building:B1"]
+
+
+def test_filters_and_the_pull_query_agree(client: TestClient) -> None:
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        _subscribe(ws, SUBSCRIPTION, filter={"fields": ["floors"], "kinds": ["NODE_UPDATED"]})
+        _build(client, 1, "1栋", floors=5)
+        _build(client, 1, "1号楼", floors=5)  # a name only: not watched
+        _build(client, 1, "1号楼", floors=6)
+        only = _next(ws)
+    assert (only["values"], only["oldValues"]) == ({"floors": 6}, {"floors": 5})
+    pulled = data(
+        client,
+        """query ($filter: ChangeFilter) { changes(first: 10, filter: $filter) {
+             edges { cursor node { kind values } } pageInfo { hasNextPage endCursor } } }""",
+        filter={"fields": ["floors"], "kinds": ["NODE_UPDATED"]},
+    )["changes"]
+    assert [e["node"]["values"] for e in pulled["edges"]] == [{"floors": 6}]
+    assert pulled["edges"][0]["cursor"] == only["cursor"]
+    everything = data(
+        client, "{ changes(first: 2) { edges { cursor } pageInfo { hasNextPage endCursor } } }"
+    )
+    assert everything["changes"]["pageInfo"]["hasNextPage"] is True
+    rest = data(
+        client,
+        "query ($after: String) { changes(after: $after) { edges { cursor } pageInfo { hasNextPage } } }",
+        after=everything["changes"]["pageInfo"]["endCursor"],
+    )["changes"]
+    assert len(rest["edges"]) == 1 and rest["pageInfo"]["hasNextPage"] is False
+
+
+def test_bad_arguments_are_named(client: TestClient) -> None:
+    bad = gql(client, '{ changes(after: "yesterday") { edges { cursor } } }')
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert bad["errors"][0]["message"].startswith("after:")
+    unknown = gql(client, '{ changes(filter: {entityTypes: ["Castle"]}) { edges { cursor } } }')
+    assert "filter.entityTypes: Castle" in unknown["errors"][0]["message"]
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        _subscribe(ws, SUBSCRIPTION, after="12-x")
+        message = ws.receive_json()
+    # An execution error: a `next` carrying it (graphql-transport-ws), then `complete`.
+    assert message["type"] == "next", message
+    [error] = message["payload"]["errors"]
+    assert error["message"].startswith("after:")
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
