@@ -69,7 +69,7 @@ def test_live_changes_and_resuming_from_a_cursor(client: TestClient) -> None:
     with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
         _subscribe(ws, SUBSCRIPTION, after=created["cursor"])
         resumed = [_next(ws) for _ in range(3)]
-    assert [c["cursor"] for c in resumed][0] == renamed["cursor"]
+    assert resumed[0]["cursor"] == renamed["cursor"]
     assert [c["entityId"] for c in resumed] == ["Building:B1", "Building:B2", "Building:B1"]
 
 
@@ -95,7 +95,8 @@ def test_filters_and_the_pull_query_agree(client: TestClient) -> None:
     assert everything["changes"]["pageInfo"]["hasNextPage"] is True
     rest = data(
         client,
-        "query ($after: String) { changes(after: $after) { edges { cursor } pageInfo { hasNextPage } } }",
+        """query ($after: String) {
+             changes(after: $after) { edges { cursor } pageInfo { hasNextPage } } }""",
         after=everything["changes"]["pageInfo"]["endCursor"],
     )["changes"]
     assert len(rest["edges"]) == 1 and rest["pageInfo"]["hasNextPage"] is False
