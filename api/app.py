@@ -13,6 +13,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from starlette.requests import HTTPConnection
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
 
 from api.compiled.asgi import CompiledReads
 from api.context import Context, actor_of
@@ -29,6 +34,13 @@ from civicgraph.settings import Settings, get_settings
 from civicgraph.wiring import OpenStore, change_feed, open_store
 
 log = get_logger(__name__)
+# Subscriptions over WebSocket (both subprotocols) and Server-Sent Events (graphql-sse,
+# distinct connections: POST /graphql with `Accept: text/event-stream`).
+SUBSCRIPTION_PROTOCOLS = (
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+    GRAPHQL_SSE_PROTOCOL,
+)
 
 
 def create_app(settings: Settings, demo: bool = False) -> FastAPI:
@@ -67,7 +79,11 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     )
     app.include_router(
         CivicGraphQLRouter(
-            schema, path="/graphql", context_getter=context_getter, graphql_ide="graphiql"
+            schema,
+            path="/graphql",
+            context_getter=context_getter,
+            graphql_ide="graphiql",
+            subscription_protocols=SUBSCRIPTION_PROTOCOLS,
         )
     )
     app.mount(GRAPHIQL_ASSETS_PATH, graphiql_assets(), name="graphiql-assets")

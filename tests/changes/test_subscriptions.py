@@ -4,6 +4,8 @@ cursor, filters, and clear errors for bad arguments."""
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,6 +35,17 @@ def client(engine_settings: Settings, request: pytest.FixtureRequest) -> Iterato
 def _build(client: TestClient, n: int, name: str, **extra: Any) -> None:
     made = data(client, UPSERT, input={"id": f"B{n}", "name": name, **extra})
     assert made["upsertBuilding"]["errors"] == []
+
+
+def _relayed(client: TestClient, count: int) -> list[dict[str, Any]]:
+    """The first `count` changes of the stream, once the relay has moved them there."""
+    deadline = time.monotonic() + 30
+    while True:
+        query = "query ($n: Int!) { changes(first: $n) { edges { cursor } } }"
+        edges = data(client, query, n=count)["changes"]["edges"]
+        if len(edges) == count or time.monotonic() > deadline:
+            return edges
+        time.sleep(0.02)
 
 
 def _subscribe(ws: WebSocketTestSession, query: str, **variables: Any) -> None:
@@ -116,3 +129,19 @@ def test_bad_arguments_are_named(client: TestClient) -> None:
     [error] = message["payload"]["errors"]
     assert error["message"].startswith("after:")
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_server_sent_events_carry_the_same_changes(client: TestClient) -> None:
+    _build(client, 1, "1栋")
+    [first] = _relayed(client, 1)
+    _build(client, 2, "2栋")
+    body = {"query": SUBSCRIPTION, "variables": {"after": first["cursor"]}}
+    headers = {"accept": "text/event-stream"}
+    with client.stream("POST", "/graphql", json=body, headers=headers) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        lines = response.iter_lines()
+        event = next(line for line in lines if line.startswith("event:"))
+        payload = next(line for line in lines if line.startswith("data:"))
+    assert event == "event: next"
+    change = json.loads(payload.removeprefix("data:"))["data"]["changes"]
+    assert (change["kind"], change["entityId"]) == ("NODE_CREATED", "Building:B2")
