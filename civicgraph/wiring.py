@@ -10,10 +10,11 @@ import redis.asyncio as aioredis
 from civicgraph.logs import get_logger
 from civicgraph.settings import Engine, Settings
 from events.hub import ChangeHub
-from events.relay import Relay, RelayOptions, RelayThread
+from events.relay import Relay, RelayOptions, RelayThread, check_stream
 from events.stream import ChangeStream, StreamKeys
 from graph.adapters.connect import OpenStore, StoreOptions
 from graph.adapters.connect import open_store as open_with
+from graph.port import GraphStore
 
 log = get_logger(__name__)
 __all__ = ["ChangeFeed", "OpenStore", "change_feed", "change_stream", "open_store", "relay_of"]
@@ -70,18 +71,22 @@ class ChangeFeed:
     """What the API runs for change events: the relay (when settings say so) and the hub its
     subscribers read from."""
 
-    def __init__(self, hub: ChangeHub, relay: RelayThread | None) -> None:
+    def __init__(
+        self, hub: ChangeHub, stream: ChangeStream, store: GraphStore, relay: RelayThread | None
+    ) -> None:
         self.hub = hub
+        self.stream = stream
+        self.store = store
         self.relay = relay
 
     async def start(self) -> None:
+        # Before the hub reads where the stream stands: a stream of a graph since cleared is
+        # reset first.
+        try:
+            await asyncio.to_thread(check_stream, self.stream, self.store)
+        except Exception as exc:  # noqa: BLE001 (Redis away: the hub and relay retry later)
+            log.warning("changes.unchecked", error=type(exc).__name__)
         if self.relay is not None:
-            # Before the hub reads where the stream stands: a stream of a graph since cleared
-            # is reset first.
-            try:
-                await asyncio.to_thread(self.relay.relay.check_stream)
-            except Exception as exc:  # noqa: BLE001 (Redis away: the relay retries later)
-                log.warning("relay.unchecked", error=type(exc).__name__)
             self.relay.start()
         await self.hub.start()
 
@@ -98,7 +103,8 @@ def change_feed(settings: Settings, opened: OpenStore) -> ChangeFeed | None:
     if stream is None or url is None:
         return None
     relay = RelayThread(relay_of(settings, opened, stream)) if settings.relay else None
-    return ChangeFeed(ChangeHub(aioredis.Redis.from_url(url), _keys(settings)), relay)
+    hub = ChangeHub(aioredis.Redis.from_url(url), _keys(settings))
+    return ChangeFeed(hub, stream, opened.store, relay)
 
 
 def relay_of(settings: Settings, opened: OpenStore, stream: ChangeStream) -> Relay:

@@ -55,6 +55,27 @@ class RelayOptions:
     trim_every_s: float = 10.0
 
 
+def check_stream(stream: ChangeStream, store: RelaySource) -> None:
+    """Forget a stream that runs ahead of the graph (the graph was cleared or replaced:
+    its numbers start again); warn when Redis may lose acknowledged entries."""
+    if stream.relayed() > store.last_event_seq():
+        log.warning("relay.stream_reset", reason="the stream is ahead of the graph")
+        stream.reset()
+    try:
+        raw = stream.client.config_get("append*")
+    except redis.exceptions.ResponseError:  # a managed Redis may refuse CONFIG
+        return
+    config = {_text(k): _text(v) for k, v in raw.items()}
+    if config.get("appendonly") != "yes" or config.get("appendfsync") != "always":
+        log.warning(
+            "relay.redis_not_durable",
+            appendonly=config.get("appendonly"),
+            appendfsync=config.get("appendfsync"),
+            advice="set appendonly yes and appendfsync always, or a Redis crash can lose "
+            "relayed events (they are pruned from the graph once appended)",
+        )
+
+
 class Relay:
     def __init__(self, store: RelaySource, stream: ChangeStream, options: RelayOptions) -> None:
         self.store = store
@@ -86,26 +107,6 @@ class Relay:
         while appended := self.step():
             total += appended
         return total
-
-    def check_stream(self) -> None:
-        """Forget a stream that runs ahead of the graph (the graph was cleared or replaced:
-        its numbers start again); warn when Redis may lose acknowledged entries."""
-        if self.stream.relayed() > self.store.last_event_seq():
-            log.warning("relay.stream_reset", reason="the stream is ahead of the graph")
-            self.stream.reset()
-        try:
-            raw = self.stream.client.config_get("append*")
-        except redis.exceptions.ResponseError:  # a managed Redis may refuse CONFIG
-            return
-        config = {_text(k): _text(v) for k, v in raw.items()}
-        if config.get("appendonly") != "yes" or config.get("appendfsync") != "always":
-            log.warning(
-                "relay.redis_not_durable",
-                appendonly=config.get("appendonly"),
-                appendfsync=config.get("appendfsync"),
-                advice="set appendonly yes and appendfsync always, or a Redis crash can lose "
-                "relayed events (they are pruned from the graph once appended)",
-            )
 
     def _holds_lease(self) -> bool:
         now = time.monotonic()

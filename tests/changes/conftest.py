@@ -6,13 +6,16 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
 
+from civicgraph.settings import Settings
 from events.relay import Relay, RelayOptions
 from events.stream import ChangeStream, StreamKeys
 from graph.cypher.store import CypherStore
+from tests.engines import settings_for
 
 _names = itertools.count(1)
 
@@ -21,6 +24,11 @@ def redis_beside(store: CypherStore, request: pytest.FixtureRequest) -> redis.Re
     if store.engine == "falkordb":
         return redis.Redis(**request.getfixturevalue("falkordb_server").client_kwargs())
     return redis.Redis.from_url(request.getfixturevalue("redis_server").url)
+
+
+@pytest.fixture
+def neo4j_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    return settings_for("neo4j", request, tmp_path / "data")
 
 
 @pytest.fixture
