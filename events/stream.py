@@ -183,6 +183,11 @@ class ChangeStream:
         raw = self.client.xrange(self.keys.stream, f"({after}", "+", count=count)
         return [change for _, change in entries_of(raw)]
 
+    def wait(self, after: str, block_ms: int, count: int = 1000) -> list[Change]:
+        """The entries after `after`, waiting up to `block_ms` for one to come."""
+        reply: Any = self.client.xread({self.keys.stream: after}, count=count, block=block_ms)
+        return [change for _, raw in reply or () for _, change in entries_of(raw)]
+
     def last_cursor(self) -> str:
         """The newest entry's id, or `0-0` for an empty stream."""
         raw: Any = self.client.xrevrange(self.keys.stream, "+", "-", count=1)

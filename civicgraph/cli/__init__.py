@@ -8,7 +8,7 @@ from types import TracebackType
 import typer
 
 from civicgraph import __version__
-from civicgraph.cli import demo, ingest, neo4j, schema, serve, store
+from civicgraph.cli import demo, events, ingest, neo4j, schema, serve, store
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import get_settings
 
@@ -22,6 +22,8 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.command("schema")(schema.schema)
 app.command("ingest")(ingest.ingest)
+app.command("relay")(events.relay)
+app.add_typer(events.app, name="events")
 app.add_typer(demo.app, name="demo")
 app.add_typer(store.app, name="store")
 app.add_typer(neo4j.app, name="neo4j")

@@ -88,11 +88,15 @@ def reset(
     if not yes:
         typer.echo("refusing to delete everything without --yes", err=True)
         raise typer.Exit(2)
-    from civicgraph.wiring import open_store
+    from civicgraph.wiring import change_stream, open_store
 
-    opened = open_store(get_settings())
+    settings = get_settings()
+    opened = open_store(settings)
     try:
         opened.store.clear()
+        stream = change_stream(settings, opened)
+        if stream is not None:
+            stream.reset()  # its numbers start again with the graph's
     finally:
         opened.close()
     typer.echo("store cleared")
