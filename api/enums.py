@@ -10,6 +10,7 @@ from enum import EnumMeta
 
 import strawberry
 
+from events import change
 from graph.model import enums
 
 for _domain_enum in vars(enums).values():
@@ -33,3 +34,7 @@ PetitionChannel = enums.PetitionChannel
 PetitionNature = enums.PetitionNature
 KeyPopulationTag = enums.KeyPopulationTag
 HouseholdRoleEnum = enums.HouseholdRole
+
+# What happened to an entity, in change events and node histories.
+strawberry.enum(change.ChangeKind, description="What happened to the entity.")
+ChangeKind = change.ChangeKind

@@ -180,12 +180,17 @@ class WriteResult:
 
 @dataclass(frozen=True)
 class Revision:
-    """One update of a node: when, by which source and actor, and the values it replaced."""
+    """One update (or the deletion) of a node: when, by which source and actor, the fields it
+    wrote and the values it replaced; `snapshot` is the whole node as it was, at `version`."""
 
     at: str
     source: str
     actor: str
     old: dict[str, Any]
+    version: int = 0
+    fields: list[str] = field(default_factory=list)
+    snapshot: dict[str, Any] = field(default_factory=dict)
+    deleted: bool = False
 
 
 @dataclass(frozen=True)

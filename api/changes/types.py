@@ -7,13 +7,12 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from api.enums import IncidentCategory, Severity
+from api.enums import ChangeKind, IncidentCategory, Severity
 from api.pagination import bad_input
-from events.change import Change, ChangeKind
+from events.change import Change
 from events.filters import ChangeFilter
 from graph.model import EdgeType, Label
 
-strawberry.enum(ChangeKind, description="What happened to the entity.")
 ENTITY_TYPES = frozenset(label.value for label in Label) | frozenset(t.value for t in EdgeType)
 
 

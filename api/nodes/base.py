@@ -18,6 +18,7 @@ from strawberry.types import Info
 import api.enums  # noqa: F401  (registers every domain enumeration with GraphQL)
 from api.nodes.aggregates import relationship_aggregate
 from api.nodes.filter_inputs import FILTER_INPUTS
+from api.nodes.history import history_field
 from api.nodes.order import ORDER_INPUTS
 from api.nodes.prefetch import register_connections, register_to_one
 from api.nodes.registry import BUILDERS, COMPUTED, Computed
@@ -129,6 +130,7 @@ def node_type(
         register_connections(label.value, relationships)
         for name, relationship in relationships.items():
             setattr(cls, f"{name}_aggregate", relationship_aggregate(*relationship))
+        cls.history = history_field()  # type: ignore[attr-defined]
         register_to_one(
             label.value,
             {name: value.to_one for name, value in vars(cls).items() if hasattr(value, "to_one")},

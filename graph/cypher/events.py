@@ -139,12 +139,15 @@ class Events:
         for row in rows:
             props = dict(row["props"])
             fields = list(props.get("rev_fields") or [])
-            history.append(
-                Revision(
-                    at=props["rev_at"],
-                    source=props["rev_source"],
-                    actor=props["rev_actor"],
-                    old={f: props.get(f) for f in fields},
-                )
+            revision = Revision(
+                at=props["rev_at"],
+                source=props["rev_source"],
+                actor=props["rev_actor"],
+                old={f: props.get(f) for f in fields},
+                version=int(props.get("version") or 0),
+                fields=fields,
+                snapshot=visible_props({k: v for k, v in props.items() if k not in _REVISION_KEYS}),
+                deleted=bool(props.get("rev_deleted")),
             )
+            history.append(revision)
         return history

@@ -145,3 +145,30 @@ def test_server_sent_events_carry_the_same_changes(client: TestClient) -> None:
     assert event == "event: next"
     change = json.loads(payload.removeprefix("data:"))["data"]["changes"]
     assert (change["kind"], change["entityId"]) == ("NODE_CREATED", "Building:B2")
+
+
+def test_history_of_a_node(client: TestClient) -> None:
+    query = """query ($id: ID!, $after: String) { node(id: $id) { ... on Resident {
+      history(first: 2, after: $after) {
+        edges { cursor node { version kind actor changedFields values oldValues } }
+        pageInfo { hasNextPage endCursor } } } } }"""
+    resident = """mutation ($input: ResidentInput!) {
+      upsertResident(input: $input) { errors { message } } }"""
+    person = {"id": "R1", "name": "王芳", "gender": "FEMALE", "birthDate": "1950-03-04"}
+    for changes in ({}, {"phone": "13800138000"}, {"name": "王芳芳"}):
+        made = data(client, resident, input={**person, **changes})
+        assert made["upsertResident"]["errors"] == []
+    first = data(client, query, id="Resident:R1")["node"]["history"]
+    created, phoned = (edge["node"] for edge in first["edges"])
+    assert (created["kind"], created["version"]) == ("NODE_CREATED", 1)
+    assert created["values"]["name"] == "王芳" and "phone" not in created["values"]
+    assert phoned["changedFields"] == ["phone"]
+    assert phoned["values"] == {} and phoned["oldValues"] == {}  # personal: named only
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = data(client, query, id="Resident:R1", after=first["pageInfo"]["endCursor"])
+    [renamed] = [edge["node"] for edge in rest["node"]["history"]["edges"]]
+    assert (renamed["version"], renamed["values"], renamed["oldValues"]) == (
+        3,
+        {"name": "王芳芳"},
+        {"name": "王芳"},
+    )
