@@ -19,6 +19,7 @@ from strawberry.subscriptions import (
     GRAPHQL_WS_PROTOCOL,
 )
 
+from api.changes.webhooks import WebhookAdmin
 from api.compiled.asgi import CompiledReads
 from api.context import Context, actor_of
 from api.demo import ensure_demo_data
@@ -32,6 +33,7 @@ from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings, get_settings
 from civicgraph.wiring import OpenStore, change_feed, open_store
+from events.webhooks.registry import WebhookRegistry
 
 log = get_logger(__name__)
 # Subscriptions over WebSocket (both subprotocols) and Server-Sent Events (graphql-sse,
@@ -53,6 +55,15 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         app.state.opened = opened
         feed = await asyncio.to_thread(change_feed, settings, opened)
         app.state.changes = feed.hub if feed else None
+        app.state.webhooks = (
+            WebhookAdmin(
+                WebhookRegistry(feed.hub.client, feed.hub.keys),
+                feed.hub,
+                feed.webhook_options.allow_private,
+            )
+            if feed
+            else None
+        )
         try:
             if feed is not None:
                 await feed.start()
@@ -69,7 +80,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
 
     async def context_getter(request: HTTPConnection) -> Context:
         state = request.app.state
-        return Context(state.opened.store, actor_of(request), state.changes)
+        return Context(state.opened.store, actor_of(request), state.changes, state.webhooks)
 
     schema = build_schema(
         settings.max_query_depth,

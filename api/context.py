@@ -7,6 +7,7 @@ from urllib.parse import unquote
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import BaseContext
 
+from api.changes.webhooks import WebhookAdmin
 from api.loaders import Loaders
 from events.hub import ChangeHub
 from graph.port import GraphStore
@@ -17,13 +18,18 @@ class Context(BaseContext):
     change hub (None without a change stream)."""
 
     def __init__(
-        self, store: GraphStore, actor: str = "anonymous", changes: ChangeHub | None = None
+        self,
+        store: GraphStore,
+        actor: str = "anonymous",
+        changes: ChangeHub | None = None,
+        webhooks: WebhookAdmin | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.actor = actor
         self.loaders = Loaders(store)
         self.changes = changes
+        self.webhooks = webhooks
 
 
 def actor_of(request: HTTPConnection) -> str:

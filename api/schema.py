@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from api.changes.fields import ChangeQuery, Subscription
+from api.changes.webhooks import WebhookMutation, WebhookQuery
 from api.context import Context
 from api.http.observe import current_request_id
 from api.limits.cost import ESTIMATED, QueryCostLimit, operation_cost
@@ -303,8 +304,8 @@ def build_schema(
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
     built = CivicSchema(
-        query=merge_types("Query", (Query, ChangeQuery)),
-        mutation=merge_types("Mutation", (Mutation, IncidentMutation)),
+        query=merge_types("Query", (Query, ChangeQuery, WebhookQuery)),
+        mutation=merge_types("Mutation", (Mutation, IncidentMutation, WebhookMutation)),
         subscription=Subscription,
         types=list(ALL_TYPES),
         extensions=[

@@ -99,6 +99,22 @@ class Settings(BaseSettings):
     relay_poll_ms: int = Field(
         20, ge=1, le=5000, description="How often an idle relay looks for new changes."
     )
+    webhooks: bool = Field(True, description="Deliver webhooks from `serve`.")
+    webhook_max_attempts: int = Field(
+        8, ge=1, le=100, description="Failed deliveries in a row before a webhook is FAILING."
+    )
+    webhook_backoff_base_s: float = Field(
+        1.0, gt=0, description="Wait after a webhook's first failure; it doubles each time."
+    )
+    webhook_backoff_max_s: float = Field(300.0, gt=0, description="Longest wait between tries.")
+    webhook_probe_s: float = Field(
+        60.0, gt=0, description="How often a FAILING webhook is tried again."
+    )
+    webhook_timeout_s: float = Field(10.0, gt=0, description="Time limit of one delivery.")
+    webhook_allow_private: bool = Field(
+        False,
+        description="Allow webhooks to loopback and private addresses (development, tests).",
+    )
     log_level: str = Field("INFO", description="Log level.")
     log_format: str = Field("console", pattern="^(console|json)$", description="console or json.")
     demo_residents: int = Field(5000, ge=10, description="Size of the demo community.")

@@ -12,6 +12,7 @@ from civicgraph.settings import Engine, Settings
 from events.hub import ChangeHub
 from events.relay import Relay, RelayOptions, RelayThread, check_stream
 from events.stream import ChangeStream, StreamKeys
+from events.webhooks.dispatch import DispatchOptions, WebhookDispatcher
 from graph.adapters.connect import OpenStore, StoreOptions
 from graph.adapters.connect import open_store as open_with
 from graph.port import GraphStore
@@ -72,12 +73,20 @@ class ChangeFeed:
     subscribers read from."""
 
     def __init__(
-        self, hub: ChangeHub, stream: ChangeStream, store: GraphStore, relay: RelayThread | None
+        self,
+        hub: ChangeHub,
+        stream: ChangeStream,
+        store: GraphStore,
+        relay: RelayThread | None,
+        dispatcher: WebhookDispatcher | None,
+        options: DispatchOptions,
     ) -> None:
         self.hub = hub
         self.stream = stream
         self.store = store
         self.relay = relay
+        self.dispatcher = dispatcher
+        self.webhook_options = options
 
     async def start(self) -> None:
         # Before the hub reads where the stream stands: a stream of a graph since cleared is
@@ -89,8 +98,12 @@ class ChangeFeed:
         if self.relay is not None:
             self.relay.start()
         await self.hub.start()
+        if self.dispatcher is not None:
+            await self.dispatcher.start()
 
     async def close(self) -> None:
+        if self.dispatcher is not None:
+            await self.dispatcher.close()
         await self.hub.close()
         if self.relay is not None:
             self.relay.close()
@@ -104,7 +117,20 @@ def change_feed(settings: Settings, opened: OpenStore) -> ChangeFeed | None:
         return None
     relay = RelayThread(relay_of(settings, opened, stream)) if settings.relay else None
     hub = ChangeHub(aioredis.Redis.from_url(url), _keys(settings))
-    return ChangeFeed(hub, stream, opened.store, relay)
+    options = DispatchOptions(
+        max_attempts=settings.webhook_max_attempts,
+        backoff_base_s=settings.webhook_backoff_base_s,
+        backoff_max_s=settings.webhook_backoff_max_s,
+        probe_s=settings.webhook_probe_s,
+        timeout_s=settings.webhook_timeout_s,
+        allow_private=settings.webhook_allow_private,
+    )
+    dispatcher = (
+        WebhookDispatcher(aioredis.Redis.from_url(url), _keys(settings), options)
+        if settings.webhooks
+        else None
+    )
+    return ChangeFeed(hub, stream, opened.store, relay, dispatcher, options)
 
 
 def relay_of(settings: Settings, opened: OpenStore, stream: ChangeStream) -> Relay:

@@ -46,6 +46,11 @@ class Change:
     category: str | None = None  # of an incident
     severity: str | None = None
 
+    def to_public(self) -> dict[str, Any]:
+        """The change as the GraphQL API and webhooks show it (camelCase names)."""
+        body = asdict(self)
+        return {_camel(name): value for name, value in body.items()}
+
     def to_json(self) -> bytes:
         body = asdict(self)
         del body["cursor"]  # the stream id holds it
@@ -56,6 +61,11 @@ class Change:
         body = orjson.loads(payload)
         body["kind"] = ChangeKind(body["kind"])
         return cls(cursor=cursor, **body)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def _public_fields(label: Label) -> frozenset[str]:

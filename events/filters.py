@@ -5,6 +5,7 @@ minimum severity, watched fields. Empty means any."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from events.change import Change, ChangeKind
 from graph.model.enums import Severity
@@ -21,6 +22,30 @@ class ChangeFilter:
     categories: frozenset[str] = frozenset()
     min_severity: str | None = None
     fields: frozenset[str] = frozenset()  # at least one of them changed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The filter as JSON-ready lists (what a webhook stores)."""
+        return {
+            "kinds": sorted(self.kinds),
+            "entityTypes": sorted(self.entity_types),
+            "ids": sorted(self.ids),
+            "gridIds": sorted(self.grid_ids),
+            "categories": sorted(self.categories),
+            "minSeverity": self.min_severity,
+            "fields": sorted(self.fields),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChangeFilter:
+        return cls(
+            kinds=frozenset(ChangeKind(k) for k in data.get("kinds") or ()),
+            entity_types=frozenset(data.get("entityTypes") or ()),
+            ids=frozenset(data.get("ids") or ()),
+            grid_ids=frozenset(data.get("gridIds") or ()),
+            categories=frozenset(data.get("categories") or ()),
+            min_severity=data.get("minSeverity"),
+            fields=frozenset(data.get("fields") or ()),
+        )
 
     def matches(self, change: Change) -> bool:
         if self.kinds and change.kind not in self.kinds:

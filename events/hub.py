@@ -101,6 +101,11 @@ class ChangeHub:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 
+    async def last_cursor(self) -> str:
+        """The newest entry's id in the stream (`0-0` when it is empty)."""
+        raw: Any = await self.client.xrevrange(self.keys.stream, "+", "-", count=1)
+        return raw[0][0].decode() if raw else "0-0"
+
     async def oldest_cursor(self) -> str:
         value: Any = await self.client.get(self.keys.trimmed)
         return value.decode() if value is not None else "0-0"

@@ -37,7 +37,7 @@ redis.call('SET', KEYS[2], last[1][1])
 return redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1])
 """
 # KEYS: lease. ARGV: holder token, lease ms. Takes a free lease or renews one's own.
-_LEASE = """
+LEASE_SCRIPT = _LEASE = """
 local holder = redis.call('GET', KEYS[1])
 if holder == false or holder == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -85,11 +85,12 @@ class StreamKeys:
     relayed: str  # the sequence of the last event relayed
     trimmed: str  # the id of the last entry trimmed away
     lease: str  # which relay may run
+    tag: str  # what every key of this graph starts with (webhooks' keys too)
 
     @classmethod
     def of_graph(cls, name: str) -> StreamKeys:
         tag = f"civicgraph:{{{name}}}"
-        return cls(f"{tag}:changes", f"{tag}:relayed", f"{tag}:trimmed", f"{tag}:relay-lease")
+        return cls(f"{tag}:changes", f"{tag}:relayed", f"{tag}:trimmed", f"{tag}:relay-lease", tag)
 
 
 def _text(value: Any) -> str:
