@@ -130,7 +130,8 @@ def node_type(
         register_connections(label.value, relationships)
         for name, relationship in relationships.items():
             setattr(cls, f"{name}_aggregate", relationship_aggregate(*relationship))
-        cls.history = history_field()  # type: ignore[attr-defined]
+        # Not `history`: an incident's `history` is its workflow steps (a domain field).
+        cls.change_history = history_field()  # type: ignore[attr-defined]
         register_to_one(
             label.value,
             {name: value.to_one for name, value in vars(cls).items() if hasattr(value, "to_one")},

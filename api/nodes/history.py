@@ -1,4 +1,4 @@
-"""`history` on every node type: its changes, oldest first, with who made them and the values
+"""`changeHistory` on every node type: its changes, oldest first, with who made them and the values
 they wrote and replaced (fields that are not personal data; personal ones are named only).
 Read from the node and the Revision snapshots its updates keep, so it outlives the change
 stream's retention."""
@@ -87,7 +87,7 @@ def _fields(label: str) -> frozenset[str]:
 
 
 def history_field() -> Any:
-    """The `history(first, after)` field of a node type."""
+    """The `changeHistory(first, after)` field of a node type."""
 
     async def resolve(
         self: Any, info: Info, first: int = 20, after: str | None = None

@@ -149,7 +149,7 @@ def test_server_sent_events_carry_the_same_changes(client: TestClient) -> None:
 
 def test_history_of_a_node(client: TestClient) -> None:
     query = """query ($id: ID!, $after: String) { node(id: $id) { ... on Resident {
-      history(first: 2, after: $after) {
+      changeHistory(first: 2, after: $after) {
         edges { cursor node { version kind actor changedFields values oldValues } }
         pageInfo { hasNextPage endCursor } } } } }"""
     resident = """mutation ($input: ResidentInput!) {
@@ -158,7 +158,7 @@ def test_history_of_a_node(client: TestClient) -> None:
     for changes in ({}, {"phone": "13800138000"}, {"name": "王芳芳"}):
         made = data(client, resident, input={**person, **changes})
         assert made["upsertResident"]["errors"] == []
-    first = data(client, query, id="Resident:R1")["node"]["history"]
+    first = data(client, query, id="Resident:R1")["node"]["changeHistory"]
     created, phoned = (edge["node"] for edge in first["edges"])
     assert (created["kind"], created["version"]) == ("NODE_CREATED", 1)
     assert created["values"]["name"] == "王芳" and "phone" not in created["values"]
@@ -166,7 +166,7 @@ def test_history_of_a_node(client: TestClient) -> None:
     assert phoned["values"] == {} and phoned["oldValues"] == {}  # personal: named only
     assert first["pageInfo"]["hasNextPage"] is True
     rest = data(client, query, id="Resident:R1", after=first["pageInfo"]["endCursor"])
-    [renamed] = [edge["node"] for edge in rest["node"]["history"]["edges"]]
+    [renamed] = [edge["node"] for edge in rest["node"]["changeHistory"]["edges"]]
     assert (renamed["version"], renamed["values"], renamed["oldValues"]) == (
         3,
         {"name": "王芳芳"},
