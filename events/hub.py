@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +26,7 @@ from events.stream import (
     entries_of,
     parse_cursor,
 )
+from events.tasks import close_quietly, stop_task
 
 log = get_logger(__name__)
 SUBSCRIBERS = Gauge(
@@ -63,20 +63,19 @@ class ChangeHub:
         self.subscribers: set[Subscriber] = set()
         self._task: asyncio.Task[None] | None = None
         self._started = asyncio.Event()
+        self._stopping = False
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-        await self.client.aclose()
+        self._stopping = True
+        await stop_task(self._task, "change hub")
+        await close_quietly(self.client.aclose(), "change hub redis")
 
     async def _run(self) -> None:
         backoff = 0.1
-        while True:
+        while not self._stopping:
             try:
                 if not self._started.is_set():
                     raw: Any = await self.client.xrevrange(self.keys.stream, "+", "-", count=1)

@@ -12,7 +12,6 @@ import random
 import secrets
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from prometheus_client import Counter
 from civicgraph.logs import get_logger
 from events.change import Change
 from events.stream import LEASE_SCRIPT, StreamKeys, entries_of
+from events.tasks import close_quietly, stop_task
 from events.webhooks.registry import (
     DeadLetter,
     Webhook,
@@ -82,22 +82,21 @@ class WebhookDispatcher:
         self.lease_key = f"{keys.tag}:webhook-lease"
         self._lease = client.register_script(LEASE_SCRIPT)
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._rng = random.random
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self.run())
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-        await self.http.aclose()
-        await self.client.aclose()
+        self._stopping = True
+        await stop_task(self._task, "webhook dispatcher")
+        await close_quietly(self.http.aclose(), "webhook http client")
+        await close_quietly(self.client.aclose(), "webhook redis")
 
     async def run(self) -> None:
         backoff_s = 0.1
-        while True:
+        while not self._stopping:
             try:
                 held = await self._lease(
                     keys=[self.lease_key], args=[self.token, int(self.options.lease_s * 1000)]
