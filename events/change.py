@@ -52,15 +52,14 @@ class Change:
         return {_camel(name): value for name, value in body.items()}
 
     def to_json(self) -> bytes:
-        body = asdict(self)
-        del body["cursor"]  # the stream id holds it
-        return orjson.dumps(body)
+        return orjson.dumps(self)  # orjson writes dataclasses itself, fast
 
     @classmethod
     def from_entry(cls, cursor: str, payload: bytes | str) -> Change:
         body = orjson.loads(payload)
         body["kind"] = ChangeKind(body["kind"])
-        return cls(cursor=cursor, **body)
+        body["cursor"] = cursor  # the stream id is the authority
+        return cls(**body)
 
 
 def _camel(name: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from events.change import Change, ChangeKind, public_values
+from events.change import EDGE_FIELDS, Change, ChangeKind, public_values
 from graph.model import EdgeType, Label
 from graph.records import ChangeEvent, NodeRef
 
@@ -55,9 +55,10 @@ def describe(events: Sequence[ChangeEvent], store: ChangeSource) -> list[Change]
     wants = _Wants()
     for event in events:
         if event.kind in EDGE_KINDS:
+            carries_props = bool(EDGE_FIELDS.get(EdgeType(event.label)))
             for source, target in _ends(event):
                 wants.placed.update((source, target))
-                if event.kind != "edge_deleted":
+                if event.kind != "edge_deleted" and carries_props:
                     wants.edges.add((EdgeType(event.label), source, target))
             continue
         version = event.version or 1
@@ -102,9 +103,11 @@ def _edge_changes(
     """One entry per relationship; its values are its properties as the relay finds them
     (none once it was removed)."""
     fields = None if event.kind == "edge_created" else event.fields
+    carries_props = bool(EDGE_FIELDS.get(EdgeType(event.label)))
     changes = []
     for index, (source, target) in enumerate(_ends(event)):
-        props = edges.get((EdgeType(event.label), source, target))
+        # A type without properties has nothing to read: its values are {} while it exists.
+        props = edges.get((EdgeType(event.label), source, target)) if carries_props else {}
         changes.append(
             Change(
                 cursor=_stream_id(event.seq, index),

@@ -84,6 +84,7 @@ class Relay:
         self.token = secrets.token_hex(8)
         self._held_until = 0.0
         self._trimmed_at = 0.0
+        self._pruned_through = -1
 
     def step(self) -> int:
         """Relay one batch; how many stream entries it appended (0: nothing to do)."""
@@ -91,12 +92,17 @@ class Relay:
         position = self.stream.relayed()
         events = self.store.events_after(position, self.options.batch)
         if not events:
+            if self._pruned_through < position:
+                # What a relay that died between appending and pruning left in the graph.
+                self.store.prune_events(position)
+                self._pruned_through = position
             return 0
         changes = describe(events, self.store)
         through = events[-1].seq
         if self.stream.append(position, through, changes) is None:
             return 0  # another relay moved on meanwhile: look again
         self.store.prune_events(through)
+        self._pruned_through = through
         RELAYED.inc(len(changes))
         RELAY_SECONDS.observe(time.perf_counter() - started)
         return len(changes)

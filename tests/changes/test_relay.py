@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from events.change import ChangeKind
+from events.describe import describe
 from events.relay import Relay, RelayOptions
 from events.stream import ChangeStream, CursorError, CursorExpiredError, parse_cursor
 from graph.cypher.store import CypherStore
@@ -136,14 +137,16 @@ def test_a_relay_that_died_mid_batch_neither_loses_nor_repeats(
     read = store.events_after(position, 4)
     assert fast.drain() == 20
     # The late append from the stale position is refused: nothing is repeated.
-    from events.describe import describe
-
     assert stream.append(position, read[-1].seq, describe(read, store)) is None
     assert slow.drain() == 0
     # A relay that appended but died before pruning: the change log still holds the batch;
     # the next relay skips it and prunes it.
     store.upsert_node(building(1, "一号楼"), PROV)
-    assert fast.step() == 1
+    [late] = store.events_after(stream.relayed(), 10)
+    assert stream.append(late.seq - 1, late.seq, describe([late], store)) == late.seq
+    assert store.events_after(0, 100) == [late]  # appended, not pruned: the relay "died"
+    fresh = Relay(store, stream, RelayOptions(batch=4))
+    assert fresh.step() == 0 and store.events_after(0, 100) == []
     seqs = [c.seq for c in stream.read("0-0", 100)]
     assert len(seqs) == len(set(seqs)) == 21 and seqs == sorted(seqs)
 
