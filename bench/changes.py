@@ -160,7 +160,6 @@ def main() -> None:
     env = {
         "CIVICGRAPH_ENGINE": "falkordb",
         "CIVICGRAPH_DATA_DIR": str(home / "data"),
-        "CIVICGRAPH_RELAY_POLL_MS": "5",
     }
     runs = []
     with api_server(env) as url:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -43,6 +44,8 @@ class RelaySource(ChangeSource, Protocol):
     def last_event_seq(self) -> int: ...
 
     def prune_events(self, through: int) -> int: ...
+
+    def on_commit(self, listener: Callable[[], None]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,14 @@ def check_stream(stream: ChangeStream, store: RelaySource) -> None:
 class Relay:
     def __init__(self, store: RelaySource, stream: ChangeStream, options: RelayOptions) -> None:
         self.store = store
+        store.on_commit(lambda: self.wake.set())
         self.stream = stream
         self.options = options
         self.token = secrets.token_hex(8)
         self._held_until = 0.0
         self._trimmed_at = 0.0
         self._pruned_through = -1
+        self.wake = threading.Event()  # set by this process's commits: look now
 
     def step(self) -> int:
         """Relay one batch; how many stream entries it appended (0: nothing to do)."""
@@ -144,7 +149,8 @@ class Relay:
                     continue
                 if not self.step():
                     self._trim()
-                    stop.wait(self.options.poll_s)
+                    self.wake.wait(self.options.poll_s)  # writes of other processes: polled
+                    self.wake.clear()
                 backoff = 0.1
             except Exception as exc:  # noqa: BLE001 (an outage: wait, then carry on)
                 log.warning("relay.retrying", error=type(exc).__name__, wait_s=backoff)
@@ -165,4 +171,5 @@ class RelayThread:
 
     def close(self) -> None:
         self.stop.set()
+        self.relay.wake.set()
         self.thread.join(timeout=10)

@@ -5,7 +5,7 @@ are batched, and each records its change events in the same atomic write."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Protocol
 
 from graph.filters import Filter
@@ -263,6 +263,10 @@ class Lifecycle(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after each atomic write this process commits (the change relay
+        wakes on it)."""
 
 
 class RecordStore(NodeReads, RecordWrites, Protocol):

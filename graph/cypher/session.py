@@ -35,6 +35,7 @@ class CypherSession(ABC):
     def __init__(self, batch_size: int = 5000) -> None:
         self.batch_size = batch_size
         self._sent = SentWrites()  # pipelined writes not yet answered (see `send_write`)
+        self.commit_listeners: list[Callable[[], None]] = []  # told after each `write`
 
     # -- what an adapter provides -----------------------------------------------------------
     @abstractmethod
@@ -96,7 +97,10 @@ class CypherSession(ABC):
         self._sent.await_all()
         STORE_QUERIES.labels(self.engine, "write").inc()
         with STORE_QUERY_SECONDS.labels(self.engine, "write").time():
-            return self.engine_write(query, params)
+            rows = self.engine_write(query, params)
+        for listener in self.commit_listeners:
+            listener()
+        return rows
 
     def q(self, name: str, **slots: str) -> str:
         """A named query of `queries/` in this engine's dialect."""

@@ -3,7 +3,7 @@ operations of `graph.port`. It adds nothing of its own; each method is one part'
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -287,3 +287,6 @@ class CypherStore:
         self, edges: Sequence[tuple[EdgeType, NodeRef, NodeRef]]
     ) -> dict[tuple[EdgeType, NodeRef, NodeRef], dict[str, Any]]:
         return self.events.edge_values(edges)
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        self.session.commit_listeners.append(listener)
