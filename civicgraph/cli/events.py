@@ -6,21 +6,26 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from civicgraph.settings import get_settings
+from civicgraph.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from civicgraph.wiring import OpenStore
+    from events.stream import ChangeStream
 
 app = typer.Typer(help="Watch the change stream.", no_args_is_help=True)
 
 
-def relay() -> None:
-    """Move committed change events into the change stream until stopped (Ctrl-C). `serve`
-    runs one itself unless CIVICGRAPH_RELAY=false; any number may run, one works at a time."""
-    from civicgraph.wiring import change_stream, open_store, relay_of
-    from events.relay import check_stream
+@contextmanager
+def _stream() -> Iterator[tuple[Settings, OpenStore, ChangeStream]]:
+    """The configured store and its change stream (exit 2 where there is none)."""
+    from civicgraph.wiring import change_stream, open_store
 
     settings = get_settings()
     opened = open_store(settings)
@@ -29,6 +34,18 @@ def relay() -> None:
         if stream is None:
             typer.echo("no change stream: set CIVICGRAPH_REDIS_URL", err=True)
             raise typer.Exit(2)
+        yield settings, opened, stream
+    finally:
+        opened.close()
+
+
+def relay() -> None:
+    """Move committed change events into the change stream until stopped (Ctrl-C). `serve`
+    runs one itself unless CIVICGRAPH_RELAY=false; any number may run, one works at a time."""
+    from civicgraph.wiring import relay_of
+    from events.relay import check_stream
+
+    with _stream() as (settings, opened, stream):
         check_stream(stream, opened.store)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -36,8 +53,6 @@ def relay() -> None:
             relay_of(settings, opened, stream).run(stop)
         except KeyboardInterrupt:
             stop.set()
-    finally:
-        opened.close()
 
 
 @app.command()
@@ -54,17 +69,10 @@ def tail(
     limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many changes.")] = None,
 ) -> None:
     """Print changes as JSON lines as they are committed."""
-    from civicgraph.wiring import change_stream, open_store
     from events.filters import ChangeFilter
     from events.stream import CursorError, CursorExpiredError, parse_cursor
 
-    settings = get_settings()
-    opened = open_store(settings)
-    try:
-        stream = change_stream(settings, opened)
-        if stream is None:
-            typer.echo("no change stream: set CIVICGRAPH_REDIS_URL", err=True)
-            raise typer.Exit(2)
+    with _stream() as (_, _, stream), suppress(KeyboardInterrupt):
         if after is not None:
             try:
                 parse_cursor(after, "--after")
@@ -85,7 +93,3 @@ def tail(
                     shown += 1
                     if limit is not None and shown >= limit:
                         break
-    except KeyboardInterrupt:
-        pass
-    finally:
-        opened.close()
