@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -90,6 +91,17 @@ class LiveAPI:
     def build(self, n: int, name: str) -> None:
         made = self.graphql(UPSERT, input={"id": f"B{n}", "name": name})
         assert made["upsertBuilding"]["errors"] == [], made
+
+    def subscribers(self, expected: float, timeout: float = 30) -> float:
+        """The API's open subscriptions (its metric), once it shows `expected` or time is up."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = httpx2.get(self.url.replace("/graphql", "/metrics"), timeout=10).text
+            found = re.search(r"^civicgraph_change_subscribers (\S+)$", text, re.MULTILINE)
+            value = float(found.group(1)) if found else -1.0
+            if value == expected or time.monotonic() > deadline:
+                return value
+            time.sleep(0.1)
 
     def pulled(self, after: str | None = None, first: int = 1000) -> list[dict[str, Any]]:
         query = """query ($after: String, $first: Int!) {

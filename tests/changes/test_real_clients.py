@@ -44,6 +44,7 @@ def test_a_client_subscribes_disconnects_and_resumes(live: LiveAPI, transport: s
     for n in range(1, 6):
         live.build(n, f"{n}栋")
     first = Subscriber(transport, live.url, 5, after="0-0").changes()
+    assert live.subscribers(0) == 0  # a client that unsubscribed holds nothing
     assert _ids(first) == [f"Building:B{n}" for n in range(1, 6)]
     assert {c["kind"] for c in first} == {"NODE_CREATED"}
     resumed = Subscriber(transport, live.url, 3, after=first[-1]["cursor"])
@@ -60,7 +61,9 @@ def test_a_dropped_socket_resumes_from_its_last_cursor(live: LiveAPI) -> None:
     for n in range(1, 11):
         live.build(n, f"{n}栋")
     got = subscriber.received(4)
+    assert live.subscribers(1) == 1
     subscriber.kill()
+    assert live.subscribers(0) == 0  # the server let go of the dropped subscription
     for n in range(1, 11):
         live.build(n, f"{n}号楼")  # updates while nobody listens
     rest = Subscriber("ws", live.url, 16, after=got[-1]["cursor"]).changes()
