@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from api.changes.fields import ChangeQuery, Subscription
+from api.changes.shared import SharedEventExecutor
 from api.changes.webhooks import WebhookMutation, WebhookQuery
 from api.context import Context
 from api.http.observe import current_request_id
@@ -307,6 +308,7 @@ def build_schema(
         query=merge_types("Query", (Query, ChangeQuery, WebhookQuery)),
         mutation=merge_types("Mutation", (Mutation, IncidentMutation, WebhookMutation)),
         subscription=Subscription,
+        execution_context_class=SharedEventExecutor,
         types=list(ALL_TYPES),
         extensions=[
             lambda: MaskUnexpectedErrors(

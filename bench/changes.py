@@ -110,6 +110,8 @@ async def subscribers_run(url: str, pid: int, count: int, events: int) -> dict[s
     await asyncio.wait_for(ready.wait(), 300)
     await asyncio.sleep(2)  # every subscription registered with the hub
     idle = api.memory_info().rss
+    me = psutil.Process()
+    api_cpu, my_cpu = sum(api.cpu_times()[:2]), sum(me.cpu_times()[:2])
     sent: dict[str, float] = {}
     async with httpx2.AsyncClient(timeout=60) as http:
         for n in range(events):
@@ -124,6 +126,7 @@ async def subscribers_run(url: str, pid: int, count: int, events: int) -> dict[s
         if all(len(received.get(e, [])) >= count for e in sent):
             break
         await asyncio.sleep(0.1)
+    api_cpu, my_cpu = sum(api.cpu_times()[:2]) - api_cpu, sum(me.cpu_times()[:2]) - my_cpu
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -142,6 +145,8 @@ async def subscribers_run(url: str, pid: int, count: int, events: int) -> dict[s
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
         "kb_per_idle_subscriber": round((idle - before) / 1024 / count, 1),
+        "api_cpu_ms_per_delivery": round(api_cpu * 1000 / max(1, len(latencies)), 3),
+        "client_cpu_ms_per_delivery": round(my_cpu * 1000 / max(1, len(latencies)), 3),
     }
 
 

@@ -89,12 +89,14 @@ class Relay:
         self._held_until = 0.0
         self._trimmed_at = 0.0
         self._pruned_through = -1
+        self._known: int | None = None  # the stream's position, as last read or written
+        self._known_at = 0.0
         self.wake = threading.Event()  # set by this process's commits: look now
 
     def step(self) -> int:
         """Relay one batch; how many stream entries it appended (0: nothing to do)."""
         started = time.perf_counter()
-        position = self.stream.relayed()
+        position = self._position()
         events = self.store.events_after(position, self.options.batch)
         if not events:
             if self._pruned_through < position:
@@ -105,12 +107,21 @@ class Relay:
         changes = describe(events, self.store)
         through = events[-1].seq
         if self.stream.append(position, through, changes) is None:
+            self._known = None
             return 0  # another relay moved on meanwhile: look again
+        self._known, self._known_at = through, time.monotonic()
         self.store.prune_events(through)
         self._pruned_through = through
         RELAYED.inc(len(changes))
         RELAY_SECONDS.observe(time.perf_counter() - started)
         return len(changes)
+
+    def _position(self) -> int:
+        """Where the stream stands: as this relay left it, read again from Redis at least
+        once a second (an idle poll then costs one store query, not two round trips)."""
+        if self._known is None or time.monotonic() - self._known_at > 1.0:
+            self._known, self._known_at = self.stream.relayed(), time.monotonic()
+        return self._known
 
     def drain(self) -> int:
         """Relay until nothing is left; how many entries were appended."""
@@ -124,6 +135,8 @@ class Relay:
         if now < self._held_until - self.options.lease_s * 2 / 3:
             return True
         if self.stream.take_lease(self.token, int(self.options.lease_s * 1000)):
+            if self._held_until == 0.0:
+                self._known = None  # another relay may have worked meanwhile
             self._held_until = now + self.options.lease_s
             return True
         self._held_until = 0.0

@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from api.changes.shared import shared_node
 from api.changes.types import ChangeFilterInput, ChangeNode, to_filter, to_node
 from api.pagination import PageInfo, bad_input
 from events.change import Change
@@ -112,7 +113,7 @@ class Subscription:
             source = coalesced(source, throttle_ms / 1000)
         try:
             async for _, change in source:
-                yield to_node(change)
+                yield shared_node(change)
         except CursorExpiredError as exc:
             raise expired(exc) from None
         finally:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import graphene_django_graphiql_static
+import orjson
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
@@ -45,4 +46,7 @@ class CivicGraphQLRouter(GraphQLRouter[Any, None]):
         return json.loads(data)
 
     def encode_json(self, data: object) -> str:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return orjson.dumps(data).decode()  # UTF-8 as is, compact; every WebSocket message
+        except TypeError:  # what orjson refuses (an integer past 64 bits): the standard way
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
