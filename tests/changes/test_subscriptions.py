@@ -172,3 +172,30 @@ def test_history_of_a_node(client: TestClient) -> None:
         {"name": "王芳芳"},
         {"name": "王芳"},
     )
+
+
+def test_subscribers_of_one_document_share_its_execution_and_directives_still_apply(
+    client: TestClient,
+) -> None:
+    flagged = """subscription ($after: String, $values: Boolean!) {
+      changes(after: $after) { cursor entityId values @include(if: $values) } }"""
+    with (
+        client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as plain,
+        client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as narrow,
+        client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as with_values,
+        client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as without_values,
+    ):
+        _subscribe(plain, SUBSCRIPTION)
+        _subscribe(narrow, SUBSCRIPTION, filter={"ids": ["Building:B2"]})
+        _subscribe(with_values, flagged, values=True)
+        _subscribe(without_values, flagged, values=False)
+        _build(client, 1, "1栋")
+        _build(client, 2, "2栋")
+        everything = [_next(plain), _next(plain)]
+        only_b2 = _next(narrow)
+        valued = [_next(with_values), _next(with_values)]
+        bare = [_next(without_values), _next(without_values)]
+    assert [c["entityId"] for c in everything] == ["Building:B1", "Building:B2"]
+    assert only_b2 == everything[1]  # the same document: the same result, shared
+    assert [c["values"]["name"] for c in valued] == ["1栋", "2栋"]
+    assert all("values" not in c for c in bare)
