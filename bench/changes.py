@@ -97,25 +97,32 @@ async def _subscriber(
                 received.setdefault(entity, []).append(time.perf_counter())
 
 
+def _api_processes(pid: int) -> list[psutil.Process]:
+    """The processes that serve the API: `serve` itself, or its workers (not the engine)."""
+    parent = psutil.Process(pid)
+    workers = [p for p in parent.children() if "python" in p.name()]
+    return workers or [parent]
+
+
 async def subscribers_run(url: str, pid: int, count: int, events: int) -> dict[str, Any]:
-    api = psutil.Process(pid)
+    apis = _api_processes(pid)
     ws_url = url.replace("http", "ws")
     received: dict[str, list[float]] = {}
     ready, counter = asyncio.Event(), [0]
-    before = api.memory_info().rss
+    before = sum(p.memory_info().rss for p in apis)
     tasks = [
         asyncio.create_task(_subscriber(ws_url, received, ready, counter, count))
         for _ in range(count)
     ]
     await asyncio.wait_for(ready.wait(), 300)
     await asyncio.sleep(2)  # every subscription registered with the hub
-    idle = api.memory_info().rss
+    idle = sum(p.memory_info().rss for p in apis)
     me = psutil.Process()
-    api_cpu, my_cpu = sum(api.cpu_times()[:2]), sum(me.cpu_times()[:2])
+    api_cpu, my_cpu = sum(sum(p.cpu_times()[:2]) for p in apis), sum(me.cpu_times()[:2])
     sent: dict[str, float] = {}
     async with httpx2.AsyncClient(timeout=60) as http:
         for n in range(events):
-            key = f"S{count}-{n}"
+            key = f"S{count}-{n}-{os.getpid()}-{time.monotonic_ns()}"  # new: a change each run
             sent[f"Building:{key}"] = time.perf_counter()
             await http.post(
                 url, json={"query": UPSERT, "variables": {"input": {"id": key, "name": key}}}
@@ -126,7 +133,8 @@ async def subscribers_run(url: str, pid: int, count: int, events: int) -> dict[s
         if all(len(received.get(e, [])) >= count for e in sent):
             break
         await asyncio.sleep(0.1)
-    api_cpu, my_cpu = sum(api.cpu_times()[:2]) - api_cpu, sum(me.cpu_times()[:2]) - my_cpu
+    api_cpu = sum(sum(p.cpu_times()[:2]) for p in apis) - api_cpu
+    my_cpu = sum(me.cpu_times()[:2]) - my_cpu
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -156,6 +164,7 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=5_000)
     parser.add_argument("--subscribers", type=int, nargs="+", default=[1, 100, 1000])
     parser.add_argument("--events", type=int, default=50)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--update-baseline", action="store_true")
     args = parser.parse_args()
     relayed = relay_throughput(args.residents, args.writes)
@@ -167,19 +176,29 @@ def main() -> None:
         "CIVICGRAPH_DATA_DIR": str(home / "data"),
     }
     runs = []
-    with api_server(env) as url:
-        pid = _api_pid(url)
-        for count in args.subscribers:
-            runs.append(asyncio.run(subscribers_run(url, pid, count, args.events)))
-            console.print(runs[-1])
+    for workers in args.workers:
+        with api_server(env, workers=workers) as url:
+            pid = _api_pid(url)
+            for count in args.subscribers:
+                if workers > 1 and count < max(args.subscribers):
+                    continue  # more workers: only the largest count
+                measured = asyncio.run(subscribers_run(url, pid, count, args.events))
+                runs.append({"workers": workers, **measured})
+                console.print(runs[-1])
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
     table = Table(title="civicgraph change events")
     for column in ("measure", "value", "baseline"):
         table.add_column(column, justify="right")
     rows = {f"relay.{k}": v for k, v in relayed.items()}
     for run in runs:
-        for key in ("p50_ms", "p99_ms", "missing", "kb_per_idle_subscriber"):
-            rows[f"subscribers.{run['subscribers']}.{key}"] = run[key]
+        for key in (
+            "p50_ms",
+            "p99_ms",
+            "missing",
+            "kb_per_idle_subscriber",
+            "api_cpu_ms_per_delivery",
+        ):
+            rows[f"subscribers.{run['subscribers']}.workers.{run['workers']}.{key}"] = run[key]
     old = baseline.get("changes", {})
     for key, value in rows.items():
         table.add_row(key, str(value), str(old.get(key, "")))
@@ -196,7 +215,11 @@ def _api_pid(url: str) -> int:
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     for connection in psutil.net_connections("tcp"):
         if connection.laddr and connection.laddr.port == port and connection.status == "LISTEN":
-            return int(connection.pid or os.getpid())
+            found = psutil.Process(int(connection.pid or os.getpid()))
+            parent = found.parent()  # a worker of `serve --workers N`: the serve process
+            if parent is not None and "serve" in " ".join(parent.cmdline()):
+                return parent.pid
+            return found.pid
     raise RuntimeError("the API process was not found")
 
 
