@@ -4,6 +4,7 @@ grids it is placed in). Personal fields are named in `changed_fields`, never val
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -47,9 +48,13 @@ class Change:
     severity: str | None = None
 
     def to_public(self) -> dict[str, Any]:
-        """The change as the GraphQL API and webhooks show it (camelCase names)."""
+        """The change as the GraphQL API and webhooks show it: camelCase names, of its own
+        keys and of the fields it names, as the GraphQL schema spells them."""
         body = asdict(self)
-        return {_camel(name): value for name, value in body.items()}
+        body["changed_fields"] = [camel(name) for name in self.changed_fields]
+        body["values"] = camel_keys(self.values)
+        body["old_values"] = camel_keys(self.old_values)
+        return {camel(name): value for name, value in body.items()}
 
     def to_json(self) -> bytes:
         return orjson.dumps(self)  # orjson writes dataclasses itself, fast
@@ -62,9 +67,19 @@ class Change:
         return cls(**body)
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """A stored field name as the GraphQL schema spells it: birth_date → birthDate."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+def snake(name: str) -> str:
+    """A GraphQL field name as it is stored: birthDate → birth_date."""
+    return re.sub(r"([A-Z])", r"_\1", name).lower()
+
+
+def camel_keys(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if values is None else {camel(k): v for k, v in values.items()}
 
 
 def _public_fields(label: Label) -> frozenset[str]:
@@ -72,6 +87,12 @@ def _public_fields(label: Label) -> frozenset[str]:
 
 
 NODE_LABELS = frozenset(label.value for label in Label)
+# Every field a change can name: of any node type, any relationship type, and provenance.
+KNOWN_FIELDS = (
+    frozenset(spec.name for label in Label for spec in field_specs(label))
+    | frozenset(name for spec in EDGE_SPECS.values() for name in spec.props.model_fields)
+    | frozenset({"prov_sources"})
+)
 PUBLIC_NODE_FIELDS = {label: _public_fields(label) for label in Label}
 EDGE_FIELDS = {spec.type: frozenset(spec.props.model_fields) for spec in EDGE_SPECS.values()}
 
@@ -79,12 +100,14 @@ EDGE_FIELDS = {spec.type: frozenset(spec.props.model_fields) for spec in EDGE_SP
 def public_values(
     entity_type: str, props: dict[str, Any] | None, fields: list[str] | None
 ) -> dict[str, Any] | None:
-    """The non-personal model fields of `props` (only those in `fields`, when given)."""
+    """The non-personal model fields of `props`: those it holds, or, given `fields` (what a
+    change wrote), each of them that is not personal, null where it held none."""
     if props is None:
         return None
     if entity_type in NODE_LABELS:
         allowed = PUBLIC_NODE_FIELDS[Label(entity_type)]
     else:
         allowed = EDGE_FIELDS.get(EdgeType(entity_type), frozenset())
-    wanted = allowed if fields is None else allowed & set(fields)
-    return {name: props[name] for name in sorted(wanted) if name in props}
+    if fields is None:
+        return {name: props[name] for name in sorted(allowed) if name in props}
+    return {name: props.get(name) for name in sorted(allowed & set(fields))}

@@ -95,6 +95,15 @@ class Relay:
 
     def step(self) -> int:
         """Relay one batch; how many stream entries it appended (0: nothing to do)."""
+        for _ in range(3):
+            appended = self._step()
+            if appended is not None:
+                return appended
+            self._known = None  # another relay moved on meanwhile: from where it stands
+        return 0
+
+    def _step(self) -> int | None:
+        """One batch from the position this relay knows; None if the stream had moved on."""
         started = time.perf_counter()
         position = self._position()
         events = self.store.events_after(position, self.options.batch)
@@ -107,8 +116,7 @@ class Relay:
         changes = describe(events, self.store)
         through = events[-1].seq
         if self.stream.append(position, through, changes) is None:
-            self._known = None
-            return 0  # another relay moved on meanwhile: look again
+            return None
         self._known, self._known_at = through, time.monotonic()
         self.store.prune_events(through)
         self._pruned_through = through

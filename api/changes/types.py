@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 
 from api.enums import ChangeKind, IncidentCategory, Severity
 from api.pagination import bad_input
-from events.change import Change
+from events.change import KNOWN_FIELDS, Change, camel, camel_keys, snake
 from events.filters import ChangeFilter
 from graph.model import EdgeType, Label
 
@@ -28,7 +28,8 @@ class ChangeNode:
     source_id: str | None = strawberry.field(description="Of a relationship: its start.")
     target_id: str | None = strawberry.field(description="Of a relationship: its end.")
     changed_fields: list[str] = strawberry.field(
-        description="Every field written, personal ones included (by name only)."
+        description="Every field written, as the schema spells it (`birthDate`), personal "
+        "ones included (by name only)."
     )
     values: JSON | None = strawberry.field(
         description="New values of the changed fields that are not personal data."
@@ -55,9 +56,9 @@ def to_node(change: Change) -> ChangeNode:
         entity_id=change.entity_id,
         source_id=change.source_id,
         target_id=change.target_id,
-        changed_fields=change.changed_fields,
-        values=cast(Any, change.values),
-        old_values=cast(Any, change.old_values),
+        changed_fields=[camel(name) for name in change.changed_fields],
+        values=cast(Any, camel_keys(change.values)),
+        old_values=cast(Any, camel_keys(change.old_values)),
         actor=change.actor,
         source=change.source,
         at=change.at,
@@ -100,6 +101,16 @@ def to_filter(given: ChangeFilterInput | None) -> ChangeFilter:
         raise bad_input(
             f"filter.entityTypes: {', '.join(unknown)} is not a node or relationship type"
         )
+    fields = {name: snake(name) for name in given.fields or ()}
+    unknown = sorted(name for name, stored in fields.items() if stored not in KNOWN_FIELDS)
+    if unknown:
+        raise bad_input(f"filter.fields: {', '.join(unknown)} is not a field of any type")
+    malformed = sorted(str(i) for i in given.ids or () if ":" not in str(i))
+    if malformed:
+        raise bad_input(
+            f"filter.ids: {', '.join(malformed)} is not a global id (Label:id, or for a "
+            "relationship's end, its node's)"
+        )
     return ChangeFilter(
         kinds=frozenset(given.kinds or ()),
         entity_types=frozenset(given.entity_types or ()),
@@ -107,5 +118,5 @@ def to_filter(given: ChangeFilterInput | None) -> ChangeFilter:
         grid_ids=frozenset(_grid_id(g) for g in given.grid_ids or ()),
         categories=frozenset(c.value for c in given.categories or ()),
         min_severity=given.min_severity.value if given.min_severity else None,
-        fields=frozenset(given.fields or ()),
+        fields=frozenset(fields.values()),
     )

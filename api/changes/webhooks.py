@@ -14,6 +14,7 @@ from strawberry.types import Info
 from api.changes.fields import expired
 from api.changes.types import ChangeFilterInput, to_filter
 from api.pagination import bad_input
+from events.change import camel
 from events.hub import ChangeHub
 from events.stream import CursorError, CursorExpiredError, parse_cursor
 from events.webhooks.registry import (
@@ -73,11 +74,16 @@ def _letter(letter: DeadLetter) -> DeadLetterNode:
     )
 
 
+def _shown(wanted: dict[str, Any]) -> dict[str, Any]:
+    """A stored filter as it was given (field names as the schema spells them)."""
+    return {**wanted, "fields": [camel(name) for name in wanted.get("fields") or ()]}
+
+
 def to_node(hook: Webhook) -> WebhookNode:
     return WebhookNode(
         id=strawberry.ID(hook.id),
         url=hook.url,
-        filter=cast(Any, hook.filter.to_dict()),
+        filter=cast(Any, _shown(hook.filter.to_dict())),
         status=hook.status,
         position=hook.position,
         created_at=hook.created_at,

@@ -14,7 +14,7 @@ from strawberry.types import Info
 
 from api.enums import ChangeKind
 from api.pagination import PageInfo, bad_input, decode_cursor, encode_cursor
-from events.change import public_values
+from events.change import camel, camel_keys, public_values
 from graph.model import NODE_MODELS, Label
 from graph.records import NodeRef, Revision
 
@@ -61,8 +61,8 @@ def entries(
             at=created.get("created_at"),
             actor=created.get("prov_actor"),
             source=created.get("prov_source"),
-            changed_fields=sorted(k for k in created if k in _fields(label)),
-            values=cast(Any, public_values(label, created, None)),
+            changed_fields=sorted(camel(k) for k in created if k in _fields(label)),
+            values=cast(Any, camel_keys(public_values(label, created, None))),
             old_values=None,
         )
     ]
@@ -74,9 +74,11 @@ def entries(
                 at=revision.at,
                 actor=revision.actor,
                 source=revision.source,
-                changed_fields=list(revision.fields),
-                values=cast(Any, public_values(label, after, revision.fields)),
-                old_values=cast(Any, public_values(label, revision.snapshot, revision.fields)),
+                changed_fields=[camel(name) for name in revision.fields],
+                values=cast(Any, camel_keys(public_values(label, after, revision.fields))),
+                old_values=cast(
+                    Any, camel_keys(public_values(label, revision.snapshot, revision.fields))
+                ),
             )
         )
     return found

@@ -118,7 +118,10 @@ class WebhookDispatcher:
         if time.time() < hook.retry_at:
             return
         raw: Any = await self.client.xrange(self.keys.stream, f"({hook.position}", "+", count=PAGE)
-        for cursor, change in entries_of(raw):
+        entries = entries_of(raw)
+        if not entries:
+            return  # nothing new: nothing to write back either
+        for cursor, change in entries:
             if not hook.filter.matches(change):
                 hook.position = cursor
                 continue

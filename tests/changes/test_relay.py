@@ -71,7 +71,8 @@ def test_changes_are_described_without_personal_values(
     assert updated.values == {} and updated.old_values == {}  # only personal fields changed
     assert updated.grid_ids == ["G00001", "G00002"]  # household → building → grid, and above
 
-    assert building_update.values == {"floors": 7} and building_update.old_values == {}
+    assert building_update.values == {"floors": 7}
+    assert building_update.old_values == {"floors": None}  # it had none
     assert building_update.grid_ids == ["G00001", "G00002"]
 
     assert deleted.kind == ChangeKind.NODE_DELETED

@@ -94,6 +94,12 @@ def test_filters_and_the_pull_query_agree(client: TestClient) -> None:
         _build(client, 1, "1号楼", floors=6)
         only = _next(ws)
     assert (only["values"], only["oldValues"]) == ({"floors": 6}, {"floors": 5})
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        _subscribe(ws, SUBSCRIPTION, filter={"fields": ["hasElevator"]})
+        _build(client, 1, "1号楼", floors=6, hasElevator=True)
+        lift = _next(ws)
+    assert lift["changedFields"] == ["hasElevator"]  # as the schema spells it
+    assert (lift["values"], lift["oldValues"]) == ({"hasElevator": True}, {"hasElevator": None})
     pulled = data(
         client,
         """query ($filter: ChangeFilter) { changes(first: 10, filter: $filter) {
@@ -102,17 +108,16 @@ def test_filters_and_the_pull_query_agree(client: TestClient) -> None:
     )["changes"]
     assert [e["node"]["values"] for e in pulled["edges"]] == [{"floors": 6}]
     assert pulled["edges"][0]["cursor"] == only["cursor"]
-    everything = data(
-        client, "{ changes(first: 2) { edges { cursor } pageInfo { hasNextPage endCursor } } }"
-    )
-    assert everything["changes"]["pageInfo"]["hasNextPage"] is True
+    total = len(_relayed(client, 4))  # created, renamed, floors, lift
+    everything = data(client, "{ changes(first: 2) { pageInfo { hasNextPage endCursor } } }")
+    assert total == 4 and everything["changes"]["pageInfo"]["hasNextPage"] is True
     rest = data(
         client,
         """query ($after: String) {
              changes(after: $after) { edges { cursor } pageInfo { hasNextPage } } }""",
         after=everything["changes"]["pageInfo"]["endCursor"],
     )["changes"]
-    assert len(rest["edges"]) == 1 and rest["pageInfo"]["hasNextPage"] is False
+    assert len(rest["edges"]) == 2 and rest["pageInfo"]["hasNextPage"] is False
 
 
 def test_bad_arguments_are_named(client: TestClient) -> None:
@@ -121,6 +126,10 @@ def test_bad_arguments_are_named(client: TestClient) -> None:
     assert bad["errors"][0]["message"].startswith("after:")
     unknown = gql(client, '{ changes(filter: {entityTypes: ["Castle"]}) { edges { cursor } } }')
     assert "filter.entityTypes: Castle" in unknown["errors"][0]["message"]
+    moat = gql(client, '{ changes(filter: {fields: ["castleMoat"]}) { edges { cursor } } }')
+    assert moat["errors"][0]["message"].startswith("filter.fields: castleMoat")
+    loose = gql(client, '{ changes(filter: {ids: ["B1"]}) { edges { cursor } } }')
+    assert loose["errors"][0]["message"].startswith("filter.ids: B1")
     with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
         _subscribe(ws, SUBSCRIPTION, after="12-x")
         message = ws.receive_json()
