@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         "unset: the FalkorDB server's own (embedded or falkordb_url); with Neo4j and no Redis, "
         "changes stay in the graph and subscriptions are off.",
     )
+    changes: bool = Field(
+        True,
+        description="Serve change subscriptions and webhooks from this API process (and its "
+        "relay, see `relay`); off: the API serves the graph only.",
+    )
     relay: bool = Field(
         True, description="Run the change relay inside `serve` (graph change log → stream)."
     )

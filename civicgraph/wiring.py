@@ -110,7 +110,10 @@ class ChangeFeed:
 
 
 def change_feed(settings: Settings, opened: OpenStore) -> ChangeFeed | None:
-    """The API's change feed, or None where there is no Redis to hold the stream."""
+    """The API's change feed, or None where there is no Redis to hold the stream (or the
+    settings turn it off)."""
+    if not settings.changes:
+        return None
     stream = change_stream(settings, opened)
     url = stream_redis_url(settings, opened)
     if stream is None or url is None:

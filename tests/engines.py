@@ -20,7 +20,10 @@ def settings_for(engine: str, request: pytest.FixtureRequest, data_dir: Path) ->
     """Settings that point the product at one of the test servers (cleared first)."""
     if engine == "falkordb":
         return Settings(
-            engine=Engine.FALKORDB, data_dir=data_dir, graph_name=f"api_{next(graph_names)}"
+            engine=Engine.FALKORDB,
+            data_dir=data_dir,
+            graph_name=f"api_{next(graph_names)}",
+            changes=False,  # tests/changes turn the change feed on where they test it
         )
     server: Neo4jInstance = request.getfixturevalue("neo4j_server")
     store = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
@@ -31,4 +34,5 @@ def settings_for(engine: str, request: pytest.FixtureRequest, data_dir: Path) ->
         neo4j_uri=server.uri,
         neo4j_password=NEO4J_PASSWORD,
         data_dir=data_dir,
+        changes=False,
     )

@@ -28,7 +28,7 @@ def redis_beside(store: CypherStore, request: pytest.FixtureRequest) -> redis.Re
 
 @pytest.fixture
 def neo4j_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    return settings_for("neo4j", request, tmp_path / "data")
+    return settings_for("neo4j", request, tmp_path / "data").model_copy(update={"changes": True})
 
 
 @pytest.fixture

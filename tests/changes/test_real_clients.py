@@ -19,7 +19,7 @@ from tests.redis_server import RedisServer
 def live(
     engine_settings: Settings, request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[LiveAPI]:
-    settings = engine_settings
+    settings = engine_settings.model_copy(update={"changes": True})
     if settings.engine == Engine.NEO4J:
         settings = settings.model_copy(
             update={"redis_url": request.getfixturevalue("redis_server").url}

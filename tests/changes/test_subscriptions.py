@@ -24,7 +24,7 @@ PROTOCOL = "graphql-transport-ws"
 
 @pytest.fixture
 def client(engine_settings: Settings, request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    settings = engine_settings.model_copy(update={"relay_poll_ms": 5})
+    settings = engine_settings.model_copy(update={"relay_poll_ms": 5, "changes": True})
     if settings.engine == Engine.NEO4J:
         url = request.getfixturevalue("redis_server").url
         settings = settings.model_copy(update={"redis_url": url})
@@ -208,3 +208,23 @@ def test_subscribers_of_one_document_share_its_execution_and_directives_still_ap
     assert only_b2 == everything[1]  # the same document: the same result, shared
     assert [c["values"]["name"] for c in valued] == ["1栋", "2栋"]
     assert all("values" not in c for c in bare)
+
+
+def test_throttling_merges_an_entitys_changes_within_the_window(client: TestClient) -> None:
+    throttled = """subscription { changes(throttleMs: 1000) {
+      entityId kind changedFields values oldValues } }"""
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        _subscribe(ws, throttled)
+        _build(client, 1, "甲")
+        first = _next(ws)  # an entity's first change goes at once
+        _build(client, 1, "乙")
+        _build(client, 1, "丙", floors=3)
+        _build(client, 2, "二栋")  # another entity: its own window
+        merged = [_next(ws), _next(ws)]
+    assert (first["kind"], first["values"]["name"]) == ("NODE_CREATED", "甲")
+    other, one = sorted(merged, key=lambda c: c["entityId"] != "Building:B2")
+    assert other["entityId"] == "Building:B2"
+    assert one["entityId"] == "Building:B1" and one["kind"] == "NODE_UPDATED"
+    assert one["values"] == {"name": "丙", "floors": 3}
+    assert one["oldValues"] == {"name": "甲", "floors": None}
+    assert set(one["changedFields"]) == {"name", "floors"}
