@@ -78,8 +78,7 @@ class ChangeHub:
         while not self._stopping:
             try:
                 if not self._started.is_set():
-                    raw: Any = await self.client.xrevrange(self.keys.stream, "+", "-", count=1)
-                    self.position = raw[0][0].decode() if raw else "0-0"
+                    self.position = await self.last_cursor()
                     self._started.set()
                 reply: Any = await self.client.xread(
                     {self.keys.stream: self.position}, count=1000, block=1000
