@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 
 from graph.model import Label
-from graph.model.edges import EDGE_SPECS, EdgeType
-from graph.model.fields import field_specs
+from graph.model.edges import EDGE_SPECS
+from graph.model.fields import field_specs, public_fields
 
 
 class ChangeKind(StrEnum):
@@ -82,10 +82,6 @@ def camel_keys(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if values is None else {camel(k): v for k, v in values.items()}
 
 
-def _public_fields(label: Label) -> frozenset[str]:
-    return frozenset(spec.name for spec in field_specs(label) if not spec.sensitive)
-
-
 NODE_LABELS = frozenset(label.value for label in Label)
 # Every field a change can name: of any node type, any relationship type, and provenance.
 KNOWN_FIELDS = (
@@ -93,8 +89,13 @@ KNOWN_FIELDS = (
     | frozenset(name for spec in EDGE_SPECS.values() for name in spec.props.model_fields)
     | frozenset({"prov_sources"})
 )
-PUBLIC_NODE_FIELDS = {label: _public_fields(label) for label in Label}
+PUBLIC_NODE_FIELDS = {label: public_fields(label) for label in Label}
 EDGE_FIELDS = {spec.type: frozenset(spec.props.model_fields) for spec in EDGE_SPECS.values()}
+# What a change of each node label or relationship type may carry values of, in name order.
+_SHOWN: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    str(kind): (names, tuple(sorted(names)))
+    for kind, names in [*PUBLIC_NODE_FIELDS.items(), *EDGE_FIELDS.items()]
+}
 
 
 def public_values(
@@ -104,10 +105,7 @@ def public_values(
     change wrote), each of them that is not personal, null where it held none."""
     if props is None:
         return None
-    if entity_type in NODE_LABELS:
-        allowed = PUBLIC_NODE_FIELDS[Label(entity_type)]
-    else:
-        allowed = EDGE_FIELDS.get(EdgeType(entity_type), frozenset())
+    allowed, in_order = _SHOWN.get(entity_type, (frozenset(), ()))
     if fields is None:
-        return {name: props[name] for name in sorted(allowed) if name in props}
-    return {name: props.get(name) for name in sorted(allowed & set(fields))}
+        return {name: props[name] for name in in_order if name in props}
+    return {name: props.get(name) for name in sorted(allowed.intersection(fields))}

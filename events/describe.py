@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import orjson
+
 from events.change import EDGE_FIELDS, Change, ChangeKind, public_values
 from graph.model import EdgeType, Label
 from graph.records import ChangeEvent, NodeRef
@@ -46,20 +48,39 @@ class _Wants:
     edges: set[EdgeKey] = field(default_factory=set)
 
 
+@dataclass
+class _Found:
+    """What the store and the events themselves gave for a batch."""
+
+    values: dict[tuple[NodeRef, int], dict[str, Any]]
+    grids: dict[NodeRef, list[str]]
+    edges: dict[EdgeKey, dict[str, Any]]
+    carried: dict[int, dict[str, Any]]  # of a bulk create (by seq): the values it recorded
+    ends: dict[int, list[tuple[NodeRef, NodeRef]]]  # of a relationship event (by seq)
+
+
 def _stream_id(seq: int, index: int) -> str:
     return f"{seq}-{index}"
 
 
 def describe(events: Sequence[ChangeEvent], store: ChangeSource) -> list[Change]:
     """The stream entries of `events` (in sequence order), in the same order."""
+    carried = {e.seq: orjson.loads(e.entity_values) for e in events if e.entity_values}
+    ends = {e.seq: _ends(e) for e in events if e.kind in EDGE_KINDS}
     wants = _Wants()
     for event in events:
         if event.kind in EDGE_KINDS:
-            carries_props = bool(EDGE_FIELDS.get(EdgeType(event.label)))
-            for source, target in _ends(event):
-                wants.placed.update((source, target))
-                if event.kind != "edge_deleted" and carries_props:
-                    wants.edges.add((EdgeType(event.label), source, target))
+            label = EdgeType(event.label)
+            read_props = (
+                bool(EDGE_FIELDS.get(label))
+                and event.kind != "edge_deleted"
+                and event.seq not in carried
+            )
+            for source, target in ends[event.seq]:
+                wants.placed.add(source)
+                wants.placed.add(target)
+                if read_props:
+                    wants.edges.add((label, source, target))
             continue
         version = event.version or 1
         for entity in event.entity_ids:
@@ -68,7 +89,8 @@ def describe(events: Sequence[ChangeEvent], store: ChangeSource) -> list[Change]
                 wants.versions.add((ref, version))
                 wants.placed.update(NodeRef(Label.GRID, g) for g in event.grid_ids)
                 continue
-            wants.versions.add((ref, version))
+            if event.seq not in carried:
+                wants.versions.add((ref, version))
             wants.placed.add(ref)
             if event.kind == "node_updated":
                 wants.versions.add((ref, version - 1))
@@ -82,12 +104,13 @@ def describe(events: Sequence[ChangeEvent], store: ChangeSource) -> list[Change]
             lineage = {g for grid in event.grid_ids for g in grids.get(_grid(grid), [])}
             grids.setdefault(ref, sorted(lineage))
     edges = store.edge_values(sorted(wants.edges)) if wants.edges else {}
+    found = _Found(values, grids, edges, carried, ends)
     changes: list[Change] = []
     for event in events:
         if event.kind in EDGE_KINDS:
-            changes.extend(_edge_changes(event, grids, edges))
+            changes.extend(_edge_changes(event, found))
         else:
-            changes.extend(_node_changes(event, values, grids))
+            changes.extend(_node_changes(event, found))
     return changes
 
 
@@ -97,24 +120,34 @@ def _ends(event: ChangeEvent) -> list[tuple[NodeRef, NodeRef]]:
     return list(zip(refs[::2], refs[1::2], strict=True))
 
 
-def _edge_changes(
-    event: ChangeEvent, grids: dict[NodeRef, list[str]], edges: dict[EdgeKey, dict[str, Any]]
-) -> list[Change]:
-    """One entry per relationship; its values are its properties as the relay finds them
-    (none once it was removed)."""
+def _edge_changes(event: ChangeEvent, found: _Found) -> list[Change]:
+    """One entry per relationship; its values are its properties as its bulk create recorded
+    them, or else as the relay finds them (none once it was removed)."""
+    label = EdgeType(event.label)
     fields = None if event.kind == "edge_created" else event.fields
-    carries_props = bool(EDGE_FIELDS.get(EdgeType(event.label)))
+    carries_props = bool(EDGE_FIELDS.get(label))
+    carried = found.carried.get(event.seq)
+    grids = found.grids
+    kind = EDGE_KINDS[event.kind]
     changes = []
-    for index, (source, target) in enumerate(_ends(event)):
+    for index, (source, target) in enumerate(found.ends[event.seq]):
+        entity_id = f"{source}->{target}"
         # A type without properties has nothing to read: its values are {} while it exists.
-        props = edges.get((EdgeType(event.label), source, target)) if carries_props else {}
+        if not carries_props:
+            props: dict[str, Any] | None = {}
+        elif carried is not None:
+            props = carried.get(entity_id)
+        else:
+            props = found.edges.get((label, source, target))
+        placed = grids.get(source, [])
+        other = grids.get(target, [])
         changes.append(
             Change(
                 cursor=_stream_id(event.seq, index),
                 seq=event.seq,
-                kind=EDGE_KINDS[event.kind],
+                kind=kind,
                 entity_type=event.label,
-                entity_id=f"{source}->{target}",
+                entity_id=entity_id,
                 changed_fields=list(event.fields),
                 values=public_values(event.label, props, fields) if props is not None else None,
                 old_values=None,
@@ -123,32 +156,32 @@ def _edge_changes(
                 at=event.at,
                 source_id=str(source),
                 target_id=str(target),
-                grid_ids=sorted(set(grids.get(source, [])) | set(grids.get(target, []))),
+                grid_ids=sorted({*placed, *other}) if other and other != placed else placed,
             )
         )
     return changes
 
 
-def _node_changes(
-    event: ChangeEvent,
-    values: dict[tuple[NodeRef, int], dict[str, Any]],
-    grids: dict[NodeRef, list[str]],
-) -> list[Change]:
+def _node_changes(event: ChangeEvent, found: _Found) -> list[Change]:
     version = event.version or 1
     deleted = event.kind == "node_deleted"
+    carried = found.carried.get(event.seq)
     changes = []
     for index, entity in enumerate(event.entity_ids):
         ref = NodeRef.parse(entity)
-        now = None if deleted else values.get((ref, version))
-        before = values.get((ref, version if deleted else version - 1))
+        if carried is not None:
+            now = carried.get(entity)
+        else:
+            now = None if deleted else found.values.get((ref, version))
+        before = found.values.get((ref, version if deleted else version - 1))
         if event.kind == "node_created":
             before = None
-        placed = grids.get(ref, [])
         kind = NODE_KINDS[event.kind]
         if ref.label == Label.INCIDENT and kind == ChangeKind.NODE_UPDATED:
             kind = ChangeKind.INCIDENT_TRANSITION if "status" in event.fields else kind
         fields = None if event.kind == "node_created" else list(event.fields)
-        described = now if now is not None else before
+        described = (now if now is not None else before) or {}
+        incident = ref.label == Label.INCIDENT
         changes.append(
             Change(
                 cursor=_stream_id(event.seq, index),
@@ -162,9 +195,9 @@ def _node_changes(
                 actor=event.actor,
                 source=event.source,
                 at=event.at,
-                grid_ids=placed,
-                category=(described or {}).get("category") if ref.label == Label.INCIDENT else None,
-                severity=(described or {}).get("severity") if ref.label == Label.INCIDENT else None,
+                grid_ids=found.grids.get(ref, []),
+                category=described.get("category") if incident else None,
+                severity=described.get("severity") if incident else None,
             )
         )
     return changes

@@ -162,6 +162,9 @@ class ChangeEvent:
     at: str
     version: int | None = None  # of a node event: the node's version the change made
     grid_ids: list[str] = field(default_factory=list)  # of a deletion: where the node was
+    # Of a bulk create: each entity's non-personal values, JSON keyed by global id (of a
+    # relationship `source->target`), so the relay need not read them back.
+    entity_values: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@
 // Properties go in the CREATE's own map (see create_nodes). The event lists the source and
 // target of every relationship created, in pairs, in row order; every row of a write sets the
 // same properties, `$fields`, so a skipped row never adds a name to the event.
+// `$entity_values` holds each row's properties as JSON keyed `source->target` (global ids; a
+// skipped row's are unused).
 MATCH (counter:CivicMeta {key: 'event_seq'})
 SET counter.lock = true
 SET counter.value = counter.value + 1
@@ -30,6 +32,7 @@ CREATE (:ChangeEvent {
   label: '__TYPE__',
   entity_ids: ends,
   fields: $fields,
+  entity_values: $entity_values,
   actor: $actor,
   source: $source,
   at: $now

@@ -8,11 +8,14 @@ from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import Any
 
+import orjson
+
 from graph.cypher.params import Positional, Row
 from graph.cypher.session import CypherSession
 from graph.cypher.writes import upsert_edges_query
 from graph.errors import InvalidInputError
 from graph.model import Label
+from graph.model.fields import public_fields
 from graph.records import Provenance, WriteResult
 from graph.write_rows import (
     EdgeGroup,
@@ -54,6 +57,41 @@ def _split_rows(
 
 def _values(values: dict[str, Any], names: Sequence[str]) -> list[Any]:
     return [values.get(name) for name in names]
+
+
+EventValues = Callable[[Sequence[Row]], str | None]
+
+
+def _node_event_values(label: Label) -> EventValues:
+    """The non-personal values each node of a create batch gets, as JSON keyed by global id:
+    its change event carries them, so the relay need not read the nodes back."""
+    shown = sorted(public_fields(label))
+
+    def of(row: Row) -> dict[str, Any]:
+        props, defaults = row["props"], row["defaults"]
+        values = ((name, props[name] if name in props else defaults.get(name)) for name in shown)
+        return {name: value for name, value in values if value is not None}
+
+    prefix = f"{label.value}:"
+    return lambda batch: orjson.dumps({prefix + row["id"]: of(row) for row in batch}).decode()
+
+
+def _edge_event_values(group: EdgeGroup) -> EventValues:
+    """The values each relationship of a create batch gets, as JSON keyed `source->target`
+    (global ids); None for a type without properties."""
+    edge_type, source, target = group
+    names = sorted(edge_fields(edge_type))
+    if not names:
+        return lambda batch: None
+
+    def of(row: Row) -> dict[str, Any]:
+        props = row["props"]
+        return {name: props[name] for name in names if props.get(name) is not None}
+
+    def key(row: Row) -> str:
+        return f"{source.value}:{row['source']}->{target.value}:{row['target']}"
+
+    return lambda batch: orjson.dumps({key(row): of(row) for row in batch}).decode()
 
 
 class BulkWrites:
@@ -118,7 +156,9 @@ class BulkWrites:
             return [row["id"], row["search"], row["hash"], _values(values, names)]
 
         upsert = self.session.q("upsert_nodes", LABEL=label.value)
-        return self._submit_new(create, upsert, rows, provenance, positional)
+        return self._submit_new(
+            create, upsert, rows, provenance, positional, _node_event_values(label)
+        )
 
     def submit_new_edge_rows(
         self, group: EdgeGroup, rows: Sequence[Row], provenance: Provenance
@@ -146,8 +186,9 @@ class BulkWrites:
         for row in rows:
             by_fields[tuple(row["fields"])].append(row)
         upsert = upsert_edges_query(self.session, group)
+        values = _edge_event_values(group)
         sent = [
-            self._submit_new(create, upsert, same, provenance, positional)
+            self._submit_new(create, upsert, same, provenance, positional, values)
             for same in by_fields.values()
         ]
         return lambda: sum((pending() for pending in sent), WriteResult())
@@ -159,13 +200,18 @@ class BulkWrites:
         rows: Sequence[Row],
         provenance: Provenance,
         positional: ToPositional,
+        event_values: EventValues,
     ) -> PendingWrite:
         def rows_param(batch: Sequence[Row]) -> list[Any]:
             return Positional(map(positional, batch))
 
         def fields(batch: Sequence[Row]) -> dict[str, Any]:
-            """The properties the batch's rows set (its one change event lists them)."""
-            return {"fields": sorted(set(chain.from_iterable(row["fields"] for row in batch)))}
+            """What the batch's one change event records: the properties its rows set and
+            the values they got."""
+            return {
+                "fields": sorted(set(chain.from_iterable(row["fields"] for row in batch))),
+                "entity_values": event_values(batch),
+            }
 
         session = self.session
         sent = session.send_batches(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from graph.cypher.params import Positional
 from graph.cypher.session import CypherSession
 from graph.model import EdgeType, Label
-from graph.model.edges import MAX_PLACEMENT_HOPS, PLACEMENT_EDGES
+from graph.model.edges import EDGE_SPECS, MAX_PLACEMENT_HOPS, PLACEMENT_EDGES
 from graph.records import ChangeEvent, NodeRef, Revision, visible_props
 
 PRUNE_BATCH = 10_000
@@ -22,6 +23,13 @@ def placement() -> str:
     """The relationship pattern from an entity out to the grids it is placed in."""
     types = "|".join(EdgeType(t).value for t in PLACEMENT_EDGES)
     return f"{types}*0..{MAX_PLACEMENT_HOPS}"
+
+
+# Of each label, the placement relationships that lead up from it (`A|B`).
+PLACEMENT_FROM = {
+    label: "|".join(t.value for t in PLACEMENT_EDGES if label in EDGE_SPECS[t].sources)
+    for label in Label
+}
 
 
 def _by_label(refs: Sequence[NodeRef]) -> dict[Label, list[str]]:
@@ -49,6 +57,7 @@ class Events:
                 at=r["at"],
                 version=None if r["version"] is None else int(r["version"]),
                 grid_ids=list(r["grid_ids"] or []),
+                entity_values=r["entity_values"],
             )
             for r in rows
         ]
@@ -100,13 +109,61 @@ class Events:
         return found
 
     def grids_of(self, refs: Sequence[NodeRef]) -> dict[NodeRef, list[str]]:
-        """The grids each stored node is placed in, with every grid above them."""
-        grids: dict[NodeRef, list[str]] = {}
+        """The grids each stored node is placed in (none: an empty list), with every grid
+        above them; a node not stored, or of a label never placed, is missing. A walk up the
+        placement relationships a level at a time (each level one query per label over the
+        distinct nodes reached), then the lineage of the grids it reached."""
+        parents: dict[NodeRef, list[NodeRef]] = {}
+        frontier = [ref for ref in dict.fromkeys(refs) if ref.label != Label.GRID]
+        for _ in range(MAX_PLACEMENT_HOPS):
+            reached = self._placement_parents(frontier)
+            parents.update(reached)
+            frontier = [
+                up
+                for up in dict.fromkeys(chain.from_iterable(reached.values()))
+                if up.label != Label.GRID and up not in parents
+            ]
+            if not frontier:
+                break
+        grids = {ref for ref in refs if ref.label == Label.GRID}
+        grids.update(up for ups in parents.values() for up in ups if up.label == Label.GRID)
+        lineage = self._grid_lineage(sorted(grids))
+        memo: dict[tuple[NodeRef, int], frozenset[str]] = {}
+
+        def placed(ref: NodeRef, hops: int) -> frozenset[str]:
+            if ref.label == Label.GRID:
+                return lineage.get(ref.id, frozenset())
+            if hops == MAX_PLACEMENT_HOPS:
+                return frozenset()
+            if (ref, hops) not in memo:
+                ups = parents.get(ref, ())
+                memo[ref, hops] = frozenset().union(*(placed(up, hops + 1) for up in ups))
+            return memo[ref, hops]
+
+        return {
+            ref: sorted(placed(ref, 0))
+            for ref in refs
+            if ref in parents or (ref.label == Label.GRID and ref.id in lineage)
+        }
+
+    def _placement_parents(self, refs: Sequence[NodeRef]) -> dict[NodeRef, list[NodeRef]]:
+        found: dict[NodeRef, list[NodeRef]] = defaultdict(list)
         for label, ids in _by_label(refs).items():
-            query = self.session.q("grids_of", LABEL=label.value, PLACEMENT=placement())
+            types = PLACEMENT_FROM.get(label)
+            if not types:
+                continue
+            query = self.session.q("placement_parents", LABEL=label.value, PLACEMENT=types)
             for row in self.session.read(query, {"ids": ids}):
-                grids[NodeRef(label, row["id"])] = sorted(row["grids"])
-        return grids
+                ups = found[NodeRef(label, row["id"])]
+                if row["parent"] is not None:
+                    ups.append(NodeRef(Label(row["label"]), row["parent"]))
+        return found
+
+    def _grid_lineage(self, grids: Sequence[NodeRef]) -> dict[str, frozenset[str]]:
+        if not grids:
+            return {}
+        rows = self.session.read(self.session.q("grid_lineage"), {"ids": [g.id for g in grids]})
+        return {row["id"]: frozenset(row["grids"]) for row in rows}
 
     def edge_values(
         self, edges: Sequence[tuple[EdgeType, NodeRef, NodeRef]]

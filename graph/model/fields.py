@@ -116,6 +116,12 @@ def specs_by_name(label: Label) -> dict[str, FieldSpec]:
 
 
 @cache
+def public_fields(label: Label) -> frozenset[str]:
+    """The fields of a label that are not personal data (what change events may carry)."""
+    return frozenset(spec.name for spec in field_specs(label) if not spec.sensitive)
+
+
+@cache
 def optional_times(label: Label) -> frozenset[str]:
     """Optional date and time fields (stored as ISO text, so '' sorts before every value)."""
     times = (ValueKind.DATE, ValueKind.TIMESTAMP)

@@ -5,6 +5,7 @@ fields named but never valued; the change log is pruned behind it; trimming and 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +17,7 @@ from events.stream import ChangeStream, CursorError, CursorExpiredError, parse_c
 from graph.cypher.store import CypherStore
 from graph.model import Incident, Label
 from graph.workflow import Action, transition
-from graph.write_rows import node_write_row
+from graph.write_rows import edge_write_row, node_write_row
 from tests.factories import PROV, building, edge, grid, household, id_number, ref, resident
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -124,6 +125,39 @@ def test_a_bulk_create_fans_out_one_entry_per_entity(
     assert [c.cursor for c in changes] == [f"{event.seq}-{i}" for i in range(120)]
     assert [c.entity_id for c in changes] == [f"Building:B{n:06d}" for n in range(1, 121)]
     assert all(c.kind == ChangeKind.NODE_CREATED and c.values for c in changes)
+
+
+def test_a_bulk_create_carries_the_values_it_wrote_and_no_personal_ones(
+    store: CypherStore, stream: ChangeStream, relay: Relay
+) -> None:
+    _town(store)
+    people = [
+        resident(n, f"居民{n}", id_number=id_number(serial=n), phone="13800138000", tags=["disabled"])
+        for n in range(1, 31)
+    ]
+    rows = [node_write_row(person) for person in people]
+    new, _, _ = store.split_node_rows(Label.RESIDENT, rows, "bulk")
+    store.submit_new_node_rows(Label.RESIDENT, new, PROV)()
+    joins = [
+        edge("MEMBER_OF", f"Resident:R{n:08d}", "Household:H0000001", role="tenant")
+        for n in range(1, 31)
+    ]
+    group = edge_write_row(joins[0])[0]
+    new, _, _ = store.split_edge_rows(group, [edge_write_row(e)[1] for e in joins])
+    store.submit_new_edge_rows(group, new, PROV)()
+    events = store.events_after(0, 100)[-2:]
+    assert all(event.entity_values for event in events)
+    # What the events carry is what the relay would read back from the stored entities.
+    carried = describe(events, store)
+    read_back = describe([replace(event, entity_values=None) for event in events], store)
+    assert [c.values for c in carried] == [c.values for c in read_back]
+    assert [c.grid_ids for c in carried] == [["G00001", "G00002"]] * 60
+    person, member = carried[0], carried[30]
+    assert person.values is not None and person.values["name"] == "居民1"
+    assert not {"id_number", "phone", "tags"} & set(person.values)
+    for event in events:
+        assert "1380013" not in (event.entity_values or "")
+    assert member.values == {"role": "tenant"}
 
 
 def test_a_relay_that_died_mid_batch_neither_loses_nor_repeats(
