@@ -132,7 +132,9 @@ def test_a_bulk_create_carries_the_values_it_wrote_and_no_personal_ones(
 ) -> None:
     _town(store)
     people = [
-        resident(n, f"居民{n}", id_number=id_number(serial=n), phone="13800138000", tags=["disabled"])
+        resident(
+            n, f"居民{n}", id_number=id_number(serial=n), phone="13800138000", tags=["disabled"]
+        )
         for n in range(1, 31)
     ]
     rows = [node_write_row(person) for person in people]
