@@ -19,9 +19,13 @@ from strawberry.subscriptions import (
     GRAPHQL_WS_PROTOCOL,
 )
 
+from api.auth.apikeys import ApiKeyVerifier
+from api.auth.middleware import Authenticate, Authenticator
+from api.auth.principal import principal_of
+from api.auth.tokens import TokenVerifier
 from api.changes.webhooks import WebhookAdmin
 from api.compiled.asgi import CompiledReads
-from api.context import Context, actor_of
+from api.context import Context
 from api.demo import ensure_demo_data
 from api.http.alerts import alerts_router
 from api.http.media import graphql_response_media_type, request_timeout
@@ -53,6 +57,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened: OpenStore = await asyncio.to_thread(open_store, settings)
         app.state.opened = opened
+        app.state.api_keys = ApiKeyVerifier(opened.store, settings.auth_key_cache_s)
         feed = await asyncio.to_thread(change_feed, settings, opened)
         app.state.changes = feed.hub if feed else None
         app.state.webhooks = (
@@ -77,10 +82,13 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
             await asyncio.to_thread(opened.close)
 
     app = FastAPI(title="civicgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
+    authenticator = Authenticator(
+        TokenVerifier(settings), lambda: getattr(app.state, "api_keys", None)
+    )
 
     async def context_getter(request: HTTPConnection) -> Context:
         state = request.app.state
-        return Context(state.opened.store, actor_of(request), state.changes, state.webhooks)
+        return Context(state.opened.store, principal_of(request), state.changes, state.webhooks)
 
     schema = build_schema(
         settings.max_query_depth,
@@ -93,6 +101,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
             schema,
             path="/graphql",
             context_getter=context_getter,
+            authenticator=authenticator,
             graphql_ide="graphiql",
             subscription_protocols=SUBSCRIPTION_PROTOCOLS,
         )
@@ -105,11 +114,18 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     if settings.compiled_reads:
         app.add_middleware(CompiledReads, schema=schema, timeout_s=settings.request_timeout_s)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    app.add_middleware(
+        Authenticate,
+        authenticator=authenticator,
+        open_prefixes=(GRAPHIQL_ASSETS_PATH,),
+        metrics_token=metrics_token,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["authorization", "content-type", "x-actor", REQUEST_ID_HEADER],
+        allow_headers=["authorization", "content-type", "x-api-key", REQUEST_ID_HEADER],
         expose_headers=[REQUEST_ID_HEADER],
         max_age=600,
     )

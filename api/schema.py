@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
+from api.auth.gate import RoleGate
 from api.changes.fields import ChangeQuery, Subscription
 from api.changes.shared import SharedEventExecutor
 from api.changes.webhooks import WebhookMutation, WebhookQuery
@@ -317,6 +318,7 @@ def build_schema(
             # The same rule classes on every request, so the validation cache can hit.
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            RoleGate,
             lambda: QueryCostLimit(max_cost),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),

@@ -120,6 +120,33 @@ class Settings(BaseSettings):
         False,
         description="Allow webhooks to loopback and private addresses (development, tests).",
     )
+    auth_jwt_secret: SecretStr | None = Field(
+        None,
+        description="HS256 secret that signs and verifies bearer tokens; unset: a random key "
+        "generated in the data dir (auth/jwt-secret, mode 0600) on first use.",
+    )
+    auth_jwks: str | None = Field(
+        None,
+        description="JWKS (an https:// URL or a file path) whose RS256/ES256 keys verify "
+        "tokens of an outside identity provider, beside the HS256 key.",
+    )
+    auth_issuer: str = Field("civicgraph", description="Required `iss` claim of tokens.")
+    auth_audience: str = Field("civicgraph", description="Required `aud` claim of tokens.")
+    auth_leeway_s: int = Field(
+        30, ge=0, le=300, description="Clock skew allowed on `exp` and `nbf`, in seconds."
+    )
+    auth_key_cache_s: float = Field(
+        10.0,
+        ge=0,
+        le=300,
+        description="How long a checked API key is trusted before the store is asked again "
+        "(a revocation takes effect within this time).",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token that may read /metrics; unset: /metrics answers loopback "
+        "callers only.",
+    )
     log_level: str = Field("INFO", description="Log level.")
     log_format: str = Field("console", pattern="^(console|json)$", description="console or json.")
     demo_residents: int = Field(5000, ge=10, description="Size of the demo community.")

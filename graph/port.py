@@ -12,6 +12,7 @@ from graph.filters import Filter
 from graph.measures import Measure, Over
 from graph.model import EdgeType, Label, Node
 from graph.records import (
+    ApiKeyRecord,
     Branch,
     ChangeEvent,
     Direction,
@@ -269,6 +270,20 @@ class Lifecycle(Protocol):
         wakes on it)."""
 
 
+class Credentials(Protocol):
+    """API keys: digests of their secrets and the principals they stand for."""
+
+    def create_api_key(self, key: ApiKeyRecord, actor: str) -> None: ...
+
+    def api_key(self, key_id: str) -> ApiKeyRecord | None: ...
+
+    def api_keys(self) -> list[ApiKeyRecord]: ...
+
+    def revoke_api_key(self, key_id: str, actor: str) -> bool:
+        """Revoke a key; False if there is no such key or it was revoked before."""
+        ...
+
+
 class RecordStore(NodeReads, RecordWrites, Protocol):
     """Reads nodes and writes a few at a time (the incident workflow, device alerts)."""
 
@@ -282,6 +297,7 @@ class GraphStore(
     BulkWrites,
     Lookups,
     EventLog,
+    Credentials,
     Lifecycle,
     Protocol,
 ):

@@ -264,3 +264,19 @@ class Branch:
     fields: tuple[str, ...] | None = None  # the properties to read of each node; None: all
     order_by: str = "id"  # a field of the target to order by (then by id)
     descending: bool = False
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """An API key as stored: the SHA-256 digest of its secret, and whom it stands for."""
+
+    id: str
+    digest: str
+    name: str
+    role: str
+    grids: tuple[str, ...] = ()
+    org: str | None = None
+    household: str | None = None
+    created_at: str = ""
+    created_by: str = ""
+    revoked_at: str | None = None

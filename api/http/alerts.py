@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 
-from api.context import actor_of
+from api.auth.policy import may_ingest_alerts
+from api.auth.principal import principal_of
 from graph.records import Provenance
 from ingest.alerts import Alert, ingest_alerts
 from ingest.errors import AlertError
@@ -25,6 +26,13 @@ def alerts_router(window: timedelta) -> APIRouter:
 
     @router.post("/ingest/alerts")
     async def post_alerts(request: Request) -> JSONResponse:
+        principal = principal_of(request)
+        if principal is None or not may_ingest_alerts(principal):
+            role = principal.role if principal else "anonymous"
+            return JSONResponse(
+                {"detail": f"FORBIDDEN: the {role} role may not ingest device alerts"},
+                status_code=403,
+            )
         try:
             body: Any = await request.json()
         except ValueError:
@@ -43,7 +51,7 @@ def alerts_router(window: timedelta) -> APIRouter:
                 for e in exc.errors(include_url=False, include_input=False)
             ]
             return _problem(422, problems)
-        provenance = Provenance("device_alert", actor_of(request))
+        provenance = Provenance("device_alert", principal.sub)
         store = request.app.state.opened.store
         async with lock:
             try:

@@ -11,7 +11,13 @@ from typing import Any
 import graphene_django_graphiql_static
 import orjson
 from fastapi.staticfiles import StaticFiles
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UnsetType
+
+from api.auth.errors import AuthError
+from api.auth.middleware import Authenticator
+from api.auth.policy import refusal_of_role
 
 GRAPHIQL_ASSETS_PATH = "/graphiql/assets"
 _GRAPHIQL_HTML = (
@@ -28,7 +34,32 @@ def graphiql_assets() -> StaticFiles:
 
 
 class CivicGraphQLRouter(GraphQLRouter[Any, None]):
-    """GraphQLRouter with the product's body decoding, encoding and IDE page."""
+    """GraphQLRouter with the product's body decoding, encoding, IDE page and WebSocket
+    authentication."""
+
+    def __init__(self, *args: Any, authenticator: Authenticator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authenticator = authenticator
+
+    async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
+        """A WebSocket not authenticated by its upgrade request authenticates here, with
+        `Authorization` (or `X-API-Key`) in its `connection_init` payload."""
+        if context.principal is None:
+            params = context.connection_params or {}
+            wanted = {str(k).lower(): v for k, v in params.items() if isinstance(v, str)}
+            try:
+                principal = await self.authenticator.principal(
+                    wanted.get("authorization"), wanted.get("x-api-key")
+                )
+            except AuthError as error:
+                raise ConnectionRejectionError(
+                    {"message": error.reason, "code": "UNAUTHENTICATED"}
+                ) from None
+            refusal = refusal_of_role(principal)
+            if refusal is not None:
+                raise ConnectionRejectionError({"message": refusal, "code": "FORBIDDEN"})
+            context.principal = principal
+        return await super().on_ws_connect(context)
 
     @property
     def graphql_ide_html(self) -> str:

@@ -24,11 +24,11 @@ from graph.errors import DuplicateError, GraphError, InvalidInputError, StoreUna
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.records import LOOKUP_INDEXES, UNIQUE_PROPERTIES, NodeRef
 
-INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"))
+INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"), ("ApiKey", "id"))
 # ChangeEvent.seq gets an index but no unique constraint here: FalkorDB runs one write query at
 # a time and every write reserves its numbers under the counter, so numbers cannot repeat; the
 # constraint would cost ~40 % of write throughput (measured). Neo4j keeps the constraint.
-UNIQUE_INTERNAL = (("CivicMeta", "key"),)
+UNIQUE_INTERNAL = (("CivicMeta", "key"), ("ApiKey", "id"))
 
 
 def _column(name: Any) -> str:

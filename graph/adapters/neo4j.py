@@ -138,6 +138,7 @@ class Neo4jSession(CypherSession):
             "FOR (e:ChangeEvent) REQUIRE e.seq IS UNIQUE",
             "CREATE CONSTRAINT civic_meta_key IF NOT EXISTS "
             "FOR (m:CivicMeta) REQUIRE m.key IS UNIQUE",
+            "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
         ]
         statements += [
             f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"

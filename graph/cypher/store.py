@@ -9,6 +9,7 @@ from typing import Any
 
 from graph.cypher.aggregates import Aggregation
 from graph.cypher.bulk import BulkWrites
+from graph.cypher.credentials import Credentials
 from graph.cypher.events import Events
 from graph.cypher.listing import Listing
 from graph.cypher.lookups import Lookups
@@ -21,6 +22,7 @@ from graph.filters import Filter
 from graph.measures import CountOf, Measure, Over
 from graph.model import EdgeType, Label, Node
 from graph.records import (
+    ApiKeyRecord,
     Branch,
     ChangeEvent,
     Direction,
@@ -56,6 +58,7 @@ class CypherStore:
         self.lookups = Lookups(session)
         self.events = Events(session)
         self.statistics = Statistics(session)
+        self.credentials = Credentials(session)
 
     @property
     def engine(self) -> str:
@@ -290,3 +293,16 @@ class CypherStore:
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         self.session.commit_listeners.append(listener)
+
+    # -- credentials ------------------------------------------------------------------------
+    def create_api_key(self, key: ApiKeyRecord, actor: str) -> None:
+        self.credentials.create_api_key(key, actor)
+
+    def api_key(self, key_id: str) -> ApiKeyRecord | None:
+        return self.credentials.api_key(key_id)
+
+    def api_keys(self) -> list[ApiKeyRecord]:
+        return self.credentials.api_keys()
+
+    def revoke_api_key(self, key_id: str, actor: str) -> bool:
+        return self.credentials.revoke_api_key(key_id, actor)

@@ -16,6 +16,7 @@ from api.app import create_app
 from civicgraph.devserver.neo4j import free_port
 from civicgraph.settings import Settings
 from graph.metrics import STORE_QUERIES
+from tests.auth import api_client, token
 from tests.engines import ENGINES, settings_for
 
 # The API tests count store round trips (tests/changes run the relay, which makes its own).
@@ -24,7 +25,7 @@ DEMO = {"demo_residents": 300, "demo_seed": 5, "relay": False}
 
 @pytest.fixture
 def client(engine_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(engine_settings.model_copy(update=DEMO), demo=True)) as test_client:
+    with api_client(engine_settings.model_copy(update=DEMO), demo=True) as test_client:
         yield test_client
 
 
@@ -34,7 +35,7 @@ def shared_client(
 ) -> Iterator[TestClient]:
     """One demo-loaded API per engine for a module whose tests only read."""
     settings = settings_for(request.param, request, tmp_path_factory.mktemp("shared"))
-    with TestClient(create_app(settings.model_copy(update=DEMO), demo=True)) as test_client:
+    with api_client(settings.model_copy(update=DEMO), demo=True) as test_client:
         yield test_client
 
 
@@ -63,8 +64,19 @@ def error_of(client: TestClient, query: str, **variables: Any) -> dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("http"), demo_residents=50)
+def live_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("http"), demo_residents=50)
+
+
+@pytest.fixture(scope="module")
+def live_token(live_settings: Settings) -> str:
+    """An admin token of the live API (its key is in its data dir)."""
+    return token(live_settings)
+
+
+@pytest.fixture(scope="module")
+def live_url(live_settings: Settings) -> Iterator[str]:
+    settings = live_settings
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(

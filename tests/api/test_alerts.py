@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from api.auth.principal import Role
 from tests.api.conftest import data
+from tests.auth import acting_as
 
 INCIDENT = """query ($id: ID!) { node(id: $id) { ... on Incident {
   category severity status source alertCount lastAlertAt provenance { sources actor }
@@ -25,7 +27,7 @@ def test_alerts_open_one_incident_and_fold_repeats(client: TestClient) -> None:
     first = client.post(
         "/ingest/alerts",
         json={"device_id": device, "kind": "smoke", "reading": 0.31, "at": "2026-11-20T08:00:00Z"},
-        headers={"x-actor": "gateway-7"},
+        headers=acting_as(client, "gateway-7", Role.INTEGRATOR),
     )
     assert first.status_code == 200, first.text
     [opened] = first.json()["incidents"]
@@ -45,7 +47,7 @@ def test_alerts_open_one_incident_and_fold_repeats(client: TestClient) -> None:
         "status": "REPORTED",
         "source": "DEVICE_ALERT",
         "alertCount": 3,
-        "provenance": {"sources": ["device_alert"], "actor": "anonymous"},
+        "provenance": {"sources": ["device_alert"], "actor": "test-admin"},
         "lastAlertAt": "2026-11-20T08:20:00Z",
         "raisedBy": {"id": f"Device:{device}"},
         "building": {"id": building},

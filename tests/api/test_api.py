@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from civicgraph.settings import Settings
 from tests.api.conftest import gql
+from tests.auth import api_client
 
 
 @pytest.fixture
@@ -88,9 +88,9 @@ def test_graphiql_is_served_to_browsers(client: TestClient) -> None:
 
 def test_demo_is_loaded_once(engine_settings: Settings) -> None:
     settings = engine_settings.model_copy(update={"demo_residents": 50, "demo_seed": 1})
-    with TestClient(create_app(settings, demo=True)) as first:
+    with api_client(settings, demo=True) as first:
         before = first.get("/readyz").json()["last_event"]
-    with TestClient(create_app(settings, demo=True)) as second:
+    with api_client(settings, demo=True) as second:
         assert second.get("/readyz").json()["last_event"] == before
         assert gql(second, "{ stats { residents } }")["data"]["stats"]["residents"] == 50
 

@@ -4,6 +4,7 @@ runs a query with every asset served by the product, nothing fetched from elsewh
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,11 +12,12 @@ from urllib.parse import urlsplit
 BROWSER = Path(__file__).parents[1] / "browser"
 
 
-def test_graphiql_runs_a_query_offline_in_chromium(live_url: str) -> None:
+def test_graphiql_runs_a_query_offline_in_chromium(live_url: str, live_token: str) -> None:
     completed = subprocess.run(
         ["node", str(BROWSER / "graphiql.mjs"), live_url],
         capture_output=True,
         text=True,
+        env={**os.environ, "CIVICGRAPH_TOKEN": live_token},
         timeout=180,
         check=True,
     )

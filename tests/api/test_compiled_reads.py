@@ -17,6 +17,7 @@ from graphql import (
     GraphQLScalarType,
 )
 
+from api.auth.principal import Principal, Role
 from api.compiled.asgi import COMPILED
 from api.context import Context
 from api.schema import build_schema
@@ -24,6 +25,8 @@ from graph.model import Label
 from tests.api.conftest import store_queries
 
 GENERAL = build_schema()
+
+ADMIN = Principal("test-admin", Role.ADMIN)
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ def both(client: TestClient, query: str, compiled: bool = True, **variables: Any
     assert took == (1 if compiled else 0), f"compiled path took {took} of 1"
     store = client.app.state.opened.store  # type: ignore[attr-defined]
     general = asyncio.run(
-        GENERAL.execute(query, variable_values=variables, context_value=Context(store))
+        GENERAL.execute(query, variable_values=variables, context_value=Context(store, ADMIN))
     )
     assert not general.errors, general.errors
     body = response.json()

@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from graphql import OperationDefinitionNode, parse
 
-from api.app import create_app
 from api.limits.cost import estimate
 from api.schema import schema
 from civicgraph.settings import Settings
+from tests.auth import api_client
 
 
 def cost_of(query: str, **variables: object) -> int:
@@ -44,7 +44,7 @@ def test_page_sizes_multiply_through_the_nesting() -> None:
 
 @pytest.fixture
 def small_limit(tmp_path: Path) -> TestClient:
-    return TestClient(create_app(Settings(data_dir=tmp_path, max_query_cost=30_000)))
+    return api_client(Settings(data_dir=tmp_path, max_query_cost=30_000))
 
 
 def test_a_costly_request_is_refused_with_its_estimate_before_it_runs(

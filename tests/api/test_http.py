@@ -4,6 +4,7 @@ application/graphql-response+json media type, and the protective limits."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,17 +12,18 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from civicgraph.settings import Settings
+from tests.auth import api_client
 
 AUDIT = Path(__file__).parents[1] / "http_audit"
 
 
-def test_graphql_http_audit_passes_every_check(live_url: str) -> None:
+def test_graphql_http_audit_passes_every_check(live_url: str, live_token: str) -> None:
     completed = subprocess.run(
         ["node", str(AUDIT / "audit.mjs"), live_url],
         capture_output=True,
         text=True,
+        env={**os.environ, "CIVICGRAPH_TOKEN": live_token},
         timeout=300,
         check=True,
     )
@@ -36,7 +38,7 @@ def limited(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(
         data_dir=tmp_path, max_query_depth=4, max_query_aliases=2, max_query_tokens=200
     )
-    with TestClient(create_app(settings)) as client:
+    with api_client(settings) as client:
         yield client
 
 
@@ -73,7 +75,7 @@ def test_depth_alias_and_token_limits(limited: TestClient) -> None:
 
 def test_a_slow_request_times_out_with_a_graphql_error(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, request_timeout_s=0.000001)
-    with TestClient(create_app(settings)) as client:
+    with api_client(settings) as client:
         response = client.post("/graphql", json={"query": "{ stats { residents } }"})
     assert response.status_code == 504
     assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
@@ -144,7 +146,7 @@ def test_a_body_over_the_limit_gets_413_before_it_is_read(tmp_path: Path) -> Non
         yield big[:1000]
         yield big[1000:]
 
-    with TestClient(create_app(settings)) as client:
+    with api_client(settings) as client:
         for body in (big, streamed()):
             response = client.post(
                 "/graphql", content=body, headers={"content-type": "application/json"}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import data
+from tests.auth import acting_as
 
 REPORT = """mutation ($input: ReportIncidentInput!) {
   reportIncident(input: $input) {
@@ -32,7 +32,7 @@ DISPATCH = """mutation ($id: ID!, $to: ID!) {
 
 def call(client: TestClient, query: str, actor: str = "网格员张三", **variables: object) -> dict:
     response = client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers={"x-actor": quote(actor)}
+        "/graphql", json={"query": query, "variables": variables}, headers=acting_as(client, actor)
     )
     body = response.json()
     assert "errors" not in body, body

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from graph.model import Label
 from graph.records import NodeRef
 from tests.api.conftest import data
+from tests.auth import acting_as
 from tests.factories import id_number
 
 BUILDING = """mutation ($input: BuildingInput!, $v: Int) {
@@ -23,7 +24,7 @@ RESIDENT = """mutation ($input: ResidentInput!) {
 
 def run(client: TestClient, query: str, actor: str = "worker-1", **variables: object) -> dict:
     response = client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers={"x-actor": actor}
+        "/graphql", json={"query": query, "variables": variables}, headers=acting_as(client, actor)
     )
     assert response.status_code == 200 and "errors" not in response.json(), response.text
     return response.json()["data"]

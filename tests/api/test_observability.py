@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings
+from tests.auth import api_client
 
 ID_NUMBER = "330203199001011236"
 PHONE = "13900000002"
@@ -25,7 +25,7 @@ PHONE = "13900000002"
 @pytest.fixture
 def app_client(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path, cors_origins=("https://grid.example.cn",))
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with api_client(settings, raise_server_exceptions=False) as client:
         yield client
 
 
@@ -121,7 +121,7 @@ def test_refused_requests_are_logged_with_code_and_request_id(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = Settings(data_dir=tmp_path, request_timeout_s=0.000001)
-    with TestClient(create_app(settings)) as client:
+    with api_client(settings) as client:
         response = client.post("/graphql", json={"query": "{ stats { residents } }"})
     assert response.status_code == 504
     request_id = response.headers["x-request-id"]
@@ -153,7 +153,7 @@ def test_cors_allows_only_the_configured_origins(app_client: TestClient, tmp_pat
     assert allowed.headers["access-control-allow-origin"] == "https://grid.example.cn"
     other = app_client.options("/graphql", headers={"origin": "https://evil.example", **preflight})
     assert "access-control-allow-origin" not in other.headers
-    with TestClient(create_app(Settings(data_dir=tmp_path / "default"))) as default:
+    with api_client(Settings(data_dir=tmp_path / "default")) as default:
         closed = default.options(
             "/graphql", headers={"origin": "https://grid.example.cn", **preflight}
         )

@@ -17,6 +17,7 @@ import httpx2
 
 from civicgraph.devserver.neo4j import free_port
 from civicgraph.settings import Settings
+from tests.auth import token
 
 CLIENTS = Path(__file__).parents[1] / "clients"
 UPSERT = """mutation ($input: BuildingInput!) {
@@ -40,6 +41,8 @@ class LiveAPI:
         self.settings = settings.model_copy(update={"port": free_port(), "relay_poll_ms": 5})
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
+        self.token = token(self.settings)  # signed with the key the server will find
+        self.headers = {"Authorization": f"Bearer {self.token}"}
 
     @property
     def url(self) -> str:
@@ -83,7 +86,12 @@ class LiveAPI:
             self.process = None
 
     def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = httpx2.post(self.url, json={"query": query, "variables": variables}, timeout=30)
+        response = httpx2.post(
+            self.url,
+            json={"query": query, "variables": variables},
+            headers=self.headers,
+            timeout=30,
+        )
         body = response.json()
         assert response.status_code == 200 and "errors" not in body, body
         return body["data"]
@@ -117,6 +125,7 @@ class Subscriber:
         self,
         transport: str,
         url: str,
+        token: str,
         count: int,
         after: str | None = None,
         wanted: dict[str, Any] | None = None,
@@ -124,7 +133,11 @@ class Subscriber:
         arguments = ["node", str(CLIENTS / "subscribe.mjs"), transport, url, str(count)]
         arguments += [after or "-", json.dumps(wanted or {})]
         self.process = subprocess.Popen(
-            arguments, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            arguments,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "CIVICGRAPH_TOKEN": token},
         )
         assert self.process.stderr is not None
         self.process.stderr.readline()  # it has started subscribing

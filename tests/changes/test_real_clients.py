@@ -43,11 +43,11 @@ def test_a_client_subscribes_disconnects_and_resumes(live: LiveAPI, transport: s
     live.start()
     for n in range(1, 6):
         live.build(n, f"{n}栋")
-    first = Subscriber(transport, live.url, 5, after="0-0").changes()
+    first = Subscriber(transport, live.url, live.token, 5, after="0-0").changes()
     assert live.subscribers(0) == 0  # a client that unsubscribed holds nothing
     assert _ids(first) == [f"Building:B{n}" for n in range(1, 6)]
     assert {c["kind"] for c in first} == {"NODE_CREATED"}
-    resumed = Subscriber(transport, live.url, 3, after=first[-1]["cursor"])
+    resumed = Subscriber(transport, live.url, live.token, 3, after=first[-1]["cursor"])
     for n in range(6, 9):
         live.build(n, f"{n}栋")
     later = resumed.changes()
@@ -57,7 +57,7 @@ def test_a_client_subscribes_disconnects_and_resumes(live: LiveAPI, transport: s
 
 def test_a_dropped_socket_resumes_from_its_last_cursor(live: LiveAPI) -> None:
     live.start()
-    subscriber = Subscriber("ws", live.url, 100, after="0-0")
+    subscriber = Subscriber("ws", live.url, live.token, 100, after="0-0")
     for n in range(1, 11):
         live.build(n, f"{n}栋")
     got = subscriber.received(4)
@@ -66,7 +66,7 @@ def test_a_dropped_socket_resumes_from_its_last_cursor(live: LiveAPI) -> None:
     assert live.subscribers(0) == 0  # the server let go of the dropped subscription
     for n in range(1, 11):
         live.build(n, f"{n}号楼")  # updates while nobody listens
-    rest = Subscriber("ws", live.url, 16, after=got[-1]["cursor"]).changes()
+    rest = Subscriber("ws", live.url, live.token, 16, after=got[-1]["cursor"]).changes()
     everything = got + rest
     assert _once_in_order(everything)
     assert _ids(everything) == [f"Building:B{n}" for n in range(1, 11)] * 2
@@ -80,7 +80,7 @@ def test_kill_9_between_commit_and_relay_loses_nothing(live: LiveAPI) -> None:
     assert live.pulled() == [], [c["entityId"] for c in live.pulled()]
     live.kill()
     live.start()
-    subscriber = Subscriber("ws", live.url, 20, after="0-0")
+    subscriber = Subscriber("ws", live.url, live.token, 20, after="0-0")
     for n in range(11, 21):
         live.build(n, f"{n}栋")
         if n == 15:
@@ -88,7 +88,7 @@ def test_kill_9_between_commit_and_relay_loses_nothing(live: LiveAPI) -> None:
             live.start()
     changes = subscriber.until_cut_off()  # its socket died with the API
     after = changes[-1]["cursor"] if changes else "0-0"
-    resumed = Subscriber("ws", live.url, 20 - len(changes), after=after)
+    resumed = Subscriber("ws", live.url, live.token, 20 - len(changes), after=after)
     everything = changes + resumed.changes()
     assert _once_in_order(everything)
     assert _ids(everything) == [f"Building:B{n}" for n in range(1, 21)]
@@ -103,7 +103,7 @@ def test_a_redis_restart_while_changes_flow_loses_nothing(
     api = LiveAPI(settings, tmp_path / "api.log")
     try:
         api.start()
-        subscriber = Subscriber("ws", api.url, 30, after="0-0")
+        subscriber = Subscriber("ws", api.url, api.token, 30, after="0-0")
         for n in range(1, 11):
             api.build(n, f"{n}栋")
         redis.kill()

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
-from api.app import create_app
 from civicgraph.settings import Engine, Settings
 from tests.api.conftest import data, gql
+from tests.auth import api_client
 
 UPSERT = """mutation ($input: BuildingInput!) {
   upsertBuilding(input: $input) { node { id version } errors { message } } }"""
@@ -28,7 +28,7 @@ def client(engine_settings: Settings, request: pytest.FixtureRequest) -> Iterato
     if settings.engine == Engine.NEO4J:
         url = request.getfixturevalue("redis_server").url
         settings = settings.model_copy(update={"redis_url": url})
-    with TestClient(create_app(settings)) as test_client:
+    with api_client(settings) as test_client:
         yield test_client
 
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from civicgraph.settings import Engine, Settings
 from events.webhooks.signing import verify
 from tests.api.conftest import data, gql
+from tests.auth import api_client
 from tests.changes.receiver import Receiver
 
 SECRET = "a-secret-of-the-integrator"
@@ -45,7 +45,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         webhook_backoff_base_s=0.05,
         webhook_probe_s=0.3,
     )
-    with TestClient(create_app(settings)) as test_client:
+    with api_client(settings) as test_client:
         yield test_client
 
 
@@ -141,7 +141,7 @@ def test_a_failing_webhook_dead_letters_and_replays(client: TestClient, receiver
 
 def test_bad_webhooks_are_refused_and_nothing_is_written(tmp_path: Path) -> None:
     settings = Settings(engine=Engine.FALKORDB, data_dir=tmp_path / "data")
-    with TestClient(create_app(settings)) as client:
+    with api_client(settings) as client:
         for url, where in (
             ("ftp://example.com/hook", "input.url: only http and https"),
             ("http://127.0.0.1:9/hook", "input.url: 127.0.0.1 is a loopback or private"),

@@ -190,7 +190,9 @@ def test_serve_with_two_workers_shares_one_embedded_server(tmp_path: Path) -> No
     import urllib.request
 
     from civicgraph.devserver.neo4j import free_port
+    from civicgraph.settings import Settings
     from graph.adapters.embedded import server_pids
+    from tests.auth import token
 
     port = free_port()
     env = {**os.environ, "CIVICGRAPH_DATA_DIR": str(tmp_path), "CIVICGRAPH_DEMO_RESIDENTS": "50"}
@@ -211,12 +213,13 @@ def test_serve_with_two_workers_shares_one_embedded_server(tmp_path: Path) -> No
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
+    authorization = f"Bearer {token(Settings(data_dir=tmp_path))}"  # the key the workers find
 
     def post(query: str) -> dict:
         request = urllib.request.Request(
             f"{url}/graphql",
             data=json.dumps({"query": query}).encode(),
-            headers={"content-type": "application/json"},
+            headers={"content-type": "application/json", "authorization": authorization},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())

@@ -18,6 +18,9 @@ const variables = {
   filter: filterText ? JSON.parse(filterText) : null,
 };
 
+// The bearer token (CIVICGRAPH_TOKEN): in connection_init over WebSocket, as browsers must
+// send it; as a header over SSE.
+const authorization = `Bearer ${process.env.CIVICGRAPH_TOKEN ?? ''}`;
 const client =
   transport === 'ws'
     ? createWsClient({
@@ -25,8 +28,9 @@ const client =
         webSocketImpl: WebSocket,
         retryAttempts: 0,
         lazy: true,
+        connectionParams: { Authorization: authorization },
       })
-    : createSseClient({ url, retryAttempts: 0 });
+    : createSseClient({ url, retryAttempts: 0, headers: { Authorization: authorization } });
 
 let received = 0;
 // Tell the caller the subscription is in place (the server's first answer is a change).

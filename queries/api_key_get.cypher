@@ -1,0 +1,3 @@
+// One API key by id (its digest and principal; revoked ones too).
+MATCH (k:ApiKey {id: $id})
+RETURN k AS key
