@@ -8,7 +8,7 @@ from types import TracebackType
 import typer
 
 from civicgraph import __version__
-from civicgraph.cli import demo, events, ingest, neo4j, schema, serve, store
+from civicgraph.cli import auth, demo, events, ingest, neo4j, schema, serve, store
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import get_settings
 
@@ -27,6 +27,7 @@ app.add_typer(events.app, name="events")
 app.add_typer(demo.app, name="demo")
 app.add_typer(store.app, name="store")
 app.add_typer(neo4j.app, name="neo4j")
+app.add_typer(auth.app, name="auth")
 
 
 @app.callback()

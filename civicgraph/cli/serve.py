@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from civicgraph.settings import get_settings
+from civicgraph.settings import Settings, get_settings
 
 # WebSocket messages (changes, a few hundred bytes each) go uncompressed: deflating each one
 # cost 7 % of the API's time at 1,000 subscribers, and a compressor per connection most of
@@ -36,6 +36,8 @@ def serve(
     settings = get_settings()
     count = workers or settings.workers
     bind_host, bind_port = host or settings.host, port or settings.port
+    if demo:
+        _print_demo_tokens(settings, f"http://{bind_host}:{bind_port}/graphql")
     if count == 1:
         from api.app import create_app
 
@@ -77,3 +79,15 @@ def serve(
     finally:
         opened.close()
         shutil.rmtree(settings.data_dir / "metrics" / str(os.getpid()), ignore_errors=True)
+
+
+def _print_demo_tokens(settings: Settings, url: str) -> None:
+    """Ready-to-paste tokens (12 hours) for the roles this version serves, for GraphiQL's
+    header editor or curl."""
+    from api.auth.principal import Role
+    from api.auth.tokens import issue_token
+
+    typer.echo(f"GraphiQL: {url} — paste one of these into its Headers tab:", err=True)
+    for role in (Role.ADMIN, Role.INVESTIGATOR, Role.INTEGRATOR):
+        token = issue_token(settings, role, f"demo-{role.value}", ttl_s=12 * 3600)
+        typer.echo(f'  {role.value:<13} {{"Authorization": "Bearer {token}"}}', err=True)
