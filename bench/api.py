@@ -26,6 +26,7 @@ import httpx2
 from rich.console import Console
 from rich.table import Table
 
+from bench.auth import AUTH, SERVER_ENV
 from bench.store import BASELINE, CACHE, RESULTS, community, percentile
 from civicgraph.devserver.neo4j import Neo4jInstance, fetch, free_port
 from civicgraph.settings import Engine, Settings
@@ -76,7 +77,7 @@ def api_server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     command = ["serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(
         [sys.executable, "-m", "civicgraph", *command],
-        env={**os.environ, **env, "CIVICGRAPH_LOG_LEVEL": "WARNING"},
+        env={**os.environ, **env, **SERVER_ENV, "CIVICGRAPH_LOG_LEVEL": "WARNING"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -118,7 +119,7 @@ async def load(
                 errors += 1
 
     limits = httpx2.Limits(max_connections=clients)
-    async with httpx2.AsyncClient(limits=limits, timeout=60) as http:
+    async with httpx2.AsyncClient(limits=limits, timeout=60, headers=AUTH) as http:
         began = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(clients)))
         elapsed = time.perf_counter() - began
@@ -133,7 +134,7 @@ async def load(
 
 def grid_ids(url: str) -> list[str]:
     query = "{ grids(first: 500, filter: {level: {eq: GRID}}) { nodes { id } } }"
-    response = httpx2.post(url, json={"query": query}, timeout=60).json()
+    response = httpx2.post(url, json={"query": query}, timeout=60, headers=AUTH).json()
     return [node["id"] for node in response["data"]["grids"]["nodes"]]
 
 
@@ -147,7 +148,10 @@ def run(
         nested_size = len(
             json.dumps(
                 httpx2.post(
-                    url, json={"query": NESTED, "variables": {"id": grids[0]}}, timeout=60
+                    url,
+                    json={"query": NESTED, "variables": {"id": grids[0]}},
+                    timeout=60,
+                    headers=AUTH,
                 ).json()
             )
         )

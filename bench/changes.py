@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.api import api_server
+from bench.auth import AUTH, SERVER_ENV
 from bench.store import BASELINE, CACHE, RESULTS, community, percentile
 from civicgraph.settings import Engine, Settings
 from civicgraph.wiring import change_stream, open_store, relay_of
@@ -84,7 +85,7 @@ async def _subscriber(
     url: str, received: dict[str, list[float]], ready: asyncio.Event, counter: list[int], total: int
 ) -> None:
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init"}))
+        await ws.send(json.dumps({"type": "connection_init", "payload": AUTH}))
         await ws.recv()
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
         counter[0] += 1
@@ -120,7 +121,7 @@ async def subscribers_run(url: str, pid: int, count: int, events: int) -> dict[s
     me = psutil.Process()
     api_cpu, my_cpu = sum(sum(p.cpu_times()[:2]) for p in apis), sum(me.cpu_times()[:2])
     sent: dict[str, float] = {}
-    async with httpx2.AsyncClient(timeout=60) as http:
+    async with httpx2.AsyncClient(timeout=60, headers=AUTH) as http:
         for n in range(events):
             key = f"S{count}-{n}-{os.getpid()}-{time.monotonic_ns()}"  # new: a change each run
             sent[f"Building:{key}"] = time.perf_counter()
@@ -174,6 +175,7 @@ def main() -> None:
     env = {
         "CIVICGRAPH_ENGINE": "falkordb",
         "CIVICGRAPH_DATA_DIR": str(home / "data"),
+        **SERVER_ENV,
     }
     runs = []
     for workers in args.workers:

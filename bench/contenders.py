@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx2
 import psutil
 
+from bench.auth import AUTH, SERVER_ENV
 from bench.store import ROOT
 from civicgraph.devserver.neo4j import free_port
 
@@ -85,7 +86,12 @@ def _store_queries(metrics_url: str) -> Callable[[], float]:
 def civicgraph(env: dict[str, str], workers: int) -> Iterator[Api]:
     port = free_port()
     command = [sys.executable, "-m", "civicgraph", "serve", "--port", str(port)]
-    env = {**env, "CIVICGRAPH_LOG_LEVEL": "WARNING", "CIVICGRAPH_MAX_QUERY_COST": COST_LIMIT}
+    env = {
+        **env,
+        **SERVER_ENV,
+        "CIVICGRAPH_LOG_LEVEL": "WARNING",
+        "CIVICGRAPH_MAX_QUERY_COST": COST_LIMIT,
+    }
     with served([*command, "--workers", str(workers)], env, f"http://127.0.0.1:{port}/readyz") as p:
         base = f"http://127.0.0.1:{port}"
         yield Api(
@@ -153,6 +159,7 @@ def wrk(
         "math.randomseed(42)\n"
         'wrk.method = "POST"\n'
         'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "{AUTH["Authorization"]}"\n'
         f"prefix = {opening}\n"
         f"suffix = {closing}\n"
         "request = function()\n"

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.api import api_server, loaded_store
+from bench.auth import AUTH
 from bench.store import BASELINE, RESULTS, percentile
 
 console = Console(width=160)
@@ -60,7 +61,7 @@ async def measure(url: str, heavy_clients: int, seconds: float, interval: float)
             await asyncio.sleep(interval)
 
     limits = httpx2.Limits(max_connections=heavy_clients + 1)
-    async with httpx2.AsyncClient(limits=limits, timeout=120) as http:
+    async with httpx2.AsyncClient(limits=limits, timeout=120, headers=AUTH) as http:
         await asyncio.gather(
             *(heavy_client(http) for _ in range(heavy_clients)), cheap_client(http)
         )

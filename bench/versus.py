@@ -30,6 +30,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.api import loaded_store
+from bench.auth import AUTH
 from bench.contenders import Api, civicgraph, cpu_of, neo4j_processes, peer, wrk
 from bench.store import RESULTS, percentile
 
@@ -169,7 +170,7 @@ def compare(
 ) -> dict[str, dict[str, Any]]:
     """Each query on both APIs, alternated in rounds; per query and API: the figures."""
     results: dict[str, dict[str, Any]] = {}
-    with httpx2.Client(timeout=120) as http:
+    with httpx2.Client(timeout=120, headers=AUTH) as http:
         for query in plan:
             check_same(http, ours, theirs, query, samples=5)
             timed(http, ours, query, 3, 0, db)  # warm both (plans, caches, JIT)
@@ -196,7 +197,7 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, float]:
 
 def alone(api: Api, plan: list[Query], rounds: int, requests: int) -> dict[str, dict[str, float]]:
     """civicgraph alone (on FalkorDB): the same queries, the same arguments."""
-    with httpx2.Client(timeout=120) as http:
+    with httpx2.Client(timeout=120, headers=AUTH) as http:
         results = {}
         for query in plan:
             timed(http, api, query, 3, 0, [])
@@ -279,7 +280,7 @@ def main() -> None:
     with loaded_store("neo4j", args.residents) as env:
         db = neo4j_processes(args.residents)
         with peer(env["CIVICGRAPH_NEO4J_URI"]) as theirs, civicgraph(env, args.workers) as ours:
-            with httpx2.Client(timeout=60) as http:
+            with httpx2.Client(timeout=60, headers=AUTH) as http:
                 leaf_grids, terms = leaf_grids_and_terms(http, theirs)
             plan = queries(args.residents, leaf_grids, terms)
             node = plan[0]
