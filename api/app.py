@@ -31,6 +31,7 @@ from api.http.alerts import alerts_router
 from api.http.media import graphql_response_media_type, request_timeout
 from api.http.observe import REQUEST_ID_HEADER, RequestObserver
 from api.http.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
+from api.http.security_headers import SecurityHeaders
 from api.limits.body_size import BodySizeLimit
 from api.limits.runtime import tune_for_latency
 from api.schema import build_schema
@@ -129,6 +130,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         expose_headers=[REQUEST_ID_HEADER],
         max_age=600,
     )
+    app.add_middleware(SecurityHeaders, cacheable_prefixes=(GRAPHIQL_ASSETS_PATH,))
     app.add_middleware(RequestObserver)  # added last: the outermost
 
     @app.get("/healthz", include_in_schema=False)

@@ -112,6 +112,20 @@ def test_no_credentials_get_401_with_a_challenge_on_every_endpoint(anonymous: Te
     assert page.status_code == 200 and "GraphiQL" in page.text  # the IDE page holds no data
 
 
+def test_every_answer_carries_security_headers(anonymous: TestClient, settings: Settings) -> None:
+    for response in (
+        anonymous.post("/graphql", json={"query": STATS}),
+        _post(anonymous, STATS, bearer(settings)),
+        anonymous.get("/healthz"),
+    ):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["cache-control"] == "no-store"
+    asset = anonymous.get("/graphiql/assets/graphiql.min.js")
+    assert asset.status_code == 200 and asset.headers.get("cache-control") != "no-store"
+
+
 def test_bad_tokens_are_refused_with_the_reason(
     anonymous: TestClient, settings: Settings, keys: dict[str, Any]
 ) -> None:
