@@ -20,6 +20,8 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult, Info
 
+from api.audit.query import AuditQuery
+from api.audit.record import AuditWrites
 from api.auth.gate import RoleGate
 from api.changes.fields import ChangeQuery, Subscription
 from api.changes.shared import SharedEventExecutor
@@ -306,7 +308,7 @@ def build_schema(
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
     built = CivicSchema(
-        query=merge_types("Query", (Query, ChangeQuery, WebhookQuery)),
+        query=merge_types("Query", (Query, ChangeQuery, WebhookQuery, AuditQuery)),
         mutation=merge_types("Mutation", (Mutation, IncidentMutation, WebhookMutation)),
         subscription=Subscription,
         execution_context_class=SharedEventExecutor,
@@ -319,6 +321,7 @@ def build_schema(
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             RoleGate,
+            AuditWrites,
             lambda: QueryCostLimit(max_cost),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),

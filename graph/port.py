@@ -13,6 +13,7 @@ from graph.measures import Measure, Over
 from graph.model import EdgeType, Label, Node
 from graph.records import (
     ApiKeyRecord,
+    AuditEntry,
     Branch,
     ChangeEvent,
     Direction,
@@ -284,6 +285,22 @@ class Credentials(Protocol):
         ...
 
 
+class AuditTrail(Protocol):
+    """The append-only, hash-chained record of writes and of reads of personal fields."""
+
+    def append_audit(self, draft: AuditEntry) -> AuditEntry:
+        """Append after the last entry; the seq and hashes of `draft` are filled in."""
+        ...
+
+    def audit_head(self) -> tuple[int, str]:
+        """The last entry's sequence and hash, as the trail's head records them."""
+        ...
+
+    def audit_entries(
+        self, after: int = 0, limit: int = 1000, actor: str | None = None, since: str | None = None
+    ) -> list[AuditEntry]: ...
+
+
 class RecordStore(NodeReads, RecordWrites, Protocol):
     """Reads nodes and writes a few at a time (the incident workflow, device alerts)."""
 
@@ -298,6 +315,7 @@ class GraphStore(
     Lookups,
     EventLog,
     Credentials,
+    AuditTrail,
     Lifecycle,
     Protocol,
 ):

@@ -280,3 +280,24 @@ class ApiKeyRecord:
     created_at: str = ""
     created_by: str = ""
     revoked_at: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who did what, when, from where: one write or one read of personal fields. Personal
+    fields are named, never valued. `hash` chains it to the entry before (see graph.audit)."""
+
+    seq: int
+    at: str
+    actor: str
+    role: str
+    method: str  # how the caller authenticated: jwt | apikey | cli
+    operation: str  # the GraphQL operation's name, or the endpoint
+    fields: tuple[str, ...]  # the root fields it ran
+    node_ids: tuple[str, ...]  # the entities it named
+    personal_fields: tuple[str, ...] = ()
+    purpose: str | None = None
+    client: str | None = None  # the caller's address
+    outcome: str = "ok"  # ok | errors
+    prev_hash: str = ""
+    hash: str = ""

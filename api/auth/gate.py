@@ -3,23 +3,23 @@ one its principal's role may use (see `api.auth.policy`); else FORBIDDEN naming 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from graphql import (
-    DefinitionNode,
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
-    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
 )
 from strawberry.extensions import SchemaExtension
 
 from api.auth.policy import refusal_of_field, refusal_of_role
+from api.limits.cost import operation_of
 
 
 def _root_fields(selection: SelectionSetNode, fragments: dict[str, SelectionSetNode]) -> set[str]:
@@ -39,13 +39,13 @@ class RoleGate(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and not context.result:
-            error = self._refusal(context.context, document.definitions, context.operation_name)
+            error = self._refusal(context.context, document, context.operation_name)
             if error is not None:
                 context.result = ExecutionResult(data=None, errors=[error])
         yield
 
     def _refusal(
-        self, request: object, definitions: Sequence[DefinitionNode], name: str | None
+        self, request: object, document: DocumentNode, name: str | None
     ) -> GraphQLError | None:
         principal = getattr(request, "principal", None)
         if principal is None:
@@ -54,16 +54,11 @@ class RoleGate(SchemaExtension):
         if refusal is None:
             fragments = {
                 d.name.value: d.selection_set
-                for d in definitions
+                for d in document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
-            operations = [
-                d
-                for d in definitions
-                if isinstance(d, OperationDefinitionNode)
-                and (name is None or (d.name is not None and d.name.value == name))
-            ]
-            for operation in operations[:1]:
+            operation = operation_of(document, name)
+            if operation is not None:
                 mutation = operation.operation == OperationType.MUTATION
                 for field in sorted(_root_fields(operation.selection_set, fragments)):
                     refusal = refusal or refusal_of_field(principal, field, mutation)

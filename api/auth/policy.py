@@ -11,6 +11,7 @@ ROW_SCOPED = frozenset({Role.GRID_WORKER, Role.PROPERTY_COMPANY, Role.RESIDENT})
 WEBHOOK_FIELDS = frozenset(
     {"webhooks", "webhook", "createWebhook", "updateWebhook", "deleteWebhook", "replayWebhook"}
 )
+ADMIN_ONLY = frozenset({"auditLog"})
 # The root fields a role may use beyond reading the graph and subscribing to its changes.
 WRITES: dict[Role, frozenset[str] | None] = {
     Role.ADMIN: None,  # every one
@@ -33,6 +34,8 @@ def refusal_of_role(principal: Principal) -> str | None:
 def refusal_of_field(principal: Principal, field: str, mutation: bool) -> str | None:
     """Why this principal may not use a root field, or None."""
     allowed = WRITES.get(principal.role, frozenset())
+    if field in ADMIN_ONLY and principal.role != Role.ADMIN:
+        return f"FORBIDDEN: {field} is for administrators"
     if allowed is None or (not mutation and field not in WEBHOOK_FIELDS):
         return None
     if field in allowed:

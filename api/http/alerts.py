@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 
+from api.audit.record import append, draft
 from api.auth.policy import may_ingest_alerts
 from api.auth.principal import principal_of
 from graph.records import Provenance
@@ -18,6 +19,9 @@ from ingest.errors import AlertError
 
 MAX_ALERTS = 1000
 _ALERTS = TypeAdapter(list[Alert])
+
+
+ALERTS = "POST /ingest/alerts"
 
 
 def alerts_router(window: timedelta) -> APIRouter:
@@ -53,11 +57,19 @@ def alerts_router(window: timedelta) -> APIRouter:
             return _problem(422, problems)
         provenance = Provenance("device_alert", principal.sub)
         store = request.app.state.opened.store
+        devices = tuple(dict.fromkeys(f"Device:{a.device_id}" for a in alerts))
+        client = request.client.host if request.client else None
         async with lock:
             try:
                 outcomes = await asyncio.to_thread(ingest_alerts, store, alerts, provenance, window)
             except AlertError as exc:
+                entry = draft(
+                    principal, ALERTS, (ALERTS,), devices, client=client, outcome="errors"
+                )
+                await append(store, entry)
                 return _problem(422, exc.problems)
+        incidents = tuple(f"Incident:{o.incident_id}" for o in outcomes)
+        await append(store, draft(principal, ALERTS, (ALERTS,), devices + incidents, client=client))
         return JSONResponse(
             {
                 "accepted": len(alerts),

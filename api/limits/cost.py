@@ -152,7 +152,7 @@ class QueryCostLimit(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        operation = _operation(document, context.operation_name) if document else None
+        operation = operation_of(document, context.operation_name) if document else None
         if document is not None and operation is not None and not context.result:
             cost = ESTIMATED.get()
             if cost is None:
@@ -184,7 +184,7 @@ def operation_cost(
     """The type and estimate of a query text's operation (None when it does not parse or names
     no single operation: execution then reports why)."""
     document = _parsed(query)
-    operation = _operation(document, operation_name) if document else None
+    operation = operation_of(document, operation_name) if document else None
     if document is None or operation is None:
         return None
     return operation.operation, estimate(schema, operation, _fragments(document), variables)
@@ -194,7 +194,8 @@ def operation_cost(
 ESTIMATED: ContextVar[int | None] = ContextVar("estimated_cost", default=None)
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    """The operation a request runs: the one named, or the only one (None otherwise)."""
     operations = [
         d
         for d in document.definitions

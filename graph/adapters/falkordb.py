@@ -24,7 +24,12 @@ from graph.errors import DuplicateError, GraphError, InvalidInputError, StoreUna
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.records import LOOKUP_INDEXES, UNIQUE_PROPERTIES, NodeRef
 
-INTERNAL_INDEXES = (("ChangeEvent", "seq"), ("CivicMeta", "key"), ("ApiKey", "id"))
+INTERNAL_INDEXES = (
+    ("ChangeEvent", "seq"),
+    ("CivicMeta", "key"),
+    ("ApiKey", "id"),
+    ("AuditEntry", "seq"),
+)
 # ChangeEvent.seq gets an index but no unique constraint here: FalkorDB runs one write query at
 # a time and every write reserves its numbers under the counter, so numbers cannot repeat; the
 # constraint would cost ~40 % of write throughput (measured). Neo4j keeps the constraint.

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from graph.cypher.aggregates import Aggregation
+from graph.cypher.audit import Audit
 from graph.cypher.bulk import BulkWrites
 from graph.cypher.credentials import Credentials
 from graph.cypher.events import Events
@@ -23,6 +24,7 @@ from graph.measures import CountOf, Measure, Over
 from graph.model import EdgeType, Label, Node
 from graph.records import (
     ApiKeyRecord,
+    AuditEntry,
     Branch,
     ChangeEvent,
     Direction,
@@ -59,6 +61,7 @@ class CypherStore:
         self.events = Events(session)
         self.statistics = Statistics(session)
         self.credentials = Credentials(session)
+        self.audit = Audit(session)
 
     @property
     def engine(self) -> str:
@@ -306,3 +309,15 @@ class CypherStore:
 
     def revoke_api_key(self, key_id: str, actor: str) -> bool:
         return self.credentials.revoke_api_key(key_id, actor)
+
+    # -- audit trail ------------------------------------------------------------------------
+    def append_audit(self, draft: AuditEntry) -> AuditEntry:
+        return self.audit.append_audit(draft)
+
+    def audit_head(self) -> tuple[int, str]:
+        return self.audit.audit_head()
+
+    def audit_entries(
+        self, after: int = 0, limit: int = 1000, actor: str | None = None, since: str | None = None
+    ) -> list[AuditEntry]:
+        return self.audit.audit_entries(after, limit, actor, since)
