@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -107,7 +108,17 @@ class FalkorDBSession(CypherSession):
         self.client = client
         self.graph_name = graph_name
         self.graph = client.select_graph(graph_name)
-        self._pipe: redis.Connection | None = None  # the connection pipelined writes go on
+        self._pipes = threading.local()  # each thread's connection for pipelined writes
+
+    @property
+    def _pipe(self) -> redis.Connection | None:
+        """The connection this thread's pipelined writes go on (see `CypherSession._sent`)."""
+        pipe: redis.Connection | None = getattr(self._pipes, "connection", None)
+        return pipe
+
+    @_pipe.setter
+    def _pipe(self, connection: redis.Connection | None) -> None:
+        self._pipes.connection = connection
 
     def _run(self, query: str, params: dict[str, Any] | None, read_only: bool) -> list[Row]:
         try:

@@ -5,6 +5,7 @@ differs per engine; the store's parts are handed a session and know nothing else
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -34,7 +35,7 @@ class CypherSession(ABC):
 
     def __init__(self, batch_size: int = 5000) -> None:
         self.batch_size = batch_size
-        self._sent = SentWrites()  # pipelined writes not yet answered (see `send_write`)
+        self._local = threading.local()  # each thread's pipelined writes (see `_sent`)
         self.commit_listeners: list[Callable[[], None]] = []  # told after each `write`
 
     # -- what an adapter provides -----------------------------------------------------------
@@ -71,6 +72,17 @@ class CypherSession(ABC):
         """Make the engine's files compact after a bulk load (where the engine needs it;
         this default only waits for the writes sent so far)."""
         self.await_sent()
+
+    @property
+    def _sent(self) -> SentWrites:
+        """The pipelined writes this thread sent and has not yet had answered. Each thread
+        has its own: an ingest job's writes are awaited by that job's later reads, never by
+        another thread's (the relay's reads beside a demo load would otherwise take their
+        replies off the same connection)."""
+        sent: SentWrites | None = getattr(self._local, "sent", None)
+        if sent is None:
+            sent = self._local.sent = SentWrites()
+        return sent
 
     def engine_send(self, query: str, params: dict[str, Any]) -> Receive:
         """Send one write and return what reads its reply; engines that can pipeline return

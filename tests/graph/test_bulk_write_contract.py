@@ -16,6 +16,36 @@ from graph.write_rows import edge_write_row, node_write_row
 from tests.factories import PROV, building, edge, grid, household, ref, resident
 
 
+def test_another_threads_reads_beside_pipelined_writes_take_none_of_their_replies(
+    store: CypherStore,
+) -> None:
+    """A relay reading while a bulk load pipelines its writes in another thread (the demo
+    load at API start-up): each thread gets its own replies, none is lost or taken."""
+    store.batch_size = 20
+    rows = [node_write_row(building(n, f"{n}栋")) for n in range(1, 401)]
+    failures: list[BaseException] = []
+    done = threading.Event()
+
+    def read_meanwhile() -> None:
+        try:
+            while not done.is_set():
+                store.last_event_seq()
+                store.existing_ids(Label.BUILDING, ["B000001"])
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            failures.append(exc)
+
+    reader = threading.Thread(target=read_meanwhile)
+    reader.start()
+    try:
+        new, _, _ = store.split_node_rows(Label.BUILDING, rows, "bulk")
+        assert store.submit_new_node_rows(Label.BUILDING, new, PROV)().created == 400
+    finally:
+        done.set()
+        reader.join(30)
+    assert failures == []
+    assert store.count_nodes()[Label.BUILDING] == 400
+
+
 def test_pipelined_writes_are_seen_by_reads_and_a_refused_one_fails_alone(
     store: CypherStore,
 ) -> None:
