@@ -33,11 +33,13 @@ from api.http.observe import REQUEST_ID_HEADER, RequestObserver
 from api.http.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
 from api.http.security_headers import SecurityHeaders
 from api.limits.body_size import BodySizeLimit
+from api.limits.rate import Buckets, LocalBuckets, RateLimit, RedisBuckets
 from api.limits.runtime import tune_for_latency
 from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings, get_settings
 from civicgraph.wiring import OpenStore, change_feed, open_store
+from events.hub import ChangeHub
 from events.webhooks.registry import WebhookRegistry
 
 log = get_logger(__name__)
@@ -61,6 +63,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         app.state.api_keys = ApiKeyVerifier(opened.store, settings.auth_key_cache_s)
         feed = await asyncio.to_thread(change_feed, settings, opened)
         app.state.changes = feed.hub if feed else None
+        app.state.rate_buckets = rate_buckets(settings, feed.hub if feed else None)
         app.state.webhooks = (
             WebhookAdmin(
                 WebhookRegistry(feed.hub.client, feed.hub.keys),
@@ -115,6 +118,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     if settings.compiled_reads:
         app.add_middleware(CompiledReads, schema=schema, timeout_s=settings.request_timeout_s)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RateLimit, buckets=lambda: getattr(app.state, "rate_buckets", None))
     metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     app.add_middleware(
         Authenticate,
@@ -154,6 +158,16 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         return Response(metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def rate_buckets(settings: Settings, hub: ChangeHub | None) -> Buckets | None:
+    """Where callers' rate limits are kept: the change stream's Redis, else this process."""
+    if settings.rate_limit_per_s <= 0:
+        return None
+    rate, burst = settings.rate_limit_per_s, settings.rate_limit_burst
+    if hub is not None:
+        return RedisBuckets(hub.client, hub.keys.tag, rate, burst)
+    return LocalBuckets(rate, burst)
 
 
 def metrics_text() -> bytes:

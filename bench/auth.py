@@ -10,7 +10,8 @@ from api.auth.tokens import issue_token
 from civicgraph.settings import Settings
 
 BENCH_SECRET = "civicgraph-benchmarks-only-secret-0123456789"
-SERVER_ENV = {"CIVICGRAPH_AUTH_JWT_SECRET": BENCH_SECRET}
+# Benchmarks measure what the server can do: no per-caller rate limit.
+SERVER_ENV = {"CIVICGRAPH_AUTH_JWT_SECRET": BENCH_SECRET, "CIVICGRAPH_RATE_LIMIT_PER_S": "0"}
 TOKEN = issue_token(
     Settings(auth_jwt_secret=SecretStr(BENCH_SECRET)), Role.ADMIN, "bench", ttl_s=7 * 86400
 )

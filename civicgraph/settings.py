@@ -142,6 +142,15 @@ class Settings(BaseSettings):
         description="How long a checked API key is trusted before the store is asked again "
         "(a revocation takes effect within this time).",
     )
+    rate_limit_per_s: float = Field(
+        100.0,
+        ge=0,
+        description="Requests per second each authenticated caller may make, sustained; 0: "
+        "no limit.",
+    )
+    rate_limit_burst: int = Field(
+        300, ge=1, description="Requests a caller may make at once before the rate applies."
+    )
     metrics_token: SecretStr | None = Field(
         None,
         description="Bearer token that may read /metrics; unset: /metrics answers loopback "

@@ -18,6 +18,10 @@ from graph.cypher.store import CypherStore
 from tests.engines import ENGINES, NEO4J_PASSWORD, graph_names, settings_for
 from tests.redis_server import RedisServer
 
+# One test principal makes thousands of requests here: the per-caller rate limit is off for
+# the suite and on in the tests of it (tests/api/test_rate_limit.py), which set it.
+os.environ["CIVICGRAPH_RATE_LIMIT_PER_S"] = "0"
+
 
 @pytest.fixture(scope="session")
 def falkordb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedFalkorDB]:
