@@ -15,6 +15,7 @@ from graph.adapters.embedded import EmbeddedFalkorDB
 from graph.adapters.falkordb import FalkorDBStore
 from graph.adapters.neo4j import Neo4jStore, connect_neo4j
 from graph.cypher.store import CypherStore
+from tests import log_scan
 from tests.engines import ENGINES, NEO4J_PASSWORD, graph_names, settings_for
 from tests.redis_server import RedisServer
 
@@ -84,3 +85,19 @@ def store(request: pytest.FixtureRequest) -> Iterator[CypherStore]:
 def engine_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings of one engine for one test (its store cleared first)."""
     return settings_for(request.param, request, tmp_path / "data")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Scan what each test phase wrote for personal data (see tests/log_scan.py)."""
+    log_scan.scan(report.nodeid, "\n".join(text for _, text in report.sections))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    log_scan.scan_files()
+    if log_scan.FOUND:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_sep("=", "personal data found in logs", red=True)
+            for line in list(dict.fromkeys(log_scan.FOUND))[:50]:
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -18,6 +18,7 @@ import httpx2
 from civicgraph.devserver.neo4j import free_port
 from civicgraph.settings import Settings
 from tests.auth import token
+from tests.log_scan import LOG_FILES
 
 CLIENTS = Path(__file__).parents[1] / "clients"
 UPSERT = """mutation ($input: BuildingInput!) {
@@ -40,6 +41,7 @@ class LiveAPI:
     def __init__(self, settings: Settings, log: Path) -> None:
         self.settings = settings.model_copy(update={"port": free_port(), "relay_poll_ms": 5})
         self.log = log
+        LOG_FILES.append(log)  # scanned for personal data at the end of the run
         self.process: subprocess.Popen[bytes] | None = None
         self.token = token(self.settings)  # signed with the key the server will find
         self.headers = {"Authorization": f"Bearer {self.token}"}
