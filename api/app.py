@@ -33,6 +33,7 @@ from api.http.observe import REQUEST_ID_HEADER, RequestObserver
 from api.http.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
 from api.http.security_headers import SecurityHeaders
 from api.limits.body_size import BodySizeLimit
+from api.limits.persisted import PersistedQueries, QueryRegistry
 from api.limits.rate import Buckets, LocalBuckets, RateLimit, RedisBuckets
 from api.limits.runtime import tune_for_latency
 from api.schema import build_schema
@@ -61,6 +62,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         opened: OpenStore = await asyncio.to_thread(open_store, settings)
         app.state.opened = opened
         app.state.api_keys = ApiKeyVerifier(opened.store, settings.auth_key_cache_s)
+        app.state.query_registry = QueryRegistry(opened.store)
         feed = await asyncio.to_thread(change_feed, settings, opened)
         app.state.changes = feed.hub if feed else None
         app.state.rate_buckets = rate_buckets(settings, feed.hub if feed else None)
@@ -99,6 +101,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         settings.max_query_tokens,
         settings.max_query_aliases,
         settings.max_query_cost,
+        settings.persisted_only,
     )
     app.include_router(
         CivicGraphQLRouter(
@@ -117,6 +120,11 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     app.middleware("http")(request_timeout(settings.request_timeout_s))
     if settings.compiled_reads:
         app.add_middleware(CompiledReads, schema=schema, timeout_s=settings.request_timeout_s)
+    app.add_middleware(
+        PersistedQueries,
+        registry=lambda: getattr(app.state, "query_registry", None),
+        persisted_only=settings.persisted_only,
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RateLimit, buckets=lambda: getattr(app.state, "rate_buckets", None))
     metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None

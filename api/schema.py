@@ -30,6 +30,7 @@ from api.context import Context
 from api.http.observe import current_request_id
 from api.limits.cost import ESTIMATED, QueryCostLimit, operation_cost
 from api.limits.lanes import Lane
+from api.limits.persisted import RegisteredOnly
 from api.mutations.incidents import IncidentMutation
 from api.mutations.nodes import Mutation
 from api.nodes import (
@@ -300,7 +301,11 @@ class CivicSchema(strawberry.Schema):
 
 
 def build_schema(
-    max_depth: int = 12, max_tokens: int = 5000, max_aliases: int = 30, max_cost: int = 50_000
+    max_depth: int = 12,
+    max_tokens: int = 5000,
+    max_aliases: int = 30,
+    max_cost: int = 50_000,
+    registered_only: bool = False,
 ) -> CivicSchema:
     """The schema with its protective limits (defaults match the settings' defaults)."""
     limit_rules = [
@@ -325,6 +330,7 @@ def build_schema(
             lambda: QueryCostLimit(max_cost),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
+            *([RegisteredOnly] if registered_only else []),
         ],
     )
     # The same limits, for the compiled read path (api/compiled), which validates on its own.

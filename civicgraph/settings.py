@@ -142,6 +142,11 @@ class Settings(BaseSettings):
         description="How long a checked API key is trusted before the store is asked again "
         "(a revocation takes effect within this time).",
     )
+    persisted_only: bool = Field(
+        False,
+        description="Run only GraphQL documents registered ahead (`civicgraph queries "
+        "register`); off: any document, and clients may persist theirs by hash.",
+    )
     rate_limit_per_s: float = Field(
         100.0,
         ge=0,

@@ -301,6 +301,16 @@ class AuditTrail(Protocol):
     ) -> list[AuditEntry]: ...
 
 
+class PersistedQueryStore(Protocol):
+    """GraphQL documents registered by the SHA-256 of their text."""
+
+    def save_persisted_query(self, sha256: str, query: str, actor: str) -> None: ...
+
+    def persisted_queries(self, hashes: Sequence[str]) -> dict[str, str]:
+        """The registered text of each hash that has one."""
+        ...
+
+
 class RecordStore(NodeReads, RecordWrites, Protocol):
     """Reads nodes and writes a few at a time (the incident workflow, device alerts)."""
 
@@ -316,6 +326,7 @@ class GraphStore(
     EventLog,
     Credentials,
     AuditTrail,
+    PersistedQueryStore,
     Lifecycle,
     Protocol,
 ):

@@ -8,7 +8,18 @@ from types import TracebackType
 import typer
 
 from civicgraph import __version__
-from civicgraph.cli import audit, auth, demo, events, ingest, neo4j, schema, serve, store
+from civicgraph.cli import (
+    audit,
+    auth,
+    demo,
+    events,
+    ingest,
+    neo4j,
+    persisted,
+    schema,
+    serve,
+    store,
+)
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import get_settings
 
@@ -29,6 +40,7 @@ app.add_typer(store.app, name="store")
 app.add_typer(neo4j.app, name="neo4j")
 app.add_typer(auth.app, name="auth")
 app.add_typer(audit.app, name="audit")
+app.add_typer(persisted.app, name="queries")
 
 
 @app.callback()

@@ -30,11 +30,12 @@ INTERNAL_INDEXES = (
     ("CivicMeta", "key"),
     ("ApiKey", "id"),
     ("AuditEntry", "seq"),
+    ("PersistedQuery", "hash"),
 )
 # ChangeEvent.seq gets an index but no unique constraint here: FalkorDB runs one write query at
 # a time and every write reserves its numbers under the counter, so numbers cannot repeat; the
 # constraint would cost ~40 % of write throughput (measured). Neo4j keeps the constraint.
-UNIQUE_INTERNAL = (("CivicMeta", "key"), ("ApiKey", "id"))
+UNIQUE_INTERNAL = (("CivicMeta", "key"), ("ApiKey", "id"), ("PersistedQuery", "hash"))
 
 
 def _column(name: Any) -> str:

@@ -139,6 +139,8 @@ class Neo4jSession(CypherSession):
             "CREATE CONSTRAINT civic_meta_key IF NOT EXISTS "
             "FOR (m:CivicMeta) REQUIRE m.key IS UNIQUE",
             "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
+            "CREATE CONSTRAINT persisted_query_hash IF NOT EXISTS "
+            "FOR (q:PersistedQuery) REQUIRE q.hash IS UNIQUE",
             "CREATE CONSTRAINT audit_entry_seq IF NOT EXISTS "
             "FOR (e:AuditEntry) REQUIRE e.seq IS UNIQUE",
         ]

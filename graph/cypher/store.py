@@ -14,6 +14,7 @@ from graph.cypher.credentials import Credentials
 from graph.cypher.events import Events
 from graph.cypher.listing import Listing
 from graph.cypher.lookups import Lookups
+from graph.cypher.persisted import PersistedQueries
 from graph.cypher.reads import Reads
 from graph.cypher.session import CypherSession
 from graph.cypher.statistics import Statistics
@@ -62,6 +63,7 @@ class CypherStore:
         self.statistics = Statistics(session)
         self.credentials = Credentials(session)
         self.audit = Audit(session)
+        self.persisted = PersistedQueries(session)
 
     @property
     def engine(self) -> str:
@@ -321,3 +323,10 @@ class CypherStore:
         self, after: int = 0, limit: int = 1000, actor: str | None = None, since: str | None = None
     ) -> list[AuditEntry]:
         return self.audit.audit_entries(after, limit, actor, since)
+
+    # -- persisted queries ------------------------------------------------------------------
+    def save_persisted_query(self, sha256: str, query: str, actor: str) -> None:
+        self.persisted.save_persisted_query(sha256, query, actor)
+
+    def persisted_queries(self, hashes: Sequence[str]) -> dict[str, str]:
+        return self.persisted.persisted_queries(hashes)
