@@ -262,8 +262,9 @@ class CivicSchema(strawberry.Schema):
         allowed_operation_types: Any = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        """Estimate the operation once (the cost limit reads it); run a costly query on its own
-        lane, so that cheap requests stay fast meanwhile."""
+        """Estimate the operation once (the cost limit reads it; the answer reports it in
+        `extensions.cost`); run a costly query on its own lane, so that cheap requests stay
+        fast meanwhile."""
         run = super().execute(
             query,
             variable_values,
@@ -281,10 +282,14 @@ class CivicSchema(strawberry.Schema):
         token = ESTIMATED.set(found[1] if found else None)
         try:
             if found and found[0] == OperationType.QUERY and found[1] >= COSTLY_LANE_FROM:
-                return await self.costly_lane.run(run)
-            return await run
+                result = await self.costly_lane.run(run)
+            else:
+                result = await run
         finally:
             ESTIMATED.reset(token)
+        if found and result.data is not None:  # what it was estimated to cost, for the caller
+            result.extensions = {**(result.extensions or {}), "cost": found[1]}
+        return result
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -144,7 +144,8 @@ class CompiledReads:
         graphql_schema = self.schema._schema
         try:
             variables = operation.variables(graphql_schema, given)
-            if operation.cost(graphql_schema, variables) > self.schema.max_cost:
+            cost = operation.cost(graphql_schema, variables)
+            if cost > self.schema.max_cost:
                 return False  # the general path refuses it, with the estimate
             data = await asyncio.wait_for(operation.run(store, variables), self.timeout_s)
         except TimeoutError:
@@ -158,7 +159,7 @@ class CompiledReads:
             log.warning("compiled.failed", error=type(failed).__name__, exc_info=failed)
             return False
         scope["route"] = ROUTE
-        encoded = orjson.dumps({"data": data})
+        encoded = orjson.dumps({"data": data, "extensions": {"cost": cost}})
         await send(
             {
                 "type": "http.response.start",

@@ -171,12 +171,20 @@ class PersistedQueries:
         query = await resolve(
             registry, body.get("query"), body.get("extensions"), self.persisted_only, actor
         )
-        if query == body.get("query"):
+        extensions = body.get("extensions")
+        if query == body.get("query") and not _persisted(extensions):
             return scope, _replay(raw, receive)
-        raw = orjson.dumps({**body, "query": query})
+        # Resolved: the request goes on as a plain one (the compiled read path takes those).
+        rest = {k: v for k, v in (extensions or {}).items() if k != "persistedQuery"}
+        body = {k: v for k, v in body.items() if k != "extensions"}
+        raw = orjson.dumps({**body, "query": query, **({"extensions": rest} if rest else {})})
         headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
         headers.append((b"content-length", str(len(raw)).encode()))
         return {**scope, "headers": headers}, _replay(raw, receive)
+
+
+def _persisted(extensions: Any) -> bool:
+    return isinstance(extensions, dict) and "persistedQuery" in extensions
 
 
 def _replay(body: bytes, original: Receive, ended: Message | None = None) -> Receive:

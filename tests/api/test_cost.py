@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from graphql import OperationDefinitionNode, parse
 
+from api.compiled.asgi import COMPILED
 from api.limits.cost import estimate
 from api.schema import schema
 from civicgraph.settings import Settings
@@ -68,3 +69,9 @@ def test_a_costly_request_is_refused_with_its_estimate_before_it_runs(
         assert strict.status_code == 400
         allowed = client.post("/graphql", json={"query": "{ " + HEAVY + " }"})
         assert "errors" not in allowed.json()
+        assert allowed.json()["extensions"] == {"cost": 26_000}  # what it was estimated at
+        # The compiled read path reports it too.
+        compiled = client.post(
+            "/graphql", json={"query": "{ residents(first: 7) { nodes { id } } }"}
+        )
+        assert compiled.json()["extensions"] == {"cost": 7}

@@ -33,6 +33,7 @@ def test_automatic_persisted_queries(engine_settings: Settings) -> None:
         assert first.json()["data"] == {"stats": {"buildings": 0}}
         by_hash = client.post("/graphql", json={"extensions": _persisted(sha)})
         assert by_hash.json()["data"] == {"stats": {"buildings": 0}}
+        assert by_hash.json()["extensions"]["cost"] >= 1
         params = {"extensions": json.dumps(_persisted(sha))}
         assert client.get("/graphql", params=params).json()["data"]["stats"]["buildings"] == 0
         wrong = client.post("/graphql", json={"query": OTHER, "extensions": _persisted(sha)})
