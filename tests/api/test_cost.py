@@ -71,7 +71,9 @@ def test_a_costly_request_is_refused_with_its_estimate_before_it_runs(
         assert "errors" not in allowed.json()
         assert allowed.json()["extensions"] == {"cost": 26_000}  # what it was estimated at
         # The compiled read path reports it too.
+        before = COMPILED.labels("compiled")._value.get()
         compiled = client.post(
             "/graphql", json={"query": "{ residents(first: 7) { nodes { id } } }"}
         )
         assert compiled.json()["extensions"] == {"cost": 7}
+        assert COMPILED.labels("compiled")._value.get() == before + 1
