@@ -7,7 +7,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.server
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,6 +216,41 @@ def test_tokens_of_an_outside_provider_verify_by_the_jwks(
         )
         response = _post(anonymous, STATS, {"Authorization": f"Bearer {text}"})
         assert response.status_code == 200 and "errors" not in response.json(), response.text
+
+
+def test_tokens_verify_by_a_jwks_url(keys: dict[str, Any], tmp_path: Path) -> None:
+    """The provider's keys fetched over HTTP (and cached), as `CIVICGRAPH_AUTH_JWKS=https://…`."""
+    served = keys["path"].parent
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(served), **kwargs)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{keys['path'].name}"
+        settings = Settings(data_dir=tmp_path, auth_jwks=url, changes=False)
+        with api_client(settings, role=None) as client:
+            text = jwt.encode(
+                _claims(settings, sub="idp-user", role="investigator"),
+                keys["rsa"],
+                algorithm="RS256",
+                headers={"kid": "rsa-1"},
+            )
+            ok = _post(client, STATS, {"Authorization": f"Bearer {text}"})
+            assert ok.status_code == 200 and "errors" not in ok.json(), ok.text
+            stranger = jwt.encode(
+                _claims(settings), keys["rsa"], algorithm="RS256", headers={"kid": "nobody"}
+            )
+            refused = _post(client, STATS, {"Authorization": f"Bearer {stranger}"})
+            assert refused.status_code == 401 and "not in the JWKS" in refused.text
+    finally:
+        server.shutdown()
 
 
 def test_the_principal_is_the_actor_and_x_actor_is_ignored(
