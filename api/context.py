@@ -7,6 +7,7 @@ from strawberry.fastapi import BaseContext
 from api.auth.principal import Principal
 from api.changes.webhooks import WebhookAdmin
 from api.loaders import Loaders
+from api.nodes.personal import PersonalRead
 from events.hub import ChangeHub
 from graph.port import GraphStore
 
@@ -29,6 +30,7 @@ class Context(BaseContext):
         self.loaders = Loaders(store)
         self.changes = changes
         self.webhooks = webhooks
+        self.personal_reads: list[PersonalRead] = []  # what the audit trail records
 
     @property
     def actor(self) -> str:

@@ -1,7 +1,8 @@
-"""Every write through the API appends an audit entry: who (the principal, how it
-authenticated), when, the operation and its root fields, the entities it named, the personal
-fields it wrote (names only, never values), the purpose stated, the client's address, and
-whether it succeeded. Refused attempts are recorded too."""
+"""Every write through the API, and every read that shows a personal field, appends an audit
+entry: who (the principal, how it authenticated), when, the operation and its root fields, the
+entities it named or read, the personal fields it wrote or showed (names only, never values),
+the purpose stated, the client's address, and whether it succeeded. Refused writes are
+recorded too."""
 
 from __future__ import annotations
 
@@ -99,31 +100,39 @@ class AuditWrites(SchemaExtension):
         if principal is None or document is None:
             return
         operation = operation_of(document, context.operation_name)
-        if operation is None or operation.operation != OperationType.MUTATION:
+        reads = list(getattr(request, "personal_reads", ()))
+        if operation is None:
             return
+        if operation.operation != OperationType.MUTATION and not reads:
+            return  # a read that showed no personal field is not audited
         fields: list[str] = []
         ids: list[str] = []
-        personal: set[str] = set()
+        personal: set[str] = {read.field for read in reads}
         variables = context.variables or {}
         for node in operation.selection_set.selections:
             if not isinstance(node, FieldNode):
                 continue
             name = node.name.value
             fields.append(name)
+            if operation.operation != OperationType.MUTATION:
+                continue
             arguments = {
                 a.name.value: value_from_ast_untyped(a.value, variables)
                 for a in node.arguments or ()
             }
             ids.extend(_ids(name, arguments))
             personal |= _personal(name, arguments)
+        ids.extend(read.node_id for read in reads)
         http = getattr(request, "request", None)
+        purposes = sorted({read.purpose for read in reads})
+        stated = http.headers.get(PURPOSE_HEADER) if http is not None else None
         entry = draft(
             principal,
             context.operation_name or ",".join(fields),
             tuple(fields),
             tuple(dict.fromkeys(ids)),
             tuple(sorted(personal)),
-            purpose=http.headers.get(PURPOSE_HEADER) if http is not None else None,
+            purpose=",".join(purposes) if purposes else stated,
             client=http.client.host if http is not None and http.client else None,
             outcome="errors" if context.result and context.result.errors else "ok",
         )

@@ -1,4 +1,5 @@
-"""Resident: a person of the community (人). Personal fields are not shown here."""
+"""Resident: a person of the community (人). Its personal fields are shown by role and stated
+purpose (`api.nodes.personal`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from api.enums import HouseholdRoleEnum
+from api.auth.purpose import Purpose, mask_id_number, mask_phone
+from api.enums import HouseholdRoleEnum, KeyPopulationTag
 from api.nodes.base import Node, connection, node_type, to_one
+from api.nodes.personal import personal_value
 from api.nodes.related import related_one
 from graph.model import EdgeType as E
 from graph.model import Label
@@ -36,6 +39,34 @@ class Resident(Node):
     household = to_one(
         E.MEMBER_OF, OUT, L.HOUSEHOLD, description="The household the resident belongs to."
     )
+
+    @strawberry.field(
+        description="ID number (身份证号), personal: masked (330203********1234) unless the "
+        "request states a purpose its role permits (`purpose`, or the X-Purpose header); a "
+        "read that shows it is audited. Null for integrators and property companies."
+    )
+    async def id_number(self, info: Info, purpose: Purpose | None = None) -> str | None:
+        value, whole = await personal_value(info, self.id, "id_number", purpose)
+        return value if whole or value is None else mask_id_number(value)
+
+    @strawberry.field(
+        description="Phone, personal: masked (138****8000) unless the request states a purpose "
+        "its role permits; a read that shows it is audited."
+    )
+    async def phone(self, info: Info, purpose: Purpose | None = None) -> str | None:
+        value, whole = await personal_value(info, self.id, "phone", purpose)
+        return value if whole or value is None else mask_phone(value)
+
+    @strawberry.field(
+        description="Key-population and health tags (重点人群), personal: withheld (null) "
+        "unless the request states a purpose its role permits; a read that shows them is "
+        "audited."
+    )
+    async def tags(
+        self, info: Info, purpose: Purpose | None = None
+    ) -> list[KeyPopulationTag] | None:
+        value, whole = await personal_value(info, self.id, "tags", purpose)
+        return [KeyPopulationTag(t) for t in value] if whole and value is not None else None
 
     @strawberry.field(description="Role in the household (head, spouse, child, tenant...).")
     async def household_role(self, info: Info) -> HouseholdRoleEnum | None:

@@ -1,0 +1,46 @@
+"""Reading a resident's personal fields: masked, withheld or shown by the caller's role and
+stated purpose (see `api.auth.purpose`); every read that shows one is remembered for the audit
+trail (see `api.audit.record`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from api.auth.purpose import PERMITTED, PURPOSE_HEADER, Purpose, PurposeError, purpose_of
+from events.change import camel
+from graph.records import NodeRef
+
+
+@dataclass(frozen=True)
+class PersonalRead:
+    node_id: str
+    field: str  # as the schema spells it
+    purpose: str
+
+
+async def personal_value(
+    info: Info, node_id: str, name: str, purpose: Purpose | None
+) -> tuple[Any, bool]:
+    """The stored value of personal field `name`, and whether the caller may see it whole
+    (False: mask it or withhold it). None for a caller whose role never sees it."""
+    context = info.context
+    principal = context.principal
+    if principal is None or principal.role not in PERMITTED:
+        return None, False
+    request = getattr(context, "request", None)
+    stated = purpose.value if purpose else request.headers.get(PURPOSE_HEADER) if request else None
+    try:
+        opened = purpose_of(principal, stated)
+    except PurposeError as refused:
+        code = "FORBIDDEN" if str(refused).startswith("FORBIDDEN") else "BAD_USER_INPUT"
+        raise GraphQLError(str(refused), extensions={"code": code}) from None
+    record = await context.loaders.nodes.load(NodeRef.parse(node_id))
+    value = record.props.get(name) if record is not None else None
+    if value is None or opened is None:
+        return value, False
+    context.personal_reads.append(PersonalRead(node_id, camel(name), opened.value))
+    return value, True
