@@ -19,8 +19,9 @@ from prometheus_client import Counter
 
 from api.compiled.operation import CompiledOperation, compile_operation
 from api.compiled.shapes import NotCompiled
+from api.http.body import read_body, replaying
 from api.http.media import GRAPHQL_RESPONSE, graphql_errors
-from api.limits.body_size import ASGIApp, Message, Receive, Send, send_json
+from api.limits.body_size import ASGIApp, Receive, Send, send_json
 from civicgraph.logs import get_logger
 from graph.errors import GraphError
 
@@ -108,8 +109,8 @@ class CompiledReads:
         if media is None or not headers.get(b"content-type", b"").startswith(_JSON):
             await self.app(scope, receive, send)
             return
-        body, ended = await _read_body(receive)
-        replay = _replaying(body, receive)
+        body, ended = await read_body(receive)
+        replay = replaying(body, receive)
         if ended:  # the client went away
             await self.app(scope, replay, send)
             return
@@ -172,30 +173,3 @@ class CompiledReads:
         )
         await send({"type": "http.response.body", "body": encoded})
         return True
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The whole body (its size is bounded by the body-size limit outside), and whether the
-    client disconnected instead."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), True
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks), False
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """A receive channel that gives the body already read, then what follows (a disconnect)."""
-    given = False
-
-    async def replay() -> Message:
-        nonlocal given
-        if not given:
-            given = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

@@ -15,10 +15,11 @@ from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from graphql import ExecutionResult, GraphQLError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from api.auth.principal import SCOPE_KEY, Principal
+from api.http.body import read_body, replaying
 from graph.port import PersistedQueryStore
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -153,53 +154,32 @@ class PersistedQueries:
     async def _post(
         self, scope: Scope, receive: Receive, registry: QueryRegistry, actor: str
     ) -> tuple[Scope, Receive]:
-        chunks: list[bytes] = []
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away: nothing to run
-                return scope, _replay(b"".join(chunks), receive, message)
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        raw = b"".join(chunks)
+        raw, ended = await read_body(receive)
+        if ended:  # the client went away: nothing to run
+            return scope, replaying(raw, receive)
         try:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            return scope, _replay(raw, receive)  # not JSON: the router decides
+            return scope, replaying(raw, receive)  # not JSON: the router decides
         if not isinstance(body, dict):
-            return scope, _replay(raw, receive)
+            return scope, replaying(raw, receive)
         query = await resolve(
             registry, body.get("query"), body.get("extensions"), self.persisted_only, actor
         )
         extensions = body.get("extensions")
         if query == body.get("query") and not _persisted(extensions):
-            return scope, _replay(raw, receive)
+            return scope, replaying(raw, receive)
         # Resolved: the request goes on as a plain one (the compiled read path takes those).
         rest = {k: v for k, v in (extensions or {}).items() if k != "persistedQuery"}
         body = {k: v for k, v in body.items() if k != "extensions"}
         raw = orjson.dumps({**body, "query": query, **({"extensions": rest} if rest else {})})
         headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
         headers.append((b"content-length", str(len(raw)).encode()))
-        return {**scope, "headers": headers}, _replay(raw, receive)
+        return {**scope, "headers": headers}, replaying(raw, receive)
 
 
 def _persisted(extensions: Any) -> bool:
     return isinstance(extensions, dict) and "persistedQuery" in extensions
-
-
-def _replay(body: bytes, original: Receive, ended: Message | None = None) -> Receive:
-    """A receive that hands on `body` whole, then what the client does next (its
-    disconnect)."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return ended if ended is not None else await original()
-
-    return receive
 
 
 class RegisteredOnly(SchemaExtension):
