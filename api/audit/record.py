@@ -14,24 +14,22 @@ from graphql import FieldNode, OperationType, value_from_ast_untyped
 from strawberry.extensions import SchemaExtension
 
 from api.auth.principal import Principal
+from api.auth.purpose import PURPOSE_HEADER
 from api.limits.cost import operation_of
 from civicgraph.logs import get_logger
 from events.change import camel
-from graph.model import Label
-from graph.model.fields import field_specs
+from graph.model import NODE_MODELS, Label
 from graph.port import AuditTrail
 from graph.records import AuditEntry
 from graph.write_rows import now_iso
 
 log = get_logger(__name__)
 ID_ARGUMENTS = frozenset({"id", "ids", "source", "target", "assignee"})
-PURPOSE_HEADER = "x-purpose"
 # Of each upsert field (`upsertResident`), its label; of each label, its personal fields as
 # the schema spells them.
 UPSERTS = {f"upsert{label.value}": label for label in Label}
 PERSONAL = {
-    label: frozenset(camel(spec.name) for spec in field_specs(label) if spec.sensitive)
-    for label in Label
+    label: frozenset(camel(name) for name in NODE_MODELS[label].sensitive_fields) for label in Label
 }
 
 

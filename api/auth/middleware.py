@@ -63,10 +63,13 @@ class Authenticate:
         self.metrics_token = metrics_token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or self._open(scope):
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        if self._open(scope, headers):
+            await self.app(scope, receive, send)
+            return
         authorization, api_key = headers.get("authorization"), headers.get("x-api-key")
         if scope["type"] == "websocket" and not (authorization or api_key):
             await self.app(scope, receive, send)  # it authenticates in connection_init
@@ -91,12 +94,11 @@ class Authenticate:
         scope[SCOPE_KEY] = principal
         await self.app(scope, receive, send)
 
-    def _open(self, scope: Scope) -> bool:
+    def _open(self, scope: Scope, headers: Headers) -> bool:
         path: str = scope["path"]
         if path in OPEN_PATHS or path.startswith(self.open_prefixes):
             return True
         if scope["type"] == "http" and path == "/graphql" and scope["method"] == "GET":
-            headers = Headers(scope=scope)
             # GraphiQL's page (a browser navigating); a GET query asks for JSON.
             return "text/html" in headers.get("accept", "") and not _has_query(scope)
         return False
