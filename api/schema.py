@@ -52,7 +52,7 @@ from api.nodes.registry import to_graphql
 from api.pagination import MAX_PAGE_SIZE, Connection, bad_input
 from api.roots import root_list
 from civicgraph.logs import get_logger
-from graph.errors import InvalidInputError
+from graph.errors import ForbiddenError, InvalidInputError
 from graph.model import Label
 from graph.records import NodeRef
 from graph.workflow import overdue_filter
@@ -197,7 +197,7 @@ def _should_mask(error: GraphQLError) -> bool:
     """Hide unexpected failures; keep errors raised on purpose (they carry a code) and the
     store's refusals of bad input (they name the field and the reason)."""
     return error.original_error is not None and not isinstance(
-        error.original_error, GraphQLError | InvalidInputError
+        error.original_error, GraphQLError | InvalidInputError | ForbiddenError
     )
 
 
@@ -233,6 +233,8 @@ def _classify(error: GraphQLError) -> None:
     if "code" not in extensions:
         if isinstance(error, GraphQLSyntaxError):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
+        elif isinstance(error.original_error, ForbiddenError):
+            extensions["code"] = "FORBIDDEN"
         elif isinstance(error.original_error, InvalidInputError) or _failed_coercion(error):
             extensions["code"] = "BAD_USER_INPUT"
         elif error.message == "Internal server error" or error.original_error is not None:

@@ -22,6 +22,9 @@ class ChangeFilter:
     categories: frozenset[str] = frozenset()
     min_severity: str | None = None
     fields: frozenset[str] = frozenset()  # at least one of them changed
+    # The subscriber's own grids (its row scope): changes placed in none of them are never
+    # its to see. None: not bounded; empty: nothing.
+    within_grids: frozenset[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The filter as JSON-ready lists (what a webhook stores)."""
@@ -33,6 +36,7 @@ class ChangeFilter:
             "categories": sorted(self.categories),
             "minSeverity": self.min_severity,
             "fields": sorted(self.fields),
+            "withinGrids": None if self.within_grids is None else sorted(self.within_grids),
         }
 
     @classmethod
@@ -45,9 +49,14 @@ class ChangeFilter:
             categories=frozenset(data.get("categories") or ()),
             min_severity=data.get("minSeverity"),
             fields=frozenset(data.get("fields") or ()),
+            within_grids=(
+                None if data.get("withinGrids") is None else frozenset(data["withinGrids"])
+            ),
         )
 
     def matches(self, change: Change) -> bool:
+        if self.within_grids is not None and self.within_grids.isdisjoint(change.grid_ids):
+            return False
         if self.kinds and change.kind not in self.kinds:
             return False
         if self.entity_types and change.entity_type not in self.entity_types:

@@ -41,3 +41,9 @@ class NotFoundError(GraphError):
 
 class TransitionError(GraphError):
     """A workflow action (or a status change) that the incident's current state does not allow."""
+
+
+class ForbiddenError(GraphError):
+    """The caller may not do this: a filter on a personal field it may not see, a write
+    outside its rows, a kind of read its scope does not allow. The message names the field or
+    the operation, never the data."""

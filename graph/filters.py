@@ -36,10 +36,36 @@ class Condition:
 
 
 @dataclass(frozen=True)
-class Related:
-    """The node is joined through `path` (relationship types, all outgoing) to `target`."""
+class Incoming:
+    """A step along a relationship against its direction (a building to the organisation
+    that MANAGES it)."""
 
-    path: tuple[EdgeType, ...]
+    type: EdgeType
+
+
+Hop = EdgeType | Incoming
+
+
+def arrow_of(hop: Hop) -> str:
+    """The Cypher of one step away from the node the path starts at."""
+    if isinstance(hop, Incoming):
+        return f"<-[:{EdgeType(hop.type).value}]-"
+    return f"-[:{EdgeType(hop).value}]->"
+
+
+def arrow_back(hop: Hop) -> str:
+    """The Cypher of the same step walked towards the node the path starts at."""
+    if isinstance(hop, Incoming):
+        return f"-[:{EdgeType(hop.type).value}]->"
+    return f"<-[:{EdgeType(hop).value}]-"
+
+
+@dataclass(frozen=True)
+class Related:
+    """The node is joined through `path` (relationship types, outgoing unless `Incoming`)
+    to `target`."""
+
+    path: tuple[Hop, ...]
     target: Label
     target_id: str
     max_parent_hops: int = 0  # also match targets up to this many PART_OF hops below target
@@ -71,6 +97,15 @@ class Near:
 
 
 @dataclass(frozen=True)
+class Labelled:
+    """The node has `label` and matches `where` (for relationships whose far end may be of
+    several labels)."""
+
+    label: Label
+    where: Filter
+
+
+@dataclass(frozen=True)
 class All:
     parts: tuple[Filter, ...] = field(default_factory=tuple)
 
@@ -85,4 +120,15 @@ class Not:
     part: Filter
 
 
-Filter = Condition | Related | Through | LivesAlone | Near | All | AnyOf | Not
+def label_qualified(where: Filter | None) -> bool:
+    """Whether every condition of `where` names the label it applies to (or there is none):
+    what a filter of a relationship to several labels must be."""
+    if where is None or isinstance(where, Labelled):
+        return True
+    if isinstance(where, All | AnyOf):
+        return all(label_qualified(part) for part in where.parts)
+    return False
+
+
+Filter = Condition | Related | Through | LivesAlone | Near | Labelled | All | AnyOf | Not
+NOTHING: Filter = AnyOf(())  # matches no node

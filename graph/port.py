@@ -5,7 +5,7 @@ are batched, and each records its change events in the same atomic write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from graph.filters import Filter
@@ -67,8 +67,15 @@ class Traversal(Protocol):
     ) -> Path | None:
         """A shortest undirected path between two nodes, or None."""
 
-    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
-        """Nodes whose searchable text contains `text` (works for Chinese)."""
+    def search(
+        self,
+        text: str,
+        labels: Sequence[Label] = (),
+        limit: int = 20,
+        within: Mapping[Label, Filter] | None = None,
+    ) -> list[SearchHit]:
+        """Nodes whose searchable text contains `text` (works for Chinese); with `within`, only
+        nodes of the labels it names that match its filter for their label."""
 
 
 class Listing(Protocol):
@@ -122,10 +129,15 @@ class Listing(Protocol):
         any depth, in one round trip."""
 
     def node_tree(
-        self, ref: NodeRef, branches: Sequence[Branch], fields: tuple[str, ...] | None = None
+        self,
+        ref: NodeRef,
+        branches: Sequence[Branch],
+        fields: tuple[str, ...] | None = None,
+        where: Filter | None = None,
     ) -> RelatedItem | None:
         """One node (its `fields`, or all its properties) with its branches' pages nested
-        (`RelatedItem.nested`), in one round trip; None if there is no such node."""
+        (`RelatedItem.nested`), in one round trip; None if there is no such node, or it does
+        not match `where`."""
 
 
 class Aggregates(Protocol):

@@ -99,13 +99,15 @@ class AuditWrites(SchemaExtension):
             return
         operation = operation_of(document, context.operation_name)
         reads = list(getattr(request, "personal_reads", ()))
+        # Personal fields it filtered or grouped on (which tells about the people it lists).
+        used = {camel(name) for name in getattr(request.store, "personal_uses", ())}
         if operation is None:
             return
-        if operation.operation != OperationType.MUTATION and not reads:
+        if operation.operation != OperationType.MUTATION and not reads and not used:
             return  # a read that showed no personal field is not audited
         fields: list[str] = []
         ids: list[str] = []
-        personal: set[str] = {read.field for read in reads}
+        personal: set[str] = {read.field for read in reads} | used
         variables = context.variables or {}
         for node in operation.selection_set.selections:
             if not isinstance(node, FieldNode):

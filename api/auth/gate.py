@@ -18,7 +18,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from api.auth.policy import refusal_of_field, refusal_of_role
+from api.auth.policy import refusal_of_field
 from api.limits.cost import operation_of
 
 
@@ -50,18 +50,17 @@ class RoleGate(SchemaExtension):
         principal = getattr(request, "principal", None)
         if principal is None:
             return GraphQLError("credentials are required", extensions={"code": "UNAUTHENTICATED"})
-        refusal = refusal_of_role(principal)
-        if refusal is None:
-            fragments = {
-                d.name.value: d.selection_set
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            operation = operation_of(document, name)
-            if operation is not None:
-                mutation = operation.operation == OperationType.MUTATION
-                for field in sorted(_root_fields(operation.selection_set, fragments)):
-                    refusal = refusal or refusal_of_field(principal, field, mutation)
+        refusal = None
+        fragments = {
+            d.name.value: d.selection_set
+            for d in document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
+        operation = operation_of(document, name)
+        if operation is not None:
+            mutation = operation.operation == OperationType.MUTATION
+            for field in sorted(_root_fields(operation.selection_set, fragments)):
+                refusal = refusal or refusal_of_field(principal, field, mutation)
         if refusal is None:
             return None
         return GraphQLError(refusal, extensions={"code": "FORBIDDEN"})

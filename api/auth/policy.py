@@ -1,34 +1,34 @@
-"""What each role may do. Roles whose reads and writes are bounded to rows (a grid worker's
-grids, a property company's buildings, a resident's household, an integrator given grids)
-are refused as a whole until row scoping is compiled into the store queries: this version
-never serves them rows they may not see."""
+"""What each role may do beyond reading the graph within its rows (`api.auth.rows`) and
+subscribing to its changes: the root fields it may write through."""
 
 from __future__ import annotations
 
 from api.auth.principal import Principal, Role
 
-ROW_SCOPED = frozenset({Role.GRID_WORKER, Role.PROPERTY_COMPANY, Role.RESIDENT})
 WEBHOOK_FIELDS = frozenset(
     {"webhooks", "webhook", "createWebhook", "updateWebhook", "deleteWebhook", "replayWebhook"}
 )
 ADMIN_ONLY = frozenset({"auditLog"})
-# The root fields a role may use beyond reading the graph and subscribing to its changes.
+INCIDENT_ACTIONS = frozenset(
+    f"{action}Incident"
+    for action in (
+        "report", "dispatch", "accept", "register", "handle", "verify",
+        "close", "void", "hold", "supervise", "resume",
+    )
+)  # fmt: skip
+GRAPH_EDITS = frozenset(
+    {"upsertResident", "upsertHousehold", "upsertBuilding", "upsertIncident", "upsertPetition"}
+) | {"deleteNode", "link", "unlink"}
+# The root fields a role may write through (None: every one); each write stays within the
+# caller's rows (`graph.guarded.store`).
 WRITES: dict[Role, frozenset[str] | None] = {
-    Role.ADMIN: None,  # every one
+    Role.ADMIN: None,
     Role.INVESTIGATOR: frozenset(),
     Role.INTEGRATOR: WEBHOOK_FIELDS,
+    Role.GRID_WORKER: GRAPH_EDITS | INCIDENT_ACTIONS,
+    Role.PROPERTY_COMPANY: INCIDENT_ACTIONS,
+    Role.RESIDENT: frozenset({"upsertPetition", "link"}),
 }
-
-
-def refusal_of_role(principal: Principal) -> str | None:
-    """Why this principal may do nothing at all in this version, or None."""
-    if principal.role in ROW_SCOPED or (principal.role == Role.INTEGRATOR and principal.grids):
-        return (
-            f"FORBIDDEN: the {principal.role} role works within its own rows, and this "
-            "version cannot yet bound reads and writes to them; use an admin, investigator "
-            "or grid-less integrator credential"
-        )
-    return None
 
 
 def refusal_of_field(principal: Principal, field: str, mutation: bool) -> str | None:

@@ -1,7 +1,8 @@
-"""Personal fields (ID number, phone, key-population and health tags) and the purposes that
-open them. Without a purpose its role permits, a caller sees an ID number and a phone masked
-and no tags; with one (`X-Purpose` header or a field's `purpose` argument) it sees them, and
-the read is audited. Integrators and property companies never see them."""
+"""Personal fields (ID number, phone, key-population and health tags): how each role sees
+each one, and the purposes that open them. A field a role sees `SHOWN` it reads whole; one it
+sees `BY_PURPOSE` it reads masked (ID number, phone) or not at all (tags) unless the request
+states a purpose the role permits (`X-Purpose` header or a field's `purpose` argument); one it
+sees `NEVER` it never reads, nor filters or groups on. Every read that shows one is audited."""
 
 from __future__ import annotations
 
@@ -22,10 +23,51 @@ class Purpose(StrEnum):
     VERIFICATION = "verification"  # 身份核验: checking who someone is
 
 
+class Access(StrEnum):
+    SHOWN = "shown"
+    BY_PURPOSE = "by_purpose"
+    NEVER = "never"
+
+
+SHOWN, BY_PURPOSE, NEVER = Access.SHOWN, Access.BY_PURPOSE, Access.NEVER
+PERSONAL_FIELDS = ("id_number", "phone", "tags")  # of Resident, as the model names them
+# Per role, the access to each personal field; a grid worker only ever reads residents of its
+# own grids, a resident only its own household (the row scope sees to that).
+ACCESS: dict[Role, dict[str, Access]] = {
+    Role.ADMIN: dict.fromkeys(PERSONAL_FIELDS, BY_PURPOSE),
+    Role.INVESTIGATOR: dict.fromkeys(PERSONAL_FIELDS, BY_PURPOSE),
+    Role.GRID_WORKER: {"id_number": BY_PURPOSE, "phone": SHOWN, "tags": SHOWN},
+    Role.RESIDENT: {"id_number": BY_PURPOSE, "phone": SHOWN, "tags": SHOWN},
+    Role.PROPERTY_COMPANY: {"id_number": NEVER, "phone": BY_PURPOSE, "tags": NEVER},
+    Role.INTEGRATOR: dict.fromkeys(PERSONAL_FIELDS, NEVER),
+}
 PERMITTED: dict[Role, frozenset[Purpose]] = {
     Role.ADMIN: frozenset(Purpose),
     Role.INVESTIGATOR: frozenset({Purpose.CASE, Purpose.EMERGENCY}),
+    Role.GRID_WORKER: frozenset({Purpose.EMERGENCY, Purpose.WELFARE, Purpose.VERIFICATION}),
+    Role.RESIDENT: frozenset({Purpose.VERIFICATION}),
+    Role.PROPERTY_COMPANY: frozenset({Purpose.EMERGENCY}),
 }
+DUTY = "duty"  # what the audit trail records as the purpose of a read a role sees SHOWN
+
+
+def access(principal: Principal, field: str) -> Access:
+    return ACCESS.get(principal.role, {}).get(field, NEVER)
+
+
+def closed_fields(principal: Principal, stated: str | None) -> frozenset[str]:
+    """The personal fields this caller may not filter, group or order on: those it never
+    sees, and those it sees by purpose when the request states none its role permits."""
+    try:
+        opened = purpose_of(principal, stated)
+    except PurposeError:
+        opened = None
+    return frozenset(
+        field
+        for field in PERSONAL_FIELDS
+        if access(principal, field) == NEVER
+        or (access(principal, field) == BY_PURPOSE and opened is None)
+    )
 
 
 class PurposeError(Exception):

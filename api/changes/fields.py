@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from api.changes.bounds import bounded
 from api.changes.shared import shared_node
 from api.changes.types import ChangeFilterInput, ChangeNode, to_filter, to_node
 from api.pagination import PageInfo, bad_input
@@ -73,7 +74,7 @@ class ChangeQuery:
     ) -> ChangeConnection:
         if not 0 < first <= MAX_PULL:
             raise bad_input(f"first: give a number from 1 to {MAX_PULL}")
-        wanted = to_filter(filter)
+        wanted = bounded(info, to_filter(filter))
         hub = hub_of(info)
         try:
             found, end, more = await hub.page(_checked(after), first, wanted)
@@ -106,7 +107,7 @@ class Subscription:
     ) -> AsyncGenerator[ChangeNode, None]:
         if throttle_ms is not None and not 0 <= throttle_ms <= MAX_THROTTLE_MS:
             raise bad_input(f"throttleMs: give a number from 0 to {MAX_THROTTLE_MS}")
-        wanted = to_filter(filter)
+        wanted = bounded(info, to_filter(filter))
         hub = hub_of(info)
         source: AsyncIterator[tuple[str, Change]] = hub.subscribe(_checked(after), wanted)
         if throttle_ms:

@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.changes.bounds import bounded, manages
 from api.changes.fields import expired
 from api.changes.types import ChangeFilterInput, to_filter
 from api.pagination import bad_input
@@ -150,9 +151,9 @@ async def _checked_cursor(after: str, admin: WebhookAdmin, argument: str) -> str
     return after
 
 
-async def _found(admin: WebhookAdmin, webhook_id: strawberry.ID) -> Webhook:
+async def _found(info: Info, admin: WebhookAdmin, webhook_id: strawberry.ID) -> Webhook:
     hook = await admin.registry.get(str(webhook_id))
-    if hook is None:
+    if hook is None or not manages(info, hook):
         raise GraphQLError(f"id: no webhook {webhook_id}", extensions={"code": "NOT_FOUND"})
     return hook
 
@@ -161,12 +162,13 @@ async def _found(admin: WebhookAdmin, webhook_id: strawberry.ID) -> Webhook:
 class WebhookQuery:
     @strawberry.field(description="Every webhook, with its delivery status.")
     async def webhooks(self, info: Info) -> list[WebhookNode]:
-        return [to_node(hook) for hook in await admin_of(info).registry.all()]
+        hooks = await admin_of(info).registry.all()
+        return [to_node(hook) for hook in hooks if manages(info, hook)]
 
     @strawberry.field(description="One webhook by id.")
     async def webhook(self, info: Info, id: strawberry.ID) -> WebhookNode | None:
         hook = await admin_of(info).registry.get(str(id))
-        return to_node(hook) if hook else None
+        return to_node(hook) if hook and manages(info, hook) else None
 
 
 @strawberry.type
@@ -174,7 +176,7 @@ class WebhookMutation:
     @strawberry.mutation(description="Register an endpoint that receives changes by POST.")
     async def create_webhook(self, info: Info, input: WebhookInput) -> WebhookNode:
         admin = admin_of(info)
-        wanted = to_filter(input.filter)
+        wanted = bounded(info, to_filter(input.filter))
         secret = _checked_secret(input.secret, "input")
         if input.after is not None:
             position = await _checked_cursor(input.after, admin, "input.after")
@@ -188,18 +190,22 @@ class WebhookMutation:
         self, info: Info, id: strawberry.ID, input: WebhookUpdate
     ) -> WebhookNode:
         admin = admin_of(info)
-        hook = await _found(admin, id)
+        hook = await _found(info, admin, id)
         if input.url is not None:
             hook.url = await _checked_url(input.url, admin, "input")
         if input.secret is not None:
             hook.secret = _checked_secret(input.secret, "input")
         if input.filter is not None:
-            hook.filter = to_filter(input.filter)
+            hook.filter = bounded(info, to_filter(input.filter))
         return to_node(await admin.registry.change(hook))
 
     @strawberry.mutation(description="Remove a webhook and its dead letters.")
     async def delete_webhook(self, info: Info, id: strawberry.ID) -> bool:
-        return await admin_of(info).registry.delete(str(id))
+        admin = admin_of(info)
+        hook = await admin.registry.get(str(id))
+        if hook is None or not manages(info, hook):
+            return False  # as for a webhook that does not exist
+        return await admin.registry.delete(hook.id)
 
     @strawberry.mutation(
         description="Deliver again every change after `after` (it becomes ACTIVE, its dead "
@@ -207,7 +213,7 @@ class WebhookMutation:
     )
     async def replay_webhook(self, info: Info, id: strawberry.ID, after: str) -> WebhookNode:
         admin = admin_of(info)
-        hook = await _found(admin, id)
+        hook = await _found(info, admin, id)
         hook.position = await _checked_cursor(after, admin, "after")
         hook.status = WebhookStatus.ACTIVE
         hook.failures_in_row = 0

@@ -17,6 +17,9 @@ import orjson
 from graphql import GraphQLError
 from prometheus_client import Counter
 
+from api.auth.principal import SCOPE_KEY, Principal
+from api.auth.purpose import PURPOSE_HEADER
+from api.auth.rows import caller_store
 from api.compiled.operation import CompiledOperation, compile_operation
 from api.compiled.shapes import NotCompiled
 from api.http.body import read_body, replaying
@@ -139,9 +142,12 @@ class CompiledReads:
         if operation is None:
             return False
         opened = getattr(scope["app"].state, "opened", None)
-        if opened is None:  # not started yet: the general path says so
-            return False
-        store = opened.store
+        principal = scope.get(SCOPE_KEY)
+        if opened is None or not isinstance(principal, Principal):
+            return False  # not started yet, or no caller: the general path says so
+        if any(name == PURPOSE_HEADER.encode() for name, _ in scope["headers"]):
+            return False  # personal fields opened by a purpose: the general path audits them
+        store = caller_store(opened.store, principal, None)
         graphql_schema = self.schema._schema
         try:
             variables = operation.variables(graphql_schema, given)
@@ -159,6 +165,8 @@ class CompiledReads:
         except Exception as failed:  # the general path answers, and reports it
             log.warning("compiled.failed", error=type(failed).__name__, exc_info=failed)
             return False
+        if store.personal_uses:
+            return False  # it filtered on a personal field: the general path audits that
         scope["route"] = ROUTE
         encoded = orjson.dumps({"data": data, "extensions": {"cost": cost}})
         await send(

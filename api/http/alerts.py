@@ -12,6 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from api.audit.record import append, draft
 from api.auth.policy import may_ingest_alerts
+from api.auth.rows import caller_store
 from api.auth.principal import principal_of
 from graph.records import Provenance
 from ingest.alerts import Alert, ingest_alerts
@@ -56,7 +57,8 @@ def alerts_router(window: timedelta) -> APIRouter:
             ]
             return _problem(422, problems)
         provenance = Provenance("device_alert", principal.sub)
-        store = request.app.state.opened.store
+        # An integrator given grids reaches only the devices in them: another's reads as unknown.
+        store = caller_store(request.app.state.opened.store, principal, None)
         devices = tuple(dict.fromkeys(f"Device:{a.device_id}" for a in alerts))
         client = request.client.host if request.client else None
         async with lock:

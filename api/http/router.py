@@ -17,7 +17,6 @@ from strawberry.types.unset import UnsetType
 
 from api.auth.errors import AuthError
 from api.auth.middleware import Authenticator
-from api.auth.policy import refusal_of_role
 
 GRAPHIQL_ASSETS_PATH = "/graphiql/assets"
 _GRAPHIQL_HTML = (
@@ -55,9 +54,6 @@ class CivicGraphQLRouter(GraphQLRouter[Any, None]):
                 raise ConnectionRejectionError(
                     {"message": error.reason, "code": "UNAUTHENTICATED"}
                 ) from None
-            refusal = refusal_of_role(principal)
-            if refusal is not None:
-                raise ConnectionRejectionError({"message": refusal, "code": "FORBIDDEN"})
             context.principal = principal
         return await super().on_ws_connect(context)
 

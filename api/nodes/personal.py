@@ -10,7 +10,16 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from api.auth.purpose import PERMITTED, PURPOSE_HEADER, Purpose, PurposeError, purpose_of
+from api.auth.purpose import (
+    DUTY,
+    NEVER,
+    PURPOSE_HEADER,
+    SHOWN,
+    Purpose,
+    PurposeError,
+    access,
+    purpose_of,
+)
 from events.change import camel
 from graph.records import NodeRef
 
@@ -29,7 +38,8 @@ async def personal_value(
     (False: mask it or withhold it). None for a caller whose role never sees it."""
     context = info.context
     principal = context.principal
-    if principal is None or principal.role not in PERMITTED:
+    seen = access(principal, name) if principal is not None else NEVER
+    if principal is None or seen == NEVER:
         return None, False
     request = getattr(context, "request", None)
     stated = purpose.value if purpose else request.headers.get(PURPOSE_HEADER) if request else None
@@ -40,7 +50,8 @@ async def personal_value(
         raise GraphQLError(str(refused), extensions={"code": code}) from None
     record = await context.loaders.nodes.load(NodeRef.parse(node_id))
     value = record.props.get(name) if record is not None else None
-    if value is None or opened is None:
+    if value is None or (opened is None and seen != SHOWN):
         return value, False
-    context.personal_reads.append(PersonalRead(node_id, camel(name), opened.value))
+    reason = opened.value if opened is not None else DUTY
+    context.personal_reads.append(PersonalRead(node_id, camel(name), reason))
     return value, True

@@ -19,7 +19,7 @@ from falkordb.query_result import QueryResult
 from graph.adapters.embedded import compact
 from graph.cypher.params import Positional, Row
 from graph.cypher.pipeline import Receive
-from graph.cypher.session import CypherSession
+from graph.cypher.session import CypherSession, Predicates
 from graph.cypher.store import CypherStore
 from graph.errors import DuplicateError, GraphError, InvalidInputError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
@@ -240,12 +240,21 @@ class FalkorDBSession(CypherSession):
 
     # -- dialect-specific queries -------------------------------------------------------------
     def search_candidates(
-        self, grams: list[str], labels: Sequence[Label], limit: int
+        self, grams: list[str], labels: Sequence[Label], limit: int, within: Predicates = None
     ) -> list[tuple[Label, str, dict[str, Any], float]]:
-        if not labels:
+        params: dict[str, Any] = {"query": " ".join(grams), "limit": limit}
+        branches = []
+        for label in labels:
+            where = ""
+            if within is not None:
+                if label not in within:
+                    continue
+                where = f"WHERE {within[label][0]}"
+                params.update(within[label][1])
+            branches.append(self.q("search", LABEL=label.value, WHERE=where))
+        if not branches:
             return []
-        query = " UNION ALL ".join(self.q("search", LABEL=label.value) for label in labels)
-        rows = self.read(query, {"query": " ".join(grams), "limit": limit})
+        rows = self.read(" UNION ALL ".join(branches), params)
         return [(Label(r["label"]), r["id"], dict(r["props"]), float(r["score"])) for r in rows]
 
     def shortest_path_query(

@@ -21,7 +21,7 @@ from neo4j.exceptions import (
 
 from graph.cypher.params import Row
 from graph.cypher.pipeline import Receive
-from graph.cypher.session import CypherSession
+from graph.cypher.session import CypherSession, Predicates
 from graph.cypher.store import CypherStore
 from graph.errors import DuplicateError, GraphError, StoreUnavailableError
 from graph.model import NODE_MODELS, EdgeType, Label
@@ -195,16 +195,24 @@ class Neo4jSession(CypherSession):
 
     # -- dialect-specific queries -------------------------------------------------------------
     def search_candidates(
-        self, grams: list[str], labels: Sequence[Label], limit: int
+        self, grams: list[str], labels: Sequence[Label], limit: int, within: Predicates = None
     ) -> list[tuple[Label, str, dict[str, Any], float]]:
         # The index is updated after commit (measured: +42 % resident upserts); wait for it so a
         # search always sees every write acknowledged before it.
         self.read("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
         lucene = " AND ".join(f'"{gram}"' for gram in grams)
-        rows = self.read(
-            self.q("search"),
-            {"query": lucene, "limit": limit, "labels": [label.value for label in labels]},
-        )
+        params: dict[str, Any] = {"query": lucene, "limit": limit}
+        where, options = "", ", {limit: $limit}"
+        if within is not None:
+            labels = [label for label in labels if label in within]
+            if not labels:
+                return []
+            tests = [f"(node:{label.value} AND {within[label][0]})" for label in labels]
+            where, options = f"AND ({' OR '.join(tests)})", ""
+            for label in labels:
+                params.update(within[label][1])
+        params["labels"] = [label.value for label in labels]
+        rows = self.read(self.q("search", WHERE=where, OPTIONS=options), params)
         return [(Label(r["label"]), r["id"], dict(r["props"]), float(r["score"])) for r in rows]
 
     def shortest_path_query(

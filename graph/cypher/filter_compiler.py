@@ -18,12 +18,14 @@ from graph.filters import (
     AnyOf,
     Condition,
     Filter,
+    Labelled,
     LivesAlone,
     Near,
     Not,
     Op,
     Related,
     Through,
+    arrow_of,
 )
 from graph.model import NODE_MODELS, EdgeType, Label
 
@@ -118,6 +120,8 @@ class FilterCompiler:
                 self._negations -= 1
         if isinstance(node, Related):
             return self._related(node)
+        if isinstance(node, Labelled):
+            return self._labelled(node)
         if isinstance(node, Through):
             return self._through(node)
         if isinstance(node, Near):
@@ -251,13 +255,28 @@ class FilterCompiler:
         return f"({v}_through{k} > 0)"
 
     def _related(self, rel: Related) -> str:
-        hops = "".join(f"-[:{EdgeType(t).value}]->()" for t in rel.path[:-1])
-        last = EdgeType(rel.path[-1]).value
+        hops = "".join(f"{arrow_of(hop)}()" for hop in rel.path[:-1])
+        last = arrow_of(rel.path[-1])
         target = self._param(rel.target_id)
         if rel.max_parent_hops:
             return (
-                f"(({self.var}){hops}-[:{last}]->(:{rel.target.value})"
+                f"(({self.var}){hops}{last}(:{rel.target.value})"
                 f"-[:PART_OF*0..{int(rel.max_parent_hops)}]->(:{rel.target.value} "
                 f"{{id: {target}}}))"
             )
-        return f"(({self.var}){hops}-[:{last}]->(:{rel.target.value} {{id: {target}}}))"
+        return f"(({self.var}){hops}{last}(:{rel.target.value} {{id: {target}}}))"
+
+    def _labelled(self, labelled: Labelled) -> str:
+        """The label test, then the condition compiled for that label (its fields checked
+        against that label's model)."""
+        inner = FilterCompiler(
+            labelled.label,
+            var=self.var,
+            prefix=f"{self.prefix}l{len(self.params)}_",
+            id_lt_expression=self.id_lt_expression,
+        )
+        predicate = inner.compile(labelled.where)
+        if inner.counts_housemates or inner._throughs:
+            raise InvalidInputError(["filter: a relationship to several labels has no filter"])
+        self.params.update(inner.params)
+        return f"({self.var}:{labelled.label.value} AND {predicate})"

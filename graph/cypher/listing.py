@@ -9,8 +9,8 @@ from graph.cypher.filter_compiler import DISTANCE, FilterCompiler, distance_key
 from graph.cypher.session import CypherSession
 from graph.cypher.tree import TreeCompiler, projection, read_branches, sort_key
 from graph.errors import InvalidInputError
-from graph.filters import All, Filter, Related
-from graph.model import EdgeType, Label
+from graph.filters import All, Condition, Filter, Op, Related, arrow_back
+from graph.model import Label
 from graph.model.fields import (
     orderable_fields,
 )
@@ -22,11 +22,16 @@ from graph.records import (
 )
 
 
+def _looks_up_ids(part: Filter) -> bool:
+    return isinstance(part, Condition) and part.field == "id" and part.op in (Op.EQ, Op.IN)
+
+
 def _anchor(where: Filter | None) -> tuple[Related | None, Filter | None]:
-    """A top-level place condition to start the match from, and the rest of the filter."""
+    """A top-level place condition to start the match from, and the rest of the filter. None
+    where the filter names the nodes' ids: their index finds them faster than any walk."""
     if isinstance(where, Related):
         return where, None
-    if isinstance(where, All):
+    if isinstance(where, All) and not any(_looks_up_ids(part) for part in where.parts):
         for i, part in enumerate(where.parts):
             if isinstance(part, Related):
                 rest = where.parts[:i] + where.parts[i + 1 :]
@@ -40,9 +45,9 @@ def _walk_down(label: Label, place: Related) -> str:
     walk = f"(anchor:{target} {{id: $anchor_id}})"
     if place.max_parent_hops:
         walk += f"<-[:PART_OF*0..{int(place.max_parent_hops)}]-(:{target})"
-    for edge_type in reversed(place.path[1:]):
-        walk += f"<-[:{EdgeType(edge_type).value}]-()"
-    return walk + f"<-[:{EdgeType(place.path[0]).value}]-(n:{label.value})"
+    for hop in reversed(place.path[1:]):
+        walk += f"{arrow_back(hop)}()"
+    return walk + f"{arrow_back(place.path[0])}(n:{label.value})"
 
 
 class Listing:

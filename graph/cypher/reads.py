@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import typing
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph.cypher.session import CypherSession
+from graph.cypher.filter_compiler import FilterCompiler
+from graph.cypher.session import CypherSession, Predicates
 from graph.errors import InvalidInputError
+from graph.filters import Filter
 from graph.model import NODE_MODELS, EdgeType, Label
 from graph.records import (
     Direction,
@@ -138,14 +140,26 @@ class Reads:
         ]
         return Path(nodes, edges)
 
-    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
+    def search(
+        self,
+        text: str,
+        labels: Sequence[Label] = (),
+        limit: int = 20,
+        within: Mapping[Label, Filter] | None = None,
+    ) -> list[SearchHit]:
         grams = query_grams(text)
         if not grams:
             return []
         searchable = [lbl for lbl in (labels or list(Label)) if NODE_MODELS[lbl].search_fields]
+        predicates: Predicates = None
+        if within is not None:
+            predicates = {}
+            for i, (label, where) in enumerate(within.items()):
+                compiler = FilterCompiler(label, var="node", prefix=f"s{i}_")
+                predicates[label] = (compiler.compile(where), compiler.params)
         hits: list[SearchHit] = []
         for label, node_id, props, score in self.session.search_candidates(
-            grams, searchable, max(limit * 5, 50)
+            grams, searchable, max(limit * 5, 50), predicates
         ):
             fields = NODE_MODELS[label].search_fields
             if any(isinstance(props.get(f), str) and contains(props[f], text) for f in fields):

@@ -18,6 +18,8 @@ from graph.records import NodeRef, Provenance, WriteResult
 from graph.write_rows import PendingWrite, RowsParam, Send, chunks, now_iso
 from queries import cypher
 
+# Per label, a predicate over the variable `node` and its parameters (None: no condition).
+Predicates = dict[Label, tuple[str, dict[str, Any]]] | None
 Sent = list[tuple[Sequence[Row], Callable[[], list[Row]]]]  # each batch and its reply
 
 
@@ -47,9 +49,11 @@ class CypherSession(ABC):
 
     @abstractmethod
     def search_candidates(
-        self, grams: list[str], labels: Sequence[Label], limit: int
+        self, grams: list[str], labels: Sequence[Label], limit: int, within: Predicates = None
     ) -> list[tuple[Label, str, dict[str, Any], float]]:
-        """Nodes of `labels` whose search text holds the grams, best first (full-text index)."""
+        """Nodes of `labels` whose search text holds the grams, best first (full-text index);
+        with `within`, only those of its labels that its compiled predicate (over `node`, with
+        its parameters) keeps."""
 
     @abstractmethod
     def shortest_path_query(

@@ -3,7 +3,7 @@ operations of `graph.port`. It adds nothing of its own; each method is one part'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -120,8 +120,14 @@ class CypherStore:
     ) -> Path | None:
         return self.reads.shortest_path(a, b, max_hops, types)
 
-    def search(self, text: str, labels: Sequence[Label] = (), limit: int = 20) -> list[SearchHit]:
-        return self.reads.search(text, labels, limit)
+    def search(
+        self,
+        text: str,
+        labels: Sequence[Label] = (),
+        limit: int = 20,
+        within: Mapping[Label, Filter] | None = None,
+    ) -> list[SearchHit]:
+        return self.reads.search(text, labels, limit, within)
 
     def count_nodes(self) -> dict[Label, int]:
         return self.reads.count_nodes()
@@ -185,9 +191,13 @@ class CypherStore:
         return self.trees.related_tree(parents, branch)
 
     def node_tree(
-        self, ref: NodeRef, branches: Sequence[Branch], fields: tuple[str, ...] | None = None
+        self,
+        ref: NodeRef,
+        branches: Sequence[Branch],
+        fields: tuple[str, ...] | None = None,
+        where: Filter | None = None,
     ) -> RelatedItem | None:
-        return self.trees.node_tree(ref, branches, fields)
+        return self.trees.node_tree(ref, branches, fields, where)
 
     # -- record writes ----------------------------------------------------------------------
     def upsert_nodes(

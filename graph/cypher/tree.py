@@ -11,7 +11,7 @@ from typing import Any
 from graph.cypher.filter_compiler import DISTANCE, FilterCompiler, distance_key
 from graph.cypher.session import CypherSession
 from graph.errors import InvalidInputError
-from graph.filters import Filter
+from graph.filters import Filter, label_qualified
 from graph.model import EdgeType, Label
 from graph.model.fields import optional_times, orderable_fields
 from graph.records import (
@@ -69,7 +69,7 @@ class TreeCompiler:
         n = self.count
         self.count += 1
         c, r = f"c{n}", f"r{n}"
-        if branch.target is None and branch.where is not None:
+        if branch.target is None and not label_qualified(branch.where):
             raise InvalidInputError(["filter: a relationship to several labels has no filter"])
         compiler = FilterCompiler(
             branch.target or parent_label, var=c, prefix=f"f{n}_", id_lt_expression=self.id_lt
@@ -247,15 +247,27 @@ class Trees:
         return pages
 
     def node_tree(
-        self, ref: NodeRef, branches: Sequence[Branch], fields: tuple[str, ...] | None = None
+        self,
+        ref: NodeRef,
+        branches: Sequence[Branch],
+        fields: tuple[str, ...] | None = None,
+        where: Filter | None = None,
     ) -> RelatedItem | None:
         """One node (its `fields`, or all its properties) with each branch's page nested in
-        it (`RelatedItem.nested`, by key), in one round trip; None if there is no such node."""
+        it (`RelatedItem.nested`, by key), in one round trip; None if there is no such node
+        or it does not match `where`."""
         compiled = TreeCompiler(self.session.id_lt_expression)
+        matched = f"MATCH (p:{ref.label.value} {{id: $id}})"
+        if where is not None:
+            compiler = FilterCompiler(
+                ref.label, var="p", prefix="w", id_lt_expression=self.session.id_lt_expression
+            )
+            predicate = compiler.compile(where)
+            matched += f"{compiler.prelude()} WHERE {predicate}"
+            compiled.params.update(compiler.params)
         clauses, returned = compiled.branches(branches, "p", ref.label)
         rows = self.session.read(
-            f"MATCH (p:{ref.label.value} {{id: $id}}){clauses} "
-            f"RETURN {projection('p', fields)} AS node{returned}",
+            f"{matched}{clauses} RETURN {projection('p', fields)} AS node{returned}",
             {**compiled.params, "id": ref.id},
         )
         if not rows:

@@ -1,0 +1,402 @@
+"""Row scopes on both engines, role by role and entry point by entry point: what a grid worker,
+an integrator given grids, a property company and a resident reach of the two-grid community
+in `scoped_world` (root lists and their totals, aggregates, node, nodes, search, stats,
+relationships, filters), that a row outside the scope reads exactly as a missing one, and that
+writes outside it are refused with nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.auth.principal import Role
+from civicgraph.settings import Settings
+from graph.model import EdgeType, Label
+from graph.records import Direction, NodeRef
+from tests.api import scoped_world
+from tests.auth import acting_as, api_client
+from tests.engines import ENGINES, settings_for
+
+LISTS = {
+    "Grid": "grids",
+    "Building": "buildings",
+    "Household": "households",
+    "Resident": "residents",
+    "Device": "devices",
+    "Incident": "incidents",
+    "Organisation": "organisations",
+    "Petition": "petitions",
+}
+EVERY_ID = [
+    *("Grid:D", "Grid:C", "Grid:GA", "Grid:GB"),
+    *("Organisation:OP", "Organisation:OQ"),
+    *(
+        f"{label}:{key}{side}"
+        for side in "AB"
+        for label, key in (
+            ("Building", "B"),
+            ("Household", "H"),
+            ("Device", "D"),
+            ("Incident", "I"),
+            ("Organisation", "O"),
+            ("Petition", "P"),
+        )
+    ),
+    *(f"Resident:R{side}{n}" for side in "AB" for n in (1, 2)),
+]
+
+
+def side(letter: str) -> set[str]:
+    """What lies in grid G<letter>: its building and everything placed there."""
+    return {
+        f"Grid:G{letter}",
+        f"Building:B{letter}",
+        f"Household:H{letter}",
+        f"Resident:R{letter}1",
+        f"Resident:R{letter}2",
+        f"Device:D{letter}",
+        f"Incident:I{letter}",
+        f"Organisation:O{letter}",
+        f"Petition:P{letter}",
+    }
+
+
+# Each caller and every id it reaches (claims as `civicgraph auth token` takes them).
+CALLERS: dict[str, tuple[Role, dict[str, Any], set[str]]] = {
+    "grid worker of GA": (Role.GRID_WORKER, {"grids": ["GA"]}, side("A")),
+    "grid worker of C": (
+        Role.GRID_WORKER,
+        {"grids": ["C"]},
+        side("A") | side("B") | {"Grid:C"},
+    ),
+    "grid worker of GB": (Role.GRID_WORKER, {"grids": ["GB"]}, side("B")),
+    "integrator given GB": (Role.INTEGRATOR, {"grids": ["GB"]}, side("B")),
+    "property company OP": (
+        Role.PROPERTY_COMPANY,
+        {"org": "OP"},
+        {
+            "Organisation:OP",
+            "Building:BA",
+            "Household:HA",
+            "Resident:RA1",
+            "Resident:RA2",
+            "Device:DA",
+            "Incident:IA",
+        },
+    ),
+    "resident of HA": (
+        Role.RESIDENT,
+        {"household": "HA"},
+        {"Household:HA", "Resident:RA1", "Resident:RA2", "Petition:PA"},
+    ),
+    "grid worker without grids": (Role.GRID_WORKER, {}, set()),
+    "admin": (Role.ADMIN, {}, set(EVERY_ID)),
+}
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """The API over the two-grid community, per engine (the tests here only read)."""
+    settings = settings_for(request.param, request, tmp_path_factory.mktemp("scoped"))
+    with api_client(settings) as client:
+        scoped_world.build(client.app.state.opened.store)  # type: ignore[attr-defined]
+        yield client
+
+
+def ask(
+    client: TestClient, caller: str, query: str, headers: dict[str, str] | None = None, **v: Any
+) -> dict[str, Any]:
+    role, claims, _ = CALLERS[caller]
+    sent = {**acting_as(client, f"test-{role}", role, **claims), **(headers or {})}
+    response = client.post("/graphql", json={"query": query, "variables": v}, headers=sent)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def answer(client: TestClient, caller: str, query: str, **v: Any) -> dict[str, Any]:
+    result = ask(client, caller, query, **v)
+    assert "errors" not in result, result["errors"]
+    return result["data"]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_each_list_holds_only_the_rows_in_scope_and_counts_only_them(
+    world: TestClient, caller: str
+) -> None:
+    expected = CALLERS[caller][2]
+    for label, field in LISTS.items():
+        data = answer(
+            world,
+            caller,
+            f"{{ {field}(first: 50) {{ totalCount edges {{ node {{ id }} }} }} "
+            f"{field}Aggregate {{ count }} }}",
+        )
+        ids = {edge["node"]["id"] for edge in data[field]["edges"]}
+        wanted = {i for i in expected if i.startswith(f"{label}:")}
+        assert ids == wanted, (label, ids)
+        assert data[field]["totalCount"] == len(wanted)
+        assert data[f"{field}Aggregate"]["count"] == len(wanted)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_a_node_outside_the_scope_reads_as_a_missing_one(world: TestClient, caller: str) -> None:
+    expected = CALLERS[caller][2]
+    for node_id in EVERY_ID:
+        found = answer(world, caller, "query ($id: ID!) { node(id: $id) { id } }", id=node_id)
+        assert found["node"] == ({"id": node_id} if node_id in expected else None), node_id
+    missing = answer(world, caller, '{ node(id: "Resident:NOSUCH") { id } }')
+    assert missing == {"node": None}
+    many = answer(world, caller, "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=EVERY_ID)
+    assert [n["id"] if n else None for n in many["nodes"]] == [
+        i if i in expected else None for i in EVERY_ID
+    ]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_stats_count_only_the_rows_in_scope(world: TestClient, caller: str) -> None:
+    expected = CALLERS[caller][2]
+    stats = answer(world, caller, "{ stats { residents buildings grids petitions incidents } }")
+    for label, name in (
+        ("Resident", "residents"),
+        ("Building", "buildings"),
+        ("Grid", "grids"),
+        ("Petition", "petitions"),
+        ("Incident", "incidents"),
+    ):
+        assert stats["stats"][name] == sum(i.startswith(f"{label}:") for i in expected), name
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_search_finds_only_what_is_in_scope(world: TestClient, caller: str) -> None:
+    expected = CALLERS[caller][2]
+    for text, node_id in (
+        ("甲A", "Resident:RA1"),
+        ("乙B", "Resident:RB2"),
+        ("B栋楼", "Building:BB"),
+    ):
+        hits = answer(world, caller, "query ($t: String!) { search(text: $t) { id } }", t=text)
+        found = {hit["id"] for hit in hits["search"]}
+        assert found == ({node_id} if node_id in expected else set()), text
+
+
+def test_relationships_stop_at_the_scope(world: TestClient) -> None:
+    """Through a relationship, by a place filter, and on a relationship to several labels."""
+    caller = "grid worker of GA"
+    building = answer(
+        world,
+        caller,
+        """{ node(id: "Building:BA") { ... on Building {
+             adjacent(first: 10) { totalCount edges { node { id } } }
+             adjacentAggregate { count }
+             grid { id parent { id } } managedBy(first: 5) { totalCount } } } }""",
+    )["node"]
+    assert building["adjacent"] == {"totalCount": 0, "edges": []}
+    assert building["adjacentAggregate"] == {"count": 0}
+    assert building["grid"] == {"id": "Grid:GA", "parent": None}
+    assert building["managedBy"] == {"totalCount": 0}  # OP lies in no grid
+    person = answer(
+        world,
+        caller,
+        """{ node(id: "Resident:RA1") { ... on Resident {
+             emergencyContactOf(first: 5) { totalCount edges { node { id } } } } } }""",
+    )["node"]
+    assert person["emergencyContactOf"] == {"totalCount": 0, "edges": []}
+    incident = answer(
+        world,
+        caller,
+        """{ node(id: "Incident:IA") { ... on Incident {
+             involves(first: 5) { totalCount edges { node { id } } } } } }""",
+    )["node"]
+    assert incident["involves"]["totalCount"] == 1
+    for place in ("inGrid", "inBuilding"):
+        target = "Grid:GB" if place == "inGrid" else "Building:BB"
+        found = answer(
+            world,
+            caller,
+            f"query ($p: ID!) {{ residents(first: 5, filter: {{{place}: $p}}) {{ totalCount }} }}",
+            p=target,
+        )
+        assert found["residents"]["totalCount"] == 0, place
+    # The wider grid worker reaches B's side through the same relationship.
+    wide = answer(
+        world,
+        "grid worker of C",
+        '{ node(id: "Building:BA") { ... on Building { adjacent(first: 10) { totalCount } } } }',
+    )
+    assert wide["node"]["adjacent"]["totalCount"] == 1
+
+
+def test_grid_statistics_are_those_of_grids_in_scope(world: TestClient) -> None:
+    query = """query ($id: ID!) { node(id: $id) { ... on Grid { statistics { population } } } }"""
+    inside = answer(world, "grid worker of GA", query, id="Grid:GA")
+    assert inside["node"]["statistics"]["population"] == 2
+    assert answer(world, "grid worker of GA", query, id="Grid:C")["node"] is None
+    whole = answer(world, "grid worker of C", query, id="Grid:C")
+    assert whole["node"]["statistics"]["population"] == 4
+
+
+PERSON = """{ node(id: "Resident:RA1") { ... on Resident { phone idNumber tags } } }"""
+
+
+def test_personal_fields_follow_the_role(world: TestClient) -> None:
+    worker = answer(world, "grid worker of GA", PERSON)["node"]
+    assert worker["phone"] == "13800000001"  # a grid worker reaches its residents by phone
+    assert sorted(worker["tags"]) == ["DISABLED", "ELDERLY_LIVING_ALONE"]
+    assert "*" in worker["idNumber"]
+    opened = ask(world, "grid worker of GA", PERSON, headers={"X-Purpose": "welfare"})
+    assert "*" not in opened["data"]["node"]["idNumber"]
+    company = answer(world, "property company OP", PERSON)["node"]
+    assert company == {"phone": "138****0001", "idNumber": None, "tags": None}
+    home = answer(world, "resident of HA", PERSON)["node"]
+    assert home["phone"] == "13800000001" and "*" in home["idNumber"]
+    refused = ask(world, "property company OP", PERSON, headers={"X-Purpose": "case"})
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+TAGGED = """{ residents(first: 5, filter: {tags: {hasAny: [DISABLED]}}) { totalCount } }"""
+GROUPED = """{ residentsAggregate { groupBy(field: TAGS) { key count } } }"""
+
+
+def test_personal_fields_open_to_filters_only_as_they_open_to_reading(world: TestClient) -> None:
+    for caller in ("admin", "property company OP", "integrator given GB"):
+        for query in (TAGGED, GROUPED):
+            refused = ask(world, caller, query)
+            assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", caller
+            assert "tags" in refused["errors"][0]["message"]
+            assert refused["data"] is None
+    stated = ask(world, "admin", TAGGED, headers={"X-Purpose": "case"})
+    assert stated["data"]["residents"]["totalCount"] == 4
+    worker = answer(world, "grid worker of GA", TAGGED)
+    assert worker["residents"]["totalCount"] == 2
+    store = world.app.state.opened.store  # type: ignore[attr-defined]
+    last = store.audit_entries(after=0, limit=10_000)[-1]
+    assert last.actor == f"test-{Role.GRID_WORKER}" and "tags" in last.personal_fields
+
+
+WRITES: list[tuple[str, str, dict[str, Any], str | None]] = [
+    # caller, operation, variables, the error code (None: it succeeds)
+    (
+        "grid worker of GA",
+        'mutation { upsertResident(input: {id: "RB2", name: "改名", gender: FEMALE, '
+        'birthDate: "1941-03-02"}) { errors { code } } }',
+        {},
+        "FORBIDDEN",
+    ),
+    (
+        "grid worker of GA",
+        'mutation { deleteNode(id: "Resident:RB2") { errors { code } } }',
+        {},
+        "NOT_FOUND",
+    ),
+    (
+        "grid worker of GA",
+        'mutation { dispatchIncident(id: "Incident:IB", assignee: "Organisation:OA") '
+        "{ errors { code } } }",
+        {},
+        "NOT_FOUND",
+    ),
+    (
+        "grid worker of GA",
+        'mutation { reportIncident(input: {place: "Building:BB", category: FIRE}) '
+        "{ errors { code } } }",
+        {},
+        "UNKNOWN_REFERENCE",
+    ),
+    (
+        "grid worker of GA",
+        'mutation { link(type: MEMBER_OF, from: "Resident:RB2", to: "Household:HA", '
+        'properties: {role: "tenant"}) { errors { code } } }',
+        {},
+        "FORBIDDEN",
+    ),
+    (
+        "grid worker of GA",
+        'mutation { reportIncident(input: {place: "Building:BA", category: FIRE}) '
+        "{ errors { code } } }",
+        {},
+        None,
+    ),
+    (
+        "property company OP",
+        'mutation { upsertHousehold(input: {id: "HX"}) { errors { code } } }',
+        {},
+        "FORBIDDEN",
+    ),
+    (
+        "resident of HA",
+        'mutation { link(type: SUBMITTED_BY, from: "Petition:PB", to: "Resident:RA1") '
+        "{ errors { code } } }",
+        {},
+        "FORBIDDEN",
+    ),
+]
+
+
+def _code(result: dict[str, Any]) -> str | None:
+    if result.get("errors"):
+        return str(result["errors"][0]["extensions"]["code"])
+    payload = next(iter(result["data"].values()))
+    return payload["errors"][0]["code"] if payload["errors"] else None
+
+
+@pytest.mark.parametrize("write", range(len(WRITES)))
+def test_writes_outside_the_scope_are_refused_and_change_nothing(
+    engine_settings: Settings, write: int
+) -> None:
+    caller, operation, variables, code = WRITES[write]
+    with api_client(engine_settings) as client:
+        store = client.app.state.opened.store  # type: ignore[attr-defined]
+        scoped_world.build(store)
+        before = store.count_nodes(), store.get_nodes([NodeRef.parse(i) for i in EVERY_ID])
+        assert _code(ask(client, caller, operation, **variables)) == code
+        after = store.count_nodes(), store.get_nodes([NodeRef.parse(i) for i in EVERY_ID])
+        if code is not None:
+            assert after == before
+        edges = store.related(
+            [NodeRef.parse("Household:HA")], EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT
+        )
+        assert {item.node.id for item in edges[NodeRef.parse("Household:HA")].items} == {
+            "RA1",
+            "RA2",
+        }
+
+
+def test_new_rows_are_placed_inside_the_scope(engine_settings: Settings) -> None:
+    """A grid worker records a new household in its building; a resident submits a petition
+    and signs it as a member of their own household."""
+    with api_client(engine_settings) as client:
+        scoped_world.build(client.app.state.opened.store)  # type: ignore[attr-defined]
+        steps = [
+            ("grid worker of GA", 'mutation { upsertHousehold(input: {id: "HN"}) '),
+            (
+                "grid worker of GA",
+                'mutation { link(type: RESIDES_IN, from: "Household:HN", to: "Building:BA") ',
+            ),
+            (
+                "resident of HA",
+                'mutation { upsertPetition(input: {id: "PN", text: "楼下噪音扰民", '
+                'submittedAt: "2026-11-20T08:00:00Z"}) ',
+            ),
+            (
+                "resident of HA",
+                'mutation { link(type: SUBMITTED_BY, from: "Petition:PN", to: "Resident:RA2") ',
+            ),
+        ]
+        for caller, head in steps:
+            assert _code(ask(client, caller, head + "{ errors { code } } }")) is None, head
+        assert answer(client, "grid worker of GA", '{ node(id: "Household:HN") { id } }')["node"]
+        mine = answer(client, "resident of HA", "{ petitions(first: 5) { totalCount } }")
+        assert mine["petitions"]["totalCount"] == 2
+        # Once placed, a node is no longer loose: another grid's worker cannot take it.
+        moved = ask(
+            client,
+            "grid worker of GB",
+            'mutation { link(type: RESIDES_IN, from: "Household:HN", to: "Building:BB") '
+            "{ errors { code } } }",
+        )
+        assert _code(moved) == "FORBIDDEN"
