@@ -3,6 +3,8 @@ configured secret), as `civicgraph auth token` makes them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -40,3 +42,14 @@ def acting_as(
 ) -> dict[str, str]:
     """Headers that make a request of `client` act for `sub` (the actor changes record)."""
     return bearer(client.app_settings, role, sub, **claims)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def stating_purpose(client: TestClient, purpose: str = "case") -> Iterator[TestClient]:
+    """`client` with its requests stating a purpose (X-Purpose) while the block runs: what a
+    filter or grouping on a personal field (tags) needs of an admin."""
+    client.headers["X-Purpose"] = purpose
+    try:
+        yield client
+    finally:
+        del client.headers["X-Purpose"]

@@ -37,6 +37,7 @@ COMPILED = Counter(
 _JSON = b"application/json"
 # What makes the compiled path hand a request on: the general path answers it, errors included.
 # Anything else that fails is handed on too, and logged as a failure of the compiled path.
+_PURPOSE = PURPOSE_HEADER.encode()
 _DECLINED = (NotCompiled, GraphError, GraphQLError, ValueError, TypeError, KeyError)
 
 
@@ -145,9 +146,11 @@ class CompiledReads:
         principal = scope.get(SCOPE_KEY)
         if opened is None or not isinstance(principal, Principal):
             return False  # not started yet, or no caller: the general path says so
-        if any(name == PURPOSE_HEADER.encode() for name, _ in scope["headers"]):
-            return False  # personal fields opened by a purpose: the general path audits them
-        store = caller_store(opened.store, principal, None)
+        stated = next(
+            (value.decode("latin-1") for name, value in scope["headers"] if name == _PURPOSE),
+            None,
+        )
+        store = caller_store(opened.store, principal, stated)
         graphql_schema = self.schema._schema
         try:
             variables = operation.variables(graphql_schema, given)

@@ -12,8 +12,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from api.audit.record import append, draft
 from api.auth.policy import may_ingest_alerts
-from api.auth.rows import caller_store
 from api.auth.principal import principal_of
+from api.auth.rows import caller_store
 from graph.records import Provenance
 from ingest.alerts import Alert, ingest_alerts
 from ingest.errors import AlertError

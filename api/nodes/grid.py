@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from api.auth.purpose import NEVER, access
 from api.enums import IncidentCategory, IncidentStatus, KeyPopulationTag
 from api.nodes.base import Node, connection, node_type, to_one
 from api.nodes.related import parent_ref
@@ -47,9 +48,14 @@ class GridStatistics:
 
 @node_type(L.GRID)
 class Grid(Node):
-    @strawberry.field(description="Population, housing and open incidents, rolled up.")
+    @strawberry.field(
+        description="Population, housing and open incidents, rolled up; residents by tag "
+        "only for roles that may see tags (empty for integrators)."
+    )
     async def statistics(self, info: Info) -> GridStatistics:
         stats = await info.context.loaders.grid_statistics.load(parent_ref(self.id).id)
+        principal = info.context.principal
+        tagged = principal is not None and access(principal, "tags") != NEVER
         return GridStatistics(
             buildings=stats.buildings,
             households=stats.households,
@@ -57,6 +63,7 @@ class Grid(Node):
             residents_by_tag=[
                 TagCount(tag=KeyPopulationTag(t), count=n)
                 for t, n in stats.residents_by_tag.most_common()
+                if tagged
             ],
             open_incidents_by_status=[
                 StatusCount(status=IncidentStatus(s), count=n)

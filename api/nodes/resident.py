@@ -50,17 +50,19 @@ class Resident(Node):
         return value if whole or value is None else mask_id_number(value)
 
     @strawberry.field(
-        description="Phone, personal: masked (138****8000) unless the request states a purpose "
-        "its role permits; a read that shows it is audited."
+        description="Phone, personal: whole to grid workers (of the resident's grid) and to the "
+        "resident's household; to others masked (138****8000) unless the request states a "
+        "purpose their role permits; a read that shows it is audited. Null for integrators."
     )
     async def phone(self, info: Info, purpose: Purpose | None = None) -> str | None:
         value, whole = await personal_value(info, self.id, "phone", purpose)
         return value if whole or value is None else mask_phone(value)
 
     @strawberry.field(
-        description="Key-population and health tags (重点人群), personal: withheld (null) "
-        "unless the request states a purpose its role permits; a read that shows them is "
-        "audited."
+        description="Key-population and health tags (重点人群), personal: shown to grid workers "
+        "(of the resident's grid) and to the resident's household; to others withheld (null) "
+        "unless the request states a purpose their role permits; a read that shows them is "
+        "audited. Never to integrators or property companies."
     )
     async def tags(
         self, info: Info, purpose: Purpose | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -81,13 +81,23 @@ def serve(
         shutil.rmtree(settings.data_dir / "metrics" / str(os.getpid()), ignore_errors=True)
 
 
+# The demo community's first grid, property company and household (the generator numbers
+# them in the order it makes them, whatever the community's size).
+DEMO_CLAIMS: dict[str, dict[str, Any]] = {
+    "grid_worker": {"grids": ("G00004",)},
+    "property_company": {"org": "O000001"},
+    "resident": {"household": "H0000001"},
+}
+
+
 def _print_demo_tokens(settings: Settings, url: str) -> None:
-    """Ready-to-paste tokens (12 hours) for the roles this version serves, for GraphiQL's
-    header editor or curl."""
+    """Ready-to-paste tokens (12 hours) for every role, for GraphiQL's header editor or curl;
+    the bounded roles get the demo community's first grid, property company or household."""
     from api.auth.principal import Role
     from api.auth.tokens import issue_token
 
     typer.echo(f"GraphiQL: {url} — paste one of these into its Headers tab:", err=True)
-    for role in (Role.ADMIN, Role.INVESTIGATOR, Role.INTEGRATOR):
-        token = issue_token(settings, role, f"demo-{role.value}", ttl_s=12 * 3600)
-        typer.echo(f'  {role.value:<13} {{"Authorization": "Bearer {token}"}}', err=True)
+    for role in Role:
+        claims = DEMO_CLAIMS.get(role.value, {})
+        token = issue_token(settings, role, f"demo-{role.value}", ttl_s=12 * 3600, **claims)
+        typer.echo(f'  {role.value:<16} {{"Authorization": "Bearer {token}"}}', err=True)

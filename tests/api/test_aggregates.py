@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import data, gql, store_queries
+from tests.auth import stating_purpose
 
 
 @pytest.fixture
@@ -19,6 +20,11 @@ def client(shared_client: TestClient) -> TestClient:
 
 
 def test_count_and_groups_agree_with_the_list(client: TestClient) -> None:
+    with stating_purpose(client):
+        groups_and_filters_agree(client)
+
+
+def groups_and_filters_agree(client: TestClient) -> None:
     answer = data(
         client,
         """{ residents(first: 500, filter: {age: {min: 30}}) { totalCount nodes { gender } }

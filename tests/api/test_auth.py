@@ -294,12 +294,19 @@ def test_roles_are_held_to_what_they_may_do(anonymous: TestClient, settings: Set
     alert = {"device_id": "nothing", "kind": "smoke", "at": "2026-11-20T08:00:00Z"}
     assert anonymous.post("/ingest/alerts", json=alert, headers=investigator).status_code == 403
     assert anonymous.post("/ingest/alerts", json=alert, headers=integrator).status_code != 403
-    for role in (Role.GRID_WORKER, Role.PROPERTY_COMPANY, Role.RESIDENT):
-        response = _post(anonymous, STATS, bearer(settings, role, "x", grids=("G1",)))
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    scoped = bearer(settings, Role.INTEGRATOR, "x", grids=("G1",))
-    assert _post(anonymous, STATS, scoped).status_code == 403
+    # Roles bounded to rows read only theirs (none here: grid G1 holds nothing) and write
+    # only what their role's list allows (tests/api/test_row_scope.py has the whole matrix).
+    for role, claims in (
+        (Role.GRID_WORKER, {"grids": ("G1",)}),
+        (Role.PROPERTY_COMPANY, {"org": "O1"}),
+        (Role.RESIDENT, {"household": "H1"}),
+        (Role.INTEGRATOR, {"grids": ("G1",)}),
+    ):
+        bounded = bearer(settings, role, "x", **claims)
+        assert _post(anonymous, STATS, bounded).json()["data"]["stats"]["buildings"] == 0
+        if role != Role.GRID_WORKER:
+            [error] = _post(anonymous, UPSERT, bounded, id="BAUTH5").json()["errors"]
+            assert error["extensions"]["code"] == "FORBIDDEN", role
     after = _post(anonymous, STATS, bearer(settings)).json()["data"]["stats"]["buildings"]
     assert after == before  # nothing refused was written
 

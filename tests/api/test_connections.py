@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import data, error_of, store_queries
+from tests.auth import stating_purpose
 
 
 @pytest.fixture
@@ -115,7 +116,8 @@ def test_filters_combine_and_match_counts(client: TestClient) -> None:
     named = page(client, first=500, filter={"name": {"startsWith": surname}})
     assert named["totalCount"] >= 1
     assert all(e["node"]["name"].startswith(surname) for e in named["edges"])
-    alone = page(client, first=500, filter={"tags": {"hasAny": ["ELDERLY_LIVING_ALONE"]}})
+    with stating_purpose(client):
+        alone = page(client, first=500, filter={"tags": {"hasAny": ["ELDERLY_LIVING_ALONE"]}})
     assert all(e["node"]["age"] >= 60 for e in alone["edges"])
 
 

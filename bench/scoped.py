@@ -1,0 +1,155 @@
+"""Row-scope benchmark: what bounding a caller to its rows costs. The same list, node and
+nested queries as a grid worker (scoped in the store queries) and as an admin (unscoped, and
+with the same rows asked for by an explicit filter), one client, p50/p99 per query.
+
+    python -m bench.scoped --engine both --residents 100000
+
+Runs against `civicgraph serve` on the benchmark community (see bench/api.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from typing import Any
+
+import httpx2
+from pydantic import SecretStr
+from rich.console import Console
+from rich.table import Table
+
+from api.auth.principal import Role
+from api.auth.tokens import issue_token
+from bench.api import api_server, loaded_store
+from bench.auth import AUTH, BENCH_SECRET
+from bench.store import BASELINE, RESULTS, percentile
+from civicgraph.settings import Settings
+
+console = Console(width=160)
+LIST = """query ($grid: ID) { residents(first: 20, orderBy: {field: NAME}, filter: {inGrid: $grid})
+  { totalCount nodes { id name age } } }"""
+NODE = "query ($id: ID!) { node(id: $id) { id ... on Resident { name age gender } } }"
+NESTED = """query ($id: ID!) { node(id: $id) { ... on Building { name households(first: 50) {
+  nodes { id members(first: 20) { nodes { id name age } } } } } } }"""
+
+
+Variables = list[dict[str, Any]]
+
+
+def worker_headers(grid: str) -> dict[str, str]:
+    settings = Settings(auth_jwt_secret=SecretStr(BENCH_SECRET))
+    token = issue_token(settings, Role.GRID_WORKER, "bench-worker", grids=(grid.split(":")[1],))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def timed(
+    http: httpx2.Client, query: str, variables: list[dict[str, Any]], headers: dict[str, str]
+) -> dict[str, float]:
+    """p50 and p99 of one request at a time over `variables` (after a warm-up pass)."""
+    for given in variables[:20]:
+        http.post("", json={"query": query, "variables": given}, headers=headers)
+    latencies = []
+    for given in variables:
+        started = time.perf_counter()
+        answer = http.post("", json={"query": query, "variables": given}, headers=headers).json()
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert "errors" not in answer, answer["errors"]
+    return {
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(percentile(latencies, 99), 2),
+    }
+
+
+def _ids(http: httpx2.Client, query: str, path: list[str], **variables: Any) -> list[str]:
+    found: Any = http.post("", json={"query": query, "variables": variables}).json()["data"]
+    for key in path:
+        found = found[key]
+    return [node["id"] for node in found]
+
+
+def run(engine: str, residents: int, requests: int) -> list[dict[str, Any]]:
+    rng = random.Random(7)
+    results = []
+    with (
+        loaded_store(engine, residents) as env,
+        api_server(env) as url,
+        httpx2.Client(base_url=url, headers=AUTH, timeout=60) as http,
+    ):
+        leaves = _ids(
+            http,
+            "{ grids(first: 500, filter: {level: {eq: GRID}}) { nodes { id } } }",
+            ["grids", "nodes"],
+        )
+        grid = leaves[len(leaves) // 2]
+        buildings = _ids(
+            http,
+            "query ($g: ID) { buildings(first: 200, filter: {inGrid: $g}) { nodes { id } } }",
+            ["buildings", "nodes"],
+            g=grid,
+        )
+        people = _ids(
+            http,
+            "query ($g: ID) { residents(first: 1000, filter: {inGrid: $g}) { nodes { id } } }",
+            ["residents", "nodes"],
+            g=grid,
+        )
+        worker = worker_headers(grid)
+        cases: list[tuple[str, str, Variables, Variables | None]] = [
+            ("list", LIST, [{"grid": None}] * requests, [{"grid": grid}] * requests),
+            ("node", NODE, [{"id": rng.choice(people)} for _ in range(requests)], None),
+            ("nested", NESTED, [{"id": rng.choice(buildings)} for _ in range(requests)], None),
+        ]
+        for name, query, variables, filtered in cases:
+            scoped = timed(http, query, variables, worker)
+            unscoped = timed(http, query, variables, AUTH)
+            row = {"engine": engine, "residents": residents, "query": name}
+            row |= {f"scoped_{k}": v for k, v in scoped.items()}
+            row |= {f"unscoped_{k}": v for k, v in unscoped.items()}
+            if filtered is not None:  # the admin asking for the same rows by filter
+                same = timed(http, query, filtered, AUTH)
+                row |= {f"filtered_{k}": v for k, v in same.items()}
+            row["ratio"] = round(scoped["p50_ms"] / unscoped["p50_ms"], 2)
+            results.append(row)
+            console.print(row)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("falkordb", "neo4j", "both"), default="falkordb")
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--update-baseline", action="store_true")
+    args = parser.parse_args()
+    engines = ("falkordb", "neo4j") if args.engine == "both" else (args.engine,)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    table = Table(title="civicgraph row scopes: a grid worker against an admin (p50 ms)")
+    for column in ("engine", "query", "scoped", "unscoped", "same rows by filter", "ratio"):
+        table.add_column(column, justify="right")
+    for engine in engines:
+        for result in run(engine, args.residents, args.requests):
+            key = f"scoped-{engine}-{result['residents']}-{result['query']}"
+            old = baseline.get(key, {})
+            delta = f" (was {old['ratio']})" if old else ""
+            table.add_row(
+                engine,
+                result["query"],
+                str(result["scoped_p50_ms"]),
+                str(result["unscoped_p50_ms"]),
+                str(result.get("filtered_p50_ms", "")),
+                f"{result['ratio']}{delta}",
+            )
+            (RESULTS / f"{key}.json").write_text(json.dumps(result, indent=1))
+            if args.update_baseline:
+                baseline[key] = result
+    console.print(table)
+    if args.update_baseline:
+        BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
