@@ -46,11 +46,15 @@ class Change:
     grid_ids: list[str] = field(default_factory=list)  # where it is placed, and grids above
     category: str | None = None  # of an incident
     severity: str | None = None
+    # Of a relationship: the grids of its source and of its target (a subscriber bounded to
+    # grids receives it only when both ends lie in them). Not shown to subscribers.
+    end_grid_ids: list[list[str]] | None = None
 
     def to_public(self) -> dict[str, Any]:
         """The change as the GraphQL API and webhooks show it: camelCase names, of its own
         keys and of the fields it names, as the GraphQL schema spells them."""
         body = asdict(self)
+        del body["end_grid_ids"]
         body["changed_fields"] = [camel(name) for name in self.changed_fields]
         body["values"] = camel_keys(self.values)
         body["old_values"] = camel_keys(self.old_values)

@@ -157,6 +157,7 @@ def _edge_changes(event: ChangeEvent, found: _Found) -> list[Change]:
                 source_id=str(source),
                 target_id=str(target),
                 grid_ids=sorted({*placed, *other}) if other and other != placed else placed,
+                end_grid_ids=[placed, other],
             )
         )
     return changes

@@ -54,8 +54,15 @@ class ChangeFilter:
             ),
         )
 
+    def _within(self, change: Change) -> bool:
+        """Whether the change lies in the subscriber's grids: a relationship by both ends."""
+        assert self.within_grids is not None
+        if change.end_grid_ids is not None:
+            return all(not self.within_grids.isdisjoint(end) for end in change.end_grid_ids)
+        return not self.within_grids.isdisjoint(change.grid_ids)
+
     def matches(self, change: Change) -> bool:
-        if self.within_grids is not None and self.within_grids.isdisjoint(change.grid_ids):
+        if self.within_grids is not None and not self._within(change):
             return False
         if self.kinds and change.kind not in self.kinds:
             return False

@@ -5,7 +5,7 @@ its organisation MANAGES, a resident its own household; the other roles every ro
 from __future__ import annotations
 
 from api.auth.principal import Principal, Role
-from api.auth.purpose import closed_fields
+from api.auth.purpose import PERSONAL_FIELDS, closed_fields
 from graph.guarded.store import GuardedStore
 from graph.port import GraphStore
 from graph.scope import RowScope, ScopeKind
@@ -37,5 +37,5 @@ def caller_store(
     """`store` bounded to the caller's rows, closed to the personal fields it may not use in
     a filter (given the purpose the request states, if any)."""
     if principal is None:
-        return GuardedStore(store, NOWHERE, ("id_number", "phone", "tags"))
+        return GuardedStore(store, NOWHERE, PERSONAL_FIELDS)
     return GuardedStore(store, row_scope(principal), closed_fields(principal, stated))

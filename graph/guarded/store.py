@@ -16,13 +16,12 @@ from graph.filters import (
     Condition,
     Filter,
     Labelled,
-    Not,
     Op,
-    Through,
 )
 from graph.guarded.delegate import Delegating
+from graph.guarded.personal import PersonalFieldGuard
 from graph.measures import GroupsOf, Measure, NumbersOf, Over
-from graph.model import EDGE_SPECS, NODE_MODELS, EdgeType, Label, Node
+from graph.model import EDGE_SPECS, EdgeType, Label, Node
 from graph.model.edges import PLACEMENT_EDGES
 from graph.port import GraphStore
 from graph.records import (
@@ -46,11 +45,6 @@ from graph.records import (
 from graph.scope import RowScope
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 class GuardedStore(Delegating):
     """`inner` as seen by one caller: `scope` bounds its rows (None: every row); `closed`
     names the personal fields (model names) it may not filter, group or order on."""
@@ -60,40 +54,16 @@ class GuardedStore(Delegating):
     ) -> None:
         super().__init__(inner)
         self.scope = scope
-        self.closed = frozenset(closed)
-        self.personal_uses: set[str] = set()  # personal fields it filtered or grouped on
+        self.fields = PersonalFieldGuard(closed)
 
-    # -- what a query may ask ---------------------------------------------------------------
-    def _check_open(self, label: Label, where: Filter | None) -> None:
-        """Refuse a filter that tests a personal field the caller may not see."""
-        if where is None:
-            return
-        if isinstance(where, Condition):
-            self._check_field(label, where.field, "filter")
-        elif isinstance(where, All | AnyOf):
-            for part in where.parts:
-                self._check_open(label, part)
-        elif isinstance(where, Not):
-            self._check_open(label, where.part)
-        elif isinstance(where, Through):
-            self._check_open(where.target, where.where)
-        elif isinstance(where, Labelled):
-            self._check_open(where.label, where.where)
-
-    def _check_field(self, label: Label, field: str, what: str) -> None:
-        """Refuse a personal field the caller may not see; remember one it may."""
-        if field not in NODE_MODELS[label].sensitive_fields:
-            return
-        if field in self.closed:
-            raise ForbiddenError(
-                f"{what}.{_camel(field)}: a personal field you may not see without a purpose "
-                "your role permits (X-Purpose)"
-            )
-        self.personal_uses.add(field)
+    @property
+    def personal_uses(self) -> set[str]:
+        """The personal fields it filtered, grouped or ordered on (the caller may see them)."""
+        return self.fields.uses
 
     def _where(self, label: Label, where: Filter | None) -> Filter | None:
         """`where`, bounded to the scope (the scope first: a list starts from its place)."""
-        self._check_open(label, where)
+        self.fields.check_filter(label, where)
         if self.scope is None:
             return where
         bound = self.scope.filter_for(label)
@@ -112,7 +82,7 @@ class GuardedStore(Delegating):
     ) -> Filter | None:
         if target is not None:
             return self._where(target, where)
-        self._check_open(Label.RESIDENT, where)
+        self.fields.check_filter(Label.RESIDENT, where)
         if self.scope is None:
             return where
         scope = self.scope
@@ -124,7 +94,7 @@ class GuardedStore(Delegating):
 
     def _branch(self, branch: Branch) -> Branch:
         if branch.order_by != "id" and branch.target is not None:
-            self._check_field(branch.target, branch.order_by, "orderBy")
+            self.fields.check_field(branch.target, branch.order_by, "orderBy")
         return replace(
             branch,
             where=self._branch_where(
@@ -135,7 +105,7 @@ class GuardedStore(Delegating):
 
     def _check_measure(self, label: Label, measure: Measure) -> None:
         if isinstance(measure, GroupsOf | NumbersOf):
-            self._check_field(label, measure.field, "groupBy")
+            self.fields.check_field(label, measure.field, "groupBy")
 
     # -- reads ----------------------------------------------------------------------------
     def visible(self, refs: Sequence[NodeRef]) -> set[NodeRef]:
@@ -233,7 +203,7 @@ class GuardedStore(Delegating):
         branches: Sequence[Branch] = (),
         fields: tuple[str, ...] | None = None,
     ) -> Page:
-        self._check_field(label, order_by, "orderBy")
+        self.fields.check_field(label, order_by, "orderBy")
         return self.inner.list_nodes(
             label,
             self._where(label, where),
@@ -301,7 +271,7 @@ class GuardedStore(Delegating):
         return {label: self.count_where(label) if self.scope.sees(label) else 0 for label in Label}
 
     def count_by(self, label: Label, field: str) -> dict[Any, int]:
-        self._check_field(label, field, "groupBy")
+        self.fields.check_field(label, field, "groupBy")
         self._unscoped_only("countBy")
         return self.inner.count_by(label, field)
 
@@ -318,32 +288,43 @@ class GuardedStore(Delegating):
         return self.inner.revisions(ref)
 
     # -- writes ---------------------------------------------------------------------------
-    def _check_nodes(self, refs: Sequence[NodeRef]) -> None:
-        """Refuse to change a stored node outside the scope (a new one is the caller's)."""
+    def _own_loose(self, refs: Collection[NodeRef], actor: str) -> set[NodeRef]:
+        """Which of `refs` are placed nowhere yet and were last written by `actor`: what the
+        caller has just created and not yet placed (it cannot take over another's)."""
+        loose = [ref for ref, grids in self.inner.grids_of(list(refs)).items() if not grids]
+        stored = self.inner.get_nodes(loose)
+        return {ref for ref, record in stored.items() if record.props.get("prov_actor") == actor}
+
+    def _check_nodes(self, refs: Sequence[NodeRef], actor: str) -> None:
+        """Refuse to change a stored node outside the scope, other than one the caller has
+        created and not yet placed (a new one is the caller's)."""
         if self.scope is None:
             return
         outside = set(refs) - self.visible(refs)
         if not outside:
             return
-        for label in {ref.label for ref in outside}:
-            stored = self.inner.existing_ids(label, [r.id for r in outside if r.label == label])
-            if stored:
-                raise ForbiddenError(
-                    f"id: {NodeRef(label, sorted(stored)[0])} lies outside the rows you may change"
-                )
+        stored = {
+            NodeRef(label, key)
+            for label in {ref.label for ref in outside}
+            for key in self.inner.existing_ids(label, [r.id for r in outside if r.label == label])
+        }
+        foreign = sorted(stored - self._own_loose(stored, actor)) if stored else []
+        if foreign:
+            raise ForbiddenError(f"id: {foreign[0]} lies outside the rows you may change")
 
-    def _check_edges(self, edges: Sequence[tuple[EdgeType, NodeRef, NodeRef]]) -> None:
-        """A relationship may join two nodes inside the scope, place a node that lies nowhere
-        yet (one just created) at a node inside it."""
+    def _check_edges(self, edges: Sequence[tuple[EdgeType, NodeRef, NodeRef]], actor: str) -> None:
+        """A relationship may join two nodes inside the scope, or place a node the caller has
+        created and not yet placed at a node inside it."""
         if self.scope is None:
             return
         ends = [ref for _, source, target in edges for ref in (source, target)]
         inside = self.visible(ends)
-        loose = {ref for ref, grids in self.inner.grids_of(ends).items() if not grids}
+        sources = {source for _, source, _ in edges if source not in inside}
+        own = self._own_loose(sources, actor) if sources else set()
         for edge_type, source, target in edges:
             if source in inside and target in inside:
                 continue
-            if edge_type in PLACEMENT_EDGES and target in inside and source in loose:
+            if edge_type in PLACEMENT_EDGES and target in inside and source in own:
                 continue
             raise ForbiddenError(f"{edge_type}: {source} → {target} leaves the rows you may change")
 
@@ -351,14 +332,14 @@ class GuardedStore(Delegating):
         self, nodes: Iterable[Node], provenance: Provenance, partial: bool = False
     ) -> WriteResult:
         nodes = list(nodes)
-        self._check_nodes([NodeRef(n.label, n.id) for n in nodes])
+        self._check_nodes([NodeRef(n.label, n.id) for n in nodes], provenance.actor)
         return self.inner.upsert_nodes(nodes, provenance, partial)
 
     def upsert_edges(
         self, edges: Iterable[Edge], provenance: Provenance, check_endpoints: bool = True
     ) -> WriteResult:
         edges = list(edges)
-        self._check_edges([(e.type, e.source, e.target) for e in edges])
+        self._check_edges([(e.type, e.source, e.target) for e in edges], provenance.actor)
         return self.inner.upsert_edges(edges, provenance, check_endpoints)
 
     def upsert_node(
@@ -368,7 +349,7 @@ class GuardedStore(Delegating):
         expected_version: int | None = None,
         keep: Collection[str] = (),
     ) -> tuple[NodeRecord, bool]:
-        self._check_nodes([NodeRef(node.label, node.id)])
+        self._check_nodes([NodeRef(node.label, node.id)], provenance.actor)
         return self.inner.upsert_node(node, provenance, expected_version, keep)
 
     def delete_node(
