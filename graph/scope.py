@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from graph.filters import NOTHING, AnyOf, Condition, Filter, Hop, Incoming, Op, Related
 from graph.model import EdgeType, Label
+from graph.records import Direction
 
 GRID_DEPTH = 3  # PART_OF steps from a grid up to a district (grid, community, street, district)
 
@@ -32,6 +33,34 @@ class ScopeKind(StrEnum):
     HOUSEHOLD = "household"  # the household, its members and their petitions
 
 
+# Of each kind of scope, the relationships (type, direction from the node in scope) whose far
+# ends lie in the scope whenever the near end does: what is placed at a node in the scope is
+# in it too (a building's households, a household's members, a grid's grids).
+_DOWNWARD: dict[ScopeKind, frozenset[tuple[EdgeType, Direction]]] = {
+    ScopeKind.GRIDS: frozenset(
+        (edge, Direction.IN)
+        for edge in (
+            E.IN_GRID,
+            E.PART_OF,
+            E.RESIDES_IN,
+            E.MEMBER_OF,
+            E.INSTALLED_IN,
+            E.LOCATED_IN,
+            E.OCCURRED_AT,
+            E.SUBMITTED_BY,
+        )
+    ),
+    ScopeKind.ORGANISATION: frozenset(
+        {(E.MANAGES, Direction.OUT)}
+        | {
+            (edge, Direction.IN)
+            for edge in (E.RESIDES_IN, E.MEMBER_OF, E.INSTALLED_IN, E.OCCURRED_AT)
+        }
+    ),
+    ScopeKind.HOUSEHOLD: frozenset({(E.MEMBER_OF, Direction.IN), (E.SUBMITTED_BY, Direction.IN)}),
+}
+
+
 @dataclass(frozen=True)
 class RowScope:
     kind: ScopeKind
@@ -47,6 +76,11 @@ class RowScope:
         if not parts:
             return NOTHING
         return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+    def inherits(self, edge_type: EdgeType, direction: Direction) -> bool:
+        """Whether the nodes a node inside the scope reaches through this relationship lie
+        inside it too (no need to test them again)."""
+        return (EdgeType(edge_type), Direction(direction)) in _DOWNWARD[self.kind]
 
     def sees(self, label: Label) -> bool:
         """Whether any node of `label` can lie inside the scope."""

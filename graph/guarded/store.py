@@ -92,15 +92,29 @@ class GuardedStore(Delegating):
         )
         return bound if where is None else All((bound, where))
 
-    def _branch(self, branch: Branch) -> Branch:
+    def _branch(self, branch: Branch, parents_inside: bool) -> Branch:
+        """`branch` bounded to the scope, to any depth. Where its parents are known to lie
+        inside (the query tested them) and the relationship leads down from them (a
+        building's households), its nodes lie inside too and are not tested again."""
         if branch.order_by != "id" and branch.target is not None:
             self.fields.check_field(branch.target, branch.order_by, "orderBy")
+        inherited = (
+            parents_inside
+            and self.scope is not None
+            and self.scope.inherits(branch.edge_type, branch.direction)
+        )
+        if inherited:
+            if branch.target is not None:
+                self.fields.check_filter(branch.target, branch.where)
+            where = branch.where
+        else:
+            where = self._branch_where(
+                branch.edge_type, branch.direction, branch.target, branch.where
+            )
         return replace(
             branch,
-            where=self._branch_where(
-                branch.edge_type, branch.direction, branch.target, branch.where
-            ),
-            children=tuple(self._branch(child) for child in branch.children),
+            where=where,
+            children=tuple(self._branch(child, True) for child in branch.children),
         )
 
     def _check_measure(self, label: Label, measure: Measure) -> None:
@@ -213,7 +227,7 @@ class GuardedStore(Delegating):
             after,
             last,
             before,
-            [self._branch(branch) for branch in branches],
+            [self._branch(branch, True) for branch in branches],
             fields,
         )
 
@@ -250,7 +264,7 @@ class GuardedStore(Delegating):
     def related_tree(
         self, parents: Sequence[NodeRef], branch: Branch
     ) -> dict[NodeRef, RelatedPage]:
-        return self.inner.related_tree(parents, self._branch(branch))
+        return self.inner.related_tree(parents, self._branch(branch, False))
 
     def node_tree(
         self,
@@ -262,7 +276,7 @@ class GuardedStore(Delegating):
         if self.scope is not None and not self.scope.sees(ref.label):
             return None
         return self.inner.node_tree(
-            ref, [self._branch(b) for b in branches], fields, self._where(ref.label, where)
+            ref, [self._branch(b, True) for b in branches], fields, self._where(ref.label, where)
         )
 
     def count_nodes(self) -> dict[Label, int]:

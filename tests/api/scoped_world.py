@@ -1,7 +1,8 @@
 """A small community in two grids for the row-scope tests: district D ⊃ community C ⊃ grids
 GA and GB. Building BA (grid GA, managed by property company OP) and BB (grid GB, managed by
 OQ) stand next to each other; each has a household (HA, HB) of two residents, a device, an
-incident, an organisation located in it, and a petition by its first resident. Every name is
+incident, an organisation located in it, and a petition by its first resident; a few
+relationships cross from A to B. Every name is
 unique so that a search finds one node."""
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def build(store: GraphStore) -> None:
             edge("REPORTS", f"Petition:P{side}", f"Incident:I{side}"),
             edge("INVOLVES", f"Incident:I{side}", f"Resident:R{side}1"),
         ]
-    # Across the line: A's first resident is the emergency contact of B's first.
+    # Across the line: A's first resident is the emergency contact of B's first, and A's shop
+    # also manages B's building.
     edges.append(edge("EMERGENCY_CONTACT_OF", "Resident:RA1", "Resident:RB1"))
+    edges.append(edge("MANAGES", "Organisation:OA", "Building:BB"))
     store.upsert_edges(edges, PROV)

@@ -218,6 +218,23 @@ def test_relationships_stop_at_the_scope(world: TestClient) -> None:
              involves(first: 5) { totalCount edges { node { id } } } } } }""",
     )["node"]
     assert incident["involves"]["totalCount"] == 1
+    shop = answer(
+        world,
+        caller,
+        '{ node(id: "Organisation:OA") { ... on Organisation { manages(first: 5) { totalCount } '
+        "managesAggregate { count } } } }",
+    )["node"]
+    assert shop == {"manages": {"totalCount": 0}, "managesAggregate": {"count": 0}}
+    # Down a building's households to their members: inside, on either read path.
+    for extra in ("", " managesAggregate: adjacentAggregate { count }"):
+        tree = answer(
+            world,
+            caller,
+            '{ node(id: "Building:BA") { ... on Building { households(first: 5) { nodes { '
+            f"members(first: 5) {{ totalCount nodes {{ id }} }} }} }}{extra} }} }} }}",
+        )["node"]
+        members = tree["households"]["nodes"][0]["members"]
+        assert {m["id"] for m in members["nodes"]} == {"Resident:RA1", "Resident:RA2"}
     for place in ("inGrid", "inBuilding"):
         target = "Grid:GB" if place == "inGrid" else "Building:BB"
         found = answer(
