@@ -335,10 +335,15 @@ class GuardedStore(Delegating):
         inside = self.visible(ends)
         sources = {source for _, source, _ in edges if source not in inside}
         own = self._own_loose(sources, actor) if sources else set()
+        # What the call places inside is inside for its other relationships (an incident an
+        # alert raises: OCCURRED_AT its building, RAISED_BY its device).
+        inside |= {
+            source
+            for edge_type, source, target in edges
+            if edge_type in PLACEMENT_EDGES and source in own and target in inside
+        }
         for edge_type, source, target in edges:
             if source in inside and target in inside:
-                continue
-            if edge_type in PLACEMENT_EDGES and target in inside and source in own:
                 continue
             raise ForbiddenError(f"{edge_type}: {source} → {target} leaves the rows you may change")
 

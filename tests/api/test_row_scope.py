@@ -437,3 +437,26 @@ def test_new_rows_are_placed_inside_the_scope(engine_settings: Settings) -> None
             'properties: {role: "tenant"}) { errors { code } } }',
         )
         assert _code(adopted) == "FORBIDDEN"
+
+
+def test_an_integrator_given_grids_raises_alerts_only_for_its_devices(
+    engine_settings: Settings,
+) -> None:
+    with api_client(engine_settings) as client:
+        store = client.app.state.opened.store  # type: ignore[attr-defined]
+        scoped_world.build(store)
+        role, claims, _ = CALLERS["integrator given GB"]
+        gateway = acting_as(client, "gateway-b", role, **claims)
+        before = store.count_nodes()[Label.INCIDENT]
+        for device in ("DA", "NOSUCH"):  # another grid's device reads as one that is not there
+            alert = {"device_id": device, "kind": "smoke", "at": "2026-11-21T08:00:00Z"}
+            refused = client.post("/ingest/alerts", json=alert, headers=gateway)
+            assert refused.status_code == 422
+            assert refused.json()["errors"] == [
+                {"loc": [0, "device_id"], "msg": f"unknown device {device}"}
+            ]
+        assert store.count_nodes()[Label.INCIDENT] == before
+        alert = {"device_id": "DB", "kind": "smoke", "at": "2026-11-21T08:00:00Z"}
+        accepted = client.post("/ingest/alerts", json=alert, headers=gateway)
+        assert accepted.status_code == 200, accepted.text
+        assert store.count_nodes()[Label.INCIDENT] == before + 1
