@@ -1,7 +1,8 @@
 """The changes a caller may receive: a caller bounded to grids (a grid worker, an integrator
 given grids) only changes placed in them, through the pull query, subscriptions and the
 webhooks it registers; callers bounded to a property company's buildings or a household get
-no change feed (their rows are not grids, which is what changes are placed by)."""
+no change feed (their rows are not grids, which is what changes are placed by). Webhooks
+belong to whoever registered them: an integrator sees and changes its own, an admin all."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import replace
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from api.auth.principal import Role
 from events.filters import ChangeFilter
 from events.webhooks.registry import Webhook
 from graph.scope import ScopeKind
@@ -36,8 +38,13 @@ def bounded(info: Info, wanted: ChangeFilter) -> ChangeFilter:
 
 
 def manages(info: Info, hook: Webhook) -> bool:
-    """Whether the caller may see and change `hook`: every one when it is not bounded; else
-    those bounded within its own grids."""
+    """Whether the caller may see and change `hook`: an admin every one; anyone else those
+    it registered (and, bounded to grids, only those bounded within them)."""
+    principal = info.context.principal
+    if principal is not None and principal.role == Role.ADMIN:
+        return True
+    if principal is None or hook.owner != principal.sub:
+        return False
     bound = grid_bound(info)
     within = hook.filter.within_grids
     return bound is None or (within is not None and within <= bound)

@@ -183,7 +183,8 @@ class WebhookMutation:
         else:
             position = await admin.hub.last_cursor()
         url = await _checked_url(input.url, admin, "input")  # last: it may ask DNS
-        return to_node(await admin.registry.create(url, secret, wanted, position))
+        owner = info.context.principal.sub if info.context.principal else ""
+        return to_node(await admin.registry.create(url, secret, wanted, position, owner))
 
     @strawberry.mutation(description="Change a webhook's URL, secret or filter.")
     async def update_webhook(

@@ -49,6 +49,7 @@ class Webhook:
     last_failure: str | None = None
     last_failure_reason: str | None = None
     generation: int = 0  # moved on by every change through the API (the dispatcher checks)
+    owner: str = ""  # the subject of the credential that registered it ("": an admin's)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _decode(raw: dict[Any, Any]) -> Webhook:
         last_failure=data.get("last_failure") or None,
         last_failure_reason=data.get("last_failure_reason") or None,
         generation=int(data.get("generation", 0)),
+        owner=data.get("owner", ""),
     )
 
 
@@ -101,6 +103,7 @@ def _encode(hook: Webhook) -> dict[Any, Any]:
         "last_failure": hook.last_failure or "",
         "last_failure_reason": hook.last_failure_reason or "",
         "generation": str(hook.generation),
+        "owner": hook.owner,
     }
 
 
@@ -117,9 +120,12 @@ class WebhookRegistry:
     def _dead_key(self, webhook_id: str) -> str:
         return f"{self.tag}:webhook:{webhook_id}:dead"
 
-    async def create(self, url: str, secret: str, wanted: ChangeFilter, position: str) -> Webhook:
+    async def create(
+        self, url: str, secret: str, wanted: ChangeFilter, position: str, owner: str = ""
+    ) -> Webhook:
         hook = Webhook(
             id=f"W{secrets.token_hex(6)}",
+            owner=owner,
             url=url,
             secret=secret,
             filter=wanted,

@@ -115,3 +115,7 @@ def test_an_integrator_given_grids_keeps_to_its_own_webhooks(client: TestClient)
     ).json()
     assert removed["data"]["deleteWebhook"] is False
     assert {h["id"] for h in data(client, "{ webhooks { id } }")["webhooks"]} >= {admin_hook["id"]}
+    # Another integrator, bounded to no grid, sees neither: webhooks belong to their owner.
+    other = acting_as(client, "another-platform", Role.INTEGRATOR)
+    theirs = client.post("/graphql", json={"query": "{ webhooks { id } }"}, headers=other)
+    assert theirs.json()["data"]["webhooks"] == []
