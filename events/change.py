@@ -13,7 +13,7 @@ import orjson
 
 from graph.model import Label
 from graph.model.edges import EDGE_SPECS
-from graph.model.fields import field_specs, public_fields
+from graph.model.fields import camel, field_specs, public_fields
 
 
 class ChangeKind(StrEnum):
@@ -69,12 +69,6 @@ class Change:
         body["kind"] = ChangeKind(body["kind"])
         body["cursor"] = cursor  # the stream id is the authority
         return cls(**body)
-
-
-def camel(name: str) -> str:
-    """A stored field name as the GraphQL schema spells it: birth_date → birthDate."""
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def snake(name: str) -> str:

@@ -26,6 +26,7 @@ from graph.errors import (
     VersionConflictError,
 )
 from graph.model import EdgeType
+from graph.model.fields import camel
 from graph.records import Edge, NodeRef, Provenance
 from graph.workflow import check_status_write, report_step
 
@@ -72,11 +73,6 @@ class RelationshipPropertiesInput:
     span: str | None = None
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def validation_errors(exc: ValidationError, root: str) -> list[UserError]:
     errors = []
     for err in exc.errors():
@@ -87,11 +83,11 @@ def validation_errors(exc: ValidationError, root: str) -> list[UserError]:
         if parts and all(parts):
             for part in parts:
                 assert part
-                path = [root, _camel(part.group(1).split("/")[0])]
+                path = [root, camel(part.group(1).split("/")[0])]
                 errors.append(UserError(path=path, message=part.group(2), code="INVALID_INPUT"))
             continue
         errors.append(
-            UserError(path=[root, *(_camel(p) for p in loc)], message=message, code="INVALID_INPUT")
+            UserError(path=[root, *(camel(p) for p in loc)], message=message, code="INVALID_INPUT")
         )
     return errors
 
@@ -234,7 +230,7 @@ def _problems(problems: list[str], code: str) -> list[UserError]:
     errors = []
     for problem in problems:
         where, _, reason = problem.partition(": ")
-        path = [_camel(p) for p in re.sub(r"^edges\[0\]\.", "", where).split(".")]
+        path = [camel(p) for p in re.sub(r"^edges\[0\]\.", "", where).split(".")]
         renamed = {"source": "from", "target": "to", "props": "properties"}
         path = [renamed.get(p, p) for p in path]
         errors.append(UserError(path=path, message=reason or problem, code=code))

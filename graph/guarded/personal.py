@@ -10,11 +10,7 @@ from collections.abc import Collection
 from graph.errors import ForbiddenError
 from graph.filters import All, AnyOf, Condition, Filter, Labelled, Not, Through
 from graph.model import NODE_MODELS, Label
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+from graph.model.fields import camel
 
 
 class PersonalFieldGuard:
@@ -47,7 +43,7 @@ class PersonalFieldGuard:
             return
         if field in self.closed:
             raise ForbiddenError(
-                f"{what}.{_camel(field)}: a personal field you may not see without a purpose "
+                f"{what}.{camel(field)}: a personal field you may not see without a purpose "
                 "your role permits (X-Purpose)"
             )
         self.uses.add(field)

@@ -19,6 +19,12 @@ from graph.model.meta import Meta
 from graph.model.nodes import NODE_MODELS, Label
 
 
+def camel(name: str) -> str:
+    """A stored field name as the GraphQL schema spells it: birth_date → birthDate."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 class ValueKind(StrEnum):
     TEXT = "text"
     INT = "int"
