@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import grimp
 
-PACKAGES = ("civicgraph", "graph", "api", "ingest", "nlp", "queries")
+PACKAGES = ("civicgraph", "graph", "api", "events", "ingest", "nlp", "queries", "risk")
 
 
 def test_no_module_imports_itself_back() -> None:
