@@ -67,6 +67,9 @@ class Spread:
     steps: list[tuple[EdgeType, bool]]  # (type, walked against its direction)
 
 
+Step = tuple[EdgeType, bool, sp.csr_array]  # a type, walked against it or not, from × to
+
+
 def _of_building(building_of: sp.csr_array, values: Floats) -> Floats:
     """Each household's value of its building's attribute (NaN: none known)."""
     known = np.where(np.isnan(values), 0.0, values + 2.0)  # known values shifted above 0
@@ -74,7 +77,7 @@ def _of_building(building_of: sp.csr_array, values: Floats) -> Floats:
     return np.where(found > 0, found - 2.0, np.nan)
 
 
-def _steps(p: Projection, hazard: Hazard) -> list[tuple[EdgeType, bool, sp.csr_array]]:
+def _steps(p: Projection, hazard: Hazard) -> list[Step]:
     """Each step exposure may take: its relationship type, whether it runs against the
     relationship's direction, and the transmission matrix (from × to)."""
     households = p.of_label(Label.HOUSEHOLD)
@@ -83,7 +86,7 @@ def _steps(p: Projection, hazard: Hazard) -> list[tuple[EdgeType, bool, sp.csr_a
     lift = _of_building(building_of, p.attrs["has_elevator"])
     weight = np.where(households, floor_weight(hazard, p.attrs["floor"], floors, lift), 0.0)
     into_homes = sp.csr_array(building_of.T @ sp.diags_array(weight))
-    steps = [
+    steps: list[Step] = [
         (EdgeType.RESIDES_IN, True, into_homes),
         (EdgeType.MEMBER_OF, True, sp.csr_array(p.matrix(EdgeType.MEMBER_OF).T)),
         (EdgeType.INSTALLED_IN, True, sp.csr_array(p.matrix(EdgeType.INSTALLED_IN).T)),
@@ -99,9 +102,11 @@ def _steps(p: Projection, hazard: Hazard) -> list[tuple[EdgeType, bool, sp.csr_a
     return steps
 
 
-def spread(p: Projection, hazard: Hazard, sources: Bools, max_hops: int) -> Spread:
-    """Best-path probabilities from `sources` (probability 1), at most `max_hops` steps."""
-    steps = _steps(p, hazard)
+def propagate(
+    p: Projection, steps: list[Step], sources: Bools, max_hops: int, within: Bools | None = None
+) -> Spread:
+    """Best-path probabilities from `sources` (probability 1) along `steps`, at most
+    `max_hops` of them, reaching only nodes `within` (None: any)."""
     probability = sources.astype(np.float64)
     previous = np.full(p.size, -1, dtype=np.int64)
     via = np.full(p.size, -1, dtype=np.int64)
@@ -111,6 +116,8 @@ def spread(p: Projection, hazard: Hazard, sources: Bools, max_hops: int) -> Spre
             offered = sp.csc_array(sp.diags_array(probability) @ matrix)
             reach = offered.max(axis=0).toarray().ravel()
             better = reach > best + 1e-15
+            if within is not None:
+                better &= within
             if better.any():
                 best[better] = reach[better]
                 previous[better] = np.asarray(offered.argmax(axis=0)).ravel()[better]
@@ -119,6 +126,11 @@ def spread(p: Projection, hazard: Hazard, sources: Bools, max_hops: int) -> Spre
             break
         probability = best
     return Spread(probability, previous, via, [(t, back) for t, back, _ in steps])
+
+
+def spread(p: Projection, hazard: Hazard, sources: Bools, max_hops: int) -> Spread:
+    """Best-path probabilities from `sources` (probability 1), at most `max_hops` steps."""
+    return propagate(p, _steps(p, hazard), sources, max_hops)
 
 
 def path_to(result: Spread, node: int, limit: int = 16) -> list[tuple[int, EdgeType | None]]:

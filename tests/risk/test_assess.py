@@ -1,0 +1,86 @@
+"""A whole assessment on a hand-checked street: a transformer's failure ranks the people it
+leaves without power by their vulnerability, with the path and the factors that weighed them;
+a hazard placed where it makes no sense is refused by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import InvalidInputError
+from graph.model import EdgeType, Label
+from graph.model.enums import Severity
+from risk.assess import RiskModel, assess
+from risk.projection import Projection, ProjectionBuilder
+from risk.spread import Hazard
+
+
+def street() -> Projection:
+    b = ProjectionBuilder(today="2026-12-01")
+    b.add_node(Label.GRID, "G", {})
+    b.add_node(Label.DEVICE, "S", {"kind": "substation", "status": "online"})
+    b.add_node(Label.DEVICE, "T", {"kind": "transformer", "status": "online"})
+    b.add_node(Label.DEVICE, "T2", {"kind": "transformer", "status": "online"})
+    b.add_edge(EdgeType.FEEDS, "Device:S", "Device:T")
+    b.add_edge(EdgeType.FEEDS, "Device:S", "Device:T2")
+    homes = {  # household: (building, floor, [(resident, birth date, tags)])
+        "H1": ("B1", 14, [("R1", "1940-03-01", ["home_medical_device"])]),
+        "H2": ("B1", 2, [("R2", "1990-01-01", []), ("R3", "1992-01-01", [])]),
+        "H3": ("B2", 1, [("R4", "1950-01-01", [])]),
+    }
+    for building, powered_by in (("B1", "T"), ("B2", "T2")):
+        b.add_node(Label.BUILDING, building, {"floors": 18, "has_elevator": False})
+        b.add_edge(EdgeType.IN_GRID, f"Building:{building}", "Grid:G")
+        b.add_edge(EdgeType.SUPPLIES, f"Device:{powered_by}", f"Building:{building}")
+    for household, (building, floor, people) in homes.items():
+        b.add_node(Label.HOUSEHOLD, household, {"floor": floor})
+        b.add_edge(EdgeType.RESIDES_IN, f"Household:{household}", f"Building:{building}")
+        for resident, born, tags in people:
+            b.add_node(Label.RESIDENT, resident, {"birth_date": born, "tags": tags})
+            b.add_edge(EdgeType.MEMBER_OF, f"Resident:{resident}", f"Household:{household}")
+    return b.build(seq=42)
+
+
+def test_an_outage_ranks_the_people_it_reaches_by_vulnerability() -> None:
+    p = street()
+    result = assess(p, Hazard.POWER_OUTAGE, [p.index["Device:T"]], Severity.HIGH, first=10)
+    assert result.model == RiskModel.CASCADE and result.seq == 42
+    ranked = [p.ids[item.node] for item in result.items]
+    assert ranked[0] == "Resident:R1"  # 86, alone, on a device, 14th floor without a lift
+    assert "Resident:R4" not in ranked  # B2 keeps its own transformer
+    assert set(ranked) == {
+        "Building:B1", "Household:H1", "Household:H2", "Resident:R1", "Resident:R2", "Resident:R3",
+    }  # fmt: skip
+    top = result.items[0]
+    assert [(p.ids[n], via) for n, via in top.path] == [
+        ("Device:T", None),
+        ("Building:B1", EdgeType.SUPPLIES),
+        ("Household:H1", EdgeType.RESIDES_IN),
+        ("Resident:R1", EdgeType.MEMBER_OF),
+    ]
+    assert {f[0] for f in top.factors} == {
+        "age_80_plus", "lives_alone", "home_medical_device", "high_floor_no_lift",
+    }  # fmt: skip
+    assert top.score == 3.0 * (1 + 0.8 + 0.5 + 0.7 + 0.4)
+    assert "age 86" in top.text_en and "lives alone" in top.text_en
+    assert "86岁高龄" in top.text_zh and "独居" in top.text_zh
+    assert result.affected[Label.RESIDENT] == 3
+    assert result.by_grid == {p.index["Grid:G"]: (3, 1)}
+
+
+def test_a_hazard_where_it_makes_no_sense_is_refused_by_name() -> None:
+    p = street()
+    with pytest.raises(InvalidInputError, match="sources: a flood cannot start at a Device"):
+        assess(p, Hazard.FLOOD, [p.index["Device:T"]])
+    with pytest.raises(InvalidInputError, match="model: CASCADE models outages"):
+        assess(p, Hazard.FIRE, [p.index["Building:B1"]], model=RiskModel.CASCADE)
+    with pytest.raises(InvalidInputError, match="maxHops"):
+        assess(p, Hazard.FIRE, [p.index["Building:B1"]], max_hops=40)
+
+
+def test_pagerank_puts_the_seeds_surroundings_first() -> None:
+    p = street()
+    result = assess(p, Hazard.FIRE, [p.index["Building:B1"]], model=RiskModel.PAGERANK, first=3)
+    assert {p.ids[item.node] for item in result.items} <= {
+        "Household:H1", "Household:H2", "Resident:R1", "Resident:R2", "Resident:R3",
+        "Device:T",
+    }  # fmt: skip
