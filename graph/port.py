@@ -5,7 +5,7 @@ are batched, and each records its change events in the same atomic write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from graph.filters import Filter
@@ -261,6 +261,22 @@ class EventLog(Protocol):
         """The stored properties of the relationships that exist."""
 
 
+class Export(Protocol):
+    """The whole graph read out a batch at a time (in-memory projections, `risk/`)."""
+
+    def export_nodes(
+        self, label: Label, fields: Sequence[str]
+    ) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+        """Every node of `label`: (id, the `fields` it holds)."""
+        ...
+
+    def export_edges(
+        self, edge_type: EdgeType, fields: Sequence[str] = ()
+    ) -> Iterator[list[tuple[NodeRef, NodeRef, dict[str, Any]]]]:
+        """Every relationship of `edge_type`: (source, target, the `fields` it holds)."""
+        ...
+
+
 class Lifecycle(Protocol):
     @property
     def engine(self) -> str:
@@ -339,6 +355,7 @@ class GraphStore(
     Credentials,
     AuditTrail,
     PersistedQueryStore,
+    Export,
     Lifecycle,
     Protocol,
 ):

@@ -3,7 +3,7 @@ operations of `graph.port`. It adds nothing of its own; each method is one part'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from graph.cypher.audit import Audit
 from graph.cypher.bulk import BulkWrites
 from graph.cypher.credentials import Credentials
 from graph.cypher.events import Events
+from graph.cypher.export import EdgeRow, Export, NodeRow
 from graph.cypher.listing import Listing
 from graph.cypher.lookups import Lookups
 from graph.cypher.persisted import PersistedQueries
@@ -64,6 +65,7 @@ class CypherStore:
         self.credentials = Credentials(session)
         self.audit = Audit(session)
         self.persisted = PersistedQueries(session)
+        self.export = Export(session)
 
     @property
     def engine(self) -> str:
@@ -340,3 +342,12 @@ class CypherStore:
 
     def persisted_queries(self, hashes: Sequence[str]) -> dict[str, str]:
         return self.persisted.persisted_queries(hashes)
+
+    # -- export -----------------------------------------------------------------------------
+    def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[list[NodeRow]]:
+        return self.export.export_nodes(label, fields)
+
+    def export_edges(
+        self, edge_type: EdgeType, fields: Sequence[str] = ()
+    ) -> Iterator[list[EdgeRow]]:
+        return self.export.export_edges(edge_type, fields)

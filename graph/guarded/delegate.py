@@ -3,7 +3,7 @@ of its calls (`graph.guarded.store`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from graph.filters import Filter
@@ -311,3 +311,14 @@ class Delegating:
 
     def persisted_queries(self, hashes: Sequence[str]) -> dict[str, str]:
         return self.inner.persisted_queries(hashes)
+
+    # -- Export ------------------------------------------------------------------------------
+    def export_nodes(
+        self, label: Label, fields: Sequence[str]
+    ) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+        return self.inner.export_nodes(label, fields)
+
+    def export_edges(
+        self, edge_type: EdgeType, fields: Sequence[str] = ()
+    ) -> Iterator[list[tuple[NodeRef, NodeRef, dict[str, Any]]]]:
+        return self.inner.export_edges(edge_type, fields)
