@@ -42,6 +42,7 @@ from civicgraph.settings import Settings, get_settings
 from civicgraph.wiring import OpenStore, change_feed, open_store
 from events.hub import ChangeHub
 from events.webhooks.registry import WebhookRegistry
+from risk.cache import ProjectionCache
 
 log = get_logger(__name__)
 # Subscriptions over WebSocket (both subprotocols) and Server-Sent Events (graphql-sse,
@@ -65,6 +66,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         app.state.query_registry = QueryRegistry(opened.store)
         feed = await asyncio.to_thread(change_feed, settings, opened)
         app.state.changes = feed.hub if feed else None
+        app.state.risk = ProjectionCache(opened.store)
         app.state.rate_buckets = rate_buckets(settings, feed.hub if feed else None)
         app.state.webhooks = (
             WebhookAdmin(
@@ -94,7 +96,9 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
 
     async def context_getter(request: HTTPConnection) -> Context:
         state = request.app.state
-        return Context(state.opened.store, principal_of(request), state.changes, state.webhooks)
+        return Context(
+            state.opened.store, principal_of(request), state.changes, state.webhooks, state.risk
+        )
 
     schema = build_schema(
         settings.max_query_depth,

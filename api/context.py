@@ -13,6 +13,7 @@ from api.nodes.personal import PersonalRead
 from events.hub import ChangeHub
 from graph.guarded.store import GuardedStore
 from graph.port import GraphStore
+from risk.cache import ProjectionCache
 
 
 class Context(BaseContext):
@@ -27,8 +28,10 @@ class Context(BaseContext):
         principal: Principal | None,
         changes: ChangeHub | None = None,
         webhooks: WebhookAdmin | None = None,
+        risk: ProjectionCache | None = None,
     ) -> None:
         super().__init__()
+        self.risk = risk
         self.base_store = store
         self.principal = principal
         self._view: tuple[Principal | None, GuardedStore, Loaders] | None = None

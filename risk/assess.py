@@ -147,7 +147,9 @@ def assess(
     max_hops: int = 4,
     first: int = 20,
     labels: tuple[Label, ...] = RANKED,
+    within: Bools | None = None,
 ) -> Assessment:
+    """Assess `hazard` at `sources`; rank the nodes of `labels` (and `within`, if given)."""
     started = time.perf_counter()
     if not sources:
         raise InvalidInputError(["sources: give at least one source"])
@@ -164,9 +166,10 @@ def assess(
     wanted = np.zeros(p.size, dtype=bool)
     for label in labels:
         wanted |= p.of_label(label)
+    if within is not None:
+        wanted &= within
     candidates = np.flatnonzero(wanted & exposed & ~seeds)
     order = candidates[np.argsort(-score[candidates], kind="stable")][:first]
-    words = HAZARD_WORDS[hazard]
     items = []
     for node in order:
         path = path_to(paths, int(node))
@@ -178,7 +181,7 @@ def assess(
                 float(paths.probability[node]),
                 path,
                 factors,
-                *_sentences(p, words, path, factors),
+                *sentences(p, hazard, path, factors),
             )
         )
     affected = {label: int((exposed & p.of_label(label)).sum()) for label in RANKED}
@@ -194,12 +197,14 @@ def assess(
     )
 
 
-def _sentences(
+def sentences(
     p: Projection,
-    words: tuple[str, str],
+    hazard: Hazard,
     path: list[tuple[int, EdgeType | None]],
     factors: list[tuple[str, float, str, str]],
 ) -> tuple[str, str]:
+    """The reason for one ranked node in a line of Chinese and one of English."""
+    words = HAZARD_WORDS[hazard]
     start, end = p.ids[path[0][0]], p.ids[path[-1][0]]
     chain = " → ".join(p.ids[node] for node, _ in path)
     via = ", ".join(str(edge) for _, edge in path[1:] if edge is not None)

@@ -9,6 +9,9 @@ WEBHOOK_FIELDS = frozenset(
     {"webhooks", "webhook", "createWebhook", "updateWebhook", "deleteWebhook", "replayWebhook"}
 )
 ADMIN_ONLY = frozenset({"auditLog"})
+# Reads over the whole graph that no row scope bounds yet: for the roles that see every row.
+EVERY_ROW = frozenset({"riskAssessment"})
+UNBOUNDED = frozenset({Role.ADMIN, Role.INVESTIGATOR})
 INCIDENT_ACTIONS = frozenset(
     f"{action}Incident"
     for action in (
@@ -36,6 +39,8 @@ def refusal_of_field(principal: Principal, field: str, mutation: bool) -> str | 
     allowed = WRITES.get(principal.role, frozenset())
     if field in ADMIN_ONLY and principal.role != Role.ADMIN:
         return f"FORBIDDEN: {field} is for administrators"
+    if field in EVERY_ROW and principal.role not in UNBOUNDED:
+        return f"FORBIDDEN: {field} is for administrators and investigators"
     if allowed is None or (not mutation and field not in WEBHOOK_FIELDS):
         return None
     if field in allowed:

@@ -1,0 +1,1 @@
+"""Risk assessments in the GraphQL API."""

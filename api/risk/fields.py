@@ -1,0 +1,253 @@
+"""`riskAssessment`: a hazard at some sources, assessed over the process's risk projection,
+each ranked node resolved through the caller's store (so a node it may not see reads as null)
+with its reasons and factors."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from api.auth.purpose import (
+    DUTY,
+    NEVER,
+    PURPOSE_HEADER,
+    SHOWN,
+    PurposeError,
+    access,
+    purpose_of,
+)
+from api.enums import Severity
+from api.nodes import Node
+from api.nodes.personal import PersonalRead
+from api.nodes.registry import to_graphql
+from api.pagination import bad_input
+from graph.errors import InvalidInputError
+from graph.model import Label
+from graph.records import NodeRef
+from risk.assess import Assessment, RiskModel, assess, sentences
+from risk.cache import ProjectionCache
+from risk.places import in_grids
+from risk.projection import Projection
+from risk.spread import Hazard
+from risk.vulnerability import FROM_TAGS
+
+strawberry.enum(Hazard, description="What happens at the sources.")
+strawberry.enum(RiskModel, description="How its spread is computed.")
+
+
+@strawberry.input(description="Which ranked nodes to return.")
+class RiskFilter:
+    node_types: list[str] | None = strawberry.field(
+        default=None, description="Resident, Household, Building or Device."
+    )
+    grid_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only nodes placed in these grids (or grids below them)."
+    )
+
+
+@strawberry.input
+class RiskAssessmentInput:
+    sources: list[strawberry.ID] = strawberry.field(
+        description="Incidents, devices, buildings or grids where the hazard is."
+    )
+    hazard: Hazard
+    severity: Severity = Severity.MEDIUM
+    model: RiskModel | None = strawberry.field(
+        default=None, description="Default: CASCADE for outages, SPREAD otherwise."
+    )
+    max_hops: int = 4
+    first: int = 20
+    filter: RiskFilter | None = None
+
+
+@strawberry.type
+class Affected:
+    residents: int
+    households: int
+    buildings: int
+    devices: int
+
+
+@strawberry.type
+class GridExposure:
+    grid: Node | None
+    residents: int
+    vulnerable: int
+
+
+@strawberry.type
+class Factor:
+    name: str
+    weight: float
+    text: str = strawberry.field(description="In Chinese.")
+    text_en: str
+
+
+@strawberry.type
+class Reason:
+    path: list[Node | None] = strawberry.field(description="Source first; null: not visible.")
+    relationship_types: list[str]
+    text: str = strawberry.field(description="One line in Chinese.")
+    text_en: str
+
+
+@strawberry.type
+class RiskItem:
+    rank: int
+    score: float
+    probability: float
+    node: Node | None
+    reasons: list[Reason]
+    factors: list[Factor]
+
+
+@strawberry.type
+class RiskAssessment:
+    model: RiskModel
+    hazard: Hazard
+    computed_at: datetime
+    took_ms: float
+    projection_seq: int
+    affected: Affected
+    by_grid: list[GridExposure]
+    items: list[RiskItem]
+
+
+def _indexes(p: Projection, ids: list[strawberry.ID], argument: str) -> list[int]:
+    found = []
+    for n, given in enumerate(ids):
+        at = p.index.get(str(given))
+        if at is None:
+            raise bad_input(f"{argument}[{n}]: no node {given}")
+        found.append(at)
+    return found
+
+
+def _labels(types: list[str] | None) -> tuple[Label, ...]:
+    if not types:
+        return (Label.RESIDENT, Label.HOUSEHOLD, Label.BUILDING, Label.DEVICE)
+    try:
+        return tuple(Label(t) for t in types)
+    except ValueError:
+        raise bad_input(f"filter.nodeTypes: give some of {', '.join(Label)}") from None
+
+
+async def _visible(info: Info, global_ids: set[str]) -> dict[str, Any]:
+    refs = [NodeRef.parse(g) for g in sorted(global_ids)]
+    records = await info.context.loaders.nodes.load_many(refs)
+    return {str(ref): to_graphql(r) for ref, r in zip(refs, records, strict=True) if r}
+
+
+def _tags_open(info: Info) -> str | None:
+    """The purpose under which this caller sees tags (None: it may not)."""
+    principal = info.context.principal
+    if principal is None or access(principal, "tags") == NEVER:
+        return None
+    request = getattr(info.context, "request", None)
+    try:
+        opened = purpose_of(principal, request.headers.get(PURPOSE_HEADER) if request else None)
+    except PurposeError:
+        opened = None
+    if opened is not None:
+        return opened.value
+    return DUTY if access(principal, "tags") == SHOWN else None
+
+
+def _explained(info: Info, p: Projection, result: Assessment) -> None:
+    """Keep tag-derived factors (and their words) only for a caller who may see tags, and
+    record each resident whose tags they show for the audit trail."""
+    purpose = _tags_open(info)
+    for item in result.items:
+        shown = [f for f in item.factors if purpose is not None or f[0] not in FROM_TAGS]
+        if purpose is not None and any(f[0] in FROM_TAGS for f in shown):
+            info.context.personal_reads.append(PersonalRead(p.ids[item.node], "tags", purpose))
+        if len(shown) != len(item.factors):
+            item.factors = shown
+            item.text_zh, item.text_en = sentences(p, result.hazard, item.path, shown)
+
+
+async def _shaped(info: Info, p: Projection, result: Assessment) -> RiskAssessment:
+    _explained(info, p, result)
+    wanted = {p.ids[node] for item in result.items for node, _ in item.path}
+    wanted |= {p.ids[g] for g in result.by_grid}
+    shown = await _visible(info, wanted)
+    items = [
+        RiskItem(
+            rank=rank,
+            score=round(item.score, 6),
+            probability=round(item.probability, 6),
+            node=shown.get(p.ids[item.node]),
+            reasons=[
+                Reason(
+                    path=[shown.get(p.ids[node]) for node, _ in item.path],
+                    relationship_types=[str(edge) for _, edge in item.path if edge is not None],
+                    text=item.text_zh,
+                    text_en=item.text_en,
+                )
+            ],
+            factors=[Factor(name=f[0], weight=f[1], text=f[2], text_en=f[3]) for f in item.factors],
+        )
+        for rank, item in enumerate(result.items, start=1)
+    ]
+    affected = result.affected
+    return RiskAssessment(
+        model=result.model,
+        hazard=result.hazard,
+        computed_at=datetime.now(UTC),
+        took_ms=result.took_ms,
+        projection_seq=result.seq,
+        affected=Affected(
+            residents=affected[Label.RESIDENT],
+            households=affected[Label.HOUSEHOLD],
+            buildings=affected[Label.BUILDING],
+            devices=affected[Label.DEVICE],
+        ),
+        by_grid=[
+            GridExposure(grid=shown.get(p.ids[g]), residents=people, vulnerable=weak)
+            for g, (people, weak) in sorted(result.by_grid.items(), key=lambda kv: -kv[1][0])
+        ],
+        items=items,
+    )
+
+
+@strawberry.type
+class RiskQuery:
+    @strawberry.field(
+        description="Who a hazard endangers, how much and why: ranked residents, households, "
+        "buildings and devices with the paths and factors behind each score."
+    )
+    async def risk_assessment(self, info: Info, input: RiskAssessmentInput) -> RiskAssessment:
+        cache: ProjectionCache | None = getattr(info.context, "risk", None)
+        if cache is None:
+            raise GraphQLError("riskAssessment: not available", extensions={"code": "UNAVAILABLE"})
+        p = await cache.get()
+        sources = _indexes(p, input.sources, "input.sources")
+        labels = _labels(input.filter.node_types if input.filter else None)
+        grid_ids = input.filter.grid_ids if input.filter else None
+        within = None
+        if grid_ids:
+            grids = np.zeros(p.size, dtype=bool)
+            grids[_indexes(p, grid_ids, "input.filter.gridIds")] = True
+            within = in_grids(p, grids)
+        try:
+            result = await asyncio.to_thread(
+                assess,
+                p,
+                input.hazard,
+                sources,
+                input.severity,
+                input.model,
+                input.max_hops,
+                input.first,
+                labels,
+                within,
+            )
+        except InvalidInputError as exc:
+            raise bad_input(exc.problems[0].replace("sources:", "input.sources:", 1)) from None
+        return await _shaped(info, p, result)

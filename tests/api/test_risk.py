@@ -1,0 +1,87 @@
+"""`riskAssessment` through the API on both engines, over the demo community: an outage at a
+transformer ranks the residents it leaves without power with their paths and factors; tag
+factors only with a purpose; bad sources and hazards refused by name; bounded roles refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from api.auth.principal import Role
+from tests.api.conftest import data
+from tests.auth import acting_as
+
+ASSESS = """query ($input: RiskAssessmentInput!) { riskAssessment(input: $input) {
+  model hazard tookMs projectionSeq
+  affected { residents households buildings devices }
+  byGrid { grid { id } residents vulnerable }
+  items { rank score probability node { id __typename }
+    reasons { path { id } relationshipTypes text textEn } factors { name weight textEn } } } }"""
+TAG_FACTORS = {"disabled", "incapacitated", "home_medical_device", "mental_disorder"}
+
+
+def _transformer(client: TestClient) -> str:
+    found = data(
+        client,
+        "{ devices(first: 50, filter: {kind: {eq: TRANSFORMER}, status: {eq: ONLINE}}) "
+        "{ nodes { id suppliedBuildings(first: 50) { totalCount } } } }",
+    )["devices"]["nodes"]
+    return str(max(found, key=lambda d: d["suppliedBuildings"]["totalCount"])["id"])
+
+
+def _assess(client: TestClient, headers: dict[str, str] | None = None, **given: Any) -> Any:
+    response = client.post(
+        "/graphql", json={"query": ASSESS, "variables": {"input": given}}, headers=headers or {}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_an_outage_ranks_the_people_it_reaches(client: TestClient) -> None:
+    source = _transformer(client)
+    answer = _assess(client, sources=[source], hazard="POWER_OUTAGE", severity="HIGH", first=30)
+    assert "errors" not in answer, answer["errors"]
+    result = answer["data"]["riskAssessment"]
+    assert result["model"] == "CASCADE" and result["projectionSeq"] > 0
+    assert result["affected"]["residents"] > 0 and result["affected"]["buildings"] > 0
+    items = result["items"]
+    assert [i["rank"] for i in items] == list(range(1, len(items) + 1))
+    scores = [i["score"] for i in items]
+    assert scores == sorted(scores, reverse=True)
+    people = [i for i in items if i["node"]["__typename"] == "Resident"]
+    assert people
+    for item in people:
+        [reason] = item["reasons"]
+        assert reason["path"][0]["id"] == source
+        assert reason["path"][-1]["id"] == item["node"]["id"]
+        assert reason["relationshipTypes"][-2:] == ["RESIDES_IN", "MEMBER_OF"]
+        assert not {f["name"] for f in item["factors"]} & TAG_FACTORS  # no purpose stated
+    assert sum(g["residents"] for g in result["byGrid"]) == result["affected"]["residents"]
+
+
+def test_tag_factors_need_a_purpose_and_are_audited(client: TestClient) -> None:
+    source = _transformer(client)
+    store = client.app.state.opened.store  # type: ignore[attr-defined]
+    before = len(store.audit_entries(limit=100_000))
+    stated = _assess(
+        client, {"X-Purpose": "emergency"}, sources=[source], hazard="POWER_OUTAGE", first=200
+    )["data"]["riskAssessment"]
+    tagged = [i for i in stated["items"] if {f["name"] for f in i["factors"]} & TAG_FACTORS]
+    assert tagged  # the demo's elderly include some on home medical devices, some disabled
+    entries = store.audit_entries(limit=100_000)[before:]
+    assert any("tags" in e.personal_fields and e.purpose == "emergency" for e in entries)
+
+
+def test_bad_sources_and_hazards_are_refused_by_name(client: TestClient) -> None:
+    source = _transformer(client)
+    for given, words in (
+        ({"sources": ["Device:NOSUCH"], "hazard": "FIRE"}, "input.sources[0]: no node"),
+        ({"sources": [source], "hazard": "FLOOD"}, "input.sources: a flood cannot start"),
+        ({"sources": [source], "hazard": "FIRE", "maxHops": 50}, "maxHops"),
+    ):
+        [error] = _assess(client, **given)["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and words in error["message"]
+    worker = acting_as(client, "w", Role.GRID_WORKER, grids=("G00004",))
+    [error] = _assess(client, worker, sources=[source], hazard="POWER_OUTAGE")["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
