@@ -66,7 +66,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         app.state.query_registry = QueryRegistry(opened.store)
         feed = await asyncio.to_thread(change_feed, settings, opened)
         app.state.changes = feed.hub if feed else None
-        app.state.risk = ProjectionCache(opened.store)
+        app.state.risk = ProjectionCache(opened.store, settings.risk_weights)
         app.state.rate_buckets = rate_buckets(settings, feed.hub if feed else None)
         app.state.webhooks = (
             WebhookAdmin(

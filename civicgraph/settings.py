@@ -156,6 +156,11 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         300, ge=1, description="Requests a caller may make at once before the rate applies."
     )
+    risk_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="Vulnerability weights replacing the defaults, as JSON "
+        '(`{"lives_alone": 0.8}`); names as in the README\'s table.',
+    )
     metrics_token: SecretStr | None = Field(
         None,
         description="Bearer token that may read /metrics; unset: /metrics answers loopback "

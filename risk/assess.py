@@ -148,6 +148,7 @@ def assess(
     first: int = 20,
     labels: tuple[Label, ...] = RANKED,
     within: Bools | None = None,
+    weights: dict[str, float] | None = None,
 ) -> Assessment:
     """Assess `hazard` at `sources`; rank the nodes of `labels` (and `within`, if given)."""
     started = time.perf_counter()
@@ -160,7 +161,7 @@ def assess(
     chosen = model or (RiskModel.CASCADE if hazard in OUTAGES else RiskModel.SPREAD)
     seeds = _seeds(p, hazard, sources)
     paths, exposed = _run(p, hazard, chosen, seeds, max_hops)
-    people = vulnerability(p)
+    people = vulnerability(p, weights)
     factor = np.where(p.of_label(Label.RESIDENT), people.weight, 1.0)
     score = SEVERITY[severity] * paths.probability * factor * exposed
     wanted = np.zeros(p.size, dtype=bool)

@@ -10,11 +10,18 @@ from datetime import date
 
 from risk.build import ProjectionSource, build_projection
 from risk.projection import Projection
+from risk.vulnerability import checked_weights
 
 
 class ProjectionCache:
-    def __init__(self, store: ProjectionSource, max_age_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        store: ProjectionSource,
+        weights: dict[str, float] | None = None,
+        max_age_s: float = 60.0,
+    ) -> None:
         self.store = store
+        self.weights = checked_weights(weights)  # the vulnerability weights assessments use
         self.max_age_s = max_age_s
         self._projection: Projection | None = None
         self._built_at = 0.0

@@ -247,6 +247,7 @@ class RiskQuery:
                 input.first,
                 labels,
                 within,
+                cache.weights,
             )
         except InvalidInputError as exc:
             raise bad_input(exc.problems[0].replace("sources:", "input.sources:", 1)) from None

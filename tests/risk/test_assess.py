@@ -84,3 +84,14 @@ def test_pagerank_puts_the_seeds_surroundings_first() -> None:
         "Household:H1", "Household:H2", "Resident:R1", "Resident:R2", "Resident:R3",
         "Device:T",
     }  # fmt: skip
+
+
+def test_weights_can_be_changed_and_unknown_ones_are_refused() -> None:
+    p = street()
+    heavier = assess(
+        p, Hazard.POWER_OUTAGE, [p.index["Device:T"]], weights={"home_medical_device": 2.0}
+    )
+    top = heavier.items[0]
+    assert p.ids[top.node] == "Resident:R1" and top.score == 2.0 * (1 + 0.8 + 0.5 + 2.0 + 0.4)
+    with pytest.raises(ValueError, match="no factor lucky"):
+        assess(p, Hazard.POWER_OUTAGE, [p.index["Device:T"]], weights={"lucky": 1.0})
