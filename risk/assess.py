@@ -15,9 +15,10 @@ import scipy.sparse as sp
 from graph.errors import InvalidInputError
 from graph.model import EdgeType, Label
 from graph.model.enums import Severity
+from risk.montecarlo import independent_cascade
 from risk.pagerank import personalised_pagerank, walk_matrix
-from risk.projection import Bools, Projection
-from risk.spread import SPREADING, Hazard, Spread, Step, path_to, propagate, spread
+from risk.projection import Bools, Floats, Projection
+from risk.spread import SPREADING, Hazard, Spread, Step, path_to, propagate, spread, steps_of
 from risk.supply import Network, cascade
 from risk.vulnerability import described, vulnerability
 
@@ -26,8 +27,10 @@ class RiskModel(StrEnum):
     CASCADE = "cascade"  # supply cascade (outages)
     SPREAD = "spread"  # best-path exposure (leaks, fires, floods, lifts)
     PAGERANK = "pagerank"  # personalised PageRank: what is most exposed overall
+    MONTE_CARLO = "monte_carlo"  # independent cascades: probabilities with intervals
 
 
+MONTE_CARLO_SAMPLES = 1000
 SEVERITY = {Severity.LOW: 1.0, Severity.MEDIUM: 2.0, Severity.HIGH: 3.0, Severity.CRITICAL: 4.0}
 OUTAGES = {
     Hazard.POWER_OUTAGE: Network.POWER,
@@ -63,6 +66,7 @@ class Ranked:
     factors: list[tuple[str, float, str, str]]
     text_zh: str
     text_en: str
+    interval: tuple[float, float] | None = None  # 95 % (Monte Carlo only)
 
 
 @dataclass
@@ -109,10 +113,14 @@ def _downstream(p: Projection) -> list[Step]:
     ]
 
 
+Interval = tuple[Floats, Floats] | None
+
+
 def _run(
     p: Projection, hazard: Hazard, model: RiskModel, seeds: Bools, max_hops: int
-) -> tuple[Spread, Bools]:
-    """The model's probabilities with the paths they came by, and what it exposes."""
+) -> tuple[Spread, Bools, Interval]:
+    """The model's probabilities with the paths they came by, what it exposes, and the 95 %
+    interval of each probability where the model gives one."""
     if model == RiskModel.CASCADE:
         if hazard not in OUTAGES:
             raise InvalidInputError([f"model: CASCADE models outages, not a {hazard.value}"])
@@ -123,19 +131,24 @@ def _run(
         people = (steps[3][2].T @ homes.astype(np.float64)) > 0
         within = cut | homes | people
         paths = propagate(p, steps, seeds, max_hops + 8, within)
-        return paths, within & (paths.probability > 0)
-    if model == RiskModel.SPREAD:
+        return paths, within & (paths.probability > 0), None
+    if model in (RiskModel.SPREAD, RiskModel.MONTE_CARLO):
         if hazard not in SPREADING:
             raise InvalidInputError(
-                [f"model: SPREAD models spreading hazards, not a {hazard.value}"]
+                [f"model: {model.name} models spreading hazards, not a {hazard.value}"]
             )
         paths = spread(p, hazard, seeds, max_hops)
-        return paths, paths.probability > 0
+        if model == RiskModel.SPREAD:
+            return paths, paths.probability > 0, None
+        sim = independent_cascade(p, steps_of(p, hazard), seeds, MONTE_CARLO_SAMPLES, max_hops)
+        found = Spread(sim.probability, paths.previous, paths.via, paths.steps)
+        return found, sim.probability > 0, (sim.low, sim.high)
     near = spread(p, hazard, seeds, max_hops) if hazard in SPREADING else None
     weights = dict.fromkeys(EdgeType, 1.0)
     rank = personalised_pagerank(walk_matrix(p, weights), seeds.astype(np.float64))
     paths = near or propagate(p, _downstream(p), seeds, max_hops)
-    return Spread(rank / rank.max(), paths.previous, paths.via, paths.steps), rank > 0
+    reach = paths.probability > 0  # ranked within the hops, by the walk's weight
+    return Spread(rank / rank.max(), paths.previous, paths.via, paths.steps), reach, None
 
 
 def assess(
@@ -160,7 +173,7 @@ def assess(
         raise InvalidInputError(["first: give 1 to 1000"])
     chosen = model or (RiskModel.CASCADE if hazard in OUTAGES else RiskModel.SPREAD)
     seeds = _seeds(p, hazard, sources)
-    paths, exposed = _run(p, hazard, chosen, seeds, max_hops)
+    paths, exposed, interval = _run(p, hazard, chosen, seeds, max_hops)
     people = vulnerability(p, weights)
     factor = np.where(p.of_label(Label.RESIDENT), people.weight, 1.0)
     score = SEVERITY[severity] * paths.probability * factor * exposed
@@ -183,6 +196,7 @@ def assess(
                 path,
                 factors,
                 *sentences(p, hazard, path, factors),
+                (float(interval[0][node]), float(interval[1][node])) if interval else None,
             )
         )
     affected = {label: int((exposed & p.of_label(label)).sum()) for label in RANKED}

@@ -77,7 +77,7 @@ def _of_building(building_of: sp.csr_array, values: Floats) -> Floats:
     return np.where(found > 0, found - 2.0, np.nan)
 
 
-def _steps(p: Projection, hazard: Hazard) -> list[Step]:
+def steps_of(p: Projection, hazard: Hazard) -> list[Step]:
     """Each step exposure may take: its relationship type, whether it runs against the
     relationship's direction, and the transmission matrix (from × to)."""
     households = p.of_label(Label.HOUSEHOLD)
@@ -130,7 +130,7 @@ def propagate(
 
 def spread(p: Projection, hazard: Hazard, sources: Bools, max_hops: int) -> Spread:
     """Best-path probabilities from `sources` (probability 1), at most `max_hops` steps."""
-    return propagate(p, _steps(p, hazard), sources, max_hops)
+    return propagate(p, steps_of(p, hazard), sources, max_hops)
 
 
 def path_to(result: Spread, node: int, limit: int = 16) -> list[tuple[int, EdgeType | None]]:

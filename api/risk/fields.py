@@ -97,11 +97,20 @@ class Reason:
     text_en: str
 
 
+@strawberry.type(description="A 95 % confidence interval.")
+class Interval:
+    low: float
+    high: float
+
+
 @strawberry.type
 class RiskItem:
     rank: int
     score: float
     probability: float
+    interval: Interval | None = strawberry.field(
+        description="Of the probability, where the model gives one (MONTE_CARLO)."
+    )
     node: Node | None
     reasons: list[Reason]
     factors: list[Factor]
@@ -182,6 +191,9 @@ async def _shaped(info: Info, p: Projection, result: Assessment) -> RiskAssessme
             rank=rank,
             score=round(item.score, 6),
             probability=round(item.probability, 6),
+            interval=Interval(low=item.interval[0], high=item.interval[1])
+            if item.interval
+            else None,
             node=shown.get(p.ids[item.node]),
             reasons=[
                 Reason(

@@ -95,3 +95,19 @@ def test_weights_can_be_changed_and_unknown_ones_are_refused() -> None:
     assert p.ids[top.node] == "Resident:R1" and top.score == 2.0 * (1 + 0.8 + 0.5 + 2.0 + 0.4)
     with pytest.raises(ValueError, match="no factor lucky"):
         assess(p, Hazard.POWER_OUTAGE, [p.index["Device:T"]], weights={"lucky": 1.0})
+
+
+def test_monte_carlo_gives_each_probability_an_interval_around_the_spread() -> None:
+    p = street()
+    source = [p.index["Building:B1"]]
+    exact = assess(p, Hazard.FIRE, source, model=RiskModel.SPREAD, first=10)
+    sampled = assess(p, Hazard.FIRE, source, model=RiskModel.MONTE_CARLO, first=10)
+    assert sampled.model == RiskModel.MONTE_CARLO
+    # The street has one path to each node, so the best path's probability is the exact
+    # chance of being reached: each 95 % interval holds it.
+    best = {item.node: item.probability for item in exact.items}
+    assert {i.node for i in sampled.items} == set(best)
+    for item in sampled.items:
+        assert item.interval is not None
+        low, high = item.interval
+        assert low <= best[item.node] <= high, p.ids[item.node]
