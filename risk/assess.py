@@ -76,6 +76,7 @@ class Assessment:
     items: list[Ranked]
     affected: dict[Label, int]
     exposed: Bools  # every node with a probability above zero
+    scores: Floats  # every node's score (0 where not exposed)
     took_ms: float
     seq: int
     by_grid: dict[int, tuple[int, int]] = field(default_factory=dict)  # grid: (people, vulnerable)
@@ -206,6 +207,7 @@ def assess(
         items,
         affected,
         exposed,
+        score,
         round((time.perf_counter() - started) * 1000, 2),
         p.seq,
         _by_grid(p, exposed, people.weight > 1),

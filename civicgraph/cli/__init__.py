@@ -16,6 +16,7 @@ from civicgraph.cli import (
     ingest,
     neo4j,
     persisted,
+    risk,
     schema,
     serve,
     store,
@@ -41,6 +42,7 @@ app.add_typer(neo4j.app, name="neo4j")
 app.add_typer(auth.app, name="auth")
 app.add_typer(audit.app, name="audit")
 app.add_typer(persisted.app, name="queries")
+app.add_typer(risk.app, name="risk")
 
 
 @app.callback()

@@ -37,6 +37,8 @@ COMMANDS = [
     ["neo4j", "start"],
     ["neo4j", "stop"],
     ["neo4j", "status"],
+    ["risk"],
+    ["risk", "assess"],
 ]
 
 
@@ -251,3 +253,35 @@ def test_serve_with_two_workers_shares_one_embedded_server(tmp_path: Path) -> No
         process.wait(60)
     assert process.returncode == 0
     assert server_pids(tmp_path / "falkordb") == []
+
+
+def test_risk_assess_ranks_and_draws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CIVICGRAPH_DATA_DIR", str(tmp_path / "data"))
+    from civicgraph.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        out = tmp_path / "community"
+        assert runner.invoke(app, ["demo", "generate", "--residents", "200", "--out", str(out)])
+        assert runner.invoke(app, ["demo", "load", str(out)]).exit_code == 0
+        devices = (out / "devices.csv").read_text(encoding="utf-8").splitlines()
+        transformer = next(line.split(",")[0] for line in devices if ",transformer," in line)
+        picture = tmp_path / "risk.png"
+        result = runner.invoke(
+            app,
+            ["risk", "assess", "--source", f"Device:{transformer}", "--hazard", "power_outage",
+             "--top", "5", "--plot", str(picture)],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "Resident:" in result.output and "affected:" in result.output
+        assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        bad = runner.invoke(
+            app, ["risk", "assess", "--source", "Device:NOSUCH", "--hazard", "fire"]
+        )
+        assert bad.exit_code == 2 and "no node Device:NOSUCH" in bad.output
+        flood = runner.invoke(
+            app, ["risk", "assess", "--source", f"Device:{transformer}", "--hazard", "flood"]
+        )
+        assert flood.exit_code == 2 and "a flood cannot start at a" in flood.output
+    finally:
+        get_settings.cache_clear()
