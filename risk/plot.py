@@ -1,13 +1,14 @@
 """A picture of an assessment: the buildings at their coordinates coloured by risk (the
 highest of the building and the people in it), the supply lines from each asset to the
-buildings it supplies, the failed assets marked; an asset is drawn at the middle of the
-buildings it supplies (assets carry no coordinates)."""
+buildings it supplies and the feeds between assets, the failed assets marked. Assets carry
+no coordinates: each is drawn at the middle of what it supplies or feeds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from matplotlib.figure import Figure  # no pyplot: no display, no global state
 
 from graph.model import EdgeType, Label
@@ -23,27 +24,44 @@ def building_risk(p: Projection, score: Floats) -> Floats:
     return np.maximum(score, homes.multiply(household[None, :]).max(axis=1).toarray().ravel())
 
 
+def _asset_positions(p: Projection, buildings: Bools) -> tuple[Floats, Floats]:
+    """Where to draw each node: a building at its coordinates, an asset at the middle of
+    what it supplies or feeds (up the network, level by level)."""
+    lat = np.where(buildings, p.attrs["lat"], np.nan)
+    lon = np.where(buildings, p.attrs["lon"], np.nan)
+    down = sp.csr_array(p.matrix(EdgeType.SUPPLIES) + p.matrix(EdgeType.FEEDS))
+    for _ in range(8):  # a network is a few levels deep
+        known = ~np.isnan(lat)
+        links = sp.csr_array(down @ sp.diags_array(known.astype(np.float64)))
+        links.eliminate_zeros()
+        count = links @ np.ones(p.size)
+        fresh = (count > 0) & ~known
+        if not fresh.any():
+            break
+        lat[fresh] = (links @ np.nan_to_num(lat))[fresh] / count[fresh]
+        lon[fresh] = (links @ np.nan_to_num(lon))[fresh] / count[fresh]
+    return lat, lon
+
+
 def plot(p: Projection, result: Assessment, score: Floats, failed: Bools, out: Path) -> None:
     buildings = p.of_label(Label.BUILDING) & ~np.isnan(p.attrs["lat"]) & ~np.isnan(p.attrs["lon"])
     lat, lon = p.attrs["lat"], p.attrs["lon"]
     risk = building_risk(p, score)
     fig = Figure(figsize=(9, 8), dpi=120)
     ax = fig.subplots()
-    supplies = p.matrix(EdgeType.SUPPLIES).tocoo()
-    at_lat = np.full(p.size, np.nan)
-    at_lon = np.full(p.size, np.nan)
-    for asset in np.unique(supplies.row):
-        served = supplies.col[(supplies.row == asset) & buildings[supplies.col]]
-        if len(served):
-            at_lat[asset], at_lon[asset] = lat[served].mean(), lon[served].mean()
-    for asset, building in zip(supplies.row, supplies.col, strict=True):
-        if buildings[building] and not np.isnan(at_lat[asset]):
-            colour = "#d62728" if failed[asset] else "#bbbbbb"
+    at_lat, at_lon = _asset_positions(p, buildings)
+    for edge_type, width in ((EdgeType.FEEDS, 1.0), (EdgeType.SUPPLIES, 0.6)):
+        lines = p.matrix(edge_type).tocoo()
+        for source, target in zip(lines.row, lines.col, strict=True):
+            ends = (at_lat[source], at_lon[source], at_lat[target], at_lon[target])
+            if np.isnan(ends).any():
+                continue
+            cut = failed[source]
             ax.plot(
-                [at_lon[asset], lon[building]],
-                [at_lat[asset], lat[building]],
-                color=colour,
-                linewidth=0.6 if not failed[asset] else 1.2,
+                [ends[1], ends[3]],
+                [ends[0], ends[2]],
+                color="#d62728" if cut else "#bbbbbb",
+                linewidth=width * (2 if cut else 1),
                 zorder=1,
             )
     shown = np.flatnonzero(buildings)
@@ -59,10 +77,10 @@ def plot(p: Projection, result: Assessment, score: Floats, failed: Bools, out: P
         vmin=0,
         vmax=max(float(risk[shown].max()) if len(shown) else 1, 1e-9),
     )
-    down = np.flatnonzero(failed & ~np.isnan(at_lat))
+    marked = np.flatnonzero(failed & ~np.isnan(at_lat))
     ax.scatter(
-        at_lon[down],
-        at_lat[down],
+        at_lon[marked],
+        at_lat[marked],
         marker="X",
         s=90,
         color="#d62728",
@@ -76,7 +94,7 @@ def plot(p: Projection, result: Assessment, score: Floats, failed: Bools, out: P
     )
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
-    if len(down):
+    if len(marked):
         ax.legend(loc="upper right")
     fig.tight_layout()
     fig.savefig(out)
