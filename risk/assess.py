@@ -77,6 +77,7 @@ class Assessment:
     affected: dict[Label, int]
     exposed: Bools  # every node with a probability above zero
     scores: Floats  # every node's score (0 where not exposed)
+    vulnerable: Bools  # residents with any vulnerability factor
     took_ms: float
     seq: int
     by_grid: dict[int, tuple[int, int]] = field(default_factory=dict)  # grid: (people, vulnerable)
@@ -208,6 +209,7 @@ def assess(
         affected,
         exposed,
         score,
+        p.of_label(Label.RESIDENT) & (people.weight > 1),
         round((time.perf_counter() - started) * 1000, 2),
         p.seq,
         _by_grid(p, exposed, people.weight > 1),

@@ -34,6 +34,7 @@ from risk.assess import Assessment, RiskModel, assess, sentences
 from risk.cache import ProjectionCache
 from risk.places import in_grids
 from risk.projection import Projection
+from risk.response import response_plan
 from risk.spread import Hazard
 from risk.vulnerability import FROM_TAGS
 
@@ -116,6 +117,22 @@ class RiskItem:
     factors: list[Factor]
 
 
+@strawberry.type(description="Someone to tell about an endangered person.")
+class NoticeContact:
+    role: str = strawberry.field(
+        description="grid_worker, carer, guardian, emergency_contact or property_company."
+    )
+    node: Node | None
+
+
+@strawberry.type(description="One endangered vulnerable resident and who to tell (一键响应).")
+class Notice:
+    priority: int
+    score: float
+    resident: Node | None
+    contacts: list[NoticeContact]
+
+
 @strawberry.type
 class RiskAssessment:
     model: RiskModel
@@ -126,6 +143,10 @@ class RiskAssessment:
     affected: Affected
     by_grid: list[GridExposure]
     items: list[RiskItem]
+    response_plan: list[Notice] = strawberry.field(
+        description="The endangered vulnerable residents, most endangered first (up to 100), "
+        "each with the people and organisations to notify."
+    )
 
 
 def _indexes(p: Projection, ids: list[strawberry.ID], argument: str) -> list[int]:
@@ -183,8 +204,11 @@ def _explained(info: Info, p: Projection, result: Assessment) -> None:
 
 async def _shaped(info: Info, p: Projection, result: Assessment) -> RiskAssessment:
     _explained(info, p, result)
+    plan = await asyncio.to_thread(response_plan, p, result)
     wanted = {p.ids[node] for item in result.items for node, _ in item.path}
     wanted |= {p.ids[g] for g in result.by_grid}
+    wanted |= {p.ids[n.resident] for n in plan}
+    wanted |= {p.ids[c.node] for n in plan for c in n.contacts}
     shown = await _visible(info, wanted)
     items = [
         RiskItem(
@@ -225,6 +249,17 @@ async def _shaped(info: Info, p: Projection, result: Assessment) -> RiskAssessme
             for g, (people, weak) in sorted(result.by_grid.items(), key=lambda kv: -kv[1][0])
         ],
         items=items,
+        response_plan=[
+            Notice(
+                priority=n.priority,
+                score=round(n.score, 6),
+                resident=shown.get(p.ids[n.resident]),
+                contacts=[
+                    NoticeContact(role=c.role, node=shown.get(p.ids[c.node])) for c in n.contacts
+                ],
+            )
+            for n in plan
+        ],
     )
 
 

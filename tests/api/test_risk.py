@@ -17,7 +17,8 @@ ASSESS = """query ($input: RiskAssessmentInput!) { riskAssessment(input: $input)
   affected { residents households buildings devices }
   byGrid { grid { id } residents vulnerable }
   items { rank score probability node { id __typename }
-    reasons { path { id } relationshipTypes text textEn } factors { name weight textEn } } } }"""
+    reasons { path { id } relationshipTypes text textEn } factors { name weight textEn } }
+  responsePlan { priority score resident { id } contacts { role node { id } } } } }"""
 TAG_FACTORS = {"disabled", "incapacitated", "home_medical_device", "mental_disorder"}
 
 
@@ -58,6 +59,13 @@ def test_an_outage_ranks_the_people_it_reaches(client: TestClient) -> None:
         assert reason["relationshipTypes"][-2:] == ["RESIDES_IN", "MEMBER_OF"]
         assert not {f["name"] for f in item["factors"]} & TAG_FACTORS  # no purpose stated
     assert sum(g["residents"] for g in result["byGrid"]) == result["affected"]["residents"]
+    plan = result["responsePlan"]
+    assert plan and [n["priority"] for n in plan] == list(range(1, len(plan) + 1))
+    assert all(n["resident"]["id"].startswith("Resident:") for n in plan)
+    roles = {c["role"] for n in plan for c in n["contacts"]}
+    assert "grid_worker" in roles and roles <= {
+        "grid_worker", "carer", "guardian", "emergency_contact", "property_company",
+    }  # fmt: skip
 
 
 def test_tag_factors_need_a_purpose_and_are_audited(client: TestClient) -> None:

@@ -11,11 +11,18 @@ from graph.model import EdgeType, Label
 from graph.model.enums import Severity
 from risk.assess import RiskModel, assess
 from risk.projection import Projection, ProjectionBuilder
+from risk.response import response_plan
 from risk.spread import Hazard
 
+Extra = list[tuple[Label, str, dict[str, object]]]
 
-def street() -> Projection:
+
+def street(
+    more_nodes: Extra | None = None, more_edges: list[tuple[EdgeType, str, str]] | None = None
+) -> Projection:
     b = ProjectionBuilder(today="2026-12-01")
+    for label, key, props in more_nodes or []:
+        b.add_node(label, key, props)
     b.add_node(Label.GRID, "G", {})
     b.add_node(Label.DEVICE, "S", {"kind": "substation", "status": "online"})
     b.add_node(Label.DEVICE, "T", {"kind": "transformer", "status": "online"})
@@ -37,6 +44,8 @@ def street() -> Projection:
         for resident, born, tags in people:
             b.add_node(Label.RESIDENT, resident, {"birth_date": born, "tags": tags})
             b.add_edge(EdgeType.MEMBER_OF, f"Resident:{resident}", f"Household:{household}")
+    for edge_type, source, target in more_edges or []:
+        assert b.add_edge(edge_type, source, target)
     return b.build(seq=42)
 
 
@@ -111,3 +120,34 @@ def test_monte_carlo_gives_each_probability_an_interval_around_the_spread() -> N
         assert item.interval is not None
         low, high = item.interval
         assert low <= best[item.node] <= high, p.ids[item.node]
+
+
+def test_the_response_plan_names_who_to_tell_for_each_vulnerable_person() -> None:
+    whole = street(
+        [
+            (Label.GRID, "C", {}),
+            (Label.RESIDENT, "W1", {"birth_date": "1985-01-01"}),  # worker of grid G
+            (Label.RESIDENT, "W2", {"birth_date": "1980-01-01"}),  # worker of community C
+            (Label.RESIDENT, "K1", {"birth_date": "1970-01-01"}),  # R1's daughter
+            (Label.ORGANISATION, "PM", {}),
+        ],
+        [
+            (EdgeType.PART_OF, "Grid:G", "Grid:C"),
+            (EdgeType.GRID_WORKER_OF, "Resident:W1", "Grid:G"),
+            (EdgeType.GRID_WORKER_OF, "Resident:W2", "Grid:C"),
+            (EdgeType.EMERGENCY_CONTACT_OF, "Resident:K1", "Resident:R1"),
+            (EdgeType.CARES_FOR, "Resident:K1", "Resident:R1"),
+            (EdgeType.MANAGES, "Organisation:PM", "Building:B1"),
+        ],
+    )
+    result = assess(whole, Hazard.POWER_OUTAGE, [whole.index["Device:T"]], first=10)
+    plan = response_plan(whole, result)
+    assert [whole.ids[n.resident] for n in plan] == ["Resident:R1"]  # the one vulnerable
+    told = {(whole.ids[c.node], c.role) for c in plan[0].contacts}
+    assert told == {
+        ("Resident:W1", "grid_worker"),
+        ("Resident:W2", "grid_worker"),
+        ("Resident:K1", "carer"),
+        ("Resident:K1", "emergency_contact"),
+        ("Organisation:PM", "property_company"),
+    }
