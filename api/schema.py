@@ -51,6 +51,7 @@ from api.nodes.order import ORDER_INPUTS
 from api.nodes.registry import to_graphql
 from api.pagination import MAX_PAGE_SIZE, Connection, bad_input
 from api.risk.fields import RiskQuery
+from api.risk.scenario import ScenarioQuery
 from api.roots import root_list
 from civicgraph.logs import get_logger
 from graph.errors import ForbiddenError, InvalidInputError
@@ -321,7 +322,9 @@ def build_schema(
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
     built = CivicSchema(
-        query=merge_types("Query", (Query, ChangeQuery, WebhookQuery, AuditQuery, RiskQuery)),
+        query=merge_types(
+            "Query", (Query, ChangeQuery, WebhookQuery, AuditQuery, RiskQuery, ScenarioQuery)
+        ),
         mutation=merge_types("Mutation", (Mutation, IncidentMutation, WebhookMutation)),
         subscription=Subscription,
         execution_context_class=SharedEventExecutor,

@@ -83,7 +83,7 @@ class Assessment:
     by_grid: dict[int, tuple[int, int]] = field(default_factory=dict)  # grid: (people, vulnerable)
 
 
-def _seeds(p: Projection, hazard: Hazard, sources: list[int]) -> Bools:
+def seeds_of(p: Projection, hazard: Hazard, sources: list[int]) -> Bools:
     """The nodes a hazard starts from: the sources, an incident's places and devices, a
     device's building (for a hazard that spreads)."""
     seeds = np.zeros(p.size, dtype=bool)
@@ -118,7 +118,7 @@ def _downstream(p: Projection) -> list[Step]:
 Interval = tuple[Floats, Floats] | None
 
 
-def _run(
+def run_model(
     p: Projection, hazard: Hazard, model: RiskModel, seeds: Bools, max_hops: int
 ) -> tuple[Spread, Bools, Interval]:
     """The model's probabilities with the paths they came by, what it exposes, and the 95 %
@@ -174,8 +174,8 @@ def assess(
     if not 1 <= first <= 1000:
         raise InvalidInputError(["first: give 1 to 1000"])
     chosen = model or (RiskModel.CASCADE if hazard in OUTAGES else RiskModel.SPREAD)
-    seeds = _seeds(p, hazard, sources)
-    paths, exposed, interval = _run(p, hazard, chosen, seeds, max_hops)
+    seeds = seeds_of(p, hazard, sources)
+    paths, exposed, interval = run_model(p, hazard, chosen, seeds, max_hops)
     people = vulnerability(p, weights)
     factor = np.where(p.of_label(Label.RESIDENT), people.weight, 1.0)
     score = SEVERITY[severity] * paths.probability * factor * exposed

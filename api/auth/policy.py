@@ -10,7 +10,7 @@ WEBHOOK_FIELDS = frozenset(
 )
 ADMIN_ONLY = frozenset({"auditLog"})
 # Reads over the whole graph that no row scope bounds yet: for the roles that see every row.
-EVERY_ROW = frozenset({"riskAssessment"})
+EVERY_ROW = frozenset({"riskAssessment", "runScenario"})
 UNBOUNDED = frozenset({Role.ADMIN, Role.INVESTIGATOR})
 INCIDENT_ACTIONS = frozenset(
     f"{action}Incident"

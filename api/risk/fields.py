@@ -149,7 +149,7 @@ class RiskAssessment:
     )
 
 
-def _indexes(p: Projection, ids: list[strawberry.ID], argument: str) -> list[int]:
+def indexes(p: Projection, ids: list[strawberry.ID], argument: str) -> list[int]:
     found = []
     for n, given in enumerate(ids):
         at = p.index.get(str(given))
@@ -274,13 +274,13 @@ class RiskQuery:
         if cache is None:
             raise GraphQLError("riskAssessment: not available", extensions={"code": "UNAVAILABLE"})
         p = await cache.get()
-        sources = _indexes(p, input.sources, "input.sources")
+        sources = indexes(p, input.sources, "input.sources")
         labels = _labels(input.filter.node_types if input.filter else None)
         grid_ids = input.filter.grid_ids if input.filter else None
         within = None
         if grid_ids:
             grids = np.zeros(p.size, dtype=bool)
-            grids[_indexes(p, grid_ids, "input.filter.gridIds")] = True
+            grids[indexes(p, grid_ids, "input.filter.gridIds")] = True
             within = in_grids(p, grids)
         try:
             result = await asyncio.to_thread(

@@ -93,3 +93,40 @@ def test_bad_sources_and_hazards_are_refused_by_name(client: TestClient) -> None
     worker = acting_as(client, "w", Role.GRID_WORKER, grids=("G00004",))
     [error] = _assess(client, worker, sources=[source], hazard="POWER_OUTAGE")["errors"]
     assert error["extensions"]["code"] == "FORBIDDEN"
+
+
+SCENARIO = """query ($input: ScenarioInput!) { runScenario(input: $input) {
+  projectionSeq without { residents vulnerable totalRisk }
+  withMitigations { residents vulnerable totalRisk } sparedCount spared { id } } }"""
+
+
+def test_a_tabletop_exercise_spares_who_the_mitigation_protects(client: TestClient) -> None:
+    source = _transformer(client)
+    buildings = data(
+        client,
+        "query ($id: ID!) { node(id: $id) { ... on Device { suppliedBuildings(first: 50) "
+        "{ nodes { id } } } } }",
+        id=source,
+    )["node"]["suppliedBuildings"]["nodes"]
+    sheltered = buildings[0]["id"]
+    before = data(client, "{ stats { incidents } }")
+    given = {
+        "failures": [source],
+        "mitigations": [{"at": sheltered, "kind": "BACKUP_POWER"}],
+    }
+    result = data(client, SCENARIO, input=given)["runScenario"]
+    assert result["without"]["residents"] > result["withMitigations"]["residents"]
+    assert result["sparedCount"] == len(result["spared"]) > 0
+    assert (
+        result["without"]["residents"] - result["withMitigations"]["residents"]
+        == result["sparedCount"]
+    )
+    assert data(client, "{ stats { incidents } }") == before  # nothing written
+    bad = client.post(
+        "/graphql",
+        json={"query": SCENARIO, "variables": {"input": {"hazards": [
+            {"at": source, "hazard": "FLOOD"}]}}},
+    ).json()  # fmt: skip
+    [error] = bad["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("input.hazards[0].at: a flood cannot start")
