@@ -1,0 +1,154 @@
+"""Risk benchmark: the projection built from the store, its memory, each model from 10
+sources, the reasons for the top 100, and networkx's PageRank on the same graph for reference.
+
+    python -m bench.risk --engine falkordb --residents 100000
+
+The store is the benchmark community of bench/api.py (loaded on first use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+import tracemalloc
+from datetime import date
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from bench.api import loaded_store
+from bench.store import BASELINE, RESULTS
+from civicgraph.settings import Engine, Settings
+from civicgraph.wiring import open_store
+from graph.model import EdgeType, Label
+from graph.model.enums import Severity
+from risk.assess import RiskModel, assess
+from risk.build import build_projection
+from risk.pagerank import personalised_pagerank, walk_matrix
+from risk.projection import KIND_CODE, Projection
+from risk.spread import Hazard
+
+console = Console(width=160)
+
+
+def _timed(run: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = run()
+    return value, (time.perf_counter() - started) * 1000
+
+
+def _sources(p: Projection, rng: random.Random) -> dict[str, list[int]]:
+    transformers = np.flatnonzero(p.attrs["kind"] == KIND_CODE["transformer"])
+    buildings = np.flatnonzero(p.of_label(Label.BUILDING))
+    return {
+        "transformers": [int(i) for i in rng.sample(list(transformers), 10)],
+        "buildings": [int(i) for i in rng.sample(list(buildings), 10)],
+    }
+
+
+def run(engine: str, residents: int, networkx: bool) -> dict[str, Any]:
+    rng = random.Random(11)
+    with loaded_store(engine, residents) as env:
+        settings = Settings(
+            engine=Engine(engine),
+            data_dir=env["CIVICGRAPH_DATA_DIR"],
+            neo4j_uri=env.get("CIVICGRAPH_NEO4J_URI", "bolt://127.0.0.1:7687"),
+        )
+        opened = open_store(settings)
+        today = date.today().isoformat()
+        try:
+            p, build_ms = _timed(lambda: build_projection(opened.store, today))
+            tracemalloc.start()  # a second build, traced: tracing slows it several times
+            build_projection(opened.store, today)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        finally:
+            opened.close()
+    sources = _sources(p, rng)
+    row: dict[str, Any] = {
+        "engine": engine,
+        "residents": residents,
+        "nodes": p.size,
+        "edges": int(sum(m.nnz for m in p.edges.values())),
+        "build_ms": round(build_ms),
+        "arrays_mb": round(p.nbytes() / 2**20, 1),
+        "build_peak_mb": round(peak / 2**20, 1),
+    }
+    cases = [
+        ("cascade", Hazard.POWER_OUTAGE, RiskModel.CASCADE, sources["transformers"]),
+        ("spread", Hazard.FIRE, RiskModel.SPREAD, sources["buildings"]),
+        ("pagerank", Hazard.FIRE, RiskModel.PAGERANK, sources["buildings"]),
+        ("monte_carlo", Hazard.FIRE, RiskModel.MONTE_CARLO, sources["buildings"]),
+    ]
+    for name, hazard, model, given in cases:
+        assess(p, hazard, given[:1], Severity.HIGH, model, first=10)  # warm
+        started = time.perf_counter()
+        result = assess(p, hazard, given, Severity.HIGH, model, first=100)
+        took = (time.perf_counter() - started) * 1000
+        row[f"{name}_ms"] = round(took, 1)
+        row[f"{name}_affected"] = result.affected[Label.RESIDENT]
+    if networkx:
+        import networkx as nx
+
+        weights = dict.fromkeys(EdgeType, 1.0)
+        seeds = np.zeros(p.size)
+        seeds[sources["buildings"]] = 1.0
+        adjacency = walk_matrix(p, weights)
+        _, ours = _timed(lambda: personalised_pagerank(adjacency, seeds))
+        graph, built = _timed(lambda: nx.from_scipy_sparse_array(adjacency))
+        personal = {i: 1.0 for i in sources["buildings"]}
+        _, theirs = _timed(lambda: nx.pagerank(graph, personalization=personal, tol=1e-10))
+        row |= {
+            "ppr_scipy_ms": round(ours),
+            "nx_build_ms": round(built),
+            "nx_ppr_ms": round(theirs),
+        }
+    console.print(row)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("falkordb", "neo4j", "both"), default="falkordb")
+    parser.add_argument("--residents", type=int, default=100_000)
+    parser.add_argument("--networkx", action="store_true", help="time networkx's PageRank too")
+    parser.add_argument("--update-baseline", action="store_true")
+    args = parser.parse_args()
+    engines = ("falkordb", "neo4j") if args.engine == "both" else (args.engine,)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    table = Table(title="civicgraph risk propagation (ms unless noted)")
+    columns = ("engine", "residents", "build", "arrays MB", "build peak MB", "cascade",
+               "spread", "pagerank", "monte carlo (1,000)")  # fmt: skip
+    for column in columns:
+        table.add_column(column, justify="right")
+    for engine in engines:
+        row = run(engine, args.residents, args.networkx)
+        key = f"risk-{engine}-{args.residents}"
+        old = baseline.get(key, {})
+        was = f" (was {old['spread_ms']})" if old else ""
+        table.add_row(
+            engine,
+            f"{args.residents:,}",
+            f"{row['build_ms']:,}",
+            str(row["arrays_mb"]),
+            str(row["build_peak_mb"]),
+            str(row["cascade_ms"]),
+            f"{row['spread_ms']}{was}",
+            str(row["pagerank_ms"]),
+            str(row["monte_carlo_ms"]),
+        )
+        (RESULTS / f"{key}.json").write_text(json.dumps(row, indent=1))
+        if args.update_baseline:
+            baseline[key] = row
+    console.print(table)
+    if args.update_baseline:
+        BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
