@@ -106,24 +106,32 @@ def propagate(
     p: Projection, steps: list[Step], sources: Bools, max_hops: int, within: Bools | None = None
 ) -> Spread:
     """Best-path probabilities from `sources` (probability 1) along `steps`, at most
-    `max_hops` of them, reaching only nodes `within` (None: any)."""
+    `max_hops` of them, reaching only nodes `within` (None: any). Each hop relaxes only the
+    edges leaving the nodes the hop before improved (the rest offer what they offered)."""
     probability = sources.astype(np.float64)
     previous = np.full(p.size, -1, dtype=np.int64)
     via = np.full(p.size, -1, dtype=np.int64)
+    changed = np.flatnonzero(sources)
     for _ in range(max_hops):
+        if len(changed) == 0:
+            break
         best = probability.copy()
         for k, (_, _, matrix) in enumerate(steps):
-            offered = sp.csc_array(sp.diags_array(probability) @ matrix)
-            reach = offered.max(axis=0).toarray().ravel()
-            better = reach > best + 1e-15
+            offers = sp.coo_array(matrix[changed])
+            if offers.nnz == 0:
+                continue
+            values = offers.data * probability[changed][offers.row]
+            order = np.lexsort((-values, offers.col))  # by target, the best offer first
+            targets, first = np.unique(offers.col[order], return_index=True)
+            top = values[order][first]
+            better = top > best[targets] + 1e-15
             if within is not None:
-                better &= within
-            if better.any():
-                best[better] = reach[better]
-                previous[better] = np.asarray(offered.argmax(axis=0)).ravel()[better]
-                via[better] = k
-        if np.array_equal(best, probability):
-            break
+                better &= within[targets]
+            won = targets[better]
+            best[won] = top[better]
+            previous[won] = changed[offers.row[order][first][better]]
+            via[won] = k
+        changed = np.flatnonzero(best > probability)
         probability = best
     return Spread(probability, previous, via, [(t, back) for t, back, _ in steps])
 
