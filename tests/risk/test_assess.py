@@ -4,12 +4,14 @@ a hazard placed where it makes no sense is refused by name."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from graph.errors import InvalidInputError
 from graph.model import EdgeType, Label
 from graph.model.enums import Severity
 from risk.assess import RiskModel, assess
+from risk.places import in_grids
 from risk.projection import Projection, ProjectionBuilder
 from risk.response import response_plan
 from risk.spread import Hazard
@@ -151,3 +153,22 @@ def test_the_response_plan_names_who_to_tell_for_each_vulnerable_person() -> Non
         ("Resident:K1", "emergency_contact"),
         ("Organisation:PM", "property_company"),
     }
+
+
+def test_an_assessment_kept_to_some_grids_ranks_only_what_lies_in_them() -> None:
+    p = street(
+        [(Label.GRID, "G2", {}), (Label.GRID, "C", {})],
+        [(EdgeType.PART_OF, "Grid:G", "Grid:C"), (EdgeType.PART_OF, "Grid:G2", "Grid:C")],
+    )
+    grids = np.zeros(p.size, dtype=bool)
+    grids[p.index["Grid:G2"]] = True
+    nowhere = assess(p, Hazard.POWER_OUTAGE, [p.index["Device:S"]], within=in_grids(p, grids))
+    assert nowhere.items == []  # everything lies in grid G
+    grids[p.index["Grid:C"]] = True  # the community holds G
+    whole = assess(p, Hazard.POWER_OUTAGE, [p.index["Device:S"]], within=in_grids(p, grids))
+    ranked = {p.ids[i.node] for i in whole.items}
+    assert "Resident:R4" in ranked and "Building:B1" in ranked
+    people = assess(
+        p, Hazard.POWER_OUTAGE, [p.index["Device:S"]], labels=(Label.RESIDENT,), first=50
+    )
+    assert {p.ids[i.node].split(":")[0] for i in people.items} == {"Resident"}
