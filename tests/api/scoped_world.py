@@ -2,13 +2,16 @@
 GA and GB. Building BA (grid GA, managed by property company OP) and BB (grid GB, managed by
 OQ) stand next to each other; each has a household (HA, HB) of two residents, a device, an
 incident, an organisation located in it, and a petition by its first resident; a few
-relationships cross from A to B. Every name is
-unique so that a search finds one node."""
+relationships cross from A to B. Every name is unique so that a search finds one node. Also:
+the callers of the row-scope tests, each with every id it reaches, and how they ask."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from fastapi.testclient import TestClient
+
+from api.auth.principal import Role
 from graph.model import (
     Building,
     Device,
@@ -21,6 +24,7 @@ from graph.model import (
     Resident,
 )
 from graph.port import GraphStore
+from tests.auth import acting_as
 from tests.factories import PROV, edge, id_number
 
 PHONES = {"RA1": "13800000001", "RA2": "13800000002", "RB1": "13900000001", "RB2": "13900000002"}
@@ -109,3 +113,86 @@ def build(store: GraphStore) -> None:
     edges.append(edge("EMERGENCY_CONTACT_OF", "Resident:RA1", "Resident:RB1"))
     edges.append(edge("MANAGES", "Organisation:OA", "Building:BB"))
     store.upsert_edges(edges, PROV)
+
+
+EVERY_ID = [
+    *("Grid:D", "Grid:C", "Grid:GA", "Grid:GB"),
+    *("Organisation:OP", "Organisation:OQ"),
+    *(
+        f"{label}:{key}{side}"
+        for side in "AB"
+        for label, key in (
+            ("Building", "B"),
+            ("Household", "H"),
+            ("Device", "D"),
+            ("Incident", "I"),
+            ("Organisation", "O"),
+            ("Petition", "P"),
+        )
+    ),
+    *(f"Resident:R{side}{n}" for side in "AB" for n in (1, 2)),
+]
+
+
+def side(letter: str) -> set[str]:
+    """What lies in grid G<letter>: its building and everything placed there."""
+    return {
+        f"Grid:G{letter}",
+        f"Building:B{letter}",
+        f"Household:H{letter}",
+        f"Resident:R{letter}1",
+        f"Resident:R{letter}2",
+        f"Device:D{letter}",
+        f"Incident:I{letter}",
+        f"Organisation:O{letter}",
+        f"Petition:P{letter}",
+    }
+
+
+# Each caller and every id it reaches (claims as `civicgraph auth token` takes them).
+CALLERS: dict[str, tuple[Role, dict[str, Any], set[str]]] = {
+    "grid worker of GA": (Role.GRID_WORKER, {"grids": ["GA"]}, side("A")),
+    "grid worker of C": (
+        Role.GRID_WORKER,
+        {"grids": ["C"]},
+        side("A") | side("B") | {"Grid:C"},
+    ),
+    "grid worker of GB": (Role.GRID_WORKER, {"grids": ["GB"]}, side("B")),
+    "integrator given GB": (Role.INTEGRATOR, {"grids": ["GB"]}, side("B")),
+    "property company OP": (
+        Role.PROPERTY_COMPANY,
+        {"org": "OP"},
+        {
+            "Organisation:OP",
+            "Building:BA",
+            "Household:HA",
+            "Resident:RA1",
+            "Resident:RA2",
+            "Device:DA",
+            "Incident:IA",
+        },
+    ),
+    "resident of HA": (
+        Role.RESIDENT,
+        {"household": "HA"},
+        {"Household:HA", "Resident:RA1", "Resident:RA2", "Petition:PA"},
+    ),
+    "grid worker without grids": (Role.GRID_WORKER, {}, set()),
+    "admin": (Role.ADMIN, {}, set(EVERY_ID)),
+}
+
+
+def ask(
+    client: TestClient, caller: str, query: str, headers: dict[str, str] | None = None, **v: Any
+) -> dict[str, Any]:
+    role, claims, _ = CALLERS[caller]
+    sent = {**acting_as(client, f"test-{role}", role, **claims), **(headers or {})}
+    response = client.post("/graphql", json={"query": query, "variables": v}, headers=sent)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def answer(client: TestClient, caller: str, query: str, **v: Any) -> dict[str, Any]:
+    result = ask(client, caller, query, **v)
+    assert "errors" not in result, result["errors"]
+    return result["data"]

@@ -7,18 +7,15 @@ writes outside it are refused with nothing written."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.auth.principal import Role
 from api.compiled.asgi import COMPILED
-from civicgraph.settings import Settings
-from graph.model import EdgeType, Label
-from graph.records import Direction, NodeRef
 from tests.api import scoped_world
-from tests.auth import acting_as, api_client
+from tests.api.scoped_world import CALLERS, EVERY_ID, answer, ask
+from tests.auth import api_client
 from tests.engines import ENGINES, settings_for
 
 LISTS = {
@@ -31,71 +28,6 @@ LISTS = {
     "Organisation": "organisations",
     "Petition": "petitions",
 }
-EVERY_ID = [
-    *("Grid:D", "Grid:C", "Grid:GA", "Grid:GB"),
-    *("Organisation:OP", "Organisation:OQ"),
-    *(
-        f"{label}:{key}{side}"
-        for side in "AB"
-        for label, key in (
-            ("Building", "B"),
-            ("Household", "H"),
-            ("Device", "D"),
-            ("Incident", "I"),
-            ("Organisation", "O"),
-            ("Petition", "P"),
-        )
-    ),
-    *(f"Resident:R{side}{n}" for side in "AB" for n in (1, 2)),
-]
-
-
-def side(letter: str) -> set[str]:
-    """What lies in grid G<letter>: its building and everything placed there."""
-    return {
-        f"Grid:G{letter}",
-        f"Building:B{letter}",
-        f"Household:H{letter}",
-        f"Resident:R{letter}1",
-        f"Resident:R{letter}2",
-        f"Device:D{letter}",
-        f"Incident:I{letter}",
-        f"Organisation:O{letter}",
-        f"Petition:P{letter}",
-    }
-
-
-# Each caller and every id it reaches (claims as `civicgraph auth token` takes them).
-CALLERS: dict[str, tuple[Role, dict[str, Any], set[str]]] = {
-    "grid worker of GA": (Role.GRID_WORKER, {"grids": ["GA"]}, side("A")),
-    "grid worker of C": (
-        Role.GRID_WORKER,
-        {"grids": ["C"]},
-        side("A") | side("B") | {"Grid:C"},
-    ),
-    "grid worker of GB": (Role.GRID_WORKER, {"grids": ["GB"]}, side("B")),
-    "integrator given GB": (Role.INTEGRATOR, {"grids": ["GB"]}, side("B")),
-    "property company OP": (
-        Role.PROPERTY_COMPANY,
-        {"org": "OP"},
-        {
-            "Organisation:OP",
-            "Building:BA",
-            "Household:HA",
-            "Resident:RA1",
-            "Resident:RA2",
-            "Device:DA",
-            "Incident:IA",
-        },
-    ),
-    "resident of HA": (
-        Role.RESIDENT,
-        {"household": "HA"},
-        {"Household:HA", "Resident:RA1", "Resident:RA2", "Petition:PA"},
-    ),
-    "grid worker without grids": (Role.GRID_WORKER, {}, set()),
-    "admin": (Role.ADMIN, {}, set(EVERY_ID)),
-}
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -107,22 +39,6 @@ def world(
     with api_client(settings) as client:
         scoped_world.build(client.app.state.opened.store)  # type: ignore[attr-defined]
         yield client
-
-
-def ask(
-    client: TestClient, caller: str, query: str, headers: dict[str, str] | None = None, **v: Any
-) -> dict[str, Any]:
-    role, claims, _ = CALLERS[caller]
-    sent = {**acting_as(client, f"test-{role}", role, **claims), **(headers or {})}
-    response = client.post("/graphql", json={"query": query, "variables": v}, headers=sent)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def answer(client: TestClient, caller: str, query: str, **v: Any) -> dict[str, Any]:
-    result = ask(client, caller, query, **v)
-    assert "errors" not in result, result["errors"]
-    return result["data"]
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -298,165 +214,3 @@ def test_personal_fields_open_to_filters_only_as_they_open_to_reading(world: Tes
     store = world.app.state.opened.store  # type: ignore[attr-defined]
     last = store.audit_entries(after=0, limit=10_000)[-1]
     assert last.actor == f"test-{Role.GRID_WORKER}" and "tags" in last.personal_fields
-
-
-WRITES: list[tuple[str, str, dict[str, Any], str | None]] = [
-    # caller, operation, variables, the error code (None: it succeeds)
-    (
-        "grid worker of GA",
-        'mutation { upsertResident(input: {id: "RB2", name: "改名", gender: FEMALE, '
-        'birthDate: "1941-03-02"}) { errors { code } } }',
-        {},
-        "FORBIDDEN",
-    ),
-    (
-        "grid worker of GA",
-        'mutation { deleteNode(id: "Resident:RB2") { errors { code } } }',
-        {},
-        "NOT_FOUND",
-    ),
-    (
-        "grid worker of GA",
-        'mutation { dispatchIncident(id: "Incident:IB", assignee: "Organisation:OA") '
-        "{ errors { code } } }",
-        {},
-        "NOT_FOUND",
-    ),
-    (
-        "grid worker of GA",
-        'mutation { reportIncident(input: {place: "Building:BB", category: FIRE}) '
-        "{ errors { code } } }",
-        {},
-        "UNKNOWN_REFERENCE",
-    ),
-    (
-        "grid worker of GA",
-        'mutation { link(type: MEMBER_OF, from: "Resident:RB2", to: "Household:HA", '
-        'properties: {role: "tenant"}) { errors { code } } }',
-        {},
-        "FORBIDDEN",
-    ),
-    (
-        "grid worker of GA",
-        'mutation { reportIncident(input: {place: "Building:BA", category: FIRE}) '
-        "{ errors { code } } }",
-        {},
-        None,
-    ),
-    (
-        "property company OP",
-        'mutation { upsertHousehold(input: {id: "HX"}) { errors { code } } }',
-        {},
-        "FORBIDDEN",
-    ),
-    (
-        "resident of HA",
-        'mutation { link(type: SUBMITTED_BY, from: "Petition:PB", to: "Resident:RA1") '
-        "{ errors { code } } }",
-        {},
-        "FORBIDDEN",
-    ),
-]
-
-
-def _code(result: dict[str, Any]) -> str | None:
-    if result.get("errors"):
-        return str(result["errors"][0]["extensions"]["code"])
-    payload = next(iter(result["data"].values()))
-    return payload["errors"][0]["code"] if payload["errors"] else None
-
-
-@pytest.mark.parametrize("write", range(len(WRITES)))
-def test_writes_outside_the_scope_are_refused_and_change_nothing(
-    engine_settings: Settings, write: int
-) -> None:
-    caller, operation, variables, code = WRITES[write]
-    with api_client(engine_settings) as client:
-        store = client.app.state.opened.store  # type: ignore[attr-defined]
-        scoped_world.build(store)
-        before = store.count_nodes(), store.get_nodes([NodeRef.parse(i) for i in EVERY_ID])
-        assert _code(ask(client, caller, operation, **variables)) == code
-        after = store.count_nodes(), store.get_nodes([NodeRef.parse(i) for i in EVERY_ID])
-        if code is not None:
-            assert after == before
-        edges = store.related(
-            [NodeRef.parse("Household:HA")], EdgeType.MEMBER_OF, Direction.IN, Label.RESIDENT
-        )
-        assert {item.node.id for item in edges[NodeRef.parse("Household:HA")].items} == {
-            "RA1",
-            "RA2",
-        }
-
-
-def test_new_rows_are_placed_inside_the_scope(engine_settings: Settings) -> None:
-    """A grid worker records a new household in its building; a resident submits a petition
-    and signs it as a member of their own household."""
-    with api_client(engine_settings) as client:
-        scoped_world.build(client.app.state.opened.store)  # type: ignore[attr-defined]
-        steps = [
-            ("grid worker of GA", 'mutation { upsertHousehold(input: {id: "HN"}) '),
-            ("grid worker of GA", 'mutation { upsertHousehold(input: {id: "HN", floor: 3}) '),
-            (
-                "grid worker of GA",
-                'mutation { link(type: RESIDES_IN, from: "Household:HN", to: "Building:BA") ',
-            ),
-            (
-                "resident of HA",
-                'mutation { upsertPetition(input: {id: "PN", text: "楼下噪音扰民", '
-                'submittedAt: "2026-11-20T08:00:00Z"}) ',
-            ),
-            (
-                "resident of HA",
-                'mutation { link(type: SUBMITTED_BY, from: "Petition:PN", to: "Resident:RA2") ',
-            ),
-        ]
-        for caller, head in steps:
-            assert _code(ask(client, caller, head + "{ errors { code } } }")) is None, head
-        assert answer(client, "grid worker of GA", '{ node(id: "Household:HN") { id } }')["node"]
-        mine = answer(client, "resident of HA", "{ petitions(first: 5) { totalCount } }")
-        assert mine["petitions"]["totalCount"] == 2
-        # Once placed, a node is no longer loose: another grid's worker cannot take it.
-        moved = ask(
-            client,
-            "grid worker of GB",
-            'mutation { link(type: RESIDES_IN, from: "Household:HN", to: "Building:BB") '
-            "{ errors { code } } }",
-        )
-        assert _code(moved) == "FORBIDDEN"
-        # Nor can anyone take over a node placed nowhere that someone else wrote: a resident
-        # the admin recorded without a household stays out of a household's reach.
-        loose = (
-            'mutation { upsertResident(input: {id: "RX", name: "丙", gender: MALE, '
-            'birthDate: "1950-01-01"}) { errors { code } } }'
-        )
-        assert _code(ask(client, "admin", loose)) is None
-        adopted = ask(
-            client,
-            "resident of HA",
-            'mutation { link(type: MEMBER_OF, from: "Resident:RX", to: "Household:HA", '
-            'properties: {role: "tenant"}) { errors { code } } }',
-        )
-        assert _code(adopted) == "FORBIDDEN"
-
-
-def test_an_integrator_given_grids_raises_alerts_only_for_its_devices(
-    engine_settings: Settings,
-) -> None:
-    with api_client(engine_settings) as client:
-        store = client.app.state.opened.store  # type: ignore[attr-defined]
-        scoped_world.build(store)
-        role, claims, _ = CALLERS["integrator given GB"]
-        gateway = acting_as(client, "gateway-b", role, **claims)
-        before = store.count_nodes()[Label.INCIDENT]
-        for device in ("DA", "NOSUCH"):  # another grid's device reads as one that is not there
-            alert = {"device_id": device, "kind": "smoke", "at": "2026-11-21T08:00:00Z"}
-            refused = client.post("/ingest/alerts", json=alert, headers=gateway)
-            assert refused.status_code == 422
-            assert refused.json()["errors"] == [
-                {"loc": [0, "device_id"], "msg": f"unknown device {device}"}
-            ]
-        assert store.count_nodes()[Label.INCIDENT] == before
-        alert = {"device_id": "DB", "kind": "smoke", "at": "2026-11-21T08:00:00Z"}
-        accepted = client.post("/ingest/alerts", json=alert, headers=gateway)
-        assert accepted.status_code == 200, accepted.text
-        assert store.count_nodes()[Label.INCIDENT] == before + 1
