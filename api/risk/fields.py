@@ -149,6 +149,14 @@ class RiskAssessment:
     )
 
 
+def risk_cache(info: Info, field: str) -> ProjectionCache:
+    """The process's projection cache (absent only where an app is built without one)."""
+    cache: ProjectionCache | None = getattr(info.context, "risk", None)
+    if cache is None:
+        raise GraphQLError(f"{field}: not available", extensions={"code": "UNAVAILABLE"})
+    return cache
+
+
 def indexes(p: Projection, ids: list[strawberry.ID], argument: str) -> list[int]:
     found = []
     for n, given in enumerate(ids):
@@ -270,9 +278,7 @@ class RiskQuery:
         "buildings and devices with the paths and factors behind each score."
     )
     async def risk_assessment(self, info: Info, input: RiskAssessmentInput) -> RiskAssessment:
-        cache: ProjectionCache | None = getattr(info.context, "risk", None)
-        if cache is None:
-            raise GraphQLError("riskAssessment: not available", extensions={"code": "UNAVAILABLE"})
+        cache = risk_cache(info, "riskAssessment")
         p = await cache.get()
         sources = indexes(p, input.sources, "input.sources")
         labels = _labels(input.filter.node_types if input.filter else None)

@@ -6,17 +6,15 @@ from __future__ import annotations
 import asyncio
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from api.enums import Severity
 from api.nodes import Node
 from api.nodes.registry import to_graphql
 from api.pagination import bad_input
-from api.risk.fields import indexes
+from api.risk.fields import indexes, risk_cache
 from graph.errors import InvalidInputError
 from graph.records import NodeRef
-from risk.cache import ProjectionCache
 from risk.scenario import Event, Mitigation, Outcome, run_scenario
 from risk.spread import Hazard
 
@@ -78,9 +76,7 @@ class ScenarioQuery:
         "with and without mitigations, to see who they spare. Nothing is written."
     )
     async def run_scenario(self, info: Info, input: ScenarioInput) -> ScenarioResult:
-        cache: ProjectionCache | None = getattr(info.context, "risk", None)
-        if cache is None:
-            raise GraphQLError("runScenario: not available", extensions={"code": "UNAVAILABLE"})
+        cache = risk_cache(info, "runScenario")
         if not 1 <= input.max_hops <= 12:
             raise bad_input("input.maxHops: give 1 to 12")
         p = await cache.get()
