@@ -82,6 +82,8 @@ class GuardedStore(Delegating):
     ) -> Filter | None:
         if target is not None:
             return self._where(target, where)
+        # Conditions of a relationship to several labels name their label (`Labelled`); any
+        # that did not would be checked as a resident's, the label with personal fields.
         self.fields.check_filter(Label.RESIDENT, where)
         if self.scope is None:
             return where
