@@ -303,5 +303,5 @@ class RiskQuery:
                 cache.weights,
             )
         except InvalidInputError as exc:
-            raise bad_input(exc.problems[0].replace("sources:", "input.sources:", 1)) from None
+            raise bad_input(f"input.{exc.problems[0]}") from None
         return await _shaped(info, p, result)

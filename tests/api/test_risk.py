@@ -86,7 +86,7 @@ def test_bad_sources_and_hazards_are_refused_by_name(client: TestClient) -> None
     for given, words in (
         ({"sources": ["Device:NOSUCH"], "hazard": "FIRE"}, "input.sources[0]: no node"),
         ({"sources": [source], "hazard": "FLOOD"}, "input.sources: a flood cannot start"),
-        ({"sources": [source], "hazard": "FIRE", "maxHops": 50}, "maxHops"),
+        ({"sources": [source], "hazard": "FIRE", "maxHops": 50}, "input.maxHops: give 1 to 12"),
     ):
         [error] = _assess(client, **given)["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and words in error["message"]
