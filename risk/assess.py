@@ -165,7 +165,9 @@ def assess(
     within: Bools | None = None,
     weights: dict[str, float] | None = None,
 ) -> Assessment:
-    """Assess `hazard` at `sources`; rank the nodes of `labels` (and `within`, if given)."""
+    """Assess `hazard` at `sources`; rank the nodes of `labels`. With `within`, everything
+    reported (ranking, counts, exposure per grid) keeps to those nodes; the hazard itself
+    travels where it travels."""
     started = time.perf_counter()
     if not sources:
         raise InvalidInputError(["sources: give at least one source"])
@@ -176,14 +178,14 @@ def assess(
     chosen = model or (RiskModel.CASCADE if hazard in OUTAGES else RiskModel.SPREAD)
     seeds = seeds_of(p, hazard, sources)
     paths, exposed, interval = run_model(p, hazard, chosen, seeds, max_hops)
+    if within is not None:
+        exposed = exposed & within
     people = vulnerability(p, weights)
     factor = np.where(p.of_label(Label.RESIDENT), people.weight, 1.0)
     score = SEVERITY[severity] * paths.probability * factor * exposed
     wanted = np.zeros(p.size, dtype=bool)
     for label in labels:
         wanted |= p.of_label(label)
-    if within is not None:
-        wanted &= within
     candidates = np.flatnonzero(wanted & exposed & ~seeds)
     order = candidates[np.argsort(-score[candidates], kind="stable")][:first]
     items = []

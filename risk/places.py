@@ -31,3 +31,14 @@ def in_grids(p: Projection, grids: Bools) -> Bools:
     placed_at = sp.csr_array(p.matrix(EdgeType.OCCURRED_AT))
     incidents = (placed_at @ (buildings | area).astype(np.float64)) > 0
     return area | buildings | homes | people | devices | (incidents & p.of_label(Label.INCIDENT))
+
+
+def managed_by(p: Projection, organisations: Bools) -> Bools:
+    """The organisations, the buildings they manage, those buildings' households, members,
+    devices and incidents."""
+    buildings = (p.matrix(EdgeType.MANAGES).T @ organisations.astype(np.float64)) > 0
+    homes = (p.matrix(EdgeType.RESIDES_IN) @ buildings.astype(np.float64)) > 0
+    people = (p.matrix(EdgeType.MEMBER_OF) @ homes.astype(np.float64)) > 0
+    devices = (p.matrix(EdgeType.INSTALLED_IN) @ buildings.astype(np.float64)) > 0
+    incidents = (p.matrix(EdgeType.OCCURRED_AT) @ buildings.astype(np.float64)) > 0
+    return organisations | buildings | homes | people | devices | incidents

@@ -10,8 +10,10 @@ WEBHOOK_FIELDS = frozenset(
 )
 ADMIN_ONLY = frozenset({"auditLog"})
 # Reads over the whole graph that no row scope bounds yet: for the roles that see every row.
-EVERY_ROW = frozenset({"riskAssessment", "runScenario"})
+EVERY_ROW = frozenset({"runScenario"})
 UNBOUNDED = frozenset({Role.ADMIN, Role.INVESTIGATOR})
+# Reads over the whole graph bounded to rows where rows are grids or managed buildings.
+ASSESSORS = frozenset({Role.ADMIN, Role.INVESTIGATOR, Role.GRID_WORKER, Role.PROPERTY_COMPANY})
 INCIDENT_ACTIONS = frozenset(
     f"{action}Incident"
     for action in (
@@ -41,6 +43,8 @@ def refusal_of_field(principal: Principal, field: str, mutation: bool) -> str | 
         return f"FORBIDDEN: {field} is for administrators"
     if field in EVERY_ROW and principal.role not in UNBOUNDED:
         return f"FORBIDDEN: {field} is for administrators and investigators"
+    if field == "riskAssessment" and principal.role not in ASSESSORS:
+        return f"FORBIDDEN: the {principal.role} role may not use {field}"
     if allowed is None or (not mutation and field not in WEBHOOK_FIELDS):
         return None
     if field in allowed:

@@ -30,10 +30,11 @@ from api.pagination import bad_input
 from graph.errors import InvalidInputError
 from graph.model import Label
 from graph.records import NodeRef
+from graph.scope import ScopeKind
 from risk.assess import Assessment, RiskModel, assess, sentences
 from risk.cache import ProjectionCache
-from risk.places import in_grids
-from risk.projection import Projection
+from risk.places import in_grids, managed_by
+from risk.projection import Bools, Projection
 from risk.response import response_plan
 from risk.spread import Hazard
 from risk.vulnerability import FROM_TAGS
@@ -157,11 +158,35 @@ def risk_cache(info: Info, field: str) -> ProjectionCache:
     return cache
 
 
-def indexes(p: Projection, ids: list[strawberry.ID], argument: str) -> list[int]:
+def rows_of(info: Info, p: Projection) -> Bools | None:
+    """The caller's rows in the projection (None: every row): a grid worker's grids and what
+    lies in them, a property company's managed buildings and what lies in those."""
+    scope = info.context.store.scope
+    if scope is None:
+        return None
+    named = np.zeros(p.size, dtype=bool)
+    prefix = {ScopeKind.GRIDS: "Grid", ScopeKind.ORGANISATION: "Organisation"}.get(scope.kind)
+    if prefix is None:
+        raise GraphQLError(
+            "FORBIDDEN: risk assessments are not available to this role",
+            extensions={"code": "FORBIDDEN"},
+        )
+    for key in scope.ids:
+        at = p.index.get(f"{prefix}:{key}")
+        if at is not None:
+            named[at] = True
+    return in_grids(p, named) if scope.kind == ScopeKind.GRIDS else managed_by(p, named)
+
+
+def indexes(
+    p: Projection, ids: list[strawberry.ID], argument: str, within: Bools | None = None
+) -> list[int]:
+    """The projection's index of each id; one it does not hold, or outside `within`, is
+    refused as missing."""
     found = []
     for n, given in enumerate(ids):
         at = p.index.get(str(given))
-        if at is None:
+        if at is None or (within is not None and not within[at]):
             raise bad_input(f"{argument}[{n}]: no node {given}")
         found.append(at)
     return found
@@ -280,14 +305,15 @@ class RiskQuery:
     async def risk_assessment(self, info: Info, input: RiskAssessmentInput) -> RiskAssessment:
         cache = risk_cache(info, "riskAssessment")
         p = await cache.get()
-        sources = indexes(p, input.sources, "input.sources")
+        within = rows_of(info, p)
+        sources = indexes(p, input.sources, "input.sources", within)
         labels = _labels(input.filter.node_types if input.filter else None)
         grid_ids = input.filter.grid_ids if input.filter else None
-        within = None
         if grid_ids:
             grids = np.zeros(p.size, dtype=bool)
-            grids[indexes(p, grid_ids, "input.filter.gridIds")] = True
-            within = in_grids(p, grids)
+            grids[indexes(p, grid_ids, "input.filter.gridIds", within)] = True
+            kept = in_grids(p, grids)
+            within = kept if within is None else within & kept
         try:
             result = await asyncio.to_thread(
                 assess,

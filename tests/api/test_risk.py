@@ -1,6 +1,7 @@
 """`riskAssessment` through the API on both engines, over the demo community: an outage at a
 transformer ranks the residents it leaves without power with their paths and factors; tag
-factors only with a purpose; bad sources and hazards refused by name; bounded roles refused."""
+factors only with a purpose; bad sources and hazards refused by name; a grid worker and a
+property company assess within their rows, residents and integrators not at all."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.auth.principal import Role
+from civicgraph.settings import Settings
+from tests.api import scoped_world
 from tests.api.conftest import data
-from tests.auth import acting_as
+from tests.auth import acting_as, api_client
 
 ASSESS = """query ($input: RiskAssessmentInput!) { riskAssessment(input: $input) {
   model hazard tookMs projectionSeq
@@ -90,9 +93,30 @@ def test_bad_sources_and_hazards_are_refused_by_name(client: TestClient) -> None
     ):
         [error] = _assess(client, **given)["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT" and words in error["message"]
-    worker = acting_as(client, "w", Role.GRID_WORKER, grids=("G00004",))
-    [error] = _assess(client, worker, sources=[source], hazard="POWER_OUTAGE")["errors"]
-    assert error["extensions"]["code"] == "FORBIDDEN"
+    for role in (Role.RESIDENT, Role.INTEGRATOR):
+        bounded = acting_as(client, "x", role, household="H0000001")
+        [error] = _assess(client, bounded, sources=[source], hazard="POWER_OUTAGE")["errors"]
+        assert error["extensions"]["code"] == "FORBIDDEN", role
+
+
+def test_a_bounded_caller_assesses_within_its_rows(engine_settings: Settings) -> None:
+    """A fire in building BA spreads to BB next door (another grid, another company): the
+    grid worker of GA and the company managing BA see only BA's people; BB reads as missing."""
+    with api_client(engine_settings) as client:
+        scoped_world.build(client.app.state.opened.store)  # type: ignore[attr-defined]
+        fire = {"sources": ["Building:BA"], "hazard": "FIRE", "first": 50}
+        everyone = _assess(client, **fire)["data"]["riskAssessment"]
+        assert everyone["affected"]["residents"] == 4
+        other_side = {"Building:BB", "Household:HB", "Resident:RB1", "Resident:RB2", "Device:DB"}
+        bounded = ((Role.GRID_WORKER, {"grids": ("GA",)}), (Role.PROPERTY_COMPANY, {"org": "OP"}))
+        for role, claims in bounded:
+            headers = acting_as(client, "bounded", role, **claims)
+            mine = _assess(client, headers, **fire)["data"]["riskAssessment"]
+            assert mine["affected"]["residents"] == 2, role
+            ranked = {item["node"]["id"] for item in mine["items"]}
+            assert "Resident:RA1" in ranked and not ranked & other_side, ranked
+            [error] = _assess(client, headers, sources=["Building:BB"], hazard="FIRE")["errors"]
+            assert error["message"] == "input.sources[0]: no node Building:BB"
 
 
 SCENARIO = """query ($input: ScenarioInput!) { runScenario(input: $input) {
