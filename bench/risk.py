@@ -50,7 +50,47 @@ def _sources(p: Projection, rng: random.Random) -> dict[str, list[int]]:
     }
 
 
-def run(engine: str, residents: int, networkx: bool) -> dict[str, Any]:
+ASSESS = """query ($input: RiskAssessmentInput!) { riskAssessment(input: $input) {
+  tookMs affected { residents } byGrid { grid { id } residents vulnerable }
+  items { rank score node { id } reasons { path { id } text } factors { name } }
+  responsePlan { priority resident { id } contacts { role node { id } } } } }"""
+
+
+def through_api(
+    env: dict[str, str], p: Projection, sources: dict[str, list[int]]
+) -> dict[str, Any]:
+    """p50 of `riskAssessment` over HTTP (top 20, with reasons, per-grid exposure and the
+    response plan), after a first request that builds the server's projection."""
+    import statistics
+
+    import httpx2
+
+    from bench.api import api_server
+    from bench.auth import AUTH
+
+    found: dict[str, Any] = {}
+    with api_server(env) as url, httpx2.Client(headers=AUTH, timeout=600) as http:
+        for name, hazard, given in (
+            ("api_cascade", "POWER_OUTAGE", sources["transformers"]),
+            ("api_spread", "FIRE", sources["buildings"]),
+        ):
+            body = {"sources": [p.ids[i] for i in given], "hazard": hazard, "first": 20}
+            request = {"query": ASSESS, "variables": {"input": body}}
+            started = time.perf_counter()
+            first = http.post(url, json=request).json()  # the server builds its projection
+            assert "errors" not in first, first["errors"]
+            found.setdefault("api_first_ms", round((time.perf_counter() - started) * 1000))
+            times = []
+            for _ in range(20):
+                started = time.perf_counter()
+                answer = http.post(url, json=request).json()
+                times.append((time.perf_counter() - started) * 1000)
+                assert "errors" not in answer, answer["errors"]
+            found[f"{name}_p50_ms"] = round(statistics.median(times), 1)
+    return found
+
+
+def run(engine: str, residents: int, networkx: bool, api: bool) -> dict[str, Any]:
     rng = random.Random(11)
     with loaded_store(engine, residents) as env:
         settings = Settings(
@@ -68,7 +108,8 @@ def run(engine: str, residents: int, networkx: bool) -> dict[str, Any]:
             tracemalloc.stop()
         finally:
             opened.close()
-    sources = _sources(p, rng)
+        sources = _sources(p, rng)
+        over_http = through_api(env, p, sources) if api else {}
     row: dict[str, Any] = {
         "engine": engine,
         "residents": residents,
@@ -107,6 +148,7 @@ def run(engine: str, residents: int, networkx: bool) -> dict[str, Any]:
             "nx_build_ms": round(built),
             "nx_ppr_ms": round(theirs),
         }
+    row |= over_http
     console.print(row)
     return row
 
@@ -116,6 +158,7 @@ def main() -> None:
     parser.add_argument("--engine", choices=("falkordb", "neo4j", "both"), default="falkordb")
     parser.add_argument("--residents", type=int, default=100_000)
     parser.add_argument("--networkx", action="store_true", help="time networkx's PageRank too")
+    parser.add_argument("--api", action="store_true", help="time riskAssessment over HTTP too")
     parser.add_argument("--update-baseline", action="store_true")
     args = parser.parse_args()
     engines = ("falkordb", "neo4j") if args.engine == "both" else (args.engine,)
@@ -127,7 +170,7 @@ def main() -> None:
     for column in columns:
         table.add_column(column, justify="right")
     for engine in engines:
-        row = run(engine, args.residents, args.networkx)
+        row = run(engine, args.residents, args.networkx, args.api)
         key = f"risk-{engine}-{args.residents}"
         old = baseline.get(key, {})
         was = f" (was {old['spread_ms']})" if old else ""

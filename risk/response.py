@@ -32,20 +32,34 @@ class Notice:
     contacts: list[Contact]
 
 
-def _sources_of(matrix: sp.csr_array, node: int) -> list[int]:
-    """The nodes with a relationship of this type pointing at `node`."""
-    column = sp.csc_array(matrix[:, [node]])
-    return [int(i) for i in column.indices]
+class _Columns:
+    """Who points at a node through one relationship type: the matrix by column, once."""
+
+    def __init__(self, matrix: sp.csr_array) -> None:
+        columns = sp.csc_array(matrix)
+        self.indptr, self.indices = columns.indptr, columns.indices
+
+    def of(self, node: int) -> list[int]:
+        return [int(i) for i in self.indices[self.indptr[node] : self.indptr[node + 1]]]
 
 
-def _grids_above(p: Projection, grid: int) -> list[int]:
-    parents = p.matrix(EdgeType.PART_OF)
+class _Rows:
+    """Where a node points through one relationship type."""
+
+    def __init__(self, matrix: sp.csr_array) -> None:
+        self.indptr, self.indices = matrix.indptr, matrix.indices
+
+    def of(self, node: int) -> list[int]:
+        return [int(i) for i in self.indices[self.indptr[node] : self.indptr[node + 1]]]
+
+
+def _grids_above(parents: _Rows, grid: int) -> list[int]:
     found, at = [grid], grid
     for _ in range(8):
-        up = parents[[at], :].indices
-        if len(up) == 0:
+        up = parents.of(at)
+        if not up:
             break
-        at = int(up[0])
+        at = up[0]
         found.append(at)
     return found
 
@@ -54,28 +68,27 @@ def response_plan(p: Projection, result: Assessment, limit: int = 100) -> list[N
     """Notices for the exposed vulnerable residents, by score, at most `limit`."""
     people = np.flatnonzero(result.exposed & result.vulnerable)
     people = people[np.argsort(-result.scores[people], kind="stable")][:limit]
-    member = p.matrix(EdgeType.MEMBER_OF)
-    lives = p.matrix(EdgeType.RESIDES_IN)
-    placed = p.matrix(EdgeType.IN_GRID)
-    workers = p.matrix(EdgeType.GRID_WORKER_OF)
+    member, lives = _Rows(p.matrix(EdgeType.MEMBER_OF)), _Rows(p.matrix(EdgeType.RESIDES_IN))
+    placed, parents = _Rows(p.matrix(EdgeType.IN_GRID)), _Rows(p.matrix(EdgeType.PART_OF))
+    workers = _Columns(p.matrix(EdgeType.GRID_WORKER_OF))
     relations = {
-        "carer": p.matrix(EdgeType.CARES_FOR),
-        "guardian": p.matrix(EdgeType.GUARDIAN_OF),
-        "emergency_contact": p.matrix(EdgeType.EMERGENCY_CONTACT_OF),
+        "carer": _Columns(p.matrix(EdgeType.CARES_FOR)),
+        "guardian": _Columns(p.matrix(EdgeType.GUARDIAN_OF)),
+        "emergency_contact": _Columns(p.matrix(EdgeType.EMERGENCY_CONTACT_OF)),
     }
-    manages = p.matrix(EdgeType.MANAGES)
+    manages = _Columns(p.matrix(EdgeType.MANAGES))
     notices = []
     for priority, person in enumerate(people, start=1):
         contacts: list[Contact] = []
-        buildings = [int(b) for h in member[[person], :].indices for b in lives[[h], :].indices]
+        buildings = [b for h in member.of(int(person)) for b in lives.of(h)]
         for building in buildings:
-            for grid in placed[[building], :].indices:
-                for level in _grids_above(p, int(grid)):
-                    contacts += [Contact(w, "grid_worker") for w in _sources_of(workers, level)]
-        for role, matrix in relations.items():
-            contacts += [Contact(n, role) for n in _sources_of(matrix, int(person))]
+            for grid in placed.of(building):
+                for level in _grids_above(parents, grid):
+                    contacts += [Contact(w, "grid_worker") for w in workers.of(level)]
+        for role, columns in relations.items():
+            contacts += [Contact(n, role) for n in columns.of(int(person))]
         for building in buildings:
-            contacts += [Contact(o, "property_company") for o in _sources_of(manages, building)]
+            contacts += [Contact(o, "property_company") for o in manages.of(building)]
         unique = list({(c.node, c.role): c for c in contacts if c.node != person}.values())
         notices.append(Notice(int(person), priority, float(result.scores[person]), unique))
     return notices
