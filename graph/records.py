@@ -4,6 +4,7 @@ events and write results (the operations are in `graph.port`)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -53,6 +54,14 @@ class NodeRef(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.label}:{self.id}"
+
+
+def ids_by_label(refs: Iterable[NodeRef]) -> dict[Label, list[str]]:
+    """The ids of `refs` grouped by label, each once, in the order given."""
+    grouped: dict[Label, list[str]] = {}
+    for ref in dict.fromkeys(refs):
+        grouped.setdefault(ref.label, []).append(ref.id)
+    return grouped
 
 
 @dataclass(frozen=True)

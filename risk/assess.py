@@ -105,7 +105,12 @@ def seeds_of(p: Projection, hazard: Hazard, sources: list[int]) -> Bools:
 
 
 def _downstream(p: Projection) -> list[Step]:
-    """The steps an outage travels: along the networks, into homes, to their members."""
+    """The steps an outage travels: along the networks, into homes, to their members (made
+    once per projection)."""
+    return p.derive("downstream", lambda: _downstream_steps(p))
+
+
+def _downstream_steps(p: Projection) -> list[Step]:
     return [
         (EdgeType.FEEDS, False, p.matrix(EdgeType.FEEDS)),
         (EdgeType.SUPPLIES, False, p.matrix(EdgeType.SUPPLIES)),
@@ -146,8 +151,8 @@ def run_model(
         found = Spread(sim.probability, paths.previous, paths.via, paths.steps)
         return found, sim.probability > 0, (sim.low, sim.high)
     near = spread(p, hazard, seeds, max_hops) if hazard in SPREADING else None
-    weights = dict.fromkeys(EdgeType, 1.0)
-    rank = personalised_pagerank(walk_matrix(p, weights), seeds.astype(np.float64))
+    walk = p.derive("walk", lambda: walk_matrix(p, dict.fromkeys(EdgeType, 1.0)))
+    rank = personalised_pagerank(walk, seeds.astype(np.float64))
     paths = near or propagate(p, _downstream(p), seeds, max_hops)
     reach = paths.probability > 0  # ranked within the hops, by the walk's weight
     return Spread(rank / rank.max(), paths.previous, paths.via, paths.steps), reach, None
@@ -236,13 +241,19 @@ def sentences(
     return zh, en
 
 
-def _by_grid(p: Projection, exposed: Bools, vulnerable: Bools) -> dict[int, tuple[int, int]]:
-    """Exposed residents, and the vulnerable among them, per grid their building lies in."""
-    residents = (exposed & p.of_label(Label.RESIDENT)).astype(np.float64)
+def _resident_grid(p: Projection) -> sp.csr_array:
+    """Resident × grid: 1 where the resident's building lies in the grid."""
     placed = sp.csr_array(
         p.matrix(EdgeType.MEMBER_OF) @ p.matrix(EdgeType.RESIDES_IN) @ p.matrix(EdgeType.IN_GRID)
     )
     placed.data[:] = 1.0
+    return placed
+
+
+def _by_grid(p: Projection, exposed: Bools, vulnerable: Bools) -> dict[int, tuple[int, int]]:
+    """Exposed residents, and the vulnerable among them, per grid their building lies in."""
+    residents = (exposed & p.of_label(Label.RESIDENT)).astype(np.float64)
+    placed = p.derive("resident_grid", lambda: _resident_grid(p))
     people = placed.T @ residents
     weak = placed.T @ (residents * vulnerable)
     return {int(g): (int(people[g]), int(weak[g])) for g in np.flatnonzero(people > 0)}

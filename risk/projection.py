@@ -5,9 +5,9 @@ and relationships (`ProjectionBuilder`), whatever reads them from the store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from graph.model import EdgeType, Label
 from graph.model.enums import DeviceKind, DeviceStatus, KeyPopulationTag
 
+T = TypeVar("T")
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -41,6 +42,15 @@ class Projection:
     edges: dict[EdgeType, sp.csr_array]  # [source, target] = weight (1, or metres apart)
     attrs: dict[str, Floats]
     seq: int = 0
+    # What models derive from the projection alone (walk matrix, transmission steps, weights):
+    # made on first use, kept while the projection lives (a changed graph is a new projection).
+    derived: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    def derive(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What `make` returns, made once for this projection under `key`."""
+        if key not in self.derived:
+            self.derived[key] = make()
+        return cast(T, self.derived[key])
 
     @property
     def size(self) -> int:

@@ -32,28 +32,19 @@ class Notice:
     contacts: list[Contact]
 
 
-class _Columns:
-    """Who points at a node through one relationship type: the matrix by column, once."""
+class _Links:
+    """Where each node points through one relationship type (`backward`: who points at it),
+    read straight from the compressed rows."""
 
-    def __init__(self, matrix: sp.csr_array) -> None:
-        columns = sp.csc_array(matrix)
-        self.indptr, self.indices = columns.indptr, columns.indices
-
-    def of(self, node: int) -> list[int]:
-        return [int(i) for i in self.indices[self.indptr[node] : self.indptr[node + 1]]]
-
-
-class _Rows:
-    """Where a node points through one relationship type."""
-
-    def __init__(self, matrix: sp.csr_array) -> None:
-        self.indptr, self.indices = matrix.indptr, matrix.indices
+    def __init__(self, matrix: sp.csr_array, backward: bool = False) -> None:
+        rows = sp.csr_array(matrix.T) if backward else matrix
+        self.indptr, self.indices = rows.indptr, rows.indices
 
     def of(self, node: int) -> list[int]:
         return [int(i) for i in self.indices[self.indptr[node] : self.indptr[node + 1]]]
 
 
-def _grids_above(parents: _Rows, grid: int) -> list[int]:
+def _grids_above(parents: _Links, grid: int) -> list[int]:
     found, at = [grid], grid
     for _ in range(8):
         up = parents.of(at)
@@ -68,15 +59,18 @@ def response_plan(p: Projection, result: Assessment, limit: int = 100) -> list[N
     """Notices for the exposed vulnerable residents, by score, at most `limit`."""
     people = np.flatnonzero(result.exposed & result.vulnerable)
     people = people[np.argsort(-result.scores[people], kind="stable")][:limit]
-    member, lives = _Rows(p.matrix(EdgeType.MEMBER_OF)), _Rows(p.matrix(EdgeType.RESIDES_IN))
-    placed, parents = _Rows(p.matrix(EdgeType.IN_GRID)), _Rows(p.matrix(EdgeType.PART_OF))
-    workers = _Columns(p.matrix(EdgeType.GRID_WORKER_OF))
+    member, lives = _Links(p.matrix(EdgeType.MEMBER_OF)), _Links(p.matrix(EdgeType.RESIDES_IN))
+    placed, parents = _Links(p.matrix(EdgeType.IN_GRID)), _Links(p.matrix(EdgeType.PART_OF))
+    workers = _Links(p.matrix(EdgeType.GRID_WORKER_OF), backward=True)
     relations = {
-        "carer": _Columns(p.matrix(EdgeType.CARES_FOR)),
-        "guardian": _Columns(p.matrix(EdgeType.GUARDIAN_OF)),
-        "emergency_contact": _Columns(p.matrix(EdgeType.EMERGENCY_CONTACT_OF)),
+        role: _Links(p.matrix(edge_type), backward=True)
+        for role, edge_type in (
+            ("carer", EdgeType.CARES_FOR),
+            ("guardian", EdgeType.GUARDIAN_OF),
+            ("emergency_contact", EdgeType.EMERGENCY_CONTACT_OF),
+        )
     }
-    manages = _Columns(p.matrix(EdgeType.MANAGES))
+    manages = _Links(p.matrix(EdgeType.MANAGES), backward=True)
     notices = []
     for priority, person in enumerate(people, start=1):
         contacts: list[Contact] = []

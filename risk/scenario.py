@@ -11,9 +11,10 @@ from enum import StrEnum
 import numpy as np
 
 from graph.errors import InvalidInputError
-from graph.model import EdgeType, Label
+from graph.model import Label
 from graph.model.enums import Severity
 from risk.assess import SEVERITY, RiskModel, run_model, seeds_of
+from risk.places import housed
 from risk.projection import Bools, Floats, Projection
 from risk.spread import Hazard
 from risk.vulnerability import vulnerability
@@ -52,14 +53,6 @@ class Scenario:
     spared: list[int]  # residents exposed without the mitigations and not with them
 
 
-def _inside(p: Projection, buildings: Bools) -> Bools:
-    """The buildings, their households, those households' members and installed devices."""
-    homes = (p.matrix(EdgeType.RESIDES_IN) @ buildings.astype(np.float64)) > 0
-    people = (p.matrix(EdgeType.MEMBER_OF) @ homes.astype(np.float64)) > 0
-    devices = (p.matrix(EdgeType.INSTALLED_IN) @ buildings.astype(np.float64)) > 0
-    return buildings | homes | people | devices
-
-
 def _outcome(p: Projection, score: Floats, vulnerable: Bools) -> Outcome:
     residents = p.of_label(Label.RESIDENT) & (score > 0)
     return Outcome(
@@ -84,7 +77,7 @@ def run_scenario(
         if not buildings[at]:
             raise InvalidInputError([f"mitigations: {p.ids[at]} is not a building"])
         covered[kind][at] = True
-    shelter = {kind: _inside(p, mask) for kind, mask in covered.items()}
+    shelter = {kind: housed(p, mask) for kind, mask in covered.items()}
     runs: list[tuple[Floats, Hazard | None]] = []
     if failures:
         failed = np.zeros(p.size, dtype=bool)

@@ -79,7 +79,12 @@ def _of_building(building_of: sp.csr_array, values: Floats) -> Floats:
 
 def steps_of(p: Projection, hazard: Hazard) -> list[Step]:
     """Each step exposure may take: its relationship type, whether it runs against the
-    relationship's direction, and the transmission matrix (from × to)."""
+    relationship's direction, and the transmission matrix (from × to); made once per
+    projection and hazard."""
+    return p.derive(("steps", hazard), lambda: _steps(p, hazard))
+
+
+def _steps(p: Projection, hazard: Hazard) -> list[Step]:
     households = p.of_label(Label.HOUSEHOLD)
     building_of = p.matrix(EdgeType.RESIDES_IN)  # household × building
     floors = _of_building(building_of, p.attrs["floors"])

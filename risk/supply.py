@@ -107,7 +107,7 @@ class Cascade:
 
 def cascade(p: Projection, failed: Bools) -> Cascade:
     """The consequences of failing `failed`, against the state without them."""
-    before = supply_state(p, np.zeros(p.size, dtype=bool))
+    before = p.derive("supply", lambda: supply_state(p, np.zeros(p.size, dtype=bool)))
     after = supply_state(p, failed)
     assets = np.zeros(p.size, dtype=bool)
     buildings = np.zeros(p.size, dtype=bool)

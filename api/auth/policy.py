@@ -8,12 +8,17 @@ from api.auth.principal import Principal, Role
 WEBHOOK_FIELDS = frozenset(
     {"webhooks", "webhook", "createWebhook", "updateWebhook", "deleteWebhook", "replayWebhook"}
 )
-ADMIN_ONLY = frozenset({"auditLog"})
-# Reads over the whole graph that no row scope bounds yet: for the roles that see every row.
-EVERY_ROW = frozenset({"runScenario"})
-UNBOUNDED = frozenset({Role.ADMIN, Role.INVESTIGATOR})
-# Reads over the whole graph bounded to rows where rows are grids or managed buildings.
-ASSESSORS = frozenset({Role.ADMIN, Role.INVESTIGATOR, Role.GRID_WORKER, Role.PROPERTY_COMPANY})
+# Root fields only some roles may use at all, and who they are for (the message names them).
+ONLY_FOR: dict[str, tuple[frozenset[Role], str]] = {
+    "auditLog": (frozenset({Role.ADMIN}), "administrators"),
+    # Over the whole graph; no row scope bounds it yet.
+    "runScenario": (frozenset({Role.ADMIN, Role.INVESTIGATOR}), "administrators and investigators"),
+    # Bounded to rows where rows are grids or managed buildings (`api.risk.fields.rows_of`).
+    "riskAssessment": (
+        frozenset({Role.ADMIN, Role.INVESTIGATOR, Role.GRID_WORKER, Role.PROPERTY_COMPANY}),
+        "administrators, investigators, grid workers and property companies",
+    ),
+}
 INCIDENT_ACTIONS = frozenset(
     f"{action}Incident"
     for action in (
@@ -39,12 +44,8 @@ WRITES: dict[Role, frozenset[str] | None] = {
 def refusal_of_field(principal: Principal, field: str, mutation: bool) -> str | None:
     """Why this principal may not use a root field, or None."""
     allowed = WRITES.get(principal.role, frozenset())
-    if field in ADMIN_ONLY and principal.role != Role.ADMIN:
-        return f"FORBIDDEN: {field} is for administrators"
-    if field in EVERY_ROW and principal.role not in UNBOUNDED:
-        return f"FORBIDDEN: {field} is for administrators and investigators"
-    if field == "riskAssessment" and principal.role not in ASSESSORS:
-        return f"FORBIDDEN: the {principal.role} role may not use {field}"
+    if field in ONLY_FOR and principal.role not in ONLY_FOR[field][0]:
+        return f"FORBIDDEN: {field} is for {ONLY_FOR[field][1]}"
     if allowed is None or (not mutation and field not in WEBHOOK_FIELDS):
         return None
     if field in allowed:

@@ -59,15 +59,23 @@ def closed_fields(principal: Principal, stated: str | None) -> frozenset[str]:
     """The personal fields this caller may not filter, group or order on: those it never
     sees, and those it sees by purpose when the request states none its role permits."""
     try:
-        opened = purpose_of(principal, stated)
+        purpose_of(principal, stated)
     except PurposeError:
-        opened = None
-    return frozenset(
-        field
-        for field in PERSONAL_FIELDS
-        if access(principal, field) == NEVER
-        or (access(principal, field) == BY_PURPOSE and opened is None)
-    )
+        stated = None
+    return frozenset(f for f in PERSONAL_FIELDS if reading_purpose(principal, f, stated) is None)
+
+
+def reading_purpose(principal: Principal, field: str, stated: str | None) -> str | None:
+    """Why this caller reads personal `field` whole, as the audit trail records it: the
+    purpose it states, DUTY where its role reads the field without one; None where it may not
+    read it whole. A purpose that is not one, or that its role may not use, raises."""
+    seen = access(principal, field)
+    if seen == NEVER:
+        return None
+    opened = purpose_of(principal, stated)
+    if opened is not None:
+        return opened.value
+    return DUTY if seen == SHOWN else None
 
 
 class PurposeError(Exception):

@@ -11,14 +11,12 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from api.auth.purpose import (
-    DUTY,
     NEVER,
     PURPOSE_HEADER,
-    SHOWN,
     Purpose,
     PurposeError,
     access,
-    purpose_of,
+    reading_purpose,
 )
 from events.change import camel
 from graph.records import NodeRef
@@ -38,20 +36,18 @@ async def personal_value(
     (False: mask it or withhold it). None for a caller whose role never sees it."""
     context = info.context
     principal = context.principal
-    seen = access(principal, name) if principal is not None else NEVER
-    if principal is None or seen == NEVER:
+    if principal is None or access(principal, name) == NEVER:
         return None, False
     request = getattr(context, "request", None)
     stated = purpose.value if purpose else request.headers.get(PURPOSE_HEADER) if request else None
     try:
-        opened = purpose_of(principal, stated)
+        reason = reading_purpose(principal, name, stated)
     except PurposeError as refused:
         code = "FORBIDDEN" if str(refused).startswith("FORBIDDEN") else "BAD_USER_INPUT"
         raise GraphQLError(str(refused), extensions={"code": code}) from None
     record = await context.loaders.nodes.load(NodeRef.parse(node_id))
     value = record.props.get(name) if record is not None else None
-    if value is None or (opened is None and seen != SHOWN):
+    if value is None or reason is None:
         return value, False
-    reason = opened.value if opened is not None else DUTY
     context.personal_reads.append(PersonalRead(node_id, camel(name), reason))
     return value, True

@@ -14,13 +14,9 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from api.auth.purpose import (
-    DUTY,
-    NEVER,
     PURPOSE_HEADER,
-    SHOWN,
     PurposeError,
-    access,
-    purpose_of,
+    reading_purpose,
 )
 from api.enums import Severity
 from api.nodes import Node
@@ -210,16 +206,15 @@ async def _visible(info: Info, global_ids: set[str]) -> dict[str, Any]:
 def _tags_open(info: Info) -> str | None:
     """The purpose under which this caller sees tags (None: it may not)."""
     principal = info.context.principal
-    if principal is None or access(principal, "tags") == NEVER:
+    if principal is None:
         return None
     request = getattr(info.context, "request", None)
     try:
-        opened = purpose_of(principal, request.headers.get(PURPOSE_HEADER) if request else None)
+        return reading_purpose(
+            principal, "tags", request.headers.get(PURPOSE_HEADER) if request else None
+        )
     except PurposeError:
-        opened = None
-    if opened is not None:
-        return opened.value
-    return DUTY if access(principal, "tags") == SHOWN else None
+        return reading_purpose(principal, "tags", None)
 
 
 def _explained(info: Info, p: Projection, result: Assessment) -> None:

@@ -12,7 +12,7 @@ from graph.cypher.params import Positional
 from graph.cypher.session import CypherSession
 from graph.model import EdgeType, Label
 from graph.model.edges import EDGE_SPECS, MAX_PLACEMENT_HOPS, PLACEMENT_EDGES
-from graph.records import ChangeEvent, NodeRef, Revision, visible_props
+from graph.records import ChangeEvent, NodeRef, Revision, ids_by_label, visible_props
 
 PRUNE_BATCH = 10_000
 # What a Revision adds to the node it snapshots.
@@ -30,13 +30,6 @@ PLACEMENT_FROM = {
     label: "|".join(t.value for t in PLACEMENT_EDGES if label in EDGE_SPECS[t].sources)
     for label in Label
 }
-
-
-def _by_label(refs: Sequence[NodeRef]) -> dict[Label, list[str]]:
-    grouped: dict[Label, list[str]] = defaultdict(list)
-    for ref in dict.fromkeys(refs):
-        grouped[ref.label].append(ref.id)
-    return grouped
 
 
 class Events:
@@ -86,7 +79,7 @@ class Events:
         nothing holds any more is missing from the result."""
         found: dict[tuple[NodeRef, int], dict[str, Any]] = {}
         current: dict[NodeRef, dict[str, Any]] = {}
-        for label, ids in _by_label([ref for ref, _ in wanted]).items():
+        for label, ids in ids_by_label([ref for ref, _ in wanted]).items():
             query = self.session.q("get_nodes", LABEL=label.value)
             for row in self.session.read(query, {"ids": ids}):
                 current[NodeRef(label, row["id"])] = dict(row["props"])
@@ -148,7 +141,7 @@ class Events:
 
     def _placement_parents(self, refs: Sequence[NodeRef]) -> dict[NodeRef, list[NodeRef]]:
         found: dict[NodeRef, list[NodeRef]] = defaultdict(list)
-        for label, ids in _by_label(refs).items():
+        for label, ids in ids_by_label(refs).items():
             types = PLACEMENT_FROM.get(label)
             if not types:
                 continue

@@ -4,7 +4,6 @@ seeds, shortest paths, text search and counts."""
 from __future__ import annotations
 
 import typing
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from graph.records import (
     Path,
     SearchHit,
     Subgraph,
+    ids_by_label,
     visible_props,
 )
 from graph.search_text import contains, query_grams
@@ -39,20 +39,13 @@ def _is_list_field(label: Label, field: str) -> bool:
     return typing.get_origin(annotation) is list
 
 
-def _by_label(refs: Sequence[NodeRef]) -> dict[Label, list[str]]:
-    by_label: dict[Label, list[str]] = defaultdict(list)
-    for ref in dict.fromkeys(refs):
-        by_label[ref.label].append(ref.id)
-    return by_label
-
-
 class Reads:
     def __init__(self, session: CypherSession) -> None:
         self.session = session
 
     def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]:
         found: dict[NodeRef, NodeRecord] = {}
-        for label, ids in _by_label(refs).items():
+        for label, ids in ids_by_label(refs).items():
             query = self.session.q("get_nodes", LABEL=label.value)
             for row in self.session.read(query, {"ids": ids}):
                 record = NodeRecord(label, row["id"], visible_props(dict(row["props"])))
@@ -72,7 +65,7 @@ class Reads:
     ) -> dict[NodeRef, list[Neighbour]]:
         pattern = _rel_pattern(types, Direction(direction))
         result: dict[NodeRef, list[Neighbour]] = {ref: [] for ref in refs}
-        for label, ids in _by_label(refs).items():
+        for label, ids in ids_by_label(refs).items():
             query = self.session.q("neighbours", LABEL=label.value, PATTERN=pattern)
             for row in self.session.read(query, {"ids": ids, "limit": limit}):
                 origin = NodeRef(label, row["origin"])

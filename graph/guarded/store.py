@@ -41,6 +41,7 @@ from graph.records import (
     SearchHit,
     Subgraph,
     WriteResult,
+    ids_by_label,
 )
 from graph.scope import RowScope
 
@@ -126,11 +127,8 @@ class GuardedStore(Delegating):
     # -- reads ----------------------------------------------------------------------------
     def visible(self, refs: Sequence[NodeRef]) -> set[NodeRef]:
         """Which of `refs` exist inside the scope (one query per label)."""
-        by_label: dict[Label, list[str]] = {}
-        for ref in dict.fromkeys(refs):
-            by_label.setdefault(ref.label, []).append(ref.id)
         found: set[NodeRef] = set()
-        for label, ids in by_label.items():
+        for label, ids in ids_by_label(refs).items():
             found |= {NodeRef(label, i) for i in self.existing_ids(label, ids)}
         return found
 
@@ -144,10 +142,7 @@ class GuardedStore(Delegating):
         if self.scope is None:
             return self.inner.get_nodes(refs)
         found: dict[NodeRef, NodeRecord] = {}
-        by_label: dict[Label, list[str]] = {}
-        for ref in dict.fromkeys(refs):
-            by_label.setdefault(ref.label, []).append(ref.id)
-        for label, ids in by_label.items():
+        for label, ids in ids_by_label(refs).items():
             if self.scope.sees(label):
                 found.update((r.ref, r) for r in self._by_ids(label, ids).records)
         return found
