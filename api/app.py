@@ -39,7 +39,7 @@ from api.limits.runtime import tune_for_latency
 from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings, get_settings
-from civicgraph.wiring import OpenStore, change_feed, open_store
+from civicgraph.wiring import OpenStore, change_feed, change_stream, open_store
 from events.hub import ChangeHub
 from events.webhooks.registry import WebhookRegistry
 from risk.cache import ProjectionCache
@@ -66,7 +66,8 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         app.state.query_registry = QueryRegistry(opened.store)
         feed = await asyncio.to_thread(change_feed, settings, opened)
         app.state.changes = feed.hub if feed else None
-        app.state.risk = ProjectionCache(opened.store, settings.risk_weights)
+        stream = feed.stream if feed else change_stream(settings, opened)
+        app.state.risk = ProjectionCache(opened.store, stream, settings.risk_weights)
         app.state.rate_buckets = rate_buckets(settings, feed.hub if feed else None)
         app.state.webhooks = (
             WebhookAdmin(

@@ -246,6 +246,9 @@ class EventLog(Protocol):
     def prune_events(self, through: int) -> int:
         """Remove the change events up to sequence `through` (relayed); how many went."""
 
+    def events_pruned_through(self) -> int:
+        """The sequence up to which events were pruned (0: none): history before it is gone."""
+
     def values_at(
         self, wanted: Sequence[tuple[NodeRef, int]]
     ) -> dict[tuple[NodeRef, int], dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from graph.model import EdgeType, Label
 from graph.port import EventLog, Export
-from risk.projection import Projection, ProjectionBuilder
+from risk.projection import Projection, ProjectionBuilder, edge_weight
 
 
 class ProjectionSource(Export, EventLog, Protocol):
@@ -41,7 +41,7 @@ def build_projection(
     for edge_type in EdgeType:
         for edges in store.export_edges(edge_type, EDGE_FIELDS.get(edge_type, ())):
             for source, target, props in edges:
-                builder.add_edge(edge_type, str(source), str(target), props.get("distance_m", 1.0))
+                builder.add_edge(edge_type, str(source), str(target), edge_weight(props))
             if progress:
                 progress(len(edges))
     return builder.build(seq)

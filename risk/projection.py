@@ -28,13 +28,16 @@ TAG_BIT = {tag.value: 1 << bit for bit, tag in enumerate(TAGS)}
 DEVICE_KINDS = tuple(DeviceKind)
 KIND_CODE = {kind.value: code for code, kind in enumerate(DEVICE_KINDS)}
 DOWN_STATUSES = frozenset({DeviceStatus.FAULT.value, DeviceStatus.DECOMMISSIONED.value})
+GONE = -1  # the label code of a node deleted since the projection was built (a tombstone)
 # The node attributes kept, each a float array (NaN: none): what the models read.
 NUMERIC = ("age", "floor", "floors", "has_elevator", "lat", "lon", "kind", "down", "tags")
 
 
 @dataclass
 class Projection:
-    """The graph as arrays. `seq`: the last change event it reflects."""
+    """The graph as arrays. `seq`: the last change event it reflects; `today`: the date ages
+    are counted on. `ids` and `index` may be shared with the projection's later versions
+    (`risk.patch`), which append to them: look ids up with `find`."""
 
     ids: list[str]  # the global id (`Label:id`) of each index
     index: dict[str, int]
@@ -42,6 +45,7 @@ class Projection:
     edges: dict[EdgeType, sp.csr_array]  # [source, target] = weight (1, or metres apart)
     attrs: dict[str, Floats]
     seq: int = 0
+    today: str = ""
     # What models derive from the projection alone (walk matrix, transmission steps, weights):
     # made on first use, kept while the projection lives (a changed graph is a new projection).
     derived: dict[Hashable, Any] = field(default_factory=dict, repr=False)
@@ -54,7 +58,12 @@ class Projection:
 
     @property
     def size(self) -> int:
-        return len(self.ids)
+        return len(self.label)
+
+    def find(self, global_id: str) -> int | None:
+        """The index of a node of this projection (None: not in it, or deleted since)."""
+        at = self.index.get(global_id)
+        return at if at is not None and at < self.size else None
 
     def of_label(self, label: Label) -> Bools:
         return self.label == LABEL_CODE[label]
@@ -143,7 +152,14 @@ class ProjectionBuilder:
             edges=edges,
             attrs={k: np.asarray(v, dtype=np.float64) for k, v in self.values.items()},
             seq=seq,
+            today=self.today,
         )
+
+
+def edge_weight(props: Mapping[str, Any]) -> float:
+    """A relationship's weight in its matrix: metres apart where it has them, else 1."""
+    distance = props.get("distance_m")
+    return float(distance) if isinstance(distance, int | float) else 1.0
 
 
 def node_attributes(props: Mapping[str, Any], today: str) -> dict[str, float]:

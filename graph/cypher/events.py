@@ -59,8 +59,13 @@ class Events:
         rows = self.session.read(self.session.q("last_event_seq"))
         return int(rows[0]["seq"]) if rows else 0
 
+    def pruned_through(self) -> int:
+        rows = self.session.read(self.session.q("events_pruned_through"))
+        return int(rows[0]["pruned"]) if rows else 0
+
     def prune_events(self, through: int) -> int:
         """Remove the change events up to sequence `through`; how many were removed."""
+        self.session.write(self.session.q("mark_pruned"), {"through": through})
         removed = 0
         while True:
             rows = self.session.write(

@@ -292,6 +292,9 @@ class CypherStore:
     def revisions(self, ref: NodeRef) -> list[Revision]:
         return self.events.revisions(ref)
 
+    def events_pruned_through(self) -> int:
+        return self.events.pruned_through()
+
     def prune_events(self, through: int) -> int:
         return self.events.prune_events(through)
 

@@ -244,6 +244,9 @@ class Delegating:
     def revisions(self, ref: NodeRef) -> list[Revision]:
         return self.inner.revisions(ref)
 
+    def events_pruned_through(self) -> int:
+        return self.inner.events_pruned_through()
+
     def prune_events(self, through: int) -> int:
         return self.inner.prune_events(through)
 

@@ -119,6 +119,33 @@ def test_a_bounded_caller_assesses_within_its_rows(engine_settings: Settings) ->
             assert error["message"] == "input.sources[0]: no node Building:BB"
 
 
+def test_assessments_follow_the_writes_made_since(engine_settings: Settings) -> None:
+    """The server's projection is built once, then brought up to date from the change
+    history: a resident deleted and another moved in show in the next assessment."""
+    with api_client(engine_settings) as client:
+        scoped_world.build(client.app.state.opened.store)  # type: ignore[attr-defined]
+        fire = {"sources": ["Building:BA"], "hazard": "FIRE", "first": 50}
+        first = _assess(client, **fire)["data"]["riskAssessment"]
+        assert first["affected"]["residents"] == 4
+        gone = data(client, 'mutation { deleteNode(id: "Resident:RB1") { deletedId } }')
+        assert gone["deleteNode"]["deletedId"] == "Resident:RB1"
+        data(
+            client,
+            'mutation { upsertResident(input: {id: "RZ", name: "王芳", birthDate: "1931-02-03", '
+            "tags: [DISABLED]}) { created errors { message } } }",
+        )
+        data(
+            client,
+            'mutation { link(type: MEMBER_OF, from: "Resident:RZ", to: "Household:HA", '
+            'properties: {role: "parent"}) { changed errors { message } } }',
+        )
+        after = _assess(client, **fire)["data"]["riskAssessment"]
+        assert after["projectionSeq"] > first["projectionSeq"]
+        ranked = {item["node"]["id"] for item in after["items"]}
+        assert "Resident:RZ" in ranked and "Resident:RB1" not in ranked
+        assert after["affected"]["residents"] == 4  # one gone, one come
+
+
 SCENARIO = """query ($input: ScenarioInput!) { runScenario(input: $input) {
   projectionSeq without { residents vulnerable totalRisk }
   withMitigations { residents vulnerable totalRisk } sparedCount spared { id } } }"""

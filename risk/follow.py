@@ -1,0 +1,166 @@
+"""Keeping a projection current from the change history: what changed after the projection's
+sequence number, read from the graph's change events (those not yet relayed) and the change
+stream in Redis (those relayed and pruned from the graph), then the store's present values of
+exactly those nodes and relationships, applied as a patch (`risk.patch`). When the history
+after the projection is gone (pruned without a stream, trimmed from the stream, or the graph
+replaced) there is nothing to follow: the caller builds the projection again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import redis
+
+from events.change import Change, ChangeKind
+from events.stream import ChangeStream, CursorExpiredError
+from graph.model import EdgeType, Label
+from graph.records import ChangeEvent, NodeRecord, NodeRef
+from risk.patch import Patch, patched
+from risk.projection import Projection
+
+EdgeKey = tuple[EdgeType, NodeRef, NodeRef]
+PAGE = 5_000
+# The last entry index a stream cursor can name: `<seq>-LAST` is after every entry of `seq`.
+LAST = 2**63 - 1
+LABELS = frozenset(label.value for label in Label)
+
+
+@dataclass
+class Touched:
+    """The nodes and relationships some changes touched, and the last change among them."""
+
+    through: int
+    nodes: set[NodeRef] = field(default_factory=set)
+    deleted: set[NodeRef] = field(default_factory=set)
+    edges: set[EdgeKey] = field(default_factory=set)
+
+    @property
+    def count(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
+    def add_event(self, event: ChangeEvent) -> None:
+        self.through = max(self.through, event.seq)
+        refs = [NodeRef.parse(e) for e in event.entity_ids]
+        if event.kind.startswith("edge_"):
+            edge_type = EdgeType(event.label)
+            self.edges.update((edge_type, a, b) for a, b in zip(refs[::2], refs[1::2], strict=True))
+            return
+        self.nodes.update(refs)
+        if event.kind == "node_deleted":
+            self.deleted.update(refs)
+
+    def add_change(self, change: Change) -> None:
+        self.through = max(self.through, change.seq)
+        if change.source_id is not None and change.target_id is not None:
+            edge_type = EdgeType(change.entity_type)
+            ends = NodeRef.parse(change.source_id), NodeRef.parse(change.target_id)
+            self.edges.add((edge_type, *ends))
+            return
+        if change.entity_type not in LABELS:
+            return  # not a node of the graph (a risk alert names one it already touched)
+        ref = NodeRef.parse(change.entity_id)
+        self.nodes.add(ref)
+        if change.kind == ChangeKind.NODE_DELETED:
+            self.deleted.add(ref)
+
+
+class StoreReads(Protocol):
+    """What following the history reads of the store (see `graph.port`)."""
+
+    def events_after(self, seq: int, limit: int = 1000) -> list[ChangeEvent]: ...
+
+    def last_event_seq(self) -> int: ...
+
+    def events_pruned_through(self) -> int: ...
+
+    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]: ...
+
+    def edge_values(self, edges: Sequence[EdgeKey]) -> dict[EdgeKey, dict[str, Any]]: ...
+
+
+@dataclass
+class ChangeHistory:
+    """The graph's change events, and the stream the relay moves them to (None: no stream
+    beside this store)."""
+
+    store: StoreReads
+    stream: ChangeStream | None = None
+
+    def touched_after(self, seq: int, most: int) -> Touched | None:
+        """What changed after `seq`; None when that history is gone or holds more than `most`
+        changes (a rebuild is then as quick)."""
+        touched = Touched(seq)
+        if not self._graph_events(touched, most):
+            return None
+        # Read after the events: a relay records how far it prunes before pruning, so events
+        # after `seq` were all still there unless this says otherwise. Those pruned were
+        # appended to the stream before, and reading it now misses none of them.
+        if self.store.events_pruned_through() <= seq:
+            return touched
+        if self.stream is None:
+            return None
+        try:
+            return self._stream_changes(seq, touched, most)
+        except (redis.RedisError, CursorExpiredError):
+            return None  # Redis away or trimmed: what was pruned cannot be read
+
+    def _graph_events(self, touched: Touched, most: int) -> bool:
+        """Add the graph's events after `touched.through`; False when more than `most`."""
+        after = touched.through
+        while True:
+            events = self.store.events_after(after, PAGE)
+            for event in events:
+                touched.add_event(event)
+            if touched.count > most:
+                return False
+            if len(events) < PAGE:
+                return True
+            after = events[-1].seq
+
+    def _stream_changes(self, seq: int, touched: Touched, most: int) -> Touched | None:
+        assert self.stream is not None
+        after = f"{seq}-{LAST}"
+        self.stream.check_cursor(after)
+        while True:
+            page = self.stream.read(after, PAGE)
+            for change in page:
+                touched.add_change(change)
+            if touched.count > most:
+                return None
+            if len(page) < PAGE:
+                return touched
+            after = page[-1].cursor
+
+
+def read_patch(store: StoreReads, touched: Touched) -> Patch:
+    """The present values of what `touched` names, read a label (or type and labels) at a
+    time."""
+    found = store.get_nodes(sorted(touched.nodes))
+    patch = Patch(detached={str(ref) for ref in touched.deleted})
+    for ref in touched.nodes:
+        record = found.get(ref)
+        patch.nodes[str(ref)] = (ref.label, None if record is None else record.props)
+    edges = store.edge_values(sorted(touched.edges))
+    for key in touched.edges:
+        edge_type, source, target = key
+        patch.edges[edge_type, str(source), str(target)] = edges.get(key)
+    return patch
+
+
+def followed(p: Projection, history: ChangeHistory, most: int = 100_000) -> Projection | None:
+    """`p` brought up to the newest change; `p` itself when nothing changed; None when the
+    history after it is gone (build a new one)."""
+    store = history.store
+    last = store.last_event_seq()
+    if last == p.seq:
+        return p
+    if last < p.seq:
+        return None  # the graph was replaced: its numbers started again
+    touched = history.touched_after(p.seq, most)
+    if touched is None:
+        return None
+    # Every number up to `last` was committed before the history was read (writers take
+    # numbers in commit order); those without an event wrote nothing.
+    return patched(p, read_patch(store, touched), max(touched.through, last))

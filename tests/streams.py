@@ -1,0 +1,38 @@
+"""A change stream of its own for each test, in the Redis beside its engine: the embedded
+FalkorDB server itself, or the tests' redis-server beside Neo4j. Conftests that need them
+import the fixtures from here."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from events.relay import Relay, RelayOptions
+from events.stream import ChangeStream, StreamKeys
+from graph.cypher.store import CypherStore
+
+_names = itertools.count(1)
+
+
+def redis_beside(store: CypherStore, request: pytest.FixtureRequest) -> redis.Redis:
+    if store.engine == "falkordb":
+        return redis.Redis(**request.getfixturevalue("falkordb_server").client_kwargs())
+    return redis.Redis.from_url(request.getfixturevalue("redis_server").url)
+
+
+@pytest.fixture
+def stream(store: CypherStore, request: pytest.FixtureRequest) -> Iterator[ChangeStream]:
+    client = redis_beside(store, request)
+    changes = ChangeStream(client, StreamKeys.of_graph(f"test_{os.getpid()}_{next(_names)}"))
+    yield changes
+    changes.reset()
+    client.close()
+
+
+@pytest.fixture
+def relay(store: CypherStore, stream: ChangeStream) -> Relay:
+    return Relay(store, stream, RelayOptions(batch=50))
