@@ -12,6 +12,7 @@ import strawberry
 
 from events import change
 from graph.model import enums
+from risk import spread
 
 for _domain_enum in vars(enums).values():
     if isinstance(_domain_enum, EnumMeta) and _domain_enum.__module__ == enums.__name__:
@@ -37,4 +38,6 @@ HouseholdRoleEnum = enums.HouseholdRole
 
 # What happened to an entity, in change events and node histories.
 strawberry.enum(change.ChangeKind, description="What happened to the entity.")
+strawberry.enum(spread.Hazard, description="What happens at the sources.")
+Hazard = spread.Hazard
 ChangeKind = change.ChangeKind

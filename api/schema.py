@@ -51,6 +51,7 @@ from api.nodes.order import ORDER_INPUTS
 from api.nodes.registry import to_graphql
 from api.pagination import MAX_PAGE_SIZE, Connection, bad_input
 from api.risk.fields import RiskQuery
+from api.risk.save import RiskMutation
 from api.risk.scenario import ScenarioQuery
 from api.roots import root_list
 from civicgraph.logs import get_logger
@@ -325,7 +326,9 @@ def build_schema(
         query=merge_types(
             "Query", (Query, ChangeQuery, WebhookQuery, AuditQuery, RiskQuery, ScenarioQuery)
         ),
-        mutation=merge_types("Mutation", (Mutation, IncidentMutation, WebhookMutation)),
+        mutation=merge_types(
+            "Mutation", (Mutation, IncidentMutation, WebhookMutation, RiskMutation)
+        ),
         subscription=Subscription,
         execution_context_class=SharedEventExecutor,
         types=list(ALL_TYPES),

@@ -24,6 +24,7 @@ class ChangeKind(StrEnum):
     EDGE_UPDATED = "EDGE_UPDATED"
     EDGE_DELETED = "EDGE_DELETED"
     INCIDENT_TRANSITION = "INCIDENT_TRANSITION"  # an incident's status changed
+    RISK_ALERT = "RISK_ALERT"  # a saved risk assessment put a node's score over its threshold
 
 
 @dataclass

@@ -24,6 +24,7 @@ NODE_KINDS = {
     "node_updated": ChangeKind.NODE_UPDATED,
     "node_deleted": ChangeKind.NODE_DELETED,
 }
+RISK_ALERT = "risk_alert"
 EdgeKey = tuple[EdgeType, NodeRef, NodeRef]
 
 
@@ -109,6 +110,8 @@ def describe(events: Sequence[ChangeEvent], store: ChangeSource) -> list[Change]
     for event in events:
         if event.kind in EDGE_KINDS:
             changes.extend(_edge_changes(event, found))
+        elif event.kind == RISK_ALERT:
+            changes.extend(_risk_alerts(event, found))
         else:
             changes.extend(_node_changes(event, found))
     return changes
@@ -202,6 +205,29 @@ def _node_changes(event: ChangeEvent, found: _Found) -> list[Change]:
             )
         )
     return changes
+
+
+def _risk_alerts(event: ChangeEvent, found: _Found) -> list[Change]:
+    """A saved assessment's alert: the node's score, the hazard, the threshold it crossed and
+    the assessment (never the factors that weighted the score)."""
+    carried = found.carried.get(event.seq) or {}
+    return [
+        Change(
+            cursor=_stream_id(event.seq, index),
+            seq=event.seq,
+            kind=ChangeKind.RISK_ALERT,
+            entity_type=event.label,
+            entity_id=entity,
+            changed_fields=list(event.fields),
+            values=carried.get(entity),
+            old_values=None,
+            actor=event.actor,
+            source=event.source,
+            at=event.at,
+            grid_ids=found.grids.get(NodeRef.parse(entity), []),
+        )
+        for index, entity in enumerate(event.entity_ids)
+    ]
 
 
 def _grid(grid_id: str) -> NodeRef:

@@ -25,6 +25,9 @@ class ChangeFilter:
     # The subscriber's own grids (its row scope): changes placed in none of them are never
     # its to see. None: not bounded; empty: nothing.
     within_grids: frozenset[str] | None = None
+    # Whether risk alerts about residents reach the subscriber: a resident's score follows
+    # their health and key-population tags, so only subscribers who may read those get them.
+    resident_alerts: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """The filter as JSON-ready lists (what a webhook stores)."""
@@ -37,6 +40,7 @@ class ChangeFilter:
             "minSeverity": self.min_severity,
             "fields": sorted(self.fields),
             "withinGrids": None if self.within_grids is None else sorted(self.within_grids),
+            "residentAlerts": self.resident_alerts,
         }
 
     @classmethod
@@ -52,6 +56,7 @@ class ChangeFilter:
             within_grids=(
                 None if data.get("withinGrids") is None else frozenset(data["withinGrids"])
             ),
+            resident_alerts=bool(data.get("residentAlerts", True)),
         )
 
     def _within(self, change: Change) -> bool:
@@ -63,6 +68,12 @@ class ChangeFilter:
 
     def matches(self, change: Change) -> bool:
         if self.within_grids is not None and not self._within(change):
+            return False
+        if (
+            not self.resident_alerts
+            and change.kind == ChangeKind.RISK_ALERT
+            and change.entity_type == "Resident"
+        ):
             return False
         if self.kinds and change.kind not in self.kinds:
             return False

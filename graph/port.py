@@ -28,6 +28,8 @@ from graph.records import (
     RelatedItem,
     RelatedPage,
     Revision,
+    RiskSave,
+    RiskSaved,
     SearchHit,
     Subgraph,
     WriteResult,
@@ -342,6 +344,13 @@ class PersistedQueryStore(Protocol):
         ...
 
 
+class RiskScores(Protocol):
+    def save_risk(self, save: RiskSave, provenance: Provenance) -> RiskSaved:
+        """Store the scores on their nodes (those that exist) with the time, and record a
+        `risk_alert` change event for each that crossed the threshold, in the same write."""
+        ...
+
+
 class RecordStore(NodeReads, RecordWrites, Protocol):
     """Reads nodes and writes a few at a time (the incident workflow, device alerts)."""
 
@@ -359,6 +368,7 @@ class GraphStore(
     AuditTrail,
     PersistedQueryStore,
     Export,
+    RiskScores,
     Lifecycle,
     Protocol,
 ):

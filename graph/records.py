@@ -310,3 +310,20 @@ class AuditEntry:
     outcome: str = "ok"  # ok | errors
     prev_hash: str = ""
     hash: str = ""
+
+
+@dataclass(frozen=True)
+class RiskSave:
+    """A risk assessment to store on the nodes it rates: each node's score, the hazard, and
+    the score whose crossing (from below) raises a risk alert."""
+
+    assessment_id: str
+    hazard: str
+    threshold: float
+    scores: dict[NodeRef, float]
+
+
+@dataclass(frozen=True)
+class RiskSaved:
+    saved: int  # nodes that hold the scores now
+    alerted: list[NodeRef]  # those whose score crossed the threshold (a risk alert each)

@@ -15,7 +15,7 @@ import redis
 
 from events.change import Change, ChangeKind
 from events.stream import ChangeStream, CursorExpiredError
-from graph.model import EdgeType, Label
+from graph.model import EdgeType
 from graph.records import ChangeEvent, NodeRecord, NodeRef
 from risk.patch import Patch, patched
 from risk.projection import Projection
@@ -24,7 +24,6 @@ EdgeKey = tuple[EdgeType, NodeRef, NodeRef]
 PAGE = 5_000
 # The last entry index a stream cursor can name: `<seq>-LAST` is after every entry of `seq`.
 LAST = 2**63 - 1
-LABELS = frozenset(label.value for label in Label)
 
 
 @dataclass
@@ -42,6 +41,8 @@ class Touched:
 
     def add_event(self, event: ChangeEvent) -> None:
         self.through = max(self.through, event.seq)
+        if event.kind == "risk_alert":
+            return  # a saved score changes nothing the projection holds
         refs = [NodeRef.parse(e) for e in event.entity_ids]
         if event.kind.startswith("edge_"):
             edge_type = EdgeType(event.label)
@@ -58,8 +59,8 @@ class Touched:
             ends = NodeRef.parse(change.source_id), NodeRef.parse(change.target_id)
             self.edges.add((edge_type, *ends))
             return
-        if change.entity_type not in LABELS:
-            return  # not a node of the graph (a risk alert names one it already touched)
+        if change.kind == ChangeKind.RISK_ALERT:
+            return
         ref = NodeRef.parse(change.entity_id)
         self.nodes.add(ref)
         if change.kind == ChangeKind.NODE_DELETED:

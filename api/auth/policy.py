@@ -35,7 +35,7 @@ WRITES: dict[Role, frozenset[str] | None] = {
     Role.ADMIN: None,
     Role.INVESTIGATOR: frozenset(),
     Role.INTEGRATOR: WEBHOOK_FIELDS,
-    Role.GRID_WORKER: GRAPH_EDITS | INCIDENT_ACTIONS,
+    Role.GRID_WORKER: GRAPH_EDITS | INCIDENT_ACTIONS | {"saveRiskAssessment"},
     Role.PROPERTY_COMPANY: INCIDENT_ACTIONS,
     Role.RESIDENT: frozenset({"upsertPetition", "link"}),
 }

@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from api.auth.principal import Role
+from api.auth.purpose import NEVER, access
 from events.filters import ChangeFilter
 from events.webhooks.registry import Webhook
 from graph.scope import ScopeKind
@@ -32,9 +33,16 @@ def grid_bound(info: Info) -> frozenset[str] | None:
 
 
 def bounded(info: Info, wanted: ChangeFilter) -> ChangeFilter:
-    """`wanted`, kept to the changes the caller may receive."""
+    """`wanted`, kept to the changes the caller may receive: within its grids, and without
+    risk alerts about residents unless its role may read their tags."""
     bound = grid_bound(info)
-    return wanted if bound is None else replace(wanted, within_grids=bound)
+    principal = info.context.principal
+    alerts = principal is not None and access(principal, "tags") != NEVER
+    return replace(
+        wanted,
+        within_grids=wanted.within_grids if bound is None else bound,
+        resident_alerts=wanted.resident_alerts and alerts,
+    )
 
 
 def manages(info: Info, hook: Webhook) -> bool:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import strawberry
+
 from api.nodes.base import Node, connection, node_type, to_one
+from api.nodes.saved_risk import RISK_DESCRIPTION, SavedRisk, with_saved_risk
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction
@@ -11,8 +14,10 @@ OUT, IN, BOTH = Direction.OUT, Direction.IN, Direction.BOTH
 L = Label
 
 
-@node_type(L.BUILDING)
+@node_type(L.BUILDING, with_saved_risk)
 class Building(Node):
+    risk: SavedRisk | None = strawberry.field(description=RISK_DESCRIPTION)
+
     households = connection(E.RESIDES_IN, IN, L.HOUSEHOLD)
 
     grid = to_one(E.IN_GRID, OUT, L.GRID)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import strawberry
+
 from api.nodes.base import Node, connection, node_type, to_one
+from api.nodes.saved_risk import RISK_DESCRIPTION, SavedRisk, with_saved_risk
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction
@@ -11,8 +14,10 @@ OUT, IN = Direction.OUT, Direction.IN
 L = Label
 
 
-@node_type(L.DEVICE)
+@node_type(L.DEVICE, with_saved_risk)
 class Device(Node):
+    risk: SavedRisk | None = strawberry.field(description=RISK_DESCRIPTION)
+
     installed_in = to_one(E.INSTALLED_IN, OUT, L.BUILDING)
 
     supplied_buildings = connection(

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from api.nodes.base import Node, connection, node_type, to_one
 from api.nodes.related import related_one
+from api.nodes.saved_risk import RISK_DESCRIPTION, SavedRisk, with_saved_risk
 from graph.model import EdgeType as E
 from graph.model import Label
 from graph.records import Direction
@@ -15,8 +16,10 @@ OUT, IN = Direction.OUT, Direction.IN
 L = Label
 
 
-@node_type(L.HOUSEHOLD)
+@node_type(L.HOUSEHOLD, with_saved_risk)
 class Household(Node):
+    risk: SavedRisk | None = strawberry.field(description=RISK_DESCRIPTION)
+
     members = connection(E.MEMBER_OF, IN, L.RESIDENT)
 
     building = to_one(E.RESIDES_IN, OUT, L.BUILDING)

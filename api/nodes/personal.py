@@ -29,6 +29,21 @@ class PersonalRead:
     purpose: str
 
 
+def personal_reason(info: Info, name: str, purpose: Purpose | None) -> str | None:
+    """Why this caller reads personal field `name` whole (the purpose to audit), or None
+    when it may not (a purpose it may not state is an error)."""
+    principal = info.context.principal
+    if principal is None or access(principal, name) == NEVER:
+        return None
+    request = getattr(info.context, "request", None)
+    stated = purpose.value if purpose else request.headers.get(PURPOSE_HEADER) if request else None
+    try:
+        return reading_purpose(principal, name, stated)
+    except PurposeError as refused:
+        code = "FORBIDDEN" if str(refused).startswith("FORBIDDEN") else "BAD_USER_INPUT"
+        raise GraphQLError(str(refused), extensions={"code": code}) from None
+
+
 async def personal_value(
     info: Info, node_id: str, name: str, purpose: Purpose | None
 ) -> tuple[Any, bool]:
@@ -38,13 +53,7 @@ async def personal_value(
     principal = context.principal
     if principal is None or access(principal, name) == NEVER:
         return None, False
-    request = getattr(context, "request", None)
-    stated = purpose.value if purpose else request.headers.get(PURPOSE_HEADER) if request else None
-    try:
-        reason = reading_purpose(principal, name, stated)
-    except PurposeError as refused:
-        code = "FORBIDDEN" if str(refused).startswith("FORBIDDEN") else "BAD_USER_INPUT"
-        raise GraphQLError(str(refused), extensions={"code": code}) from None
+    reason = personal_reason(info, name, purpose)
     record = await context.loaders.nodes.load(NodeRef.parse(node_id))
     value = record.props.get(name) if record is not None else None
     if value is None or reason is None:

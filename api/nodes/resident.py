@@ -11,11 +11,12 @@ from strawberry.types import Info
 from api.auth.purpose import Purpose, mask_id_number, mask_phone
 from api.enums import HouseholdRoleEnum, KeyPopulationTag
 from api.nodes.base import Node, connection, node_type, to_one
-from api.nodes.personal import personal_value
+from api.nodes.personal import PersonalRead, personal_reason, personal_value
 from api.nodes.related import related_one
+from api.nodes.saved_risk import SavedRisk, saved_risk
 from graph.model import EdgeType as E
 from graph.model import Label
-from graph.records import Direction, NodeRecord
+from graph.records import Direction, NodeRecord, NodeRef
 
 OUT, IN = Direction.OUT, Direction.IN
 L = Label
@@ -69,6 +70,21 @@ class Resident(Node):
     ) -> list[KeyPopulationTag] | None:
         value, whole = await personal_value(info, self.id, "tags", purpose)
         return [KeyPopulationTag(t) for t in value] if whole and value is not None else None
+
+    @strawberry.field(
+        description="The last saved risk assessment's score of this resident. It follows the "
+        "resident's health and key-population tags, so it is shown as the tags are (the same "
+        "roles and purposes; a read that shows it is audited)."
+    )
+    async def risk(self, info: Info, purpose: Purpose | None = None) -> SavedRisk | None:
+        reason = personal_reason(info, "tags", purpose)
+        if reason is None:
+            return None
+        record = await info.context.loaders.nodes.load(NodeRef.parse(self.id))
+        found = saved_risk(record) if record is not None else None
+        if found is not None:
+            info.context.personal_reads.append(PersonalRead(self.id, "risk", reason))
+        return found
 
     @strawberry.field(description="Role in the household (head, spouse, child, tenant...).")
     async def household_role(self, info: Info) -> HouseholdRoleEnum | None:

@@ -35,7 +35,6 @@ from risk.response import response_plan
 from risk.spread import Hazard
 from risk.vulnerability import FROM_TAGS
 
-strawberry.enum(Hazard, description="What happens at the sources.")
 strawberry.enum(RiskModel, description="How its spread is computed.")
 
 
@@ -168,7 +167,7 @@ def rows_of(info: Info, p: Projection) -> Bools | None:
             extensions={"code": "FORBIDDEN"},
         )
     for key in scope.ids:
-        at = p.index.get(f"{prefix}:{key}")
+        at = p.find(f"{prefix}:{key}")
         if at is not None:
             named[at] = True
     return in_grids(p, named) if scope.kind == ScopeKind.GRIDS else managed_by(p, named)
@@ -181,14 +180,14 @@ def indexes(
     refused as missing."""
     found = []
     for n, given in enumerate(ids):
-        at = p.index.get(str(given))
+        at = p.find(str(given))
         if at is None or (within is not None and not within[at]):
             raise bad_input(f"{argument}[{n}]: no node {given}")
         found.append(at)
     return found
 
 
-def _labels(types: list[str] | None) -> tuple[Label, ...]:
+def labels_of(types: list[str] | None) -> tuple[Label, ...]:
     if not types:
         return (Label.RESIDENT, Label.HOUSEHOLD, Label.BUILDING, Label.DEVICE)
     try:
@@ -298,31 +297,40 @@ class RiskQuery:
         "buildings and devices with the paths and factors behind each score."
     )
     async def risk_assessment(self, info: Info, input: RiskAssessmentInput) -> RiskAssessment:
-        cache = risk_cache(info, "riskAssessment")
-        p = await cache.get()
-        within = rows_of(info, p)
-        sources = indexes(p, input.sources, "input.sources", within)
-        labels = _labels(input.filter.node_types if input.filter else None)
-        grid_ids = input.filter.grid_ids if input.filter else None
-        if grid_ids:
-            grids = np.zeros(p.size, dtype=bool)
-            grids[indexes(p, grid_ids, "input.filter.gridIds", within)] = True
-            kept = in_grids(p, grids)
-            within = kept if within is None else within & kept
-        try:
-            result = await asyncio.to_thread(
-                assess,
-                p,
-                input.hazard,
-                sources,
-                input.severity,
-                input.model,
-                input.max_hops,
-                input.first,
-                labels,
-                within,
-                cache.weights,
-            )
-        except InvalidInputError as exc:
-            raise bad_input(f"input.{exc.problems[0]}") from None
+        p, result = await assessed(info, input, "riskAssessment")
         return await _shaped(info, p, result)
+
+
+async def assessed(
+    info: Info, input: RiskAssessmentInput, field: str
+) -> tuple[Projection, Assessment]:
+    """The assessment `input` asks for, within the caller's rows, over the projection as the
+    store stands now."""
+    cache = risk_cache(info, field)
+    p = await cache.get()
+    within = rows_of(info, p)
+    sources = indexes(p, input.sources, "input.sources", within)
+    labels = labels_of(input.filter.node_types if input.filter else None)
+    grid_ids = input.filter.grid_ids if input.filter else None
+    if grid_ids:
+        grids = np.zeros(p.size, dtype=bool)
+        grids[indexes(p, grid_ids, "input.filter.gridIds", within)] = True
+        kept = in_grids(p, grids)
+        within = kept if within is None else within & kept
+    try:
+        result = await asyncio.to_thread(
+            assess,
+            p,
+            input.hazard,
+            sources,
+            input.severity,
+            input.model,
+            input.max_hops,
+            input.first,
+            labels,
+            within,
+            cache.weights,
+        )
+    except InvalidInputError as exc:
+        raise bad_input(f"input.{exc.problems[0]}") from None
+    return p, result

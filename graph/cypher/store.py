@@ -17,6 +17,7 @@ from graph.cypher.listing import Listing
 from graph.cypher.lookups import Lookups
 from graph.cypher.persisted import PersistedQueries
 from graph.cypher.reads import Reads
+from graph.cypher.risk_scores import RiskScores
 from graph.cypher.session import CypherSession
 from graph.cypher.statistics import Statistics
 from graph.cypher.tree import Trees
@@ -41,6 +42,8 @@ from graph.records import (
     RelatedItem,
     RelatedPage,
     Revision,
+    RiskSave,
+    RiskSaved,
     SearchHit,
     Subgraph,
     WriteResult,
@@ -66,6 +69,7 @@ class CypherStore:
         self.audit = Audit(session)
         self.persisted = PersistedQueries(session)
         self.export = Export(session)
+        self.risk_scores = RiskScores(session)
 
     @property
     def engine(self) -> str:
@@ -291,6 +295,9 @@ class CypherStore:
 
     def revisions(self, ref: NodeRef) -> list[Revision]:
         return self.events.revisions(ref)
+
+    def save_risk(self, save: RiskSave, provenance: Provenance) -> RiskSaved:
+        return self.risk_scores.save_risk(save, provenance)
 
     def events_pruned_through(self) -> int:
         return self.events.pruned_through()

@@ -27,6 +27,8 @@ from graph.records import (
     RelatedItem,
     RelatedPage,
     Revision,
+    RiskSave,
+    RiskSaved,
     SearchHit,
     Subgraph,
     WriteResult,
@@ -243,6 +245,9 @@ class Delegating:
 
     def revisions(self, ref: NodeRef) -> list[Revision]:
         return self.inner.revisions(ref)
+
+    def save_risk(self, save: RiskSave, provenance: Provenance) -> RiskSaved:
+        return self.inner.save_risk(save, provenance)
 
     def events_pruned_through(self) -> int:
         return self.inner.events_pruned_through()

@@ -38,6 +38,8 @@ from graph.records import (
     RelatedItem,
     RelatedPage,
     Revision,
+    RiskSave,
+    RiskSaved,
     SearchHit,
     Subgraph,
     WriteResult,
@@ -383,3 +385,10 @@ class GuardedStore(Delegating):
             if source not in inside or target not in inside:
                 return 0  # as if there were no such relationship
         return self.inner.delete_edge(edge_type, source, target, provenance)
+
+    def save_risk(self, save: RiskSave, provenance: Provenance) -> RiskSaved:
+        """Scores only of nodes inside the scope (others read as missing)."""
+        if self.scope is not None:
+            inside = self.visible(list(save.scores))
+            save = replace(save, scores={r: s for r, s in save.scores.items() if r in inside})
+        return self.inner.save_risk(save, provenance)
