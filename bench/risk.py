@@ -147,7 +147,7 @@ def run(engine: str, residents: int, networkx: bool, api: bool) -> dict[str, Any
             build_projection(opened.store, today)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            thousand_changes(opened.store, p, rng)
+            thousand_changes(opened.store, p, random.Random())  # new values each run
             history = ChangeHistory(opened.store)
             followed_p, follow_ms = _timed(lambda: followed(p, history))
             assert followed_p is not None and followed_p.seq > p.seq

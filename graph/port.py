@@ -18,8 +18,10 @@ from graph.records import (
     ChangeEvent,
     Direction,
     Edge,
+    EdgeColumns,
     GridStatistics,
     Neighbour,
+    NodeColumns,
     NodeRecord,
     NodeRef,
     Page,
@@ -269,16 +271,15 @@ class EventLog(Protocol):
 class Export(Protocol):
     """The whole graph read out a batch at a time (in-memory projections, `risk/`)."""
 
-    def export_nodes(
-        self, label: Label, fields: Sequence[str]
-    ) -> Iterator[list[tuple[str, dict[str, Any]]]]:
-        """Every node of `label`: (id, the `fields` it holds)."""
+    def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]:
+        """Every node of `label`: its internal id, its id and the `fields` it holds."""
         ...
 
     def export_edges(
         self, edge_type: EdgeType, fields: Sequence[str] = ()
-    ) -> Iterator[list[tuple[NodeRef, NodeRef, dict[str, Any]]]]:
-        """Every relationship of `edge_type`: (source, target, the `fields` it holds)."""
+    ) -> Iterator[EdgeColumns]:
+        """Every relationship of `edge_type`: its ends' internal ids and its `fields`. The
+        internal ids are those `export_nodes` gives, valid while neither end is deleted."""
         ...
 
 

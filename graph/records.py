@@ -327,3 +327,23 @@ class RiskSave:
 class RiskSaved:
     saved: int  # nodes that hold the scores now
     alerted: list[NodeRef]  # those whose score crossed the threshold (a risk alert each)
+
+
+@dataclass(frozen=True)
+class NodeColumns:
+    """A batch of one label's nodes, as columns: the engine's internal id of each (what a
+    relationship's ends are exported as), its id, and each property asked for."""
+
+    keys: list[int]
+    ids: list[str]
+    values: dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class EdgeColumns:
+    """A batch of one type's relationships, as columns: the internal ids of their sources
+    and targets, and each property asked for."""
+
+    sources: list[int]
+    targets: list[int]
+    values: dict[str, list[Any]]

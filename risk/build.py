@@ -9,7 +9,8 @@ from typing import Protocol
 
 from graph.model import EdgeType, Label
 from graph.port import EventLog, Export
-from risk.projection import Projection, ProjectionBuilder, edge_weight
+from risk.builder import ProjectionBuilder
+from risk.projection import Projection
 
 
 class ProjectionSource(Export, EventLog, Protocol):
@@ -34,14 +35,12 @@ def build_projection(
     builder = ProjectionBuilder(today)
     for label in Label:
         for nodes in store.export_nodes(label, NODE_FIELDS.get(label, ())):
-            for node_id, props in nodes:
-                builder.add_node(label, node_id, props)
+            builder.add_nodes(label, nodes.keys, nodes.ids, nodes.values)
             if progress:
-                progress(len(nodes))
+                progress(len(nodes.ids))
     for edge_type in EdgeType:
         for edges in store.export_edges(edge_type, EDGE_FIELDS.get(edge_type, ())):
-            for source, target, props in edges:
-                builder.add_edge(edge_type, str(source), str(target), edge_weight(props))
+            builder.add_edges(edge_type, edges.sources, edges.targets, edges.values)
             if progress:
-                progress(len(edges))
+                progress(len(edges.sources))
     return builder.build(seq)

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.model import EdgeType, Label
+from risk.attributes import edge_weight, node_attributes
 from risk.projection import (
     GONE,
     LABEL_CODE,
@@ -22,8 +23,6 @@ from risk.projection import (
     Bools,
     Ints,
     Projection,
-    edge_weight,
-    node_attributes,
 )
 
 

@@ -12,7 +12,7 @@ from graph.cypher.audit import Audit
 from graph.cypher.bulk import BulkWrites
 from graph.cypher.credentials import Credentials
 from graph.cypher.events import Events
-from graph.cypher.export import EdgeRow, Export, NodeRow
+from graph.cypher.export import Export
 from graph.cypher.listing import Listing
 from graph.cypher.lookups import Lookups
 from graph.cypher.persisted import PersistedQueries
@@ -32,8 +32,10 @@ from graph.records import (
     ChangeEvent,
     Direction,
     Edge,
+    EdgeColumns,
     GridStatistics,
     Neighbour,
+    NodeColumns,
     NodeRecord,
     NodeRef,
     Page,
@@ -354,10 +356,10 @@ class CypherStore:
         return self.persisted.persisted_queries(hashes)
 
     # -- export -----------------------------------------------------------------------------
-    def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[list[NodeRow]]:
+    def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]:
         return self.export.export_nodes(label, fields)
 
     def export_edges(
         self, edge_type: EdgeType, fields: Sequence[str] = ()
-    ) -> Iterator[list[EdgeRow]]:
+    ) -> Iterator[EdgeColumns]:
         return self.export.export_edges(edge_type, fields)

@@ -17,8 +17,10 @@ from graph.records import (
     ChangeEvent,
     Direction,
     Edge,
+    EdgeColumns,
     GridStatistics,
     Neighbour,
+    NodeColumns,
     NodeRecord,
     NodeRef,
     Page,
@@ -321,12 +323,10 @@ class Delegating:
         return self.inner.persisted_queries(hashes)
 
     # -- Export ------------------------------------------------------------------------------
-    def export_nodes(
-        self, label: Label, fields: Sequence[str]
-    ) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]:
         return self.inner.export_nodes(label, fields)
 
     def export_edges(
         self, edge_type: EdgeType, fields: Sequence[str] = ()
-    ) -> Iterator[list[tuple[NodeRef, NodeRef, dict[str, Any]]]]:
+    ) -> Iterator[EdgeColumns]:
         return self.inner.export_edges(edge_type, fields)

@@ -11,8 +11,9 @@ from graph.errors import InvalidInputError
 from graph.model import EdgeType, Label
 from graph.model.enums import Severity
 from risk.assess import RiskModel, assess
+from risk.builder import ProjectionBuilder
 from risk.places import in_grids
-from risk.projection import Projection, ProjectionBuilder
+from risk.projection import Projection
 from risk.response import response_plan
 from risk.spread import Hazard
 

@@ -24,9 +24,10 @@ from graph.records import NodeRef
 from ingest.generator.community import generate
 from ingest.job.run import load_folder
 from risk.build import build_projection
+from risk.builder import ProjectionBuilder
 from risk.follow import ChangeHistory, followed
 from risk.patch import Patch, patched
-from risk.projection import GONE, LABELS, Projection, ProjectionBuilder
+from risk.projection import GONE, LABELS, Projection
 from tests.factories import PROV, edge, resident
 
 TODAY = "2026-12-01"

@@ -8,8 +8,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.model import EdgeType, Label
+from risk.builder import ProjectionBuilder
 from risk.montecarlo import independent_cascade
-from risk.projection import ProjectionBuilder
 
 
 def test_estimates_hold_the_exact_probabilities() -> None:

@@ -7,8 +7,8 @@ import networkx as nx
 import numpy as np
 
 from graph.model import EdgeType, Label
+from risk.builder import ProjectionBuilder
 from risk.pagerank import personalised_pagerank, walk_matrix
-from risk.projection import ProjectionBuilder
 
 
 def test_it_equals_networkx_to_a_millionth() -> None:

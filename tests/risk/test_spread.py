@@ -9,7 +9,8 @@ import math
 import numpy as np
 
 from graph.model import EdgeType, Label
-from risk.projection import Projection, ProjectionBuilder
+from risk.builder import ProjectionBuilder
+from risk.projection import Projection
 from risk.spread import NEIGHBOUR, NEIGHBOUR_FALLOFF_M, Hazard, path_to, spread
 
 

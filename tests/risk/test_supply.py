@@ -10,7 +10,8 @@ import networkx as nx
 import numpy as np
 
 from graph.model import EdgeType, Label
-from risk.projection import Projection, ProjectionBuilder
+from risk.builder import ProjectionBuilder
+from risk.projection import Projection
 from risk.supply import Network, cascade
 
 FEEDS, SUPPLIES, INSTALLED_IN = EdgeType.FEEDS, EdgeType.SUPPLIES, EdgeType.INSTALLED_IN
