@@ -12,7 +12,7 @@ import scipy.sparse as sp
 
 from graph.model import EdgeType, Label
 from risk.attributes import attribute_columns, edge_weight, node_attributes
-from risk.projection import LABEL_CODE, NUMERIC, Ints, Projection
+from risk.projection import ATTRIBUTE, LABEL_CODE, NUMERIC, Ints, Projection, compact
 
 Pairs = tuple[list[Ints], list[Ints], list[Any]]  # sources, targets, weights, in chunks
 
@@ -125,13 +125,13 @@ class ProjectionBuilder:
         for edge_type, (rows, cols, data) in self._resolved().items():
             matrix = sp.csr_array((data, (rows, cols)), shape=(n, n))
             matrix.sum_duplicates()
-            edges[edge_type] = matrix
+            edges[edge_type] = compact(matrix)
         return Projection(
             ids=self.ids,
             index=self.index,
             label=np.asarray(self.labels, dtype=np.int8),
             edges=edges,
-            attrs={k: np.asarray(v, dtype=np.float64) for k, v in self.values.items()},
+            attrs={k: np.asarray(v, dtype=ATTRIBUTE) for k, v in self.values.items()},
             seq=seq,
             today=self.today,
         )

@@ -23,6 +23,7 @@ from risk.projection import (
     Bools,
     Ints,
     Projection,
+    compact,
 )
 
 
@@ -60,7 +61,7 @@ def patched(p: Projection, patch: Patch, seq: int) -> Projection:
         labels = np.concatenate([labels, codes])
         rows = [node_attributes(props, p.today) for _, _, props in appended]
         attrs = {
-            name: np.concatenate([values, np.asarray([row[name] for row in rows], dtype=float)])
+            name: np.concatenate([values, np.asarray([row[name] for row in rows], values.dtype)])
             for name, values in attrs.items()
         }
     deleted: list[int] = []
@@ -138,7 +139,7 @@ def _patched_matrix(
         if size == old:
             return matrix
         grown = np.concatenate([indptr, np.full(size - old, indptr[-1])])
-        return sp.csr_array((matrix.data, matrix.indices, grown), shape=(size, size))
+        return compact(sp.csr_array((matrix.data, matrix.indices, grown), shape=(size, size)))
     counts = np.zeros(size, dtype=np.int64)
     counts[:old] = np.diff(indptr)
     keep = np.ones(len(matrix.indices), dtype=bool)
@@ -167,4 +168,4 @@ def _patched_matrix(
         data = np.insert(data, kept_ptr[add_rows + 1], [w for _, _, w in order])
         counts += np.bincount(add_rows, minlength=size)
     new_ptr = np.concatenate([[0], np.cumsum(counts)])
-    return sp.csr_array((data, indices, new_ptr), shape=(size, size))
+    return compact(sp.csr_array((data, indices, new_ptr), shape=(size, size)))

@@ -17,7 +17,7 @@ from graph.model import EdgeType, Label
 from graph.model.enums import DeviceKind, DeviceStatus, KeyPopulationTag
 
 T = TypeVar("T")
-Floats = npt.NDArray[np.float64]
+Floats = npt.NDArray[np.floating[Any]]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
@@ -28,6 +28,7 @@ TAG_BIT = {tag.value: 1 << bit for bit, tag in enumerate(TAGS)}
 DEVICE_KINDS = tuple(DeviceKind)
 KIND_CODE = {kind.value: code for code, kind in enumerate(DEVICE_KINDS)}
 DOWN_STATUSES = frozenset({DeviceStatus.FAULT.value, DeviceStatus.DECOMMISSIONED.value})
+ATTRIBUTE = np.float32  # the dtype of node attributes: ages, floors, codes, bits, degrees
 GONE = -1  # the label code of a node deleted since the projection was built (a tombstone)
 # The node attributes kept, each a float array (NaN: none): what the models read.
 NUMERIC = ("age", "floor", "floors", "has_elevator", "lat", "lon", "kind", "down", "tags")
@@ -90,3 +91,14 @@ class Projection:
             m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in self.edges.values()
         )
         return int(arrays + matrices)
+
+
+def compact(matrix: sp.csr_array) -> sp.csr_array:
+    """`matrix` with 32-bit index arrays where its size allows (half the memory of 64)."""
+    limit = np.iinfo(np.int32).max
+    if max(matrix.shape[0], matrix.nnz) >= limit or matrix.indices.dtype == np.int32:
+        return matrix
+    return sp.csr_array(
+        (matrix.data, matrix.indices.astype(np.int32), matrix.indptr.astype(np.int32)),
+        shape=matrix.shape,
+    )

@@ -87,9 +87,11 @@ def steps_of(p: Projection, hazard: Hazard) -> list[Step]:
 def _steps(p: Projection, hazard: Hazard) -> list[Step]:
     households = p.of_label(Label.HOUSEHOLD)
     building_of = p.matrix(EdgeType.RESIDES_IN)  # household × building
-    floors = _of_building(building_of, p.attrs["floors"])
-    lift = _of_building(building_of, p.attrs["has_elevator"])
-    weight = np.where(households, floor_weight(hazard, p.attrs["floor"], floors, lift), 0.0)
+    # In double precision: attributes are kept in single.
+    floors = _of_building(building_of, p.attrs["floors"].astype(np.float64))
+    lift = _of_building(building_of, p.attrs["has_elevator"].astype(np.float64))
+    floor = p.attrs["floor"].astype(np.float64)
+    weight = np.where(households, floor_weight(hazard, floor, floors, lift), 0.0)
     into_homes = sp.csr_array(building_of.T @ sp.diags_array(weight))
     steps: list[Step] = [
         (EdgeType.RESIDES_IN, True, into_homes),
