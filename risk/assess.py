@@ -16,7 +16,7 @@ from graph.errors import InvalidInputError
 from graph.model import EdgeType, Label
 from graph.model.enums import Severity
 from risk.montecarlo import independent_cascade
-from risk.pagerank import personalised_pagerank, walk_matrix
+from risk.pagerank import Walk, personalised_pagerank, walk_matrix
 from risk.projection import Bools, Floats, Projection
 from risk.spread import SPREADING, Hazard, Spread, Step, path_to, propagate, spread, steps_of
 from risk.supply import Network, cascade
@@ -151,7 +151,7 @@ def run_model(
         found = Spread(sim.probability, paths.previous, paths.via, paths.steps)
         return found, sim.probability > 0, (sim.low, sim.high)
     near = spread(p, hazard, seeds, max_hops) if hazard in SPREADING else None
-    walk = p.derive("walk", lambda: walk_matrix(p, dict.fromkeys(EdgeType, 1.0)))
+    walk = p.derive("walk", lambda: Walk.of(walk_matrix(p, dict.fromkeys(EdgeType, 1.0))))
     rank = personalised_pagerank(walk, seeds.astype(np.float64))
     paths = near or propagate(p, _downstream(p), seeds, max_hops)
     reach = paths.probability > 0  # ranked within the hops, by the walk's weight

@@ -35,6 +35,22 @@ def wilson(hits: Floats, n: int) -> tuple[Floats, Floats]:
     return low, high
 
 
+def _within_reach(steps: list[Step], seeds: Bools, max_hops: int) -> Bools:
+    """The nodes any cascade from `seeds` can reach within `max_hops` (every draw passing)."""
+    reach = seeds.copy()
+    frontier = seeds.astype(np.float64)
+    for _ in range(max_hops):
+        reached = np.zeros(len(seeds), dtype=bool)
+        for _, _, matrix in steps:
+            reached |= (matrix.T @ frontier) > 0
+        new = reached & ~reach
+        if not new.any():
+            break
+        reach |= new
+        frontier = new.astype(np.float64)
+    return reach
+
+
 def independent_cascade(
     p: Projection,
     steps: list[Step],
@@ -43,14 +59,19 @@ def independent_cascade(
     max_hops: int = 4,
     seed: int = 0,
 ) -> Simulated:
-    """Reach probabilities from `seeds` over `samples` independent cascades."""
+    """Reach probabilities from `seeds` over `samples` independent cascades. The samples run
+    over the part of the graph the hazard can reach at all, a boolean column each."""
     rng = np.random.default_rng(seed)
+    reach = _within_reach(steps, seeds, max_hops)
+    kept = np.flatnonzero(reach)
+    local = np.full(p.size, -1, dtype=np.int64)
+    local[kept] = np.arange(len(kept))
     edges = []
     for _, _, matrix in steps:
         coo = sp.coo_array(matrix)
-        keep = coo.data > 0
-        edges.append((coo.row[keep], coo.col[keep], coo.data[keep]))
-    active: npt.NDArray[np.bool_] = np.repeat(seeds[:, None], samples, axis=1)
+        keep = (coo.data > 0) & reach[coo.row] & reach[coo.col]
+        edges.append((local[coo.row[keep]], local[coo.col[keep]], coo.data[keep]))
+    active: npt.NDArray[np.bool_] = np.repeat(seeds[kept][:, None], samples, axis=1)
     frontier = active.copy()
     for _ in range(max_hops):
         reached = np.zeros_like(active)
@@ -66,6 +87,7 @@ def independent_cascade(
         if not frontier.any():
             break
         active |= frontier
-    hits = active.sum(axis=1).astype(np.float64)
+    hits = np.zeros(p.size)
+    hits[kept] = active.sum(axis=1)
     low, high = wilson(hits, samples)
     return Simulated(hits / samples, low, high, samples)

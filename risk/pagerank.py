@@ -6,12 +6,13 @@ with `personalization`, dangling nodes restarting at the seeds), on sparse matri
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from graph.model import EdgeType
-from risk.projection import Floats, Projection
+from risk.projection import Bools, Floats, Projection
 
 
 def walk_matrix(p: Projection, weights: Mapping[EdgeType, float]) -> sp.csr_array:
@@ -29,25 +30,41 @@ def walk_matrix(p: Projection, weights: Mapping[EdgeType, float]) -> sp.csr_arra
     return sp.csr_array(total)
 
 
+@dataclass(frozen=True)
+class Walk:
+    """A walk's transition matrix (column-stochastic where a node has somewhere to go) and
+    the nodes it cannot leave; made once per adjacency."""
+
+    transition: sp.csr_array
+    dangling: Bools
+
+    @classmethod
+    def of(cls, adjacency: sp.csr_array) -> Walk:
+        n = adjacency.shape[0]
+        out_weight = np.asarray(adjacency.sum(axis=1)).ravel()
+        inverse = np.divide(1.0, out_weight, out=np.zeros(n), where=out_weight != 0)
+        transition = sp.csr_array(sp.diags_array(inverse) @ adjacency).T.tocsr()
+        return cls(transition, out_weight == 0)
+
+
 def personalised_pagerank(
-    adjacency: sp.csr_array,
+    adjacency: sp.csr_array | Walk,
     seeds: Floats,
     alpha: float = 0.85,
     tol: float = 1e-10,
     max_iter: int = 200,
 ) -> Floats:
     """The stationary distribution of a walk that follows `adjacency` (row → column, by
-    weight) with probability `alpha` and restarts at `seeds` (normalised) otherwise."""
-    n = adjacency.shape[0]
+    weight) with probability `alpha` and restarts at `seeds` (normalised) otherwise. It stops
+    once an iteration moves the distribution by less than `tol` per node (L1)."""
+    walk = adjacency if isinstance(adjacency, Walk) else Walk.of(adjacency)
+    n = walk.transition.shape[0]
     restart = seeds / seeds.sum()
-    out_weight = np.asarray(adjacency.sum(axis=1)).ravel()
-    inverse = np.divide(1.0, out_weight, out=np.zeros(n), where=out_weight != 0)
-    transition = sp.csr_array(sp.diags_array(inverse) @ adjacency).T.tocsr()
-    dangling = out_weight == 0
-    x = np.full(n, 1.0 / n)
+    x = restart.copy()  # where the walk starts changes only how soon it settles
     for _ in range(max_iter):
         last = x
-        x = alpha * (transition @ x + x[dangling].sum() * restart) + (1 - alpha) * restart
+        stuck = last[walk.dangling].sum()  # the weight on nodes it cannot leave restarts
+        x = alpha * (walk.transition @ last + stuck * restart) + (1 - alpha) * restart
         if np.abs(x - last).sum() < n * tol:
             break
     return x
