@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.model import EdgeType
-from risk.projection import Bools, Floats, Projection
+from risk.projection import Floats, Ints, Projection
 
 
 def walk_matrix(p: Projection, weights: Mapping[EdgeType, float]) -> sp.csr_array:
@@ -36,7 +36,7 @@ class Walk:
     the nodes it cannot leave; made once per adjacency."""
 
     transition: sp.csr_array
-    dangling: Bools
+    dangling: Ints  # the nodes with no way out
 
     @classmethod
     def of(cls, adjacency: sp.csr_array) -> Walk:
@@ -44,7 +44,7 @@ class Walk:
         out_weight = np.asarray(adjacency.sum(axis=1)).ravel()
         inverse = np.divide(1.0, out_weight, out=np.zeros(n), where=out_weight != 0)
         transition = sp.csr_array(sp.diags_array(inverse) @ adjacency).T.tocsr()
-        return cls(transition, out_weight == 0)
+        return cls(transition, np.flatnonzero(out_weight == 0))
 
 
 def personalised_pagerank(
@@ -65,6 +65,7 @@ def personalised_pagerank(
         last = x
         stuck = last[walk.dangling].sum()  # the weight on nodes it cannot leave restarts
         x = alpha * (walk.transition @ last + stuck * restart) + (1 - alpha) * restart
-        if np.abs(x - last).sum() < n * tol:
+        last -= x
+        if np.abs(last, out=last).sum() < n * tol:
             break
     return x
