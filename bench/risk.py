@@ -13,6 +13,7 @@ import json
 import random
 import time
 import tracemalloc
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -105,30 +106,43 @@ def _stored(store: Any, refs: list[NodeRef], **update: Any) -> list[Any]:
     return models
 
 
-def thousand_changes(store: Any, p: Projection, rng: random.Random) -> None:
+def thousand_changes(store: Any, p: Projection, rng: random.Random) -> Callable[[], None]:
     """1,000 changes through the store's write path: residents' tags, households' floors,
-    devices' status, buildings' neighbours and their distances."""
+    devices' status, the distances between neighbouring buildings. Returns what writes the
+    old values back, so the benchmark community stays as it was generated."""
 
     def some(label: Label, count: int) -> list[NodeRef]:
         chosen = rng.sample(list(np.flatnonzero(p.of_label(label))), count)
         return [NodeRef.parse(p.ids[i]) for i in chosen]
 
     tags = ["elderly_living_alone", "disabled", "home_medical_device", "low_income"]
-    people = some(Label.RESIDENT, 400)
-    store.upsert_nodes([m for m in _stored(store, people, tags=rng.sample(tags, 2))], PROVENANCE)
-    homes = some(Label.HOUSEHOLD, 300)
+    people, homes, devices = (
+        some(Label.RESIDENT, 400),
+        some(Label.HOUSEHOLD, 300),
+        some(Label.DEVICE, 100),
+    )
+    before = _stored(store, people + homes + devices)
+    store.upsert_nodes(_stored(store, people, tags=rng.sample(tags, 2)), PROVENANCE)
     store.upsert_nodes(_stored(store, homes, floor=rng.randrange(1, 30)), PROVENANCE)
-    devices = some(Label.DEVICE, 100)
     status = rng.choice(["online", "fault"])
     store.upsert_nodes(_stored(store, devices, status=status), PROVENANCE)
-    buildings = some(Label.BUILDING, 400)
-    store.upsert_edges(
-        [
-            Edge(EdgeType.ADJACENT_TO, a, b, {"distance_m": float(rng.randrange(5, 300))})
-            for a, b in zip(buildings[::2], buildings[1::2], strict=True)
-        ],
-        PROVENANCE,
-    )
+    near = p.matrix(EdgeType.ADJACENT_TO).tocoo()
+    picked = rng.sample(range(near.nnz), min(200, near.nnz))
+    pairs = [
+        (NodeRef.parse(p.ids[near.row[k]]), NodeRef.parse(p.ids[near.col[k]]), near.data[k])
+        for k in picked
+    ]
+
+    def neighbours(distance: Callable[[float], float]) -> list[Edge]:
+        return [Edge(EdgeType.ADJACENT_TO, a, b, {"distance_m": distance(d)}) for a, b, d in pairs]
+
+    store.upsert_edges(neighbours(lambda _: float(rng.randrange(5, 300))), PROVENANCE)
+
+    def undo() -> None:
+        store.upsert_nodes(before, PROVENANCE)
+        store.upsert_edges(neighbours(float), PROVENANCE)
+
+    return undo
 
 
 def run(engine: str, residents: int, networkx: bool, api: bool) -> dict[str, Any]:
@@ -147,10 +161,11 @@ def run(engine: str, residents: int, networkx: bool, api: bool) -> dict[str, Any
             build_projection(opened.store, today)
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            thousand_changes(opened.store, p, random.Random())  # new values each run
+            undo = thousand_changes(opened.store, p, random.Random())  # new values each run
             history = ChangeHistory(opened.store)
             followed_p, follow_ms = _timed(lambda: followed(p, history))
             assert followed_p is not None and followed_p.seq > p.seq
+            undo()
         finally:
             opened.close()
         sources = _sources(p, rng)
