@@ -15,6 +15,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,11 @@ def _timed(run: Any) -> tuple[Any, float]:
     started = time.perf_counter()
     value = run()
     return value, (time.perf_counter() - started) * 1000
+
+
+def _best(run: Any, times: int = 5) -> float:
+    """The fastest of `times` runs, in ms."""
+    return min(_timed(run)[1] for _ in range(times))
 
 
 def _sources(p: Projection, rng: random.Random) -> dict[str, list[int]]:
@@ -193,10 +199,12 @@ def run(engine: str, residents: int, networkx: bool, api: bool) -> dict[str, Any
         took = (time.perf_counter() - started) * 1000
         row[f"{name}_ms"] = round(took, 1)
         row[f"{name}_affected"] = result.affected[Label.RESIDENT]
-        if name == "spread":
-            started = time.perf_counter()
-            assess(p, hazard, given, Severity.HIGH, model, first=1)
-            row["reasons_100_ms"] = round(took - (time.perf_counter() - started) * 1000, 1)
+        if name == "spread":  # the reasons: ranking 100 less ranking 1, best of 5 each
+            row["reasons_100_ms"] = round(
+                _best(partial(assess, p, hazard, given, Severity.HIGH, model, first=100))
+                - _best(partial(assess, p, hazard, given, Severity.HIGH, model, first=1)),
+                1,
+            )
     if networkx:
         import networkx as nx
 

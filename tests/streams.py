@@ -7,10 +7,12 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import redis
 
+from civicgraph.settings import Engine, Settings
 from events.relay import Relay, RelayOptions
 from events.stream import ChangeStream, StreamKeys
 from graph.cypher.store import CypherStore
@@ -36,3 +38,12 @@ def stream(store: CypherStore, request: pytest.FixtureRequest) -> Iterator[Chang
 @pytest.fixture
 def relay(store: CypherStore, stream: ChangeStream) -> Relay:
     return Relay(store, stream, RelayOptions(batch=50))
+
+
+def with_changes(settings: Settings, request: pytest.FixtureRequest, **extra: Any) -> Settings:
+    """`settings` with change events on, relayed every 5 ms, to the Redis beside the engine
+    (the embedded FalkorDB itself, or the tests' redis-server beside Neo4j)."""
+    update: dict[str, Any] = {"relay_poll_ms": 5, "changes": True, **extra}
+    if settings.engine == Engine.NEO4J:
+        update["redis_url"] = request.getfixturevalue("redis_server").url
+    return settings.model_copy(update=update)

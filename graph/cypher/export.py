@@ -9,7 +9,7 @@ and the highest of them to go on from), so a graph of millions never sits in one
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from graph.cypher.session import CypherSession
@@ -55,6 +55,14 @@ class Export:
             if count < self.batch:
                 return
 
+    def _population(self, labels: Iterable[Label]) -> int:
+        """How many nodes the labels have (a count both engines keep per label)."""
+        total = 0
+        for label in labels:
+            [row] = self.session.read(f"MATCH (n:{label.value}) RETURN count(n) AS n")
+            total += int(row["n"])
+        return total
+
     def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]:
         """Every node of `label`: its internal id, its id and the `fields` it holds."""
         match = f"MATCH (x:{label.value}) WITH x, null AS a, null AS b"
@@ -72,9 +80,15 @@ class Export:
         """Every relationship of `edge_type`: its ends' internal ids and the `fields` it
         holds."""
         collected = f", collect(id(a)) AS sources, collect(id(b)) AS targets{_values(fields)}"
-        # From each label it may start at: an unlabelled start scans every node of the graph.
-        for source in sorted(EDGE_SPECS[EdgeType(edge_type)].sources):
-            match = f"MATCH (a:{source.value})-[x:{EdgeType(edge_type).value}]->(b)"
+        spec = EDGE_SPECS[EdgeType(edge_type)]
+        name = EdgeType(edge_type).value
+        # Anchored at each label of its smaller end: an unlabelled end would scan every node
+        # of the graph, a populous one (residents) every node of that label.
+        if self._population(spec.targets) < self._population(spec.sources):
+            matches = [f"MATCH (a)-[x:{name}]->(b:{t.value})" for t in sorted(spec.targets)]
+        else:
+            matches = [f"MATCH (a:{s.value})-[x:{name}]->(b)" for s in sorted(spec.sources)]
+        for match in matches:
             for reply in self._batches(match, collected):
                 yield EdgeColumns(
                     sources=list(reply["sources"]),

@@ -14,10 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.auth.principal import Role
-from civicgraph.settings import Engine, Settings
+from civicgraph.settings import Settings
 from tests.api import scoped_world
 from tests.auth import acting_as, api_client
 from tests.changes.test_subscriptions import PROTOCOL
+from tests.streams import with_changes
 
 SAVE = """mutation ($input: RiskAssessmentInput!, $threshold: Float!) {
   saveRiskAssessment(input: $input, threshold: $threshold) {
@@ -31,11 +32,7 @@ PULL = """query { changes(first: 1000, filter: {kinds: [RISK_ALERT]}) {
 
 @pytest.fixture
 def client(engine_settings: Settings, request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    settings = engine_settings.model_copy(update={"relay_poll_ms": 5, "changes": True})
-    if settings.engine == Engine.NEO4J:
-        url = request.getfixturevalue("redis_server").url
-        settings = settings.model_copy(update={"redis_url": url})
-    with api_client(settings) as test_client:
+    with api_client(with_changes(engine_settings, request)) as test_client:
         scoped_world.build(test_client.app.state.opened.store)  # type: ignore[attr-defined]
         yield test_client
 

@@ -12,11 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.auth.principal import Role
-from civicgraph.settings import Engine, Settings
+from civicgraph.settings import Settings
 from tests.api import scoped_world
 from tests.api.conftest import data
 from tests.auth import acting_as, api_client
 from tests.changes.test_subscriptions import PROTOCOL, SUBSCRIPTION
+from tests.streams import with_changes
 
 RENAME = (
     """mutation ($input: BuildingInput!) { upsertBuilding(input: $input) { errors { code } } }"""
@@ -27,12 +28,7 @@ B_ONLY = {"Building:BB", "Household:HB", "Resident:RB2", "Device:DB", "Incident:
 
 @pytest.fixture
 def client(engine_settings: Settings, request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    settings = engine_settings.model_copy(
-        update={"relay_poll_ms": 5, "changes": True, "webhook_allow_private": True}
-    )
-    if settings.engine == Engine.NEO4J:
-        url = request.getfixturevalue("redis_server").url
-        settings = settings.model_copy(update={"redis_url": url})
+    settings = with_changes(engine_settings, request, webhook_allow_private=True)
     with api_client(settings) as test_client:
         scoped_world.build(test_client.app.state.opened.store)  # type: ignore[attr-defined]
         yield test_client

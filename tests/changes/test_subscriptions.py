@@ -13,9 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
-from civicgraph.settings import Engine, Settings
+from civicgraph.settings import Settings
 from tests.api.conftest import data, gql
 from tests.auth import api_client
+from tests.streams import with_changes
 
 UPSERT = """mutation ($input: BuildingInput!) {
   upsertBuilding(input: $input) { node { id version } errors { message } } }"""
@@ -24,11 +25,7 @@ PROTOCOL = "graphql-transport-ws"
 
 @pytest.fixture
 def client(engine_settings: Settings, request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    settings = engine_settings.model_copy(update={"relay_poll_ms": 5, "changes": True})
-    if settings.engine == Engine.NEO4J:
-        url = request.getfixturevalue("redis_server").url
-        settings = settings.model_copy(update={"redis_url": url})
-    with api_client(settings) as test_client:
+    with api_client(with_changes(engine_settings, request)) as test_client:
         yield test_client
 
 
