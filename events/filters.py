@@ -56,7 +56,8 @@ class ChangeFilter:
             within_grids=(
                 None if data.get("withinGrids") is None else frozenset(data["withinGrids"])
             ),
-            resident_alerts=bool(data.get("residentAlerts", True)),
+            # A filter stored before risk alerts existed never said: it gets none of them.
+            resident_alerts=bool(data.get("residentAlerts", False)),
         )
 
     def _within(self, change: Change) -> bool:
