@@ -115,6 +115,11 @@ def test_a_saved_score_reads_on_its_node_a_residents_as_their_tags(client: TestC
     assert _data(client, query, headers=worker)["resident"]["risk"]["score"] > 0
     by_company = _data(client, query, headers=company)
     assert by_company["building"]["risk"]["score"] > 0 and by_company["resident"]["risk"] is None
+    # Already above a low threshold: no alert. A score for another hazard counts as none.
+    low = _data(client, SAVE, input=FIRE, threshold=0.001)["saveRiskAssessment"]
+    assert low["alerts"] == 0
+    gas = _data(client, SAVE, input={**FIRE, "hazard": "GAS_LEAK"}, threshold=0.001)
+    assert gas["saveRiskAssessment"]["alerts"] == gas["saveRiskAssessment"]["saved"] > 0
     # Grid workers save within their grids only; investigators may not save.
     mine = _data(client, SAVE, input=FIRE, threshold=100.0, headers=worker)
     assert 0 < mine["saveRiskAssessment"]["saved"] < saved["saved"]
