@@ -275,6 +275,11 @@ class Export(Protocol):
         """Every node of `label`: its internal id, its id and the `fields` it holds."""
         ...
 
+    def export_values(self, label: Label, ids: Sequence[str], fields: Sequence[str]) -> NodeColumns:
+        """The nodes of `label` with these ids that exist, as `export_nodes` gives them (a
+        projection brought up to date reads what changed with it)."""
+        ...
+
     def export_edges(
         self, edge_type: EdgeType, fields: Sequence[str] = ()
     ) -> Iterator[EdgeColumns]:

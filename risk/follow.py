@@ -7,7 +7,7 @@ replaced) there is nothing to follow: the caller builds the projection again."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -15,8 +15,9 @@ import redis
 
 from events.change import Change, ChangeKind
 from events.stream import ChangeStream, CursorExpiredError
-from graph.model import EdgeType
-from graph.records import ChangeEvent, NodeRecord, NodeRef
+from graph.model import EdgeType, Label
+from graph.records import ChangeEvent, NodeColumns, NodeRef, ids_by_label
+from risk.build import NODE_FIELDS
 from risk.patch import Patch, patched
 from risk.projection import Projection
 
@@ -76,7 +77,9 @@ class StoreReads(Protocol):
 
     def events_pruned_through(self) -> int: ...
 
-    def get_nodes(self, refs: Sequence[NodeRef]) -> dict[NodeRef, NodeRecord]: ...
+    def export_values(
+        self, label: Label, ids: Sequence[str], fields: Sequence[str]
+    ) -> NodeColumns: ...
 
     def edge_values(self, edges: Sequence[EdgeKey]) -> dict[EdgeKey, dict[str, Any]]: ...
 
@@ -136,13 +139,17 @@ class ChangeHistory:
 
 
 def read_patch(store: StoreReads, touched: Touched) -> Patch:
-    """The present values of what `touched` names, read a label (or type and labels) at a
-    time."""
-    found = store.get_nodes(sorted(touched.nodes))
+    """The present values of what `touched` names (of nodes, the properties the projection
+    keeps), read a label (or type and labels) at a time."""
     patch = Patch(detached={str(ref) for ref in touched.deleted})
-    for ref in touched.nodes:
-        record = found.get(ref)
-        patch.nodes[str(ref)] = (ref.label, None if record is None else record.props)
+    for label, ids in ids_by_label(sorted(touched.nodes)).items():
+        fields = NODE_FIELDS.get(label, ())
+        found = store.export_values(label, ids, fields)
+        values: dict[str, Mapping[str, Any] | None] = dict.fromkeys(ids)
+        for n, node_id in enumerate(found.ids):
+            values[node_id] = {name: found.values[name][n] for name in fields}
+        for node_id, props in values.items():
+            patch.nodes[f"{label.value}:{node_id}"] = (label, props)
     edges = store.edge_values(sorted(touched.edges))
     for key in touched.edges:
         edge_type, source, target = key

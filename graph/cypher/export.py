@@ -17,6 +17,7 @@ from graph.errors import GraphError
 from graph.model import EdgeType, Label
 from graph.model.edges import EDGE_SPECS
 from graph.records import EdgeColumns, NodeColumns
+from graph.write_rows import chunks
 
 
 def _values(names: Sequence[str]) -> str:
@@ -73,6 +74,21 @@ class Export:
                 ids=list(reply["ids"]),
                 values=_columns(reply.get("vals") or [], fields),
             )
+
+    def export_values(self, label: Label, ids: Sequence[str], fields: Sequence[str]) -> NodeColumns:
+        """The nodes of `label` with these ids that exist, as `export_nodes` gives them."""
+        found = NodeColumns(keys=[], ids=[], values={name: [] for name in fields})
+        query = (
+            f"UNWIND $ids AS key MATCH (x:{label.value} {{id: key}}) "
+            f"RETURN collect(id(x)) AS keys, collect(x.id) AS ids{_values(fields)}"
+        )
+        for chunk in chunks(ids, self.batch):
+            [reply] = self.session.read(query, {"ids": list(chunk)})
+            found.keys.extend(reply["keys"])
+            found.ids.extend(reply["ids"])
+            for name, values in _columns(reply.get("vals") or [], fields).items():
+                found.values[name].extend(values)
+        return found
 
     def export_edges(
         self, edge_type: EdgeType, fields: Sequence[str] = ()

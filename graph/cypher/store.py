@@ -359,6 +359,9 @@ class CypherStore:
     def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]:
         return self.export.export_nodes(label, fields)
 
+    def export_values(self, label: Label, ids: Sequence[str], fields: Sequence[str]) -> NodeColumns:
+        return self.export.export_values(label, ids, fields)
+
     def export_edges(
         self, edge_type: EdgeType, fields: Sequence[str] = ()
     ) -> Iterator[EdgeColumns]:

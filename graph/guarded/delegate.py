@@ -326,6 +326,9 @@ class Delegating:
     def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]:
         return self.inner.export_nodes(label, fields)
 
+    def export_values(self, label: Label, ids: Sequence[str], fields: Sequence[str]) -> NodeColumns:
+        return self.inner.export_values(label, ids, fields)
+
     def export_edges(
         self, edge_type: EdgeType, fields: Sequence[str] = ()
     ) -> Iterator[EdgeColumns]:
