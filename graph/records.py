@@ -327,6 +327,7 @@ class RiskSave:
 class RiskSaved:
     saved: int  # nodes that hold the scores now
     alerted: list[NodeRef]  # those whose score crossed the threshold (a risk alert each)
+    at: str  # the time stored with the scores (ISO, UTC)
 
 
 @dataclass(frozen=True)

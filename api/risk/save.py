@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 import strawberry
@@ -29,7 +29,7 @@ MAX_ALERTED_SHOWN = 100
 @strawberry.type
 class SavedRiskAssessment:
     assessment_id: strawberry.ID
-    saved_at: datetime
+    saved_at: datetime = strawberry.field(description="The time stored with the scores.")
     projection_seq: int
     saved: int = strawberry.field(description="Nodes that hold the new scores.")
     alerts: int = strawberry.field(description="Nodes whose score crossed the threshold.")
@@ -76,7 +76,7 @@ class RiskMutation:
         records = await info.context.loaders.nodes.load_many(first)
         return SavedRiskAssessment(
             assessment_id=strawberry.ID(save.assessment_id),
-            saved_at=datetime.now(UTC),
+            saved_at=datetime.fromisoformat(done.at),
             projection_seq=result.seq,
             saved=done.saved,
             alerts=len(done.alerted),

@@ -4,6 +4,7 @@ with the write for each node whose score rose past the threshold."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import orjson
 
@@ -29,7 +30,7 @@ class RiskScores:
             body = orjson.dumps({str(ref): alert}).decode()
             by_label[ref.label.value].append([ref.id, float(score), body])
         saved, alerted = 0, []
-        params = {
+        params: dict[str, Any] = {
             "hazard": save.hazard,
             "threshold": save.threshold,
             "assessment": save.assessment_id,
@@ -43,4 +44,4 @@ class RiskScores:
                 for row in self.session.write(query, {**params, "rows": Positional(chunk)}):
                     saved += int(row["saved"])
                     alerted += [NodeRef.parse(f"{label}:{key}") for key in row["alerted"]]
-        return RiskSaved(saved, alerted)
+        return RiskSaved(saved, alerted, params["now"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from tests.streams import with_changes
 
 SAVE = """mutation ($input: RiskAssessmentInput!, $threshold: Float!) {
   saveRiskAssessment(input: $input, threshold: $threshold) {
-    assessmentId saved alerts alerted { id } } }"""
+    assessmentId savedAt saved alerts alerted { id } } }"""
 FIRE = {"sources": ["Building:BA"], "hazard": "FIRE", "severity": "HIGH", "first": 50}
 ALERTS = """subscription { changes(filter: {kinds: [RISK_ALERT]}) {
   kind entityId values } }"""
@@ -104,11 +105,14 @@ def test_a_saved_score_reads_on_its_node_a_residents_as_their_tags(client: TestC
     saved = _data(client, SAVE, input=FIRE, threshold=100.0)["saveRiskAssessment"]
     assert saved["alerts"] == 0 and saved["saved"] > 0
     query = """{ building: node(id: "Building:BA") { ... on Building { risk { score hazard
-      assessmentId } } } resident: node(id: "Resident:RA1") { ... on Resident { risk {
+      assessmentId assessedAt } } } resident: node(id: "Resident:RA1") { ... on Resident { risk {
       score } } } }"""
     stated = _data(client, query, headers={"X-Purpose": "emergency"})
     building = stated["building"]["risk"]
     assert building["hazard"] == "FIRE" and building["assessmentId"] == saved["assessmentId"]
+    assert datetime.fromisoformat(building["assessedAt"]) == datetime.fromisoformat(
+        saved["savedAt"]
+    )
     assert building["score"] > 0 and stated["resident"]["risk"]["score"] > 0
     worker = acting_as(client, "worker", Role.GRID_WORKER, grids=("GA",))
     company = acting_as(client, "company", Role.PROPERTY_COMPANY, org="OP")
