@@ -15,6 +15,7 @@ from civicgraph.cli import (
     events,
     ingest,
     neo4j,
+    nlp,
     persisted,
     risk,
     schema,
@@ -38,6 +39,7 @@ app.command("relay")(events.relay)
 app.add_typer(events.app, name="events")
 app.add_typer(demo.app, name="demo")
 app.add_typer(store.app, name="store")
+app.add_typer(nlp.app, name="nlp")
 app.add_typer(neo4j.app, name="neo4j")
 app.add_typer(auth.app, name="auth")
 app.add_typer(audit.app, name="audit")

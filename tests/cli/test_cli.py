@@ -39,6 +39,8 @@ COMMANDS = [
     ["neo4j", "status"],
     ["risk"],
     ["risk", "assess"],
+    ["nlp"],
+    ["nlp", "score"],
 ]
 
 
