@@ -96,19 +96,3 @@ def purpose_of(principal: Principal, stated: str | None) -> Purpose | None:
             f"FORBIDDEN: the {principal.role} role may not read personal fields for {purpose}"
         )
     return purpose
-
-
-def mask_id_number(value: str) -> str:
-    return (
-        value[:6] + "*" * max(0, len(value) - 10) + value[-4:]
-        if len(value) > 10
-        else "*" * len(value)
-    )
-
-
-def mask_phone(value: str) -> str:
-    return (
-        value[:3] + "*" * max(0, len(value) - 7) + value[-4:]
-        if len(value) > 7
-        else "*" * len(value)
-    )

@@ -8,7 +8,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from api.auth.purpose import Purpose, mask_id_number, mask_phone
+from api.auth.purpose import Purpose
 from api.enums import HouseholdRoleEnum, KeyPopulationTag
 from api.nodes.base import Node, connection, node_type, to_one
 from api.nodes.personal import PersonalRead, personal_reason, personal_value
@@ -16,6 +16,7 @@ from api.nodes.related import related_one
 from api.nodes.saved_risk import SavedRisk, saved_risk
 from graph.model import EdgeType as E
 from graph.model import Label
+from graph.model.masks import mask_id_number, mask_phone
 from graph.records import Direction, NodeRecord, NodeRef
 
 OUT, IN = Direction.OUT, Direction.IN
