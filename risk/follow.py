@@ -7,9 +7,9 @@ replaced) there is nothing to follow: the caller builds the projection again."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import redis
 
@@ -22,6 +22,7 @@ from risk.patch import Patch, patched
 from risk.projection import Projection
 
 EdgeKey = tuple[EdgeType, NodeRef, NodeRef]
+T = TypeVar("T")
 PAGE = 5_000
 # The last entry index a stream cursor can name: `<seq>-LAST` is after every entry of `seq`.
 LAST = 2**63 - 1
@@ -112,30 +113,50 @@ class ChangeHistory:
 
     def _graph_events(self, touched: Touched, most: int) -> bool:
         """Add the graph's events after `touched.through`; False when more than `most`."""
-        after = touched.through
-        while True:
-            events = self.store.events_after(after, PAGE)
-            for event in events:
-                touched.add_event(event)
-            if touched.count > most:
-                return False
-            if len(events) < PAGE:
-                return True
-            after = events[-1].seq
+        return _pages(
+            lambda after: self.store.events_after(after, PAGE),
+            touched.through,
+            lambda event: event.seq,
+            touched.add_event,
+            touched,
+            most,
+        )
 
     def _stream_changes(self, seq: int, touched: Touched, most: int) -> Touched | None:
         assert self.stream is not None
+        stream = self.stream
         after = f"{seq}-{LAST}"
-        self.stream.check_cursor(after)
-        while True:
-            page = self.stream.read(after, PAGE)
-            for change in page:
-                touched.add_change(change)
-            if touched.count > most:
-                return None
-            if len(page) < PAGE:
-                return touched
-            after = page[-1].cursor
+        stream.check_cursor(after)
+        read = _pages(
+            lambda cursor: stream.read(cursor, PAGE),
+            after,
+            lambda change: change.cursor,
+            touched.add_change,
+            touched,
+            most,
+        )
+        return touched if read else None
+
+
+def _pages(
+    read: Callable[[Any], Sequence[T]],
+    after: Any,
+    position: Callable[[T], Any],
+    add: Callable[[T], None],
+    touched: Touched,
+    most: int,
+) -> bool:
+    """Add every item `read` gives after `after`, a page at a time; False once `touched`
+    holds more than `most`."""
+    while True:
+        page = read(after)
+        for item in page:
+            add(item)
+        if touched.count > most:
+            return False
+        if len(page) < PAGE:
+            return True
+        after = position(page[-1])
 
 
 def read_patch(store: StoreReads, touched: Touched) -> Patch:
