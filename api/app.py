@@ -39,7 +39,7 @@ from api.limits.runtime import tune_for_latency
 from api.schema import build_schema
 from civicgraph.logs import configure_logging, get_logger
 from civicgraph.settings import Settings, get_settings
-from civicgraph.wiring import OpenStore, change_feed, change_stream, open_store
+from civicgraph.wiring import OpenStore, change_feed, change_stream, open_store, petition_service
 from events.hub import ChangeHub
 from events.webhooks.registry import WebhookRegistry
 from risk.cache import ProjectionCache
@@ -68,6 +68,11 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         app.state.changes = feed.hub if feed else None
         stream = feed.stream if feed else change_stream(settings, opened)
         app.state.risk = ProjectionCache(opened.store, stream, settings.risk_weights)
+        app.state.petitions = (
+            await asyncio.to_thread(petition_service, opened.store, stream)
+            if settings.nlp
+            else None
+        )
         app.state.rate_buckets = rate_buckets(settings, feed.hub if feed else None)
         app.state.webhooks = (
             WebhookAdmin(
@@ -98,7 +103,12 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     async def context_getter(request: HTTPConnection) -> Context:
         state = request.app.state
         return Context(
-            state.opened.store, principal_of(request), state.changes, state.webhooks, state.risk
+            state.opened.store,
+            principal_of(request),
+            state.changes,
+            state.webhooks,
+            state.risk,
+            state.petitions,
         )
 
     schema = build_schema(

@@ -13,6 +13,7 @@ from api.nodes.personal import PersonalRead
 from events.hub import ChangeHub
 from graph.guarded.store import GuardedStore
 from graph.port import GraphStore
+from nlp.petitions import PetitionService
 from risk.cache import ProjectionCache
 
 
@@ -29,9 +30,11 @@ class Context(BaseContext):
         changes: ChangeHub | None = None,
         webhooks: WebhookAdmin | None = None,
         risk: ProjectionCache | None = None,
+        petitions: PetitionService | None = None,
     ) -> None:
         super().__init__()
         self.risk = risk
+        self.petitions = petitions
         self.base_store = store
         self.principal = principal
         self._view: tuple[Principal | None, GuardedStore, Loaders] | None = None

@@ -27,12 +27,14 @@ from api.changes.fields import ChangeQuery, Subscription
 from api.changes.shared import SharedEventExecutor
 from api.changes.webhooks import WebhookMutation, WebhookQuery
 from api.context import Context
+from api.hot_issues import HotIssueQuery
 from api.http.observe import current_request_id
 from api.limits.cost import ESTIMATED, QueryCostLimit, operation_cost
 from api.limits.lanes import Lane
 from api.limits.persisted import RegisteredOnly
 from api.mutations.incidents import IncidentMutation
 from api.mutations.nodes import Mutation
+from api.mutations.petitions import PetitionMutation
 from api.nodes import (
     ALL_TYPES,
     Building,
@@ -324,10 +326,12 @@ def build_schema(
     ]
     built = CivicSchema(
         query=merge_types(
-            "Query", (Query, ChangeQuery, WebhookQuery, AuditQuery, RiskQuery, ScenarioQuery)
+            "Query",
+            (Query, ChangeQuery, WebhookQuery, AuditQuery, RiskQuery, ScenarioQuery, HotIssueQuery),
         ),
         mutation=merge_types(
-            "Mutation", (Mutation, IncidentMutation, WebhookMutation, RiskMutation)
+            "Mutation",
+            (Mutation, IncidentMutation, WebhookMutation, RiskMutation, PetitionMutation),
         ),
         subscription=Subscription,
         execution_context_class=SharedEventExecutor,

@@ -17,6 +17,10 @@ class Engine(StrEnum):
     NEO4J = "neo4j"
 
 
+def _default_petitions_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / "petitions"
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "civicgraph"
@@ -165,6 +169,17 @@ class Settings(BaseSettings):
         None,
         description="Bearer token that may read /metrics; unset: /metrics answers loopback "
         "callers only.",
+    )
+    petitions_dir: Path = Field(
+        default_factory=_default_petitions_dir,
+        description="The public petition sets that `nlp train` learns from and its annotations "
+        "refer to (read in place, never copied); default: ../shared/data/petitions beside the "
+        "project.",
+    )
+    nlp: bool = Field(
+        True,
+        description="Run petition extraction (category, nature, entities, links, incidents) on "
+        "petitions submitted or ingested.",
     )
     log_level: str = Field("INFO", description="Log level.")
     log_format: str = Field("console", pattern="^(console|json)$", description="console or json.")

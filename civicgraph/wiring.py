@@ -9,6 +9,7 @@ import redis.asyncio as aioredis
 
 from civicgraph.logs import get_logger
 from civicgraph.settings import Engine, Settings
+from events.history import ChangeHistory
 from events.hub import ChangeHub
 from events.relay import Relay, RelayOptions, RelayThread, check_stream
 from events.stream import ChangeStream, StreamKeys
@@ -16,6 +17,9 @@ from events.webhooks.dispatch import DispatchOptions, WebhookDispatcher
 from graph.adapters.connect import OpenStore, StoreOptions
 from graph.adapters.connect import open_store as open_with
 from graph.port import GraphStore
+from nlp.gazetteer import GazetteerCache
+from nlp.petitions import PetitionService
+from nlp.pipeline import Pipeline
 
 log = get_logger(__name__)
 __all__ = ["ChangeFeed", "OpenStore", "change_feed", "change_stream", "open_store", "relay_of"]
@@ -143,3 +147,11 @@ def relay_of(settings: Settings, opened: OpenStore, stream: ChangeStream) -> Rel
         max_age_s=settings.stream_max_age_s,
     )
     return Relay(opened.store, stream, options)
+
+
+def petition_service(store: GraphStore, stream: ChangeStream | None) -> PetitionService:
+    """Petition extraction over `store`: the trained pipeline, loaded once, and the names the
+    graph knows, kept current from the change history."""
+    return PetitionService(
+        store, Pipeline.load(), GazetteerCache(store, ChangeHistory(store, stream))
+    )

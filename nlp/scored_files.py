@@ -17,14 +17,14 @@ class LineError(ValueError):
     """What is wrong with one line."""
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def read_lines(path: Path) -> Iterator[tuple[int, str]]:
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
                 yield number, line
 
 
-def _object(line: str) -> dict[str, Any]:
+def json_object(line: str) -> dict[str, Any]:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -36,7 +36,7 @@ def _object(line: str) -> dict[str, Any]:
     return value
 
 
-def _category(value: dict[str, Any], key: str) -> str:
+def category_of(value: dict[str, Any], key: str) -> str:
     found = value.get(key)
     if isinstance(found, dict):  # {"label": ..., "confidence": ...}
         found = found.get("label")
@@ -45,7 +45,7 @@ def _category(value: dict[str, Any], key: str) -> str:
     return found
 
 
-def _spans(value: dict[str, Any]) -> list[Span]:
+def spans_of(value: dict[str, Any]) -> list[Span]:
     found = value.get("entities")
     if not isinstance(found, list):
         raise LineError("entities: missing or not a list")
@@ -69,20 +69,20 @@ def score_files(gold: Path, predicted: Path, entities: bool) -> dict[str, Any]:
     rejected: list[dict[str, Any]] = []
     gold_values: list[Any] = []
     found_values: list[Any] = []
-    theirs = list(_lines(predicted))
-    mine = list(_lines(gold))
+    theirs = list(read_lines(predicted))
+    mine = list(read_lines(gold))
     if len(mine) != len(theirs):
         raise LineError(f"gold has {len(mine)} lines, predicted {len(theirs)}: pair them by line")
     for (number, line), (_, other) in zip(mine, theirs, strict=True):
         try:
-            expected, given = _object(line), _object(other)
+            expected, given = json_object(line), json_object(other)
             if expected["text"] != given["text"]:
                 raise LineError("the predicted line is about another text")
             pair: tuple[Any, Any]
             if entities:
-                pair = _spans(expected), _spans(given)
+                pair = spans_of(expected), spans_of(given)
             else:
-                pair = _category(expected, "label"), _category(given, "category")
+                pair = category_of(expected, "label"), category_of(given, "category")
         except LineError as exc:
             rejected.append({"line": number, "reason": str(exc)})
             continue

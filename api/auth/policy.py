@@ -35,9 +35,9 @@ WRITES: dict[Role, frozenset[str] | None] = {
     Role.ADMIN: None,
     Role.INVESTIGATOR: frozenset(),
     Role.INTEGRATOR: WEBHOOK_FIELDS,
-    Role.GRID_WORKER: GRAPH_EDITS | INCIDENT_ACTIONS | {"saveRiskAssessment"},
+    Role.GRID_WORKER: GRAPH_EDITS | INCIDENT_ACTIONS | {"saveRiskAssessment", "submitPetition"},
     Role.PROPERTY_COMPANY: INCIDENT_ACTIONS,
-    Role.RESIDENT: frozenset({"upsertPetition", "link"}),
+    Role.RESIDENT: frozenset({"upsertPetition", "link", "submitPetition"}),
 }
 
 

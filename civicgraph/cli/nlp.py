@@ -39,3 +39,115 @@ def score(
     except LineError as exc:
         raise typer.BadParameter(str(exc), param_hint="predicted") from None
     typer.echo(json.dumps(report, ensure_ascii=False))
+
+
+@app.command()
+def train(
+    out: Annotated[
+        Path | None,
+        typer.Option(file_okay=False, help="Where to save the models (default: nlp/model)."),
+    ] = None,
+    petitions: Annotated[
+        Path | None,
+        typer.Option(
+            file_okay=False,
+            help="The public petition sets [CIVICGRAPH_PETITIONS_DIR] "
+            "(default: ../shared/data/petitions).",
+        ),
+    ] = None,
+    epochs: Annotated[int, typer.Option(min=1, max=200, help="Recogniser epochs.")] = 30,
+    seed: Annotated[int, typer.Option(help="Random seed (the same seed, the same models).")] = 7,
+) -> None:
+    """Train the department and nature classifiers and the entity recogniser on CPU, score
+    them on the held-out fifth of each set, save them, and print the scores as JSON."""
+    from civicgraph.settings import get_settings
+    from nlp.corpus import CorpusError
+    from nlp.pipeline import MODEL_DIR
+    from nlp.train import train_models
+
+    folder = petitions or get_settings().petitions_dir
+    try:
+        meta = train_models(
+            folder,
+            out or MODEL_DIR,
+            epochs,
+            seed,
+            progress=lambda message: typer.echo(message, err=True),
+        )
+    except CorpusError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--petitions") from None
+    typer.echo(json.dumps(meta, ensure_ascii=False))
+
+
+@app.command()
+def extract(
+    source: Annotated[
+        Path,
+        typer.Option(
+            "--in", exists=True, dir_okay=False, help='JSON Lines, each {"text", "title"?}.'
+        ),
+    ],
+    target: Annotated[
+        Path, typer.Option("--out", dir_okay=False, help="Where to write the extractions.")
+    ],
+    mask: Annotated[
+        bool, typer.Option(help="Mask ID and phone numbers in the text written out.")
+    ] = False,
+) -> None:
+    """Write each line with its language, category, nature, entities ([start, end, label]),
+    personal numbers and dates. Lines that cannot be read go to OUT.rejects.jsonl with their
+    line number and reason; the counts are printed as JSON."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from nlp.batch_files import extract_file
+    from nlp.pipeline import Pipeline
+
+    pipeline = Pipeline.load()
+    lines = sum(1 for line in source.open(encoding="utf-8") if line.strip())
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("extract", total=lines)
+        summary = extract_file(
+            pipeline, source, target, mask=mask, progress=lambda n: bar.advance(task, n)
+        )
+    rejects = target.with_name(target.name + ".rejects.jsonl")
+    if summary["rejected"]:
+        rejects.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in summary["rejected"])
+        )
+    typer.echo(
+        json.dumps(
+            {
+                "written": summary["written"],
+                "rejected": len(summary["rejected"]),
+                "rejects": str(rejects) if summary["rejected"] else None,
+            }
+        )
+    )
+
+
+@app.command()
+def evaluate(
+    categories: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help='Lines {"text", "label"}.'),
+    ] = None,
+    entities: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help='Lines {"text", "entities": [[start, end, label]]}.'
+        ),
+    ] = None,
+) -> None:
+    """Run the pipeline on hand-labelled lines and print one JSON object: macro-F1, accuracy
+    and per-class figures (--categories), or precision, recall and F1 under strict and
+    overlap span match, per label and micro-averaged (--entities)."""
+    from nlp.batch_files import evaluate_file
+    from nlp.pipeline import Pipeline
+
+    if (categories is None) == (entities is None):
+        raise typer.BadParameter("give one of --categories FILE or --entities FILE")
+    pipeline = Pipeline.load()
+    path = categories or entities
+    assert path is not None
+    typer.echo(json.dumps(evaluate_file(pipeline, path, entities is not None), ensure_ascii=False))

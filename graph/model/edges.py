@@ -82,6 +82,10 @@ class RoleProps(EdgeProps):
 class MentionsProps(EdgeProps):
     confidence: float = Field(ge=0, le=1)
     span: str | None = Field(None, max_length=500)
+    label: str | None = Field(None, pattern="^(PLACE|ORG|PERSON|FACILITY)$")
+    status: str | None = Field(None, pattern="^(LINKED|PROPOSED)$")
+    start: int | None = Field(None, ge=0)
+    end: int | None = Field(None, ge=0)
 
 
 @dataclass(frozen=True)

@@ -290,10 +290,17 @@ class Incident(Node):
 class Petition(Node):
     label = Label.PETITION
     search_fields = ("title", "text")
+    managed_fields = frozenset(
+        {"department", "department_confidence", "nature_confidence", "language", "entities"}
+    )
 
+    # Shown by the API with ID and phone numbers masked (`api.nodes.petition`).
     text: Annotated[
         str,
-        Meta(headers=("内容", "诉求内容", "留言内容", "诉求", "留言详情", "来电内容", "问题描述")),
+        Meta(
+            headers=("内容", "诉求内容", "留言内容", "诉求", "留言详情", "来电内容", "问题描述"),
+            shown=False,
+        ),
     ] = Field(min_length=1, max_length=20000)
     # Unknown unless the source says (no guess).
     channel: Annotated[
@@ -336,6 +343,26 @@ class Petition(Node):
             headers=("答复", "回复", "答复内容", "回复内容", "答复意见", "办理结果"), filter=False
         ),
     ] = Field(None, max_length=20000, description="The official reply, if any.")
+    department: Annotated[str | None, Meta(shown=False, ingest=False)] = Field(
+        None,
+        max_length=20,
+        description="The department category petition extraction gives (7 first-level classes).",
+    )
+    department_confidence: Annotated[
+        float | None, Meta(shown=False, filter=False, ingest=False)
+    ] = Field(None, ge=0, le=1)
+    nature_confidence: Annotated[float | None, Meta(shown=False, filter=False, ingest=False)] = (
+        Field(None, ge=0, le=1, description="How sure extraction is of `nature`; null: stated.")
+    )
+    language: Annotated[str | None, Meta(shown=False, filter=False, ingest=False)] = Field(
+        None, pattern="^(zh|en)$"
+    )
+    entities: Annotated[str | None, Meta(shown=False, filter=False, ingest=False)] = Field(
+        None,
+        max_length=200_000,
+        description="The entities extraction found, as JSON: start, end, label, confidence, "
+        "status and the node linked.",
+    )
 
 
 NODE_MODELS: dict[Label, type[Node]] = {

@@ -1,0 +1,176 @@
+"""Petition extraction: language, department category, nature, entities, personal numbers and
+dates of each text.
+
+Chinese texts go through the trained spaCy recogniser, the gazetteer of names the graph knows
+and the facility, organisation and person rules; English texts through the English rules and
+the gazetteer. Where spans disagree, a graph name wins, then the recogniser, then a rule; spans
+never overlap, and personal numbers and dates are never entities."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nlp import recogniser
+from nlp.classifier import LinearClassifier
+from nlp.dates import date_spans
+from nlp.english import english_category, english_entities
+from nlp.gazetteer import Gazetteer
+from nlp.language import Language, detect_language
+from nlp.nature import nature_cue
+from nlp.personal import PersonalSpan, personal_spans
+from nlp.rules import rule_entities
+
+MODEL_DIR = Path(__file__).parent / "model"
+MAX_TEXT = 20_000
+# How sure each source of a span is, before linking: a graph name is what the graph calls it.
+SOURCE_CONFIDENCE = {"gazetteer": 0.95, "recogniser": 0.8, "rule": 0.6}
+RULE_LABELS = frozenset({"FACILITY", "ORG", "PERSON"})  # rules that add to the recogniser
+
+
+class TextError(ValueError):
+    """A petition text the pipeline cannot read; the message names the reason."""
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int
+    end: int
+    label: str
+    text: str
+    confidence: float
+    source: str  # gazetteer, recogniser or rule
+
+    def span(self) -> tuple[int, int, str]:
+        return self.start, self.end, self.label
+
+
+@dataclass
+class Extraction:
+    language: Language
+    category: tuple[str, float] | None
+    nature: tuple[str, float] | None
+    entities: list[Entity] = field(default_factory=list)
+    personal: list[PersonalSpan] = field(default_factory=list)
+    dates: list[tuple[int, int]] = field(default_factory=list)
+
+
+def check_text(text: object) -> str:
+    """The text, or a TextError naming what is wrong with it."""
+    if not isinstance(text, str):
+        raise TextError("text: must be a string")
+    if not text.strip():
+        raise TextError("text: is empty")
+    if len(text) > MAX_TEXT:
+        raise TextError(f"text: is {len(text)} characters, over the limit of {MAX_TEXT}")
+    if detect_language(text) is None:
+        raise TextError("text: is in no supported language (Chinese or English)")
+    return text
+
+
+def _flat(spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Non-overlapping spans, earlier sources first (their order is their priority)."""
+    kept: list[tuple[int, int, str, str]] = []
+    for span in spans:
+        start, end = span[0], span[1]
+        if not any(start < e and s < end for s, e, _, _ in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+class Pipeline:
+    """The trained models, loaded once (`Pipeline.load`), and the rules."""
+
+    def __init__(
+        self,
+        ner: Any,
+        category: LinearClassifier,
+        nature: LinearClassifier,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self.ner = ner
+        self.category = category
+        self.nature = nature
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, folder: Path = MODEL_DIR) -> Pipeline:
+        meta_file = folder / "meta.json"
+        meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
+        return cls(
+            recogniser.load(folder / "ner"),
+            LinearClassifier.load(folder / "category.npz"),
+            LinearClassifier.load(folder / "nature.npz"),
+            meta,
+        )
+
+    def extract(
+        self,
+        texts: Sequence[str],
+        titles: Sequence[str] | None = None,
+        gazetteer: Gazetteer | None = None,
+    ) -> list[Extraction]:
+        """One extraction per text (each checked first: see `check_text`)."""
+        titles = list(titles) if titles is not None else [""] * len(texts)
+        languages = [detect_language(check_text(text)) for text in texts]
+        chinese = [n for n, language in enumerate(languages) if language == Language.CHINESE]
+        recognised = dict(
+            zip(chinese, recogniser.recognised(self.ner, [texts[n] for n in chinese]), strict=True)
+        )
+        categories = self._classified(self.category, titles, texts, chinese)
+        natures = self._classified(self.nature, titles, texts, chinese)
+        found = []
+        for n, text in enumerate(texts):
+            language = languages[n]
+            assert language is not None
+            personal = personal_spans(text)
+            dates = date_spans(text)
+            excluded = [(p.start, p.end, "", "") for p in personal] + [
+                (s, e, "", "") for s, e in dates
+            ]
+            spans = list(excluded)
+            if gazetteer is not None:
+                spans += [(s, e, "", "gazetteer") for s, e in gazetteer.find(text)]
+            if language == Language.CHINESE:
+                spans += [(s, e, label, "recogniser") for s, e, label in recognised[n]]
+                spans += [
+                    (s, e, label, "rule")
+                    for s, e, label in rule_entities(text)
+                    if label in RULE_LABELS
+                ]
+                category = categories.get(n)
+            else:
+                spans += [(s, e, label, "rule") for s, e, label in english_entities(text)]
+                category = english_category(titles[n] + " " + text)
+            entities = [
+                Entity(
+                    s,
+                    e,
+                    label or _gazetteer_label(gazetteer, text[s:e]),
+                    text[s:e],
+                    SOURCE_CONFIDENCE[source],
+                    source,
+                )
+                for s, e, label, source in _flat(spans)
+                if source
+            ]
+            nature = nature_cue(titles[n], text) or natures.get(n)
+            found.append(Extraction(language, category, nature, entities, personal, dates))
+        return found
+
+    @staticmethod
+    def _classified(
+        model: LinearClassifier, titles: Sequence[str], texts: Sequence[str], rows: list[int]
+    ) -> dict[int, tuple[str, float]]:
+        if not rows:
+            return {}
+        predicted = model.predict([titles[n] for n in rows], [texts[n] for n in rows])
+        return dict(zip(rows, predicted, strict=True))
+
+
+def _gazetteer_label(gazetteer: Gazetteer | None, name: str) -> str:
+    entries = gazetteer.entries(name) if gazetteer is not None else []
+    return entries[0].label if entries else "PLACE"
