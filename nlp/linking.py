@@ -111,15 +111,18 @@ def link(entities: Sequence[Entity], gazetteer: Gazetteer, context: Context) -> 
         for n, entity in enumerate(entities)
         if entity.label in ("PLACE", "ORG")
     }
-    # Grids of the places named without doubt help place the doubtful ones.
-    nearby = frozenset().union(
-        *(c[0][0].grids for c in places.values() if len({e.ref for e, _ in c}) == 1)
-    )
+    # The grids of the other places named exactly and without doubt help place each one.
+    sure = {
+        n: c[0][0].grids
+        for n, c in places.items()
+        if len({e.ref for e, _ in c}) == 1 and gazetteer.entries(entities[n].text)
+    }
     links: list[Link] = []
     for n, entity in enumerate(entities):
         ref: NodeRef | None = None
         confidence = 0.0
         if n in places:
+            nearby = frozenset().union(*(grids for m, grids in sure.items() if m != n))
             ref, confidence = _best(places[n], context, nearby)
         elif entity.label == "PERSON":
             people = context.people.get(entity.text, ())

@@ -32,8 +32,10 @@ _ENGLISH = [
 
 def nature_cue(title: str, text: str) -> tuple[str, float] | None:
     """The nature the writer states, with a high confidence; None when unstated."""
-    for head in (title.strip(), text.strip()):
-        for nature, pattern in (*_STATED, *_ENGLISH):
+    for head, stated in ((title.strip(), _STATED), (text.strip(), _STATED[1:])):
+        # A body opening with 感谢 is often politeness before a complaint: only a title
+        # that thanks states praise.
+        for nature, pattern in (*stated, *_ENGLISH):
             if pattern.search(head):
                 return nature, 0.95
     if _THANKS.search(text) and not _TROUBLE.search(text):

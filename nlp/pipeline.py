@@ -1,10 +1,10 @@
 """Petition extraction: language, department category, nature, entities, personal numbers and
 dates of each text.
 
-Chinese texts go through the trained spaCy recogniser, the gazetteer of names the graph knows
-and the facility, organisation and person rules; English texts through the English rules and
-the gazetteer. Where spans disagree, a graph name wins, then the recogniser, then a rule; spans
-never overlap, and personal numbers and dates are never entities."""
+Chinese texts go through the trained character tagger (`nlp.tagger`), the gazetteer of names
+the graph knows and the facility, organisation and person rules; English texts through the
+English rules and the gazetteer. Where spans disagree, a graph name wins, then the tagger, then
+a rule; spans never overlap, and personal numbers and dates are never entities."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nlp import recogniser
 from nlp.classifier import LinearClassifier
 from nlp.dates import date_spans
 from nlp.english import english_category, english_entities
@@ -23,12 +22,13 @@ from nlp.language import Language, detect_language
 from nlp.nature import nature_cue
 from nlp.personal import PersonalSpan, personal_spans
 from nlp.rules import rule_entities
+from nlp.tagger import CharTagger
 
 MODEL_DIR = Path(__file__).parent / "model"
 MAX_TEXT = 20_000
 # How sure each source of a span is, before linking: a graph name is what the graph calls it.
-SOURCE_CONFIDENCE = {"gazetteer": 0.95, "recogniser": 0.8, "rule": 0.6}
-RULE_LABELS = frozenset({"FACILITY", "ORG", "PERSON"})  # rules that add to the recogniser
+SOURCE_CONFIDENCE = {"gazetteer": 0.95, "tagger": 0.8, "rule": 0.6}
+RULE_LABELS = frozenset({"FACILITY", "PERSON"})  # rules that add to the tagger (ORG: fewer right)
 
 
 class TextError(ValueError):
@@ -42,7 +42,7 @@ class Entity:
     label: str
     text: str
     confidence: float
-    source: str  # gazetteer, recogniser or rule
+    source: str  # gazetteer, tagger or rule
 
     def span(self) -> tuple[int, int, str]:
         return self.start, self.end, self.label
@@ -86,12 +86,12 @@ class Pipeline:
 
     def __init__(
         self,
-        ner: Any,
+        tagger: CharTagger,
         category: LinearClassifier,
         nature: LinearClassifier,
         meta: dict[str, Any] | None = None,
     ) -> None:
-        self.ner = ner
+        self.tagger = tagger
         self.category = category
         self.nature = nature
         self.meta = meta or {}
@@ -101,7 +101,7 @@ class Pipeline:
         meta_file = folder / "meta.json"
         meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
         return cls(
-            recogniser.load(folder / "ner"),
+            CharTagger.load(folder / "tagger.npz"),
             LinearClassifier.load(folder / "category.npz"),
             LinearClassifier.load(folder / "nature.npz"),
             meta,
@@ -117,8 +117,13 @@ class Pipeline:
         titles = list(titles) if titles is not None else [""] * len(texts)
         languages = [detect_language(check_text(text)) for text in texts]
         chinese = [n for n, language in enumerate(languages) if language == Language.CHINESE]
-        recognised = dict(
-            zip(chinese, recogniser.recognised(self.ner, [texts[n] for n in chinese]), strict=True)
+        rules = {n: rule_entities(texts[n]) for n in chinese}
+        tagged = dict(
+            zip(
+                chinese,
+                self.tagger.tag([texts[n] for n in chinese], [rules[n] for n in chinese]),
+                strict=True,
+            )
         )
         categories = self._classified(self.category, titles, texts, chinese)
         natures = self._classified(self.nature, titles, texts, chinese)
@@ -135,12 +140,8 @@ class Pipeline:
             if gazetteer is not None:
                 spans += [(s, e, "", "gazetteer") for s, e in gazetteer.find(text)]
             if language == Language.CHINESE:
-                spans += [(s, e, label, "recogniser") for s, e, label in recognised[n]]
-                spans += [
-                    (s, e, label, "rule")
-                    for s, e, label in rule_entities(text)
-                    if label in RULE_LABELS
-                ]
+                spans += [(s, e, label, "tagger") for s, e, label in tagged[n]]
+                spans += [(s, e, label, "rule") for s, e, label in rules[n] if label in RULE_LABELS]
                 category = categories.get(n)
             else:
                 spans += [(s, e, label, "rule") for s, e, label in english_entities(text)]

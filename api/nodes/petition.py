@@ -139,11 +139,12 @@ class Petition(Node):
 
     @strawberry.field(
         description="The text whole, ID and phone numbers included: for callers who may read "
-        "residents' phone numbers (audited); null for others."
+        "residents' ID and phone numbers whole (audited); null for others."
     )
     async def text_unmasked(self, info: Info, purpose: Purpose | None = None) -> str | None:
-        reason = personal_reason(info, "phone", purpose)
-        if reason is None:
+        reasons = [personal_reason(info, name, purpose) for name in ("id_number", "phone")]
+        reason = reasons[0]
+        if reason is None or reasons[1] is None:
             return None
         record = await info.context.loaders.nodes.load(NodeRef.parse(str(self.id)))
         if record is None:

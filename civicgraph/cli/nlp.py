@@ -55,11 +55,17 @@ def train(
             "(default: ../shared/data/petitions).",
         ),
     ] = None,
-    epochs: Annotated[int, typer.Option(min=1, max=200, help="Recogniser epochs.")] = 30,
-    seed: Annotated[int, typer.Option(help="Random seed (the same seed, the same models).")] = 7,
+    compare_spacy: Annotated[
+        bool,
+        typer.Option(help="Also train spaCy's CNN recogniser and report its held-out scores."),
+    ] = False,
+    epochs: Annotated[
+        int, typer.Option(min=1, max=200, help="Epochs of the spaCy recogniser.")
+    ] = 30,
+    seed: Annotated[int, typer.Option(help="Random seed of the spaCy recogniser.")] = 7,
 ) -> None:
-    """Train the department and nature classifiers and the entity recogniser on CPU, score
-    them on the held-out fifth of each set, save them, and print the scores as JSON."""
+    """Train the department and nature classifiers and the entity tagger on CPU, score them
+    on the held-out fifth of each set, save them, and print the scores as JSON."""
     from civicgraph.settings import get_settings
     from nlp.corpus import CorpusError
     from nlp.pipeline import MODEL_DIR
@@ -73,6 +79,7 @@ def train(
             epochs,
             seed,
             progress=lambda message: typer.echo(message, err=True),
+            compare_spacy=compare_spacy,
         )
     except CorpusError as exc:
         raise typer.BadParameter(str(exc), param_hint="--petitions") from None
