@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from nlp.evaluate import category_report, entity_report
 from nlp.gazetteer import Gazetteer
+from nlp.hot_issues import PetitionFacts, hot_issues
 from nlp.personal import masked
 from nlp.pipeline import Extraction, Pipeline, TextError, check_text
 from nlp.scored_files import LineError, category_of, json_object, read_lines, spans_of
@@ -114,3 +116,80 @@ def evaluate_file(pipeline: Pipeline, source: Path, entities: bool) -> dict[str,
                 found.append(x.category[0] if x.category else "")
     report = entity_report(gold, found) if entities else category_report(gold, found)
     return {**report, "rejected": rejected}
+
+
+def _time(value: object) -> datetime | None:
+    """A post's time as the public sets write it (2019/8/19 11:48:23, 2018-12-04 00:00:00)."""
+    if not isinstance(value, str):
+        return None
+    for pattern in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), pattern).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    try:
+        found = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def hot_issues_file(
+    pipeline: Pipeline,
+    source: Path,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    first: int = 10,
+) -> dict[str, Any]:
+    """Hot issues among a file's posts (`{"text", "title"?, "time"}` lines), grouped by the
+    places their text names (no graph to link to); lines without a readable time are set
+    aside."""
+    facts: list[PetitionFacts] = []
+    rejected: list[dict[str, Any]] = []
+    for batch in _batches(source, lambda value: _time(value.get("time"))):
+        good = [item for item in batch if item[1] is not None and item[2] is not None]
+        rejected += [{"line": n, "reason": reason} for n, v, reason in batch if v is None]
+        rejected += [
+            {"line": n, "reason": "time: missing or not a date and time"}
+            for n, v, at in batch
+            if v is not None and at is None
+        ]
+        for (number, value, at), x in zip(good, _run(pipeline, good, None), strict=True):
+            places = [(e.text, None) for e in x.entities if e.label in ("PLACE", "ORG")]
+            facts.append(
+                PetitionFacts(
+                    id=str(number),
+                    at=at,
+                    text=value["text"],
+                    title=value.get("title") or "",
+                    department=x.category[0] if x.category else None,
+                    places=places,
+                )
+            )
+    if not facts:
+        return {"issues": [], "rejected": rejected}
+    since = since or min(f.at for f in facts)
+    until = until or max(f.at for f in facts) + timedelta(seconds=1)
+    issues = hot_issues(facts, since, until, first)
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "posts": len(facts),
+        "issues": [
+            {
+                "label": i.label,
+                "place": i.place,
+                "topic": i.topic,
+                "keywords": i.keywords,
+                "petitions": len(i.petitions),
+                "lines": [int(n) for n in i.petitions],
+                "first_at": i.first_at.isoformat() if i.first_at else None,
+                "last_at": i.last_at.isoformat() if i.last_at else None,
+                "heat": i.heat,
+                "trend": i.trend,
+                "submitters": i.submitters,
+            }
+            for i in issues
+        ],
+        "rejected": rejected,
+    }

@@ -29,6 +29,8 @@ from nlp.incidents import category_of, severity_of
 
 SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 _BROAD = re.compile(r"^(?:[A-Z]\d{0,2}|.{1,3})(?:省|市|区|县)$|^(?:西地省|中国|全国)$")
+# A body petitions are addressed to, not a place trouble happens at.
+_AUTHORITY = re.compile(r"(?:政府|局|厅|委员会|委|办公室|办|法院|检察院|平台|热线)$")
 _STOP_BIGRAMS = frozenset(
     [
         "我们",
@@ -102,7 +104,9 @@ def place_key(places: Sequence[tuple[str, str | None]]) -> tuple[str, str | None
     for words, linked in places:
         if linked:
             return words, linked
-    specific = [words for words, _ in places if not _BROAD.match(words)]
+    specific = [
+        words for words, _ in places if not _BROAD.match(words) and not _AUTHORITY.search(words)
+    ]
     if not specific:
         return None
     return max(specific, key=len), None
@@ -126,7 +130,7 @@ def _keywords(
     scored = {
         word: n * math.log((1 + total) / (1 + document_frequency[word]))
         for word, n in counts.items()
-        if n >= max(2, len(members) // 3)
+        if n >= max(2, math.ceil(len(members) * 0.4))
     }
     return [w for w, _ in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:6]]
 
@@ -146,6 +150,7 @@ def hot_issues(
         key = (place[1] or place[0], topic.value)
         groups[key].append(p)
         names.setdefault(key, place)
+    groups = _merged(groups, names)
     document_frequency: Counter[str] = Counter()
     for p in window:
         document_frequency.update(_bigrams(p.title + p.text))
@@ -157,6 +162,34 @@ def hot_issues(
     ]
     issues.sort(key=lambda i: (-i.heat, i.label))
     return issues[:first]
+
+
+def _merged(
+    groups: dict[tuple[str, str], list[PetitionFacts]],
+    names: dict[tuple[str, str], tuple[str, str | None]],
+) -> dict[tuple[str, str], list[PetitionFacts]]:
+    """Issues of one topic whose unlinked place names contain one another (伊景园滨河 and
+    伊景园滨河苑) are one issue, kept under the name most of its petitions use."""
+    merged: dict[tuple[str, str], list[PetitionFacts]] = {}
+    for key in sorted(groups, key=lambda k: -len(groups[k])):
+        name, linked = names[key]
+        into = next(
+            (
+                other
+                for other in merged
+                if other[1] == key[1]
+                and linked is None
+                and names[other][1] is None
+                and min(len(name), len(names[other][0])) >= 3
+                and (name in names[other][0] or names[other][0] in name)
+            ),
+            None,
+        )
+        if into is None:
+            merged[key] = list(groups[key])
+        else:
+            merged[into] += groups[key]
+    return merged
 
 
 def _issue(

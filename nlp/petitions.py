@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +24,7 @@ from graph.workflow import OPEN_STATES, report_step
 from nlp.gazetteer import GazetteerCache
 from nlp.incidents import Report, reported
 from nlp.linking import UNLINKED, Context, Link, link
-from nlp.pipeline import Extraction, Pipeline
+from nlp.pipeline import Extraction, Pipeline, TextError, check_text
 
 JOIN_WINDOW = timedelta(days=7)
 
@@ -109,6 +109,37 @@ class PetitionService:
             edges += incidents
         if edges:
             self.store.upsert_edges(edges, provenance)
+        return done
+
+    def extract_stored(
+        self,
+        ids: Sequence[str],
+        provenance: Provenance,
+        batch: int = 500,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Run extraction on stored petitions (an ingest job's): each is read back with its
+        submitter, then processed as a submitted one is. The number processed."""
+        done = 0
+        for at in range(0, len(ids), batch):
+            refs = [NodeRef(Label.PETITION, i) for i in dict.fromkeys(ids[at : at + batch])]
+            records = self.store.get_nodes(refs)
+            submitted = self.store.neighbours(refs, [EdgeType.SUBMITTED_BY], Direction.OUT, 1)
+            petitions, submitters = [], []
+            for ref in refs:
+                record = records.get(ref)
+                if record is None:
+                    continue
+                values = {**_model_values(record.props), "id": record.id}
+                petitions.append(Petition.model_validate(values))
+                by = submitted.get(ref, [])
+                submitters.append(by[0].node.ref.id if by else None)
+            petitions, submitters = _readable(petitions, submitters)
+            if petitions:
+                self.process(petitions, submitters, provenance)
+            done += len(petitions)
+            if progress is not None:
+                progress(len(refs))
         return done
 
     def _incidents(self, done: list[Processed], provenance: Provenance) -> list[Edge]:
@@ -210,3 +241,24 @@ def _edges(p: Processed, submitter: str | None) -> list[Edge]:
         }
         edges.append(Edge(EdgeType.MENTIONS, source, item.ref, props))
     return edges
+
+
+def _model_values(props: dict[str, Any]) -> dict[str, Any]:
+    """A stored petition's own fields (not provenance or version)."""
+    return {k: v for k, v in props.items() if k in Petition.model_fields}
+
+
+def _readable(
+    petitions: list[Petition], submitters: list[str | None]
+) -> tuple[list[Petition], list[str | None]]:
+    """The petitions whose text the pipeline reads (an unreadable one is left as stored)."""
+    kept = [(p, s) for p, s in zip(petitions, submitters, strict=True) if _checked(p.text)]
+    return [p for p, _ in kept], [s for _, s in kept]
+
+
+def _checked(text: str) -> bool:
+    try:
+        check_text(text)
+    except TextError:
+        return False
+    return True

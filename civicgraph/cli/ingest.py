@@ -7,10 +7,10 @@ import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.progress import TaskID
+from rich.progress import Progress, TaskID
 
 from civicgraph.cli.progress import rows_progress_bar
 from civicgraph.settings import Engine, Settings, get_settings
@@ -64,6 +64,13 @@ def ingest(
         Path | None,
         typer.Option(file_okay=False, help="The embedded store's folder [CIVICGRAPH_DATA_DIR]."),
     ] = None,
+    extract: Annotated[
+        bool,
+        typer.Option(
+            help="Run petition extraction on the petitions loaded: category, nature, entities "
+            "linked to the graph, incidents raised or joined [CIVICGRAPH_NLP]."
+        ),
+    ] = True,
 ) -> None:
     """Validate and load rows; bad rows go to reject files with their reasons.
 
@@ -130,6 +137,9 @@ def ingest(
 
             job = IngestJob(opened.store, options, advance)
             summary = job.run(paths)
+            extracted = 0
+            if extract and settings.nlp and not dry_run and job.petitions:
+                extracted = _extract(opened.store, job.petitions, source, bar)
     except IngestError as exc:  # an unreadable file, an unknown kind, a changed resume
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -143,6 +153,7 @@ def ingest(
             "new_store": new_store,
             "store": store_location(settings),
             "seconds": round(seconds, 2),
+            "petitions_extracted": extracted,
             "tables": [
                 {
                     "table": r.table,
@@ -171,6 +182,8 @@ def ingest(
         )
     for table, why in job.skipped:
         typer.echo(f"{table}: skipped ({why})")
+    if extracted:
+        typer.echo(f"petitions: {extracted} classified, their entities linked, incidents raised")
     rate = summary.read / seconds if seconds else 0
     typer.echo(
         f"total: read {summary.read}, accepted {summary.accepted}, rejected {summary.rejected}"
@@ -179,6 +192,18 @@ def ingest(
         + (f" into a new, empty store at {store_location(settings)}" if new_store else "")
     )
     _exit_if_nothing_loaded(summary.read, summary.accepted)
+
+
+def _extract(store: Any, ids: list[str], source: str | None, bar: Progress) -> int:
+    """Petition extraction over the petitions a job loaded, with its own progress bar."""
+    from civicgraph.wiring import petition_service
+    from graph.records import Provenance
+
+    service = petition_service(store, None)
+    task = bar.add_task("petition extraction", total=len(ids), rows="", rate="")
+    return service.extract_stored(
+        ids, Provenance(source or "ingest", "nlp"), progress=lambda n: bar.advance(task, n)
+    )
 
 
 def store_location(settings: Settings) -> str:

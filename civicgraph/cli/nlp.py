@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -158,3 +159,31 @@ def evaluate(
     path = categories or entities
     assert path is not None
     typer.echo(json.dumps(evaluate_file(pipeline, path, entities is not None), ensure_ascii=False))
+
+
+@app.command("hot-issues")
+def hot_issues_command(
+    source: Annotated[
+        Path,
+        typer.Option(
+            "--in", exists=True, dir_okay=False, help='JSON Lines, each {"text", "title"?, "time"}.'
+        ),
+    ],
+    since: Annotated[
+        datetime | None, typer.Option(help="Window start (default: the earliest post).")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(help="Window end (default: just after the latest).")
+    ] = None,
+    first: Annotated[int, typer.Option(min=1, max=1000, help="How many issues.")] = 10,
+) -> None:
+    """Group a file's posts into hot issues (the same place and topic) and rank them by the
+    heat index; print them as one JSON object, with the lines set aside and why."""
+    from nlp.batch_files import hot_issues_file
+    from nlp.pipeline import Pipeline
+
+    def zoned(moment: datetime | None) -> datetime | None:
+        return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+    report = hot_issues_file(Pipeline.load(), source, zoned(since), zoned(until), first)
+    typer.echo(json.dumps(report, ensure_ascii=False))

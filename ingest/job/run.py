@@ -50,6 +50,7 @@ class IngestJob:
         # Writes sent but not yet acknowledged, with the counts they go to (None: counted
         # nowhere); the checkpoint of their batch is saved once they are (`_settle`).
         self.unsettled: list[tuple[Summary | None, PendingWrite]] = []
+        self.petitions: list[str] = []  # ids of the petitions written, for extraction after
 
     # -- planning ------------------------------------------------------------------------
     def plan(self, paths: list[Path]) -> None:
@@ -268,6 +269,9 @@ class IngestJob:
                 self.seen_ids |= {ref for item in group for ref in item.own}
                 continue
             self._send_rows(group, provenance, summary)
+            self.petitions += [
+                item.node.id for item in group if item.node and item.node.label == Label.PETITION
+            ]
             aliases = {item.alias: item.own[0].id for item in group if item.alias}
             if aliases:
                 self.store.record_aliases(aliases)

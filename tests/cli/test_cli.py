@@ -41,6 +41,10 @@ COMMANDS = [
     ["risk", "assess"],
     ["nlp"],
     ["nlp", "score"],
+    ["nlp", "train"],
+    ["nlp", "extract"],
+    ["nlp", "evaluate"],
+    ["nlp", "hot-issues"],
 ]
 
 
