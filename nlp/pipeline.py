@@ -81,6 +81,22 @@ def _flat(spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, s
     return sorted(kept)
 
 
+def repeated(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """`spans` with every other occurrence of their words in the text (a name tagged once is
+    the same name where it comes again), where nothing else was found."""
+    found = list(spans)
+    for start, end, label in spans:
+        words = text[start:end]
+        if len(words) < 2:
+            continue
+        at = text.find(words)
+        while at >= 0:
+            if not any(at < e and s < at + len(words) for s, e, _ in found):
+                found.append((at, at + len(words), label))
+            at = text.find(words, at + 1)
+    return sorted(found)
+
+
 class Pipeline:
     """The trained models, loaded once (`Pipeline.load`), and the rules."""
 
@@ -140,7 +156,7 @@ class Pipeline:
             if gazetteer is not None:
                 spans += [(s, e, "", "gazetteer") for s, e in gazetteer.find(text)]
             if language == Language.CHINESE:
-                spans += [(s, e, label, "tagger") for s, e, label in tagged[n]]
+                spans += [(s, e, label, "tagger") for s, e, label in repeated(text, tagged[n])]
                 spans += [(s, e, label, "rule") for s, e, label in rules[n] if label in RULE_LABELS]
                 category = categories.get(n)
             else:

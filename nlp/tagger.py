@@ -36,6 +36,20 @@ TEMPLATES: tuple[tuple[int, ...], ...] = (
 _NEIGHBOURHOOD = 3
 
 
+# Characters that end or join names, by the kind of name: what a suffix rule knows, as
+# features the model weighs for itself.
+_WORD_CLASSES = (
+    "省市区县镇乡村组社",
+    "路街巷道弄桥",
+    "栋幢楼号室单元苑园城庭府湾场厦",
+    "局委厅办司厂店校院所站队部处会",
+    "的了在是我你他和与及或到从向对把被给于等也都很这那有",
+)
+_WORD_CLASS = np.zeros(0x110001, dtype=np.int8)
+for _n, _chars in enumerate(_WORD_CLASSES, start=1):
+    _WORD_CLASS[[ord(c) for c in _chars]] = _n
+
+
 def _classes(codes: np.ndarray) -> np.ndarray:
     """Script class of each code point: 0 pad, 1 Han, 2 digit, 3 Latin, 4 punctuation/other."""
     out = np.full(codes.shape, 4, dtype=np.int64)
@@ -82,9 +96,14 @@ def features(
         for offset in offsets:
             key = key * 1_000_003 + codes[centres + offset]
         columns.append(key)
-    classes = _classes(codes)
-    shape = classes[centres - 1] * 25 + classes[centres] * 5 + classes[centres + 1]
+    classes = _classes(codes) * 8 + _WORD_CLASS[codes]
+    shape = classes[centres - 1] * 2_500 + classes[centres] * 50 + classes[centres + 1]
     columns.append((len(TEMPLATES) + 1) * 1_000_003 + shape)
+    ahead = classes[centres] * 2_500 + classes[centres + 1] * 50 + classes[centres + 2]
+    columns.append((len(TEMPLATES) + 4) * 1_000_003 + ahead)
+    behind = classes[centres - 2] * 2_500 + classes[centres - 1] * 50 + classes[centres]
+    columns.append((len(TEMPLATES) + 5) * 1_000_003 + behind)
+    columns.append((len(TEMPLATES) + 6) * 1_000_003 + codes[centres] * 50 + classes[centres + 1])
     columns.append((len(TEMPLATES) + 2) * 1_000_003 + marks)
     columns.append((len(TEMPLATES) + 3) * 1_000_003 + marks * 97 + codes[centres] % 97)
     ids = np.stack(columns, axis=1)
@@ -178,7 +197,7 @@ class CharTagger:
 
     @classmethod
     def train(
-        cls, texts: Sequence[str], spans: Sequence[Sequence[Span]], c: float = 0.2
+        cls, texts: Sequence[str], spans: Sequence[Sequence[Span]], c: float = 0.1
     ) -> CharTagger:
         from sklearn.svm import LinearSVC
 
