@@ -52,7 +52,7 @@ def train_models(
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     say("department category")
-    category, category_dev = _classifier(posts(folder, LABELLED, "label"), c=1.0)
+    category, category_dev = _classifier(posts(folder, LABELLED, "label"), c=10.0)
     say("nature")
     hotline = [
         Post(p.title, p.text, NATURES[p.label])
