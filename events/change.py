@@ -14,6 +14,7 @@ import orjson
 from graph.model import Label
 from graph.model.edges import EDGE_SPECS
 from graph.model.fields import camel, field_specs, public_fields
+from graph.model.personal_text import masked
 
 
 class ChangeKind(StrEnum):
@@ -97,6 +98,9 @@ _SHOWN: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 }
 
 
+MASKED_TEXT_FIELDS = frozenset({"text", "title", "reply"})
+
+
 def public_values(
     entity_type: str, props: dict[str, Any] | None, fields: list[str] | None
 ) -> dict[str, Any] | None:
@@ -106,5 +110,12 @@ def public_values(
         return None
     allowed, in_order = _SHOWN.get(entity_type, (frozenset(), ()))
     if fields is None:
-        return {name: props[name] for name in in_order if name in props}
-    return {name: props.get(name) for name in sorted(allowed.intersection(fields))}
+        values = {name: props[name] for name in in_order if name in props}
+    else:
+        values = {name: props.get(name) for name in sorted(allowed.intersection(fields))}
+    if entity_type == Label.PETITION.value:
+        # A petition's words may hold ID and phone numbers: every feed shows them masked.
+        for name in MASKED_TEXT_FIELDS & values.keys():
+            if isinstance(values[name], str):
+                values[name] = masked(values[name])
+    return values

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from graph.model.personal_text import masked
 from nlp.evaluate import category_report, entity_report
 from nlp.gazetteer import Gazetteer
 from nlp.hot_issues import PetitionFacts, hot_issues
-from nlp.personal import masked
 from nlp.pipeline import Extraction, Pipeline, TextError, check_text
 from nlp.scored_files import LineError, category_of, json_object, read_lines, spans_of
 

@@ -14,29 +14,46 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 FEATURES = 2**20  # hashed columns of each part (title, body)
 NGRAMS = (1, 3)
 
 
-def _vectorizer() -> HashingVectorizer:
-    return HashingVectorizer(
-        analyzer="char",
-        ngram_range=NGRAMS,
-        n_features=FEATURES,
-        alternate_sign=False,
-        norm=None,
-        dtype=np.float32,
+def _ngram_counts(texts: Sequence[str], offset: int) -> sparse.csr_matrix:
+    """Counts of each text's character 1- to 3-grams, hashed into FEATURES columns from
+    `offset`: computed for all texts at once from their code points."""
+    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    gaps = codes == 0  # the separators between texts
+    rows = np.cumsum(gaps) if len(codes) else codes
+    keys, owners = [], []
+    for n in range(NGRAMS[0], NGRAMS[1] + 1):
+        if len(codes) < n:
+            break
+        key = np.full(len(codes) - n + 1, n, dtype=np.int64)
+        spans_gap = np.zeros(len(codes) - n + 1, dtype=bool)
+        for k in range(n):
+            part = codes[k : len(codes) - n + 1 + k]
+            key = key * 1_114_112 + part
+            spans_gap |= gaps[k : len(codes) - n + 1 + k]
+        keys.append(key[~spans_gap])
+        owners.append(rows[: len(codes) - n + 1][~spans_gap])
+    key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    mixed = key.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # wraps: a hash
+    columns = ((mixed >> np.uint64(24)) % np.uint64(FEATURES)).astype(np.int64) + offset
+    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+    counts = sparse.coo_matrix(
+        (np.ones(len(columns), dtype=np.float32), (owner, columns)),
+        shape=(len(texts), 2 * FEATURES),
     )
+    return counts.tocsr()
 
 
 def hashed(titles: Sequence[str], texts: Sequence[str]) -> sparse.csr_matrix:
     """Raw n-gram counts: the title's columns, then the body's."""
-    vectorizer = _vectorizer()
-    title = vectorizer.transform(titles)
-    body = vectorizer.transform(texts)
-    return sparse.hstack([title, body], format="csr", dtype=np.float32)
+    return sparse.csr_matrix(
+        _ngram_counts([t.replace("\x00", " ") for t in titles], 0)
+        + _ngram_counts([t.replace("\x00", " ") for t in texts], FEATURES)
+    )
 
 
 def _weighted(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
@@ -58,11 +75,11 @@ class LinearClassifier:
     temperature: float = 1.0
 
     def _remap(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        lookup = np.full(2 * FEATURES, -1, dtype=np.int32)
-        lookup[self.columns] = np.arange(len(self.columns), dtype=np.int32)
+        """The counts of the kept columns only, renumbered in the kept order."""
         entries = counts.tocoo()
-        kept = lookup[entries.col]
-        keep = kept >= 0
+        kept = np.searchsorted(self.columns, entries.col)
+        kept[kept == len(self.columns)] = 0
+        keep = self.columns[kept] == entries.col if len(self.columns) else kept < 0
         return sparse.csr_matrix(
             (entries.data[keep], (entries.row[keep], kept[keep])),
             shape=(counts.shape[0], len(self.columns)),
@@ -70,15 +87,19 @@ class LinearClassifier:
         )
 
     def decision(self, titles: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        x = _weighted(self._remap(hashed(titles, texts)), self.idf)
-        return np.asarray(x @ self.coef.T.astype(np.float32)) + self.intercept
+        return self.decision_of(hashed(titles, texts))
 
-    def probabilities(self, titles: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        return softmax(self.decision(titles, texts), self.temperature)
+    def decision_of(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """Scores from `hashed` counts (computed once for several classifiers)."""
+        x = _weighted(self._remap(counts), self.idf)
+        return np.asarray(x @ self.coef.T.astype(np.float32)) + self.intercept
 
     def predict(self, titles: Sequence[str], texts: Sequence[str]) -> list[tuple[str, float]]:
         """Each text's label and the confidence in it."""
-        p = self.probabilities(titles, texts)
+        return self.predict_counts(hashed(titles, texts))
+
+    def predict_counts(self, counts: sparse.csr_matrix) -> list[tuple[str, float]]:
+        p = softmax(self.decision_of(counts), self.temperature)
         best = p.argmax(axis=1)
         return [(self.labels[b], float(p[n, b])) for n, b in enumerate(best)]
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nlp.classifier import LinearClassifier
+from graph.model.personal_text import PersonalSpan, personal_spans
+from nlp.classifier import LinearClassifier, hashed
 from nlp.dates import date_spans
 from nlp.english import english_category, english_entities
 from nlp.gazetteer import Gazetteer
 from nlp.language import Language, detect_language
 from nlp.nature import nature_cue
-from nlp.personal import PersonalSpan, personal_spans
 from nlp.rules import rule_entities
 from nlp.tagger import CharTagger
 
@@ -71,13 +71,15 @@ def check_text(text: object) -> str:
     return text
 
 
-def _flat(spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def _flat(spans: list[tuple[int, int, str, str]], length: int) -> list[tuple[int, int, str, str]]:
     """Non-overlapping spans, earlier sources first (their order is their priority)."""
+    taken = bytearray(length)
     kept: list[tuple[int, int, str, str]] = []
     for span in spans:
         start, end = span[0], span[1]
-        if not any(start < e and s < end for s, e, _, _ in kept):
+        if not any(taken[start:end]):
             kept.append(span)
+            taken[start:end] = b"\x01" * (end - start)
     return sorted(kept)
 
 
@@ -85,14 +87,18 @@ def repeated(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
     """`spans` with every other occurrence of their words in the text (a name tagged once is
     the same name where it comes again), where nothing else was found."""
     found = list(spans)
+    taken = bytearray(len(text))
+    for start, end, _ in spans:
+        taken[start:end] = b"\x01" * (end - start)
     for start, end, label in spans:
         words = text[start:end]
         if len(words) < 2:
             continue
         at = text.find(words)
         while at >= 0:
-            if not any(at < e and s < at + len(words) for s, e, _ in found):
+            if not any(taken[at : at + len(words)]):
                 found.append((at, at + len(words), label))
+                taken[at : at + len(words)] = b"\x01" * len(words)
             at = text.find(words, at + 1)
     return sorted(found)
 
@@ -141,8 +147,9 @@ class Pipeline:
                 strict=True,
             )
         )
-        categories = self._classified(self.category, titles, texts, chinese)
-        natures = self._classified(self.nature, titles, texts, chinese)
+        counts = hashed([titles[n] for n in chinese], [texts[n] for n in chinese])
+        categories = dict(zip(chinese, self.category.predict_counts(counts), strict=True))
+        natures = dict(zip(chinese, self.nature.predict_counts(counts), strict=True))
         found = []
         for n, text in enumerate(texts):
             language = languages[n]
@@ -171,21 +178,12 @@ class Pipeline:
                     SOURCE_CONFIDENCE[source],
                     source,
                 )
-                for s, e, label, source in _flat(spans)
+                for s, e, label, source in _flat(spans, len(text))
                 if source
             ]
             nature = nature_cue(titles[n], text) or natures.get(n)
             found.append(Extraction(language, category, nature, entities, personal, dates))
         return found
-
-    @staticmethod
-    def _classified(
-        model: LinearClassifier, titles: Sequence[str], texts: Sequence[str], rows: list[int]
-    ) -> dict[int, tuple[str, float]]:
-        if not rows:
-            return {}
-        predicted = model.predict([titles[n] for n in rows], [texts[n] for n in rows])
-        return dict(zip(rows, predicted, strict=True))
 
 
 def _gazetteer_label(gazetteer: Gazetteer | None, name: str) -> str:

@@ -11,7 +11,7 @@ Trained by `nlp.train` (a linear SVM over the committed annotations); saved as a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -184,15 +184,30 @@ def spans_of(path: np.ndarray, lengths: Sequence[int]) -> list[list[Span]]:
 
 @dataclass
 class CharTagger:
-    weights: np.ndarray  # float16, SIZE × tags
-    bias: np.ndarray  # float32, tags
+    rows: np.ndarray  # int32: the hashed features that carry weight, ascending
+    weights: np.ndarray  # float32: one row per kept feature, then a row of zeros
+    bias: np.ndarray  # float32: one per tag
+    lookup: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.lookup = np.full(SIZE, len(self.rows), dtype=np.int32)  # unknown: the zero row
+        self.lookup[self.rows] = np.arange(len(self.rows), dtype=np.int32)
 
     def tag(
         self, texts: Sequence[str], rules: Sequence[Sequence[Span]] | None = None
     ) -> list[list[Span]]:
         """Each text's entity spans (`rules`: each text's rule spans, where already found)."""
         ids, lengths = features(texts, rules)
-        scores = self.weights[ids].sum(axis=1, dtype=np.float32) + self.bias
+        kept = self.lookup[ids]
+        x = sparse.csr_matrix(
+            (
+                np.ones(kept.size, np.float32),
+                kept.ravel(),
+                np.arange(0, kept.size + 1, kept.shape[1]),
+            ),
+            shape=(kept.shape[0], len(self.weights)),
+        )
+        scores = np.asarray(x @ self.weights) + self.bias
         return spans_of(viterbi(scores, lengths), lengths)
 
     @classmethod
@@ -209,20 +224,25 @@ class CharTagger:
         weights = np.zeros((SIZE, len(TAGS)), dtype=np.float32)
         bias = np.full(len(TAGS), -1e3, dtype=np.float32)  # a tag never seen is never given
         for row, tag in enumerate(svm.classes_):
-            weights[:, tag] = svm.coef_[row] if len(svm.classes_) > 2 else 0
-            bias[tag] = svm.intercept_[row] if len(svm.classes_) > 2 else 0
-        return cls(weights.astype(np.float16), bias)
+            weights[:, tag] = svm.coef_[row]
+            bias[tag] = svm.intercept_[row]
+        rows = np.flatnonzero(np.abs(weights).max(axis=1) > 0).astype(np.int32)
+        return cls(rows, _with_zero_row(weights[rows]), bias)
 
     def save(self, path: Path) -> None:
-        used = np.flatnonzero(np.abs(self.weights).max(axis=1) > 0).astype(np.int32)
-        np.savez_compressed(path, rows=used, weights=self.weights[used], bias=self.bias)
+        np.savez_compressed(
+            path, rows=self.rows, weights=self.weights[:-1].astype(np.float16), bias=self.bias
+        )
 
     @classmethod
     def load(cls, path: Path) -> CharTagger:
         with np.load(path, allow_pickle=False) as arrays:
-            weights = np.zeros((SIZE, len(TAGS)), dtype=np.float16)
-            weights[arrays["rows"]] = arrays["weights"]
-            return cls(weights, arrays["bias"])
+            weights = arrays["weights"].astype(np.float32)
+            return cls(arrays["rows"], _with_zero_row(weights), arrays["bias"])
+
+
+def _with_zero_row(weights: np.ndarray) -> np.ndarray:
+    return np.vstack([weights, np.zeros((1, weights.shape[1]), dtype=np.float32)])
 
 
 def _tags(text: str, spans: Sequence[Span]) -> np.ndarray:

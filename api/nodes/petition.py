@@ -21,8 +21,8 @@ from api.nodes.related import many
 from api.pagination import Connection
 from graph.model import EdgeType as E
 from graph.model import Label
+from graph.model.personal_text import masked
 from graph.records import Direction, NodeRecord, NodeRef, RelatedItem
-from nlp.personal import masked
 
 OUT = Direction.OUT
 L = Label

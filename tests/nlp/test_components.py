@@ -142,3 +142,15 @@ def test_committed_pipeline_extracts_and_keeps_personal_numbers_out() -> None:
     english = pipeline.extract(["The street light on Guanghua Road is broken, please fix it."])
     assert english[0].language == Language.ENGLISH
     assert ("street light", "FACILITY") in {(e.text, e.label) for e in english[0].entities}
+
+
+def test_change_events_carry_petition_words_masked() -> None:
+    from events.change import public_values
+
+    props = {"text": "我的电话13912345678，请回电", "title": "身份证110101199003074578丢了"}
+    values = public_values("Petition", props, None)
+    assert values is not None
+    assert values["text"] == "我的电话139****5678，请回电"
+    assert "110101199003074578" not in values["title"]
+    written = public_values("Petition", props, ["text"])
+    assert written == {"text": "我的电话139****5678，请回电"}

@@ -4,7 +4,7 @@ area code; hotlines, prices, dates and order numbers left alone."""
 
 from __future__ import annotations
 
-from nlp.personal import PersonalKind, masked, personal_spans
+from graph.model.personal_text import PersonalKind, masked, personal_spans
 from tests.factories import id_number
 
 
