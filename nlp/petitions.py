@@ -152,19 +152,21 @@ class PetitionService:
         places = sorted({p.report.place for p in reports if p.report})
         since = format_timestamp(now - self.window)
         open_here: dict[tuple[NodeRef, str], NodeRef] = {}
-        for place in places:
-            where = All(
-                (
-                    Condition("status", Op.IN, sorted(s.value for s in OPEN_STATES)),
-                    Condition("reported_at", Op.GTE, since),
-                )
+        where = All(
+            (
+                Condition("status", Op.IN, sorted(s.value for s in OPEN_STATES)),
+                Condition("reported_at", Op.GTE, since),
             )
+        )
+        for label in sorted({place.label for place in places}):
+            parents = [place for place in places if place.label == label]
             pages = self.store.related(
-                [place], EdgeType.OCCURRED_AT, Direction.IN, Label.INCIDENT, where, 100
+                parents, EdgeType.OCCURRED_AT, Direction.IN, Label.INCIDENT, where
             )
-            for item in pages.get(place).items if place in pages else []:
-                key = (place, str(item.node.props.get("category")))
-                open_here.setdefault(key, item.node.ref)
+            for place, page in pages.items():
+                for item in sorted(page.items, key=lambda i: str(i.node.props.get("reported_at"))):
+                    key = (place, str(item.node.props.get("category")))
+                    open_here.setdefault(key, item.node.ref)  # the earliest open one
         created: list[Incident] = []
         edges: list[Edge] = []
         for p in reports:
