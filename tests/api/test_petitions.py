@@ -95,6 +95,10 @@ def test_a_petition_is_read_linked_and_raises_or_joins_an_incident(client: TestC
     assert stored["language"] == "zh" and stored["incident"] == {"id": incident["id"]}
     assert stored["textUnmasked"] is None  # no purpose stated: closed even to an admin
     assert {"id": "Building:B1"} in [e["node"]["node"] for e in stored["mentions"]["edges"]]
+    listed = _post(client, "{ petitions(first: 10) { nodes { id text category { label } } } }")
+    assert all("13912345678" not in n["text"] for n in listed["data"]["petitions"]["nodes"])
+    texts_only = _post(client, "{ petitions(first: 10) { nodes { text } } }")  # a planned read
+    assert any("139****5678" in n["text"] for n in texts_only["data"]["petitions"]["nodes"])
     with stating_purpose(client):
         whole = _post(
             client,
