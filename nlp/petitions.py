@@ -19,6 +19,7 @@ from typing import Any
 from graph.filters import All, Condition, Op
 from graph.model import EdgeType, Incident, IncidentSource, Label, Petition
 from graph.model.validators import format_timestamp
+from graph.port import GraphStore
 from graph.records import Direction, Edge, NodeRef, Provenance
 from graph.workflow import OPEN_STATES, report_step
 from nlp.gazetteer import GazetteerCache
@@ -43,11 +44,14 @@ class Processed:
 
 @dataclass
 class PetitionService:
-    store: Any
+    store: GraphStore
     pipeline: Pipeline
     gazetteers: GazetteerCache
     window: timedelta = JOIN_WINDOW
-    _now: Any = field(default=None, repr=False)  # a clock, for tests of the window
+    _now: Callable[[], datetime] | None = field(default=None, repr=False)  # tests' clock
+
+    def now(self) -> datetime:
+        return self._now() if self._now else datetime.now(UTC)
 
     def contexts(self, submitters: Sequence[str]) -> dict[str, Context]:
         """Each submitter's household building, grids and household members by name."""
@@ -65,9 +69,11 @@ class PetitionService:
         found: dict[str, Context] = {}
         for resident in residents:
             home = next((n.node.ref for n in households.get(resident, ())), None)
-            building = next((n.node.ref.id for n in buildings.get(home, ())), None)
+            building = (
+                next((n.node.ref.id for n in buildings.get(home, ())), None) if home else None
+            )
             people: dict[str, list[NodeRef]] = {}
-            for n in members.get(home, ()):
+            for n in members.get(home, ()) if home else ():
                 name = n.node.props.get("name")
                 if isinstance(name, str):
                     people.setdefault(name, []).append(n.node.ref)
@@ -87,19 +93,26 @@ class PetitionService:
             [p.text for p in petitions], [p.title or "" for p in petitions], gazetteer
         )
         contexts = self.contexts([s for s in submitters if s])
+        # A petition older than the window is history: classified and linked, but it raises
+        # no incident now (a bulk load of last year's petitions opens none).
+        recent = self.now() - self.window
         done: list[Processed] = []
         for petition, submitter, extraction in zip(petitions, submitters, extractions, strict=True):
             context = contexts.get(submitter or "", Context())
             links = link(extraction.entities, gazetteer, context)
             stored = _with_extraction(petition, extraction, links)
             department = extraction.category[0] if extraction.category else None
-            report = reported(
-                petition.text,
-                stored.nature and stored.nature.upper(),
-                department,
-                links,
-                gazetteer,
-                context,
+            report = (
+                reported(
+                    petition.text,
+                    stored.nature and stored.nature.upper(),
+                    department,
+                    links,
+                    gazetteer,
+                    context,
+                )
+                if petition.submitted_at is None or petition.submitted_at >= recent
+                else None
             )
             done.append(Processed(stored, extraction, links, report))
         self.store.upsert_nodes([p.petition for p in done], provenance)
@@ -145,7 +158,7 @@ class PetitionService:
     def _incidents(self, done: list[Processed], provenance: Provenance) -> list[Edge]:
         """Join each reported problem to an open incident, or raise one; the new incidents
         are written here, their relationships returned."""
-        now = self._now() if self._now else datetime.now(UTC)
+        now = self.now()
         reports = [p for p in done if p.report is not None]
         if not reports:
             return []

@@ -1,6 +1,7 @@
 """Incidents from petitions on both engines: a complaint about trouble at a named building
 raises an incident there; another within the window joins it, one after the window raises a new
-one; trouble elsewhere is another incident; a question raises none."""
+one; trouble elsewhere is another incident; a question raises none, and neither does a petition
+submitted before the window."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from tests.nlp import small_graph
 T0 = datetime(2024, 5, 1, 8, tzinfo=UTC)
 
 
-def _petition(n: int, text: str) -> Petition:
-    return Petition(id=f"P{n}", text=text, submitted_at=T0)
+def _petition(n: int, text: str, at: datetime) -> Petition:
+    return Petition(id=f"P{n}", text=text, submitted_at=at)
 
 
 def test_one_incident_many_petitions_within_the_window(store: CypherStore) -> None:
@@ -31,7 +32,7 @@ def test_one_incident_many_petitions_within_the_window(store: CypherStore) -> No
     )
 
     def submit(n: int, text: str, submitter: str | None = None) -> NodeRef | None:
-        (done,) = service.process([_petition(n, text)], [submitter], PROV)
+        (done,) = service.process([_petition(n, text, clock[0])], [submitter], PROV)
         return done.incident
 
     first = submit(1, "翠湖花园5栋停电了，一整天没电，投诉！", "R1")
@@ -49,6 +50,11 @@ def test_one_incident_many_petitions_within_the_window(store: CypherStore) -> No
     clock[0] = T0 + timedelta(days=10)
     later = submit(5, "翠湖花园5栋又停电了！")
     assert later not in (None, first)  # the first was reported outside the window
+
+    # A petition from before the window is history: linked, but it raises no incident.
+    (old,) = service.process([_petition(6, "翠湖花园5栋停电了！", T0)], [None], PROV)
+    assert old.report is None and old.incident is None
+    assert any(x.ref == NodeRef.parse("Building:B1") for x in old.links)
 
     reported = store.neighbours([first], [], Direction.IN)[first]
     assert {n.node.ref.id for n in reported if n.node.ref.label.value == "Petition"} == {"P1", "P2"}
