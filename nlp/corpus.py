@@ -49,7 +49,7 @@ def is_dev(text: str) -> bool:
     return int(hashlib.sha1(text.encode()).hexdigest()[:8], 16) % 100 < DEV_SHARE
 
 
-def _lines(folder: Path, source: str) -> list[dict[str, object]]:
+def read_set(folder: Path, source: str) -> list[dict[str, object]]:
     path = folder / f"{source}.jsonl"
     if not path.is_file():
         raise CorpusError(f"{path}: not found (set CIVICGRAPH_PETITIONS_DIR)")
@@ -60,7 +60,7 @@ def _lines(folder: Path, source: str) -> list[dict[str, object]]:
 def posts(folder: Path, source: str, label: str | None = None) -> list[Post]:
     """Every post of a set, with the field `label` names as its label."""
     found = []
-    for row in _lines(folder, source):
+    for row in read_set(folder, source):
         value = row.get(label) if label else None
         found.append(
             Post(str(row.get("title") or ""), str(row["text"]), str(value) if value else None)
@@ -80,7 +80,7 @@ def annotated(folder: Path, annotations: Path = ANNOTATIONS) -> Iterator[Annotat
             item = json.loads(line)
             source = str(item["source"])
             if source not in sets:
-                sets[source] = _lines(folder, source)
+                sets[source] = read_set(folder, source)
             text = str(sets[source][int(item["line"])]["text"])[: int(item["chars"])]
             if excerpt_hash(text) != item["sha1"]:
                 raise CorpusError(

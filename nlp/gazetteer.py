@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from events.history import ChangeHistory
 from graph.model import DeviceKind, EdgeType, Label
-from graph.records import Direction, Neighbour, NodeColumns, NodeRef
+from graph.port import EventLog, Export, Traversal
+from graph.records import Direction, NodeColumns, NodeRef
 
 # Chinese words for each device kind: a FACILITY mention of one links to such a device.
 DEVICE_WORDS: dict[DeviceKind, tuple[str, ...]] = {
@@ -81,26 +82,9 @@ class _Node:
     device_kind: DeviceKind | None = None
 
 
-class GazetteerStore(Protocol):
-    """What the gazetteer reads of the store (see `graph.port`)."""
-
-    def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]: ...
-
-    def export_values(
-        self, label: Label, ids: Sequence[str], fields: Sequence[str]
-    ) -> NodeColumns: ...
-
-    def grids_of(self, refs: Sequence[NodeRef]) -> dict[NodeRef, list[str]]: ...
-
-    def neighbours(
-        self,
-        refs: Sequence[NodeRef],
-        types: Sequence[EdgeType] = (),
-        direction: Direction = Direction.BOTH,
-        limit: int = 100,
-    ) -> dict[NodeRef, list[Neighbour]]: ...
-
-    def last_event_seq(self) -> int: ...
+class GazetteerStore(Export, Traversal, EventLog, Protocol):
+    """What the gazetteer reads of the store: its nodes' names in batches, the grids they
+    are placed in, a device's building, and the change history (see `graph.port`)."""
 
 
 def variants(name: str) -> list[str]:

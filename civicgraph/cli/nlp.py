@@ -187,3 +187,62 @@ def hot_issues_command(
 
     report = hot_issues_file(Pipeline.load(), source, zoned(since), zoned(until), first)
     typer.echo(json.dumps(report, ensure_ascii=False))
+
+
+@app.command()
+def propose(
+    source: Annotated[str, typer.Option("--set", help="A public set, e.g. fuzhou12345_dev.")],
+    lines: Annotated[str, typer.Option(help="Line numbers (0-based), comma-separated.")],
+    chars: Annotated[
+        int, typer.Option(min=20, help="Excerpt length, cut at a sentence end.")
+    ] = 200,
+    petitions: Annotated[
+        Path | None, typer.Option(file_okay=False, help="[CIVICGRAPH_PETITIONS_DIR]")
+    ] = None,
+) -> None:
+    """Print posts of a public set with the rules' entity spans marked 【words|L】, to correct
+    by reading (then `nlp annotate`)."""
+    from civicgraph.settings import get_settings
+    from nlp.annotating import propose as proposed
+
+    folder = petitions or get_settings().petitions_dir
+    numbers = [int(n) for n in lines.split(",") if n.strip()]
+    for row in proposed(folder, source, numbers, chars):
+        typer.echo(row)
+
+
+@app.command()
+def annotate(
+    corrections: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Lines `line<TAB>words/L words/L ...` (L: P O R F)."
+        ),
+    ],
+    source: Annotated[str, typer.Option("--set", help="The public set the lines are of.")],
+    chars: Annotated[int, typer.Option(min=20, help="The excerpt length proposed.")] = 200,
+    petitions: Annotated[
+        Path | None, typer.Option(file_okay=False, help="[CIVICGRAPH_PETITIONS_DIR]")
+    ] = None,
+) -> None:
+    """Add corrected annotations to nlp/annotations/entities.jsonl (a post annotated again
+    replaces its earlier annotation); prints how many texts and entities it holds."""
+    from civicgraph.settings import get_settings
+    from nlp.annotating import AnnotationError, resolve
+    from nlp.corpus import ANNOTATIONS
+
+    folder = petitions or get_settings().petitions_dir
+    try:
+        added = resolve(folder, source, corrections.read_text(encoding="utf-8").splitlines(), chars)
+    except AnnotationError as exc:
+        raise typer.BadParameter(str(exc), param_hint="corrections") from None
+    kept = {}
+    if ANNOTATIONS.exists():
+        for line in ANNOTATIONS.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            kept[item["source"], item["line"]] = item
+    for item in added:
+        kept[item["source"], item["line"]] = item
+    ANNOTATIONS.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in kept.values()))
+    entities = sum(len(i["entities"]) for i in kept.values())
+    typer.echo(json.dumps({"added": len(added), "texts": len(kept), "entities": entities}))
