@@ -246,3 +246,51 @@ def annotate(
     ANNOTATIONS.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in kept.values()))
     entities = sum(len(i["entities"]) for i in kept.values())
     typer.echo(json.dumps({"added": len(added), "texts": len(kept), "entities": entities}))
+
+
+@app.command()
+def backfill(
+    everything: Annotated[
+        bool, typer.Option("--all", help="Every stored petition, not only those never read.")
+    ] = False,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(file_okay=False, help="The embedded store's folder [CIVICGRAPH_DATA_DIR]."),
+    ] = None,
+) -> None:
+    """Run petition extraction on stored petitions that have none (loaded with --no-extract,
+    written by upsertPetition, or interrupted before their links were written): classify,
+    link, raise or join incidents. Prints how many as JSON."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from civicgraph.settings import get_settings
+    from civicgraph.wiring import open_store, petition_service
+    from graph.filters import Condition, Op
+    from graph.model import Label
+    from graph.records import Provenance
+
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    opened = open_store(settings)
+    try:
+        store = opened.store
+        where = None if everything else Condition("language", Op.IS_NULL, True)
+        ids: list[str] = []
+        after = None
+        while True:
+            page = store.list_nodes(Label.PETITION, where, first=5000, after=after, fields=())
+            ids += [record.id for record in page.records]
+            if not page.has_next:
+                break
+            after = page.keys[-1]
+        service = petition_service(store, None)
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("petition extraction", total=len(ids))
+            done = service.extract_stored(
+                ids, Provenance("nlp", "backfill"), progress=lambda n: bar.advance(task, n)
+            )
+    finally:
+        opened.close()
+    typer.echo(json.dumps({"petitions": len(ids), "extracted": done}))

@@ -45,6 +45,9 @@ COMMANDS = [
     ["nlp", "extract"],
     ["nlp", "evaluate"],
     ["nlp", "hot-issues"],
+    ["nlp", "propose"],
+    ["nlp", "annotate"],
+    ["nlp", "backfill"],
 ]
 
 

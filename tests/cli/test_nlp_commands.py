@@ -246,9 +246,20 @@ def test_ingest_extracts_the_petitions_it_loads(
             assert store.get_nodes([incident])[incident].props["category"] == "power_outage"
         finally:
             opened.close()
+        later = _lines(
+            tmp_path / "later.jsonl",
+            [{"petition_id": "P3", "text": "翠湖花园5栋门口垃圾没人清理", "时间": recent(1)}],
+        )
         plain = runner.invoke(
-            app, ["ingest", str(exports / "petitions.jsonl"), "--json", "--no-extract"]
+            app, ["ingest", str(later), "--json", "--kind", "petitions", "--no-extract"]
         )
         assert last_json(plain.output)["petitions_extracted"] == 0
+        backfilled = runner.invoke(app, ["nlp", "backfill"])
+        assert backfilled.exit_code == 0, backfilled.output
+        assert last_json(backfilled.output) == {
+            "petitions": 1,
+            "extracted": 1,
+        }  # only P3 was unread
+        assert last_json(runner.invoke(app, ["nlp", "backfill"]).output)["petitions"] == 0
     finally:
         get_settings.cache_clear()
