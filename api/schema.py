@@ -27,6 +27,7 @@ from api.changes.fields import ChangeQuery, Subscription
 from api.changes.shared import SharedEventExecutor
 from api.changes.webhooks import WebhookMutation, WebhookQuery
 from api.context import Context
+from api.explore import ExploreQuery
 from api.hot_issues import HotIssueQuery
 from api.http.observe import current_request_id
 from api.limits.cost import ESTIMATED, QueryCostLimit, operation_cost
@@ -327,7 +328,16 @@ def build_schema(
     built = CivicSchema(
         query=merge_types(
             "Query",
-            (Query, ChangeQuery, WebhookQuery, AuditQuery, RiskQuery, ScenarioQuery, HotIssueQuery),
+            (
+                Query,
+                ChangeQuery,
+                WebhookQuery,
+                AuditQuery,
+                RiskQuery,
+                ScenarioQuery,
+                HotIssueQuery,
+                ExploreQuery,
+            ),
         ),
         mutation=merge_types(
             "Mutation",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 import strawberry
@@ -50,6 +50,25 @@ class Node:
     id: strawberry.ID
     version: int = strawberry.field(description="Changes so far; pass it back as expectedVersion.")
     provenance: Provenance
+
+    @strawberry.field(
+        description="A short name to show it by: its name (a building's with its compound), "
+        "title, category or kind; its id where it has none."
+    )
+    def label(self) -> str:
+        return display_label(self)
+
+
+def display_label(node: Any) -> str:
+    compound = getattr(node, "compound", None)
+    for field in ("name", "title", "category", "kind"):
+        value = getattr(node, field, None)
+        if value is None or value == "":
+            continue
+        text = value.name if isinstance(value, Enum) else str(value)
+        return f"{compound}{text}" if field == "name" and compound else text
+    words = getattr(node, "text", None)
+    return str(words)[:20] if words else str(node.id)
 
 
 def common_values(record: NodeRecord) -> dict[str, Any]:
