@@ -71,7 +71,7 @@ def _edge(edge: EdgeRecord) -> GraphEdge:
     )
 
 
-def _refs(ids: list[strawberry.ID], argument: str) -> list[NodeRef]:
+def refs_of(ids: list[strawberry.ID], argument: str) -> list[NodeRef]:
     refs = []
     for n, given in enumerate(ids):
         try:
@@ -99,17 +99,22 @@ async def _existing(info: Info, refs: list[NodeRef], argument: str) -> dict[Node
     return found
 
 
+def visible(info: Info, records: dict[NodeRef, NodeRecord]) -> dict[NodeRef, NodeRecord]:
+    """Of `records` (read from the whole store), those the caller may read."""
+    if getattr(info.context.store, "scope", None) is None:
+        return records  # the caller reads every row
+    return dict(info.context.store.get_nodes(list(records)))
+
+
 async def _walk(
     info: Info, seeds: list[NodeRef], hops: int, types: list[EdgeType], cap: int
 ) -> Subgraph:
     """The subgraph within `hops` of the seeds, of the nodes the caller may read."""
     base = info.context.base_store
     sub: Subgraph = await asyncio.to_thread(base.expand, seeds, hops, types, cap)
-    if getattr(info.context.store, "scope", None) is None:
-        return sub  # the caller reads every row
-    visible = await asyncio.to_thread(info.context.store.get_nodes, list(sub.nodes))
-    kept = Subgraph(nodes=visible, truncated=sub.truncated)
-    kept.edges = [e for e in sub.edges if e.source in visible and e.target in visible]
+    shown = await asyncio.to_thread(visible, info, sub.nodes)
+    kept = Subgraph(nodes=shown, truncated=sub.truncated)
+    kept.edges = [e for e in sub.edges if e.source in shown and e.target in shown]
     return kept
 
 
@@ -154,7 +159,7 @@ class ExploreQuery:
                 labels.add(Label(name))
             except ValueError:
                 raise bad_input(f"nodeTypes: {name!r} is not a node type") from None
-        seeds = _refs(ids, "ids")
+        seeds = refs_of(ids, "ids")
         await _existing(info, seeds, "ids")
         sub = await _walk(info, seeds, depth, _types(relationship_types), limit)
         low = format_timestamp(since) if since else None
@@ -186,8 +191,8 @@ class ExploreQuery:
     ) -> list[GraphPath]:
         _in_range("maxHops", max_hops, 1, 6)
         _in_range("k", k, 1, 10)
-        (start,) = _refs([from_], "from")
-        (end,) = _refs([to], "to")
+        (start,) = refs_of([from_], "from")
+        (end,) = refs_of([to], "to")
         await _existing(info, [start], "from")
         await _existing(info, [end], "to")
         reach = (max_hops + 1) // 2
@@ -212,7 +217,7 @@ class ExploreQuery:
         _in_range("first", first, 1, 500)
         if not 2 <= len(ids) <= 10:
             raise bad_input("ids: give 2 to 10 ids")
-        seeds = _refs(ids, "ids")
+        seeds = refs_of(ids, "ids")
         await _existing(info, seeds, "ids")
         subs = await asyncio.gather(*(_walk(info, [s], max_hops, [], WALK_CAP) for s in seeds))
         sub = union(subs)

@@ -57,6 +57,7 @@ from api.risk.fields import RiskQuery
 from api.risk.save import RiskMutation
 from api.risk.scenario import ScenarioQuery
 from api.roots import root_list
+from api.timeline import TimelineQuery
 from civicgraph.logs import get_logger
 from graph.errors import ForbiddenError, InvalidInputError
 from graph.model import Label
@@ -337,6 +338,7 @@ def build_schema(
                 ScenarioQuery,
                 HotIssueQuery,
                 ExploreQuery,
+                TimelineQuery,
             ),
         ),
         mutation=merge_types(

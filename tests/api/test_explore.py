@@ -136,3 +136,42 @@ def test_bad_arguments_are_named(
     answer = _ask(client, query, **variables)
     assert answer["errors"][0]["message"].startswith(message), answer
     assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+TIMELINE = """query ($ids: [ID!]!, $first: Int!, $after: String) {
+  timeline(ids: $ids, first: $first, after: $after) { totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { at kind summary subject { id } node { id __typename } } } } }"""
+
+
+def test_timeline_in_time_order_and_paged(client: TestClient) -> None:
+    accepted = _data(
+        client, 'mutation { acceptIncident(id: "Incident:IA", note: "已受理") { errors { code } } }'
+    )
+    assert accepted["acceptIncident"]["errors"] == []
+    renamed = _data(
+        client,
+        'mutation { upsertBuilding(input: {id: "BA", name: "甲座新名"}) { errors { code } } }',
+    )
+    assert renamed["upsertBuilding"]["errors"] == []
+    found = _data(client, TIMELINE, ids=["Building:BA", "Resident:RA1"], first=50)["timeline"]
+    entries = [e["node"] for e in found["edges"]]
+    assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
+    kinds = {(e["kind"], e["subject"]["id"], e["node"]["id"]) for e in entries}
+    assert ("CREATED", "Building:BA", "Building:BA") in kinds
+    assert ("UPDATED", "Building:BA", "Building:BA") in kinds
+    assert ("INCIDENT_STEP", "Building:BA", "Incident:IA") in kinds  # occurred there
+    assert ("INCIDENT_STEP", "Resident:RA1", "Incident:IA") in kinds  # it involves her
+    assert ("PETITION", "Resident:RA1", "Petition:PA") in kinds  # she submitted it
+    step = next(e for e in entries if e["kind"] == "INCIDENT_STEP")
+    assert "已受理" in step["summary"]
+    assert not any(e["node"]["id"].endswith("B") for e in entries)  # nothing of side B
+    first = _data(client, TIMELINE, ids=["Building:BA"], first=1)["timeline"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = _data(
+        client, TIMELINE, ids=["Building:BA"], first=50, after=first["pageInfo"]["endCursor"]
+    )["timeline"]
+    assert len(first["edges"]) + len(rest["edges"]) == first["totalCount"]
+    worker = acting_as(client, "gw-b", Role.GRID_WORKER, grids=["GB"])
+    refused = _ask(client, TIMELINE, worker, ids=["Building:BA"], first=5)
+    assert refused["errors"][0]["message"] == "ids[0]: Building:BA does not exist"
