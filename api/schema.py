@@ -57,6 +57,7 @@ from api.risk.fields import RiskQuery
 from api.risk.save import RiskMutation
 from api.risk.scenario import ScenarioQuery
 from api.roots import root_list
+from api.saved_queries import SavedQueryQuery
 from api.timeline import TimelineQuery
 from civicgraph.logs import get_logger
 from graph.errors import ForbiddenError, InvalidInputError
@@ -339,6 +340,7 @@ def build_schema(
                 HotIssueQuery,
                 ExploreQuery,
                 TimelineQuery,
+                SavedQueryQuery,
             ),
         ),
         mutation=merge_types(

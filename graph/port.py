@@ -71,6 +71,10 @@ class Traversal(Protocol):
     ) -> Path | None:
         """A shortest undirected path between two nodes, or None."""
 
+    def run_read(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The rows of a read-only Cypher query written for both engines (the saved queries
+        of `queries/explore`, checked for write clauses when they load)."""
+
     def search(
         self,
         text: str,

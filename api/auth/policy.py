@@ -13,6 +13,11 @@ ONLY_FOR: dict[str, tuple[frozenset[Role], str]] = {
     "auditLog": (frozenset({Role.ADMIN}), "administrators"),
     # Over the whole graph; no row scope bounds it yet.
     "runScenario": (frozenset({Role.ADMIN, Role.INVESTIGATOR}), "administrators and investigators"),
+    # Saved queries read the whole graph.
+    "runSavedQuery": (
+        frozenset({Role.ADMIN, Role.INVESTIGATOR}),
+        "administrators and investigators",
+    ),
     # Bounded to rows where rows are grids or managed buildings (`api.risk.fields.rows_of`).
     "riskAssessment": (
         frozenset({Role.ADMIN, Role.INVESTIGATOR, Role.GRID_WORKER, Role.PROPERTY_COMPANY}),

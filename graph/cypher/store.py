@@ -128,6 +128,9 @@ class CypherStore:
     ) -> Path | None:
         return self.reads.shortest_path(a, b, max_hops, types)
 
+    def run_read(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return self.session.read(cypher, dict(params))
+
     def search(
         self,
         text: str,

@@ -75,6 +75,9 @@ class Delegating:
     ) -> Path | None:
         return self.inner.shortest_path(a, b, max_hops, types)
 
+    def run_read(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return self.inner.run_read(cypher, params)
+
     def search(
         self,
         text: str,

@@ -186,6 +186,10 @@ class GuardedStore(Delegating):
         self._unscoped_only("shortestPath")
         return self.inner.shortest_path(a, b, max_hops, types)
 
+    def run_read(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        self._unscoped_only("runSavedQuery")
+        return self.inner.run_read(cypher, params)
+
     def search(
         self,
         text: str,
