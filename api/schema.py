@@ -30,6 +30,7 @@ from api.context import Context
 from api.explore import ExploreQuery
 from api.hot_issues import HotIssueQuery
 from api.http.observe import current_request_id
+from api.investigations import InvestigationMutation, InvestigationQuery
 from api.limits.cost import ESTIMATED, QueryCostLimit, operation_cost
 from api.limits.lanes import Lane
 from api.limits.persisted import RegisteredOnly
@@ -341,11 +342,19 @@ def build_schema(
                 ExploreQuery,
                 TimelineQuery,
                 SavedQueryQuery,
+                InvestigationQuery,
             ),
         ),
         mutation=merge_types(
             "Mutation",
-            (Mutation, IncidentMutation, WebhookMutation, RiskMutation, PetitionMutation),
+            (
+                Mutation,
+                IncidentMutation,
+                WebhookMutation,
+                RiskMutation,
+                PetitionMutation,
+                InvestigationMutation,
+            ),
         ),
         subscription=Subscription,
         execution_context_class=SharedEventExecutor,

@@ -20,6 +20,7 @@ from graph.records import (
     Edge,
     EdgeColumns,
     GridStatistics,
+    InvestigationRecord,
     Neighbour,
     NodeColumns,
     NodeRecord,
@@ -354,6 +355,20 @@ class PersistedQueryStore(Protocol):
         ...
 
 
+class InvestigationStore(Protocol):
+    """Investigators' saved working sets (versioned; shared with named users)."""
+
+    def save_investigation(
+        self, record: InvestigationRecord, expected_version: int
+    ) -> InvestigationRecord:
+        """Create (expected version 0) or update one, refusing a stale version."""
+        ...
+
+    def investigations(self, ids: Sequence[str] | None = None) -> list[InvestigationRecord]:
+        """Investigations by id, or every one, newest first."""
+        ...
+
+
 class RiskScores(Protocol):
     def save_risk(self, save: RiskSave, provenance: Provenance) -> RiskSaved:
         """Store the scores on their nodes (those that exist) with the time, and record a
@@ -377,6 +392,7 @@ class GraphStore(
     Credentials,
     AuditTrail,
     PersistedQueryStore,
+    InvestigationStore,
     Export,
     RiskScores,
     Lifecycle,

@@ -348,3 +348,20 @@ class EdgeColumns:
     sources: list[int]
     targets: list[int]
     values: dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class InvestigationRecord:
+    """An investigator's saved working set: the nodes, notes and drawing positions (`layout`,
+    JSON of id → [x, y]), its owner and the users it is shared with."""
+
+    id: str
+    title: str
+    owner: str
+    shared_with: list[str] = field(default_factory=list)
+    nodes: list[str] = field(default_factory=list)
+    notes: str = ""
+    layout: str = "{}"
+    created_at: str = ""
+    updated_at: str = ""
+    version: int = 0

@@ -36,11 +36,15 @@ GRAPH_EDITS = frozenset(
 ) | {"deleteNode", "link", "unlink"}
 # The root fields a role may write through (None: every one); each write stays within the
 # caller's rows (`graph.guarded.store`).
+INVESTIGATIONS = frozenset({"createInvestigation", "updateInvestigation"})
 WRITES: dict[Role, frozenset[str] | None] = {
     Role.ADMIN: None,
-    Role.INVESTIGATOR: frozenset(),
+    Role.INVESTIGATOR: INVESTIGATIONS,
     Role.INTEGRATOR: WEBHOOK_FIELDS,
-    Role.GRID_WORKER: GRAPH_EDITS | INCIDENT_ACTIONS | {"saveRiskAssessment", "submitPetition"},
+    Role.GRID_WORKER: GRAPH_EDITS
+    | INCIDENT_ACTIONS
+    | INVESTIGATIONS
+    | {"saveRiskAssessment", "submitPetition"},
     Role.PROPERTY_COMPANY: INCIDENT_ACTIONS,
     Role.RESIDENT: frozenset({"upsertPetition", "link", "submitPetition"}),
 }

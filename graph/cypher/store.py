@@ -13,6 +13,7 @@ from graph.cypher.bulk import BulkWrites
 from graph.cypher.credentials import Credentials
 from graph.cypher.events import Events
 from graph.cypher.export import Export
+from graph.cypher.investigations import Investigations
 from graph.cypher.listing import Listing
 from graph.cypher.lookups import Lookups
 from graph.cypher.persisted import PersistedQueries
@@ -34,6 +35,7 @@ from graph.records import (
     Edge,
     EdgeColumns,
     GridStatistics,
+    InvestigationRecord,
     Neighbour,
     NodeColumns,
     NodeRecord,
@@ -70,6 +72,7 @@ class CypherStore:
         self.credentials = Credentials(session)
         self.audit = Audit(session)
         self.persisted = PersistedQueries(session)
+        self.investigation_store = Investigations(session)
         self.export = Export(session)
         self.risk_scores = RiskScores(session)
 
@@ -357,6 +360,15 @@ class CypherStore:
 
     def persisted_queries(self, hashes: Sequence[str]) -> dict[str, str]:
         return self.persisted.persisted_queries(hashes)
+
+    # -- investigations ---------------------------------------------------------------------
+    def save_investigation(
+        self, record: InvestigationRecord, expected_version: int
+    ) -> InvestigationRecord:
+        return self.investigation_store.save_investigation(record, expected_version)
+
+    def investigations(self, ids: Sequence[str] | None = None) -> list[InvestigationRecord]:
+        return self.investigation_store.investigations(ids)
 
     # -- export -----------------------------------------------------------------------------
     def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]:

@@ -19,6 +19,7 @@ from graph.records import (
     Edge,
     EdgeColumns,
     GridStatistics,
+    InvestigationRecord,
     Neighbour,
     NodeColumns,
     NodeRecord,
@@ -324,6 +325,15 @@ class Delegating:
 
     def persisted_queries(self, hashes: Sequence[str]) -> dict[str, str]:
         return self.inner.persisted_queries(hashes)
+
+    # -- InvestigationStore --------------------------------------------------
+    def save_investigation(
+        self, record: InvestigationRecord, expected_version: int
+    ) -> InvestigationRecord:
+        return self.inner.save_investigation(record, expected_version)
+
+    def investigations(self, ids: Sequence[str] | None = None) -> list[InvestigationRecord]:
+        return self.inner.investigations(ids)
 
     # -- Export ------------------------------------------------------------------------------
     def export_nodes(self, label: Label, fields: Sequence[str]) -> Iterator[NodeColumns]:
