@@ -185,7 +185,7 @@ def _merged(record: InvestigationRecord, value: InvestigationInput) -> Investiga
 def _export(
     record: InvestigationRecord, nodes: list[NodeRecord], edges: list[EdgeRecord], fmt: ExportFormat
 ) -> str:
-    labelled = [(n.ref, display_label(to_graphql(n))) for n in nodes]
+    labelled = [(n.ref, display_label(n.props.get, str(n.ref))) for n in nodes]
     if fmt == ExportFormat.JSON:
         return json.dumps(
             {

@@ -43,6 +43,7 @@ from api.compiled.shapes import (
     nested_connection,
     to_one_value,
 )
+from api.nodes.base import display_label
 from api.nodes.prefetch import CONNECTIONS, TO_ONE
 from api.nodes.registry import COMPUTED
 from graph.model import Label
@@ -138,6 +139,11 @@ class Planner:
             one = TO_ONE.get((label.value, name))
             if name == "id":
                 plan.fields.append((key, global_id(label.value + ":")))
+            elif name == "label":
+                plan.props = None  # the label may read any of several properties
+                plan.fields.append(
+                    (key, lambda item: display_label(item.node.props.get, str(item.node.ref)))
+                )
             elif name == "version":
                 plan.reads("version")
                 plan.fields.append((key, lambda item: int(item.node.props.get("version") or 0)))

@@ -25,6 +25,7 @@ from api.nodes.registry import BUILDERS, COMPUTED, Computed
 from api.nodes.related import many, one
 from graph.model import Label
 from graph.model.fields import FieldSpec, ValueKind, field_specs
+from graph.model.personal_text import masked
 from graph.records import Direction, NodeRecord
 
 # The package whose namespace holds every node type: relationship fields name their target
@@ -56,19 +57,27 @@ class Node:
         "title, category or kind; its id where it has none."
     )
     def label(self) -> str:
-        return display_label(self)
+        return display_label(lambda field: getattr(self, field, None), str(self.id))
 
 
-def display_label(node: Any) -> str:
-    compound = getattr(node, "compound", None)
-    for field in ("name", "title", "category", "kind"):
-        value = getattr(node, field, None)
-        if value is None or value == "":
+LABEL_FIELDS = ("name", "title", "category", "kind")
+
+
+def display_label(value: Callable[[str], Any], node_id: str) -> str:
+    """A node's short name from its fields (`value` reads one, from a stored node's properties
+    or a GraphQL object): its name (a building's with its compound), title, category or kind,
+    the start of its text; its id where it has none of them."""
+    compound = value("compound")
+    for field in LABEL_FIELDS:
+        found = value(field)
+        if found is None or found == "":
             continue
-        text = value.name if isinstance(value, Enum) else str(value)
+        if isinstance(found, Enum):
+            return found.name
+        text = str(found).upper() if field in ("category", "kind") else str(found)
         return f"{compound}{text}" if field == "name" and compound else text
-    words = getattr(node, "text", None)
-    return str(words)[:20] if words else str(node.id)
+    words = value("text")
+    return masked(str(words))[:20] if words else node_id
 
 
 def common_values(record: NodeRecord) -> dict[str, Any]:
