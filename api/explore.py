@@ -90,12 +90,19 @@ def _types(given: list[RelationshipType] | None) -> list[EdgeType]:
     return [EdgeType(t.value) for t in given] if given else []
 
 
-async def _existing(info: Info, refs: list[NodeRef], argument: str) -> dict[NodeRef, NodeRecord]:
-    """The nodes the caller may read; an error naming the first it cannot."""
+async def _existing(
+    info: Info, refs: list[NodeRef], argument: str, listed: bool = True
+) -> dict[NodeRef, NodeRecord]:
+    """The nodes the caller may read; an error naming the first it cannot (`ids[2]`, or the
+    argument alone where it is not a list)."""
     found = await asyncio.to_thread(info.context.store.get_nodes, refs)
     for n, ref in enumerate(refs):
         if ref not in found:
-            raise bad_input(f"{argument}[{n}]: {ref} does not exist")
+            raise bad_input(
+                f"{argument}[{n}]: {ref} does not exist"
+                if listed
+                else f"{argument}: {ref} does not exist"
+            )
     return found
 
 
@@ -168,7 +175,8 @@ class ExploreQuery:
         keep = {ref for ref in sub.nodes if not labels or ref.label in labels} | set(seeds)
         if low or high:  # a window: the seeds and what its relationships reach
             keep &= {e.source for e in edges} | {e.target for e in edges} | set(seeds)
-        nodes = [sub.nodes[r] for r in sorted(keep) if r in sub.nodes][:limit]
+        ordered = [r for r in seeds if r in sub.nodes] + sorted(keep - set(seeds))
+        nodes = [sub.nodes[r] for r in ordered if r in sub.nodes][:limit]  # the seeds first
         shown = {n.ref for n in nodes}
         return GraphView(
             nodes=[to_graphql(n) for n in nodes],
@@ -193,8 +201,8 @@ class ExploreQuery:
         _in_range("k", k, 1, 10)
         (start,) = refs_of([from_], "from")
         (end,) = refs_of([to], "to")
-        await _existing(info, [start], "from")
-        await _existing(info, [end], "to")
+        await _existing(info, [start], "from", listed=False)
+        await _existing(info, [end], "to", listed=False)
         reach = (max_hops + 1) // 2
         types = _types(relationship_types)
         sub = union(

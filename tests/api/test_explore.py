@@ -71,6 +71,7 @@ def test_neighbourhood_is_ready_to_draw_and_capped(client: TestClient) -> None:
     assert {"Resident:RA1", "Household:HB"} <= {n["id"] for n in two["nodes"]}
     capped = _data(client, HOOD, ids=["Building:BA"], depth=2, limit=3)["neighbourhood"]
     assert len(capped["nodes"]) <= 3 and capped["truncated"] is True
+    assert capped["nodes"][0]["id"] == "Building:BA"  # the node asked about is never cut
     people = _data(client, HOOD, ids=["Household:HA"], depth=1, limit=50, types=["Resident"])
     assert {n["__typename"] for n in people["neighbourhood"]["nodes"]} == {"Resident", "Household"}
 
@@ -121,6 +122,11 @@ def test_a_grid_worker_sees_only_its_grid(client: TestClient) -> None:
             PATHS,
             {"from": "Resident:RA1", "to": "Resident:RB2", "k": 11, "hops": 3},
             "k: give 1 to 10 (got 11)",
+        ),
+        (
+            PATHS,
+            {"from": "Resident:RA1", "to": "Resident:X", "k": 1, "hops": 3},
+            "to: Resident:X does not exist",
         ),
         (
             PATHS,
