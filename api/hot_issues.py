@@ -147,7 +147,9 @@ class HotIssueQuery:
         read = await asyncio.to_thread(_read, store, since, until)
         if grid is not None:
             service = info.context.petitions
-            gazetteer = service.gazetteers.get() if service is not None else None
+            gazetteer = (
+                await asyncio.to_thread(service.gazetteers.get) if service is not None else None
+            )
             read = [
                 (facts, linked)
                 for facts, linked in read

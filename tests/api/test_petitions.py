@@ -166,6 +166,11 @@ def test_hot_issues_group_petitions_by_place_and_topic(client: TestClient) -> No
     assert len(top["petitions"]["nodes"]) == 3 and top["heat"] > 0
     assert top["firstAt"] < top["lastAt"]
     assert all(i["petitions"]["totalCount"] >= 2 for i in issues)  # one petition is no issue
+    in_grid = """query ($since: DateTime, $grid: ID) { hotIssues(since: $since, gridId: $grid) {
+      places { id } } }"""
+    g1 = _post(client, in_grid, since=since, grid="Grid:G1")["data"]["hotIssues"]
+    assert [i["places"] for i in g1] == [[{"id": "Building:B1"}]]
+    assert _post(client, in_grid, since=since, grid="Grid:G2")["data"]["hotIssues"] == []
     refused = _post(client, query, since=since, first=0)
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert refused["errors"][0]["message"].startswith("first:")
