@@ -362,11 +362,9 @@ class InvestigationStore(Protocol):
         self, record: InvestigationRecord, expected_version: int
     ) -> InvestigationRecord:
         """Create (expected version 0) or update one, refusing a stale version."""
-        ...
 
     def investigations(self, ids: Sequence[str] | None = None) -> list[InvestigationRecord]:
         """Investigations by id, or every one, newest first."""
-        ...
 
 
 class RiskScores(Protocol):
