@@ -53,6 +53,23 @@ class Adjacency:
         """A shortest route of at most `most` relationships avoiding the banned ones."""
         if a == b:
             return Route((a,), ())
+        parent = self._search(a, most, banned_nodes, banned_edges, b)
+        return _route(parent, b) if b in parent else None
+
+    def distances(self, a: NodeRef, most: int) -> dict[NodeRef, Step | None]:
+        """Every node within `most` relationships of `a`, with the step that reached it."""
+        return self._search(a, most, frozenset(), frozenset(), None)
+
+    def _search(
+        self,
+        a: NodeRef,
+        most: int,
+        banned_nodes: frozenset[NodeRef],
+        banned_edges: frozenset[EdgeKey],
+        goal: NodeRef | None,
+    ) -> dict[NodeRef, Step | None]:
+        """Breadth first from `a`: each node reached and the step it was reached by; stops
+        when `goal` is reached."""
         parent: dict[NodeRef, Step | None] = {a: None}
         queue = deque([(a, 0)])
         while queue:
@@ -63,23 +80,9 @@ class Adjacency:
                 if other in parent or other in banned_nodes or edge_key(edge) in banned_edges:
                     continue
                 parent[other] = (node, edge)
-                if other == b:
-                    return _route(parent, b)
+                if other == goal:
+                    return parent
                 queue.append((other, depth + 1))
-        return None
-
-    def distances(self, a: NodeRef, most: int) -> dict[NodeRef, Step | None]:
-        """Every node within `most` relationships of `a`, with the step that reached it."""
-        parent: dict[NodeRef, Step | None] = {a: None}
-        queue = deque([(a, 0)])
-        while queue:
-            node, depth = queue.popleft()
-            if depth >= most:
-                continue
-            for other, edge in self.steps.get(node, ()):
-                if other not in parent:
-                    parent[other] = (node, edge)
-                    queue.append((other, depth + 1))
         return parent
 
 
