@@ -28,6 +28,7 @@ from api.compiled.asgi import CompiledReads
 from api.context import Context
 from api.demo import ensure_demo_data
 from api.http.alerts import alerts_router
+from api.http.explorer import ASSETS_PATH, EXPLORER_PATH, explorer_assets, explorer_router
 from api.http.media import graphql_response_media_type, request_timeout
 from api.http.observe import REQUEST_ID_HEADER, RequestObserver
 from api.http.router import GRAPHIQL_ASSETS_PATH, CivicGraphQLRouter, graphiql_assets
@@ -129,6 +130,8 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
         )
     )
     app.mount(GRAPHIQL_ASSETS_PATH, graphiql_assets(), name="graphiql-assets")
+    app.include_router(explorer_router())
+    app.mount(ASSETS_PATH, explorer_assets(), name="explorer-assets")
 
     app.include_router(alerts_router(timedelta(seconds=settings.alert_fold_window_s)))
     app.middleware("http")(graphql_response_media_type)
@@ -146,7 +149,7 @@ def create_app(settings: Settings, demo: bool = False) -> FastAPI:
     app.add_middleware(
         Authenticate,
         authenticator=authenticator,
-        open_prefixes=(GRAPHIQL_ASSETS_PATH,),
+        open_prefixes=(GRAPHIQL_ASSETS_PATH, EXPLORER_PATH),
         metrics_token=metrics_token,
     )
     app.add_middleware(

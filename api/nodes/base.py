@@ -75,7 +75,8 @@ def display_label(value: Callable[[str], Any], node_id: str) -> str:
         if isinstance(found, Enum):
             return found.name
         text = str(found).upper() if field in ("category", "kind") else str(found)
-        return f"{compound}{text}" if field == "name" and compound else text
+        joined = field == "name" and compound and not text.startswith(str(compound))
+        return f"{compound}{text}" if joined else text
     words = value("text")
     return masked(str(words))[:20] if words else node_id
 
