@@ -100,7 +100,12 @@ function addGraph(nodes, edges) {
       cy.add({ group: "edges", data: { id: e.id, source: e.source, target: e.target, type: e.type } });
     }
   }
-  cy.layout({ name: "cose", animate: false, randomize: false, fit: true }).run();
+  // A force layout reads well for a few hundred nodes; past that it takes seconds, so a large
+  // view is laid out in concentric rings by degree (investigators then expand from there).
+  const large = cy.nodes().length > 400;
+  cy.layout(large
+    ? { name: "concentric", animate: false, fit: true, concentric: (n) => n.degree(), levelWidth: () => 2 }
+    : { name: "cose", animate: false, randomize: false, fit: true }).run();
   applyFilters();
 }
 
@@ -344,4 +349,4 @@ $("export-graphml").addEventListener("click", async () => {
 });
 
 if (token.value) listInvestigations().catch(() => {});
-window.civicgraphExplorer = { cy, state };
+window.civicgraphExplorer = { cy, state, addGraph };
