@@ -20,13 +20,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from rich.console import Console
-from rich.table import Table
 
 from api.app import create_app
 from api.auth.principal import Role
 from api.auth.tokens import issue_token
 from bench.api import loaded_store
-from bench.store import BASELINE, RESULTS
+from bench.report import report
 from civicgraph.settings import Engine, Settings
 
 console = Console(width=160)
@@ -131,19 +130,13 @@ def main() -> None:
             nlp=False,
         )
         rows = measure(settings, args.runs, not args.no_render)
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    old = baseline.get(f"explore.{args.residents}", {})
-    table = Table(title=f"civicgraph exploration, {args.residents:,} residents")
-    for column in ("measure", "value", "baseline"):
-        table.add_column(column, justify="right")
-    for key, value in rows.items():
-        table.add_row(key, str(value), str(old.get(key, "")))
-    console.print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"explore-{args.residents}.json").write_text(json.dumps(rows, indent=1))
-    if args.update_baseline:
-        baseline[f"explore.{args.residents}"] = rows
-        BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+    report(
+        console,
+        f"civicgraph exploration, {args.residents:,} residents",
+        f"explore.{args.residents}",
+        rows,
+        args.update_baseline,
+    )
 
 
 if __name__ == "__main__":

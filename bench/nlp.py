@@ -12,7 +12,6 @@ the public sets in CIVICGRAPH_PETITIONS_DIR (read in place).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import subprocess
@@ -24,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from bench.api import loaded_store
-from bench.store import BASELINE, RESULTS
+from bench.report import report
 from civicgraph.settings import Engine, Settings, get_settings
 from civicgraph.wiring import open_store, petition_service
 from graph.model import Label, Petition
@@ -156,19 +154,7 @@ def main() -> None:
         }
     )
     rows["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    old = baseline.get("nlp", {})
-    table = Table(title="civicgraph petition NLP")
-    for column in ("measure", "value", "baseline"):
-        table.add_column(column, justify="right")
-    for key, value in rows.items():
-        table.add_row(key, str(value), str(old.get(key, "")))
-    console.print(table)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "nlp.json").write_text(json.dumps(rows, indent=1))
-    if args.update_baseline:
-        baseline["nlp"] = rows
-        BASELINE.write_text(json.dumps(baseline, indent=1, sort_keys=True) + "\n")
+    report(console, "civicgraph petition NLP", "nlp", rows, args.update_baseline)
 
 
 if __name__ == "__main__":
