@@ -14,19 +14,28 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from api.mutations.nodes import FromId, RelationshipType
+from api.neighbourhood import (
+    edge_id,
+    edge_properties,
+    existing,
+    in_full,
+    in_range,
+    neighbourhood,
+    refs_of,
+    walk,
+)
 from api.nodes import Node
 from api.nodes.registry import to_graphql
 from api.pagination import bad_input
-from graph.model import EdgeType, Label
-from graph.model.validators import format_timestamp
+from graph.model import EdgeType
 from graph.paths import Adjacency, Route, common, k_shortest, union
 from graph.records import EdgeRecord, NodeRecord, NodeRef, Subgraph
 
-PROVENANCE_PROPS = frozenset({"prop_hash", "prov_source", "prov_actor", "prov_sources"})
-MAX_LIMIT = 5_000
 WALK_CAP = 50_000  # nodes a walk may read before it stops (`truncated`)
+DRAWN = frozenset({"id", "__typename", "label"})  # what a drawing asks of a node
 
 
 @strawberry.type(description="A relationship, drawing-ready.")
@@ -61,73 +70,54 @@ class CommonConnection:
 
 
 def _edge(edge: EdgeRecord) -> GraphEdge:
-    props = {k: v for k, v in edge.props.items() if k not in PROVENANCE_PROPS}
     return GraphEdge(
-        id=strawberry.ID(f"{edge.type.value}:{edge.source}->{edge.target}"),
+        id=strawberry.ID(edge_id(edge)),
         type=edge.type,
         source=strawberry.ID(str(edge.source)),
         target=strawberry.ID(str(edge.target)),
-        properties=cast(JSON, props),
+        properties=cast(JSON, edge_properties(edge)),
     )
-
-
-def refs_of(ids: list[strawberry.ID], argument: str) -> list[NodeRef]:
-    refs = []
-    for n, given in enumerate(ids):
-        try:
-            refs.append(NodeRef.parse(str(given)))
-        except ValueError as exc:
-            raise bad_input(f"{argument}[{n}]: {exc}") from None
-    return refs
-
-
-def _in_range(name: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        raise bad_input(f"{name}: give {low} to {high} (got {value})")
 
 
 def _types(given: list[RelationshipType] | None) -> list[EdgeType]:
     return [EdgeType(t.value) for t in given] if given else []
 
 
-async def _existing(
-    info: Info, refs: list[NodeRef], argument: str, listed: bool = True
-) -> dict[NodeRef, NodeRecord]:
-    """The nodes the caller may read; an error naming the first it cannot (`ids[2]`, or the
-    argument alone where it is not a list)."""
-    found = await asyncio.to_thread(info.context.store.get_nodes, refs)
-    for n, ref in enumerate(refs):
-        if ref not in found:
-            raise bad_input(
-                f"{argument}[{n}]: {ref} does not exist"
-                if listed
-                else f"{argument}: {ref} does not exist"
-            )
-    return found
-
-
-def visible(info: Info, records: dict[NodeRef, NodeRecord]) -> dict[NodeRef, NodeRecord]:
-    """Of `records` (read from the whole store), those the caller may read."""
-    if getattr(info.context.store, "scope", None) is None:
-        return records  # the caller reads every row
-    return dict(info.context.store.get_nodes(list(records)))
-
-
 async def _walk(
     info: Info, seeds: list[NodeRef], hops: int, types: list[EdgeType], cap: int
 ) -> Subgraph:
-    """The subgraph within `hops` of the seeds, of the nodes the caller may read."""
-    base = info.context.base_store
-    sub: Subgraph = await asyncio.to_thread(base.expand, seeds, hops, types, cap)
-    shown = await asyncio.to_thread(visible, info, sub.nodes)
-    kept = Subgraph(nodes=shown, truncated=sub.truncated)
-    kept.edges = [e for e in sub.edges if e.source in shown and e.target in shown]
-    return kept
+    return await walk(info.context.base_store, info.context.store, seeds, hops, types, cap)
 
 
-def _within(edge: EdgeRecord, since: str | None, until: str | None) -> bool:
-    created = str(edge.props.get("created_at") or "")
-    return (since is None or created >= since) and (until is None or created < until)
+def _names(selections: list[Selection]) -> set[str]:
+    """The field names of `selections`, through fragments."""
+    names: set[str] = set()
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            names.add(selection.name)
+        else:
+            names |= _names(selection.selections)
+    return names
+
+
+def _node_fields(selections: list[Selection]) -> set[str]:
+    """The fields asked of nodes (a `node` or `nodes` field) anywhere in `selections`."""
+    asked: set[str] = set()
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name in ("node", "nodes"):
+            asked |= _names(selection.selections)
+        else:
+            asked |= _node_fields(selection.selections)
+    return asked
+
+
+def _drawn(info: Info) -> bool:
+    """True where the query asks of its nodes only what a drawing needs (id, type, label)."""
+    return _node_fields(info.selected_fields[0].selections) <= DRAWN
+
+
+async def _as_asked(info: Info, records: dict[NodeRef, NodeRecord]) -> dict[NodeRef, NodeRecord]:
+    return await in_full(info.context.store, records, _drawn(info))
 
 
 def _path(route: Route, records: dict[NodeRef, NodeRecord]) -> GraphPath:
@@ -156,32 +146,22 @@ class ExploreQuery:
         until: datetime | None = None,
         limit: int = 500,
     ) -> GraphView:
-        _in_range("depth", depth, 1, 3)
-        _in_range("limit", limit, 1, MAX_LIMIT)
-        if not 1 <= len(ids) <= 100:
-            raise bad_input("ids: give 1 to 100 ids")
-        labels = set()
-        for name in node_types or []:
-            try:
-                labels.add(Label(name))
-            except ValueError:
-                raise bad_input(f"nodeTypes: {name!r} is not a node type") from None
-        seeds = refs_of(ids, "ids")
-        await _existing(info, seeds, "ids")
-        sub = await _walk(info, seeds, depth, _types(relationship_types), limit)
-        low = format_timestamp(since) if since else None
-        high = format_timestamp(until) if until else None
-        edges = [e for e in sub.edges if _within(e, low, high)]
-        keep = {ref for ref in sub.nodes if not labels or ref.label in labels} | set(seeds)
-        if low or high:  # a window: the seeds and what its relationships reach
-            keep &= {e.source for e in edges} | {e.target for e in edges} | set(seeds)
-        ordered = [r for r in seeds if r in sub.nodes] + sorted(keep - set(seeds))
-        nodes = [sub.nodes[r] for r in ordered if r in sub.nodes][:limit]  # the seeds first
-        shown = {n.ref for n in nodes}
+        drawing = await neighbourhood(
+            info.context.base_store,
+            info.context.store,
+            [str(i) for i in ids],
+            depth,
+            relationship_types,
+            node_types,
+            since,
+            until,
+            limit,
+            _drawn(info),
+        )
         return GraphView(
-            nodes=[to_graphql(n) for n in nodes],
-            edges=[_edge(e) for e in edges if e.source in shown and e.target in shown],
-            truncated=sub.truncated or len(keep) > limit,
+            nodes=[to_graphql(n) for n in drawing.nodes],
+            edges=[_edge(e) for e in drawing.edges],
+            truncated=drawing.truncated,
         )
 
     @strawberry.field(
@@ -197,12 +177,12 @@ class ExploreQuery:
         relationship_types: list[RelationshipType] | None = None,
         k: int = 1,
     ) -> list[GraphPath]:
-        _in_range("maxHops", max_hops, 1, 6)
-        _in_range("k", k, 1, 10)
+        in_range("maxHops", max_hops, 1, 6)
+        in_range("k", k, 1, 10)
         (start,) = refs_of([from_], "from")
         (end,) = refs_of([to], "to")
-        await _existing(info, [start], "from", listed=False)
-        await _existing(info, [end], "to", listed=False)
+        await existing(info.context.store, [start], "from", listed=False)
+        await existing(info.context.store, [end], "to", listed=False)
         reach = (max_hops + 1) // 2
         types = _types(relationship_types)
         sub = union(
@@ -212,7 +192,8 @@ class ExploreQuery:
             )
         )
         routes = k_shortest(Adjacency(sub), start, end, k, max_hops)
-        return [_path(route, sub.nodes) for route in routes]
+        records = await _as_asked(info, {n: sub.nodes[n] for r in routes for n in r.nodes})
+        return [_path(route, records) for route in routes]
 
     @strawberry.field(
         description="Nodes within `maxHops` relationships of every one of `ids`, each with a "
@@ -221,18 +202,20 @@ class ExploreQuery:
     async def common_connections(
         self, info: Info, ids: list[strawberry.ID], max_hops: int = 2, first: int = 50
     ) -> list[CommonConnection]:
-        _in_range("maxHops", max_hops, 1, 3)
-        _in_range("first", first, 1, 500)
+        in_range("maxHops", max_hops, 1, 3)
+        in_range("first", first, 1, 500)
         if not 2 <= len(ids) <= 10:
             raise bad_input("ids: give 2 to 10 ids")
         seeds = refs_of(ids, "ids")
-        await _existing(info, seeds, "ids")
+        await existing(info.context.store, seeds, "ids")
         subs = await asyncio.gather(*(_walk(info, [s], max_hops, [], WALK_CAP) for s in seeds))
         sub = union(subs)
         found = common(Adjacency(sub), seeds, max_hops)[:first]
+        on_paths = {n for node, routes in found for r in routes for n in (node, *r.nodes)}
+        records = await _as_asked(info, {n: sub.nodes[n] for n in on_paths})
         return [
             CommonConnection(
-                node=to_graphql(sub.nodes[node]), paths=[_path(r, sub.nodes) for r in routes]
+                node=to_graphql(records[node]), paths=[_path(r, records) for r in routes]
             )
             for node, routes in found
         ]

@@ -20,8 +20,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.auth.principal import Role
-from api.explore import visible
 from api.mutations.nodes import UserError
+from api.neighbourhood import visible
 from api.nodes import Node
 from api.nodes.base import display_label
 from api.nodes.registry import to_graphql
@@ -256,7 +256,7 @@ class InvestigationQuery:
         base = info.context.base_store
         sub = await asyncio.to_thread(base.expand, refs, 1, (), MAX_NODES * 10)
         shown = await asyncio.to_thread(
-            visible, info, {r: sub.nodes[r] for r in refs if r in sub.nodes}
+            visible, info.context.store, {r: sub.nodes[r] for r in refs if r in sub.nodes}
         )
         edges = [e for e in sub.edges if e.source in shown and e.target in shown]
         nodes = [shown[r] for r in refs if r in shown]

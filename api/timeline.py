@@ -16,7 +16,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api.explore import refs_of, visible
+from api.neighbourhood import refs_of, visible
 from api.nodes import Node
 from api.nodes.registry import to_graphql
 from api.pagination import PageInfo, bad_input, decode_cursor, encode_cursor
@@ -124,7 +124,7 @@ def _gather(info: Info, subjects: dict[NodeRef, NodeRecord]) -> list[_Entry]:
         if ref.label == Label.INCIDENT:
             entries += _incident(ref, record)
     around = base.neighbours(refs, AROUND, Direction.BOTH, 500)
-    shown = visible(info, {n.node.ref: n.node for ns in around.values() for n in ns})
+    shown = visible(info.context.store, {n.node.ref: n.node for ns in around.values() for n in ns})
     for ref, neighbours in around.items():
         for item in neighbours:
             other = shown.get(item.node.ref)

@@ -64,8 +64,9 @@ class Traversal(Protocol):
         hops: int,
         types: Sequence[EdgeType] = (),
         max_nodes: int = 10_000,
+        fields: tuple[str, ...] | None = None,
     ) -> Subgraph:
-        """The subgraph within `hops` of the seeds (one round trip per hop)."""
+        """The subgraph within `hops` of the seeds, a round trip a hop; `fields`: props read."""
 
     def shortest_path(
         self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()

@@ -1,4 +1,5 @@
-// Up to $limit neighbours of each node of one label; __PATTERN__ carries type and direction.
+// Up to $limit neighbours of each node of one label; __PATTERN__ carries type and direction,
+// __PROPS__ the neighbour's properties returned (all, or a projection of some).
 UNWIND $ids AS id
 MATCH (a:__LABEL__ {id: id})
 CALL {
@@ -13,4 +14,4 @@ RETURN a.id AS origin,
        r AS rel_props,
        labels(b)[0] AS label,
        b.id AS id,
-       b AS props
+       __PROPS__ AS props

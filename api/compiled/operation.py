@@ -25,6 +25,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
+from api.compiled.neighbourhood import NeighbourhoodRoot
 from api.compiled.plan import Planner, converter
 from api.compiled.shapes import BranchPlan, ConnectionPlan, NotCompiled, ObjectPlan
 from api.limits.cost import estimate
@@ -255,6 +256,10 @@ def compile_operation(
 
             plan = planner.connection(definition.type, node.selection_set, label)
             roots.append((key, ListRoot(label, node, definition, convert, plan)))
+        elif name == "neighbourhood":
+            definition = query_type.fields[name]
+            convert = converter(schema, "Query", name)
+            roots.append((key, NeighbourhoodRoot.plan(planner, node, definition, convert)))
         else:
             raise NotCompiled("a root field the planner does not know")
     return CompiledOperation(operation, fragments, roots)

@@ -43,7 +43,7 @@ from api.compiled.shapes import (
     nested_connection,
     to_one_value,
 )
-from api.nodes.base import display_label
+from api.nodes.base import LABEL_SOURCES, display_label
 from api.nodes.prefetch import CONNECTIONS, TO_ONE
 from api.nodes.registry import COMPUTED
 from graph.model import Label
@@ -140,7 +140,8 @@ class Planner:
             if name == "id":
                 plan.fields.append((key, global_id(label.value + ":")))
             elif name == "label":
-                plan.props = None  # the label may read any of several properties
+                for source in LABEL_SOURCES:
+                    plan.reads(source)
                 plan.fields.append(
                     (key, lambda item: display_label(item.node.props.get, str(item.node.ref)))
                 )

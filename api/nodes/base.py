@@ -61,6 +61,7 @@ class Node:
 
 
 LABEL_FIELDS = ("name", "title", "category", "kind")
+LABEL_SOURCES = ("compound", *LABEL_FIELDS, "text")  # every property `display_label` reads
 
 
 def display_label(value: Callable[[str], Any], node_id: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from graph.cypher.filter_compiler import FilterCompiler
 from graph.cypher.session import CypherSession, Predicates
+from graph.cypher.tree import projection
 from graph.errors import InvalidInputError
 from graph.filters import Filter
 from graph.model import NODE_MODELS, EdgeType, Label
@@ -62,11 +63,14 @@ class Reads:
         types: Sequence[EdgeType] = (),
         direction: Direction = Direction.BOTH,
         limit: int = 100,
+        fields: tuple[str, ...] | None = None,
     ) -> dict[NodeRef, list[Neighbour]]:
+        """Up to `limit` neighbours of each node; `fields`: their properties read (None: all)."""
         pattern = _rel_pattern(types, Direction(direction))
+        props = "b" if fields is None else projection("b", fields)
         result: dict[NodeRef, list[Neighbour]] = {ref: [] for ref in refs}
         for label, ids in ids_by_label(refs).items():
-            query = self.session.q("neighbours", LABEL=label.value, PATTERN=pattern)
+            query = self.session.q("neighbours", LABEL=label.value, PATTERN=pattern, PROPS=props)
             for row in self.session.read(query, {"ids": ids, "limit": limit}):
                 origin = NodeRef(label, row["origin"])
                 other = NodeRecord(
@@ -83,6 +87,7 @@ class Reads:
         hops: int,
         types: Sequence[EdgeType] = (),
         max_nodes: int = 10_000,
+        fields: tuple[str, ...] | None = None,
     ) -> Subgraph:
         graph = Subgraph(nodes=self.get_nodes(seeds))
         seen_edges: set[tuple[EdgeType, NodeRef, NodeRef]] = set()
@@ -91,7 +96,8 @@ class Reads:
             if not frontier:
                 break
             next_frontier: list[NodeRef] = []
-            for items in self.neighbours(frontier, types, Direction.BOTH, max_nodes).values():
+            around = self.neighbours(frontier, types, Direction.BOTH, max_nodes, fields)
+            for items in around.values():
                 for item in items:
                     ref = item.node.ref
                     if ref not in graph.nodes:

@@ -123,8 +123,9 @@ class CypherStore:
         hops: int,
         types: Sequence[EdgeType] = (),
         max_nodes: int = 10_000,
+        fields: tuple[str, ...] | None = None,
     ) -> Subgraph:
-        return self.reads.expand(seeds, hops, types, max_nodes)
+        return self.reads.expand(seeds, hops, types, max_nodes, fields)
 
     def shortest_path(
         self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()

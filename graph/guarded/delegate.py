@@ -68,8 +68,9 @@ class Delegating:
         hops: int,
         types: Sequence[EdgeType] = (),
         max_nodes: int = 10000,
+        fields: tuple[str, ...] | None = None,
     ) -> Subgraph:
-        return self.inner.expand(seeds, hops, types, max_nodes)
+        return self.inner.expand(seeds, hops, types, max_nodes, fields)
 
     def shortest_path(
         self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()

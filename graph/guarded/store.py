@@ -176,9 +176,10 @@ class GuardedStore(Delegating):
         hops: int,
         types: Sequence[EdgeType] = (),
         max_nodes: int = 10_000,
+        fields: tuple[str, ...] | None = None,
     ) -> Subgraph:
         self._unscoped_only("expand")
-        return self.inner.expand(seeds, hops, types, max_nodes)
+        return self.inner.expand(seeds, hops, types, max_nodes, fields)
 
     def shortest_path(
         self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()

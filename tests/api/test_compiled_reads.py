@@ -310,3 +310,30 @@ def test_nested_lists_ordered_by_a_field_page_both_ways(client: TestClient) -> N
         },
     ).json()
     assert "another ordering" in wrong["errors"][0]["message"]
+
+
+def test_neighbourhood_drawings_and_fuller_nodes(client: TestClient) -> None:
+    building = first_id(client, "buildings")
+    drawing = """query ($ids: [ID!]!, $depth: Int, $types: [String!], $since: DateTime) {
+      neighbourhood(ids: $ids, depth: $depth, nodeTypes: $types, since: $since, limit: 40) {
+        __typename truncated shown: nodes { id __typename label }
+        edges { id type source target properties } } }"""
+    two = both(client, drawing, ids=[building], depth=2)["neighbourhood"]
+    assert two["shown"][0]["id"] == building and len(two["shown"]) > 2 and two["edges"]
+    assert all(e["source"] and e["target"] for e in two["edges"])
+    both(client, drawing, ids=[building], depth=1, types=["Household"])
+    both(client, drawing, ids=[building], depth=2, since="2000-01-01T00:00:00Z")
+    fuller = """query ($ids: [ID!]!) { neighbourhood(ids: $ids, depth: 2) {
+      nodes { id ...on Resident { name gender } ...on Building { floors address }
+              ...on Household { version provenance { source } } }
+      edges { kind: type } } }"""
+    shown = both(client, fuller, ids=[building])["neighbourhood"]["nodes"]
+    assert any("floors" in n and n["floors"] is not None for n in shown)
+    # What the compiled path does not plan goes on to the general path.
+    nested = """query ($ids: [ID!]!) { neighbourhood(ids: $ids) {
+      nodes { ...on Building { households { totalCount } } } } }"""
+    both(client, nested, compiled=False, ids=[building])
+    before = answered("compiled")
+    body = client.post("/graphql", json={"query": drawing, "variables": {"ids": ["Building:NOPE"]}})
+    assert body.json()["errors"][0]["message"] == "ids[0]: Building:NOPE does not exist"
+    assert answered("compiled") == before
