@@ -1,5 +1,4 @@
-// Up to $limit neighbours of each node of one label; __PATTERN__ carries type and direction,
-// __PROPS__ the neighbour's properties returned (all, or a projection of some).
+// Up to $limit neighbours of each node of one label; __PATTERN__ carries type and direction.
 UNWIND $ids AS id
 MATCH (a:__LABEL__ {id: id})
 CALL {
@@ -14,4 +13,4 @@ RETURN a.id AS origin,
        r AS rel_props,
        labels(b)[0] AS label,
        b.id AS id,
-       __PROPS__ AS props
+       b AS props

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.cypher.filter_compiler import FilterCompiler
+from graph.cypher.params import Row
 from graph.cypher.session import CypherSession, Predicates
 from graph.cypher.tree import projection
 from graph.errors import InvalidInputError
@@ -40,6 +41,15 @@ def _is_list_field(label: Label, field: str) -> bool:
     return typing.get_origin(annotation) is list
 
 
+def _neighbour(label: Label, row: Row) -> Neighbour:
+    """A row of `neighbours` or `expand_hop`: a relationship of a node of `label`."""
+    origin = NodeRef(label, row["origin"])
+    other = NodeRecord(Label(row["label"]), row["id"], visible_props(dict(row["props"])))
+    source, target = (origin, other.ref) if row["outgoing"] else (other.ref, origin)
+    edge = EdgeRecord(EdgeType(row["type"]), source, target, dict(row["rel_props"]))
+    return Neighbour(origin, edge, other)
+
+
 class Reads:
     def __init__(self, session: CypherSession) -> None:
         self.session = session
@@ -63,23 +73,28 @@ class Reads:
         types: Sequence[EdgeType] = (),
         direction: Direction = Direction.BOTH,
         limit: int = 100,
-        fields: tuple[str, ...] | None = None,
     ) -> dict[NodeRef, list[Neighbour]]:
-        """Up to `limit` neighbours of each node; `fields`: their properties read (None: all)."""
         pattern = _rel_pattern(types, Direction(direction))
-        props = "b" if fields is None else projection("b", fields)
         result: dict[NodeRef, list[Neighbour]] = {ref: [] for ref in refs}
         for label, ids in ids_by_label(refs).items():
-            query = self.session.q("neighbours", LABEL=label.value, PATTERN=pattern, PROPS=props)
+            query = self.session.q("neighbours", LABEL=label.value, PATTERN=pattern)
             for row in self.session.read(query, {"ids": ids, "limit": limit}):
-                origin = NodeRef(label, row["origin"])
-                other = NodeRecord(
-                    Label(row["label"]), row["id"], visible_props(dict(row["props"]))
-                )
-                source, target = (origin, other.ref) if row["outgoing"] else (other.ref, origin)
-                edge = EdgeRecord(EdgeType(row["type"]), source, target, dict(row["rel_props"]))
-                result[origin].append(Neighbour(origin, edge, other))
+                result[NodeRef(label, row["origin"])].append(_neighbour(label, row))
         return result
+
+    def _hop(
+        self, frontier: Sequence[NodeRef], pattern: str, props: str, limit: int
+    ) -> tuple[list[Neighbour], bool]:
+        """The relationships of the frontier's nodes and the nodes at their far ends, at most
+        `limit` per label; True where the limit cut one short."""
+        found: list[Neighbour] = []
+        cut = False
+        for label, ids in ids_by_label(frontier).items():
+            query = self.session.q("expand_hop", LABEL=label.value, PATTERN=pattern, PROPS=props)
+            rows = self.session.read(query, {"ids": ids, "limit": limit})
+            cut = cut or len(rows) >= limit
+            found.extend(_neighbour(label, row) for row in rows)
+        return found, cut
 
     def expand(
         self,
@@ -90,26 +105,29 @@ class Reads:
         fields: tuple[str, ...] | None = None,
     ) -> Subgraph:
         graph = Subgraph(nodes=self.get_nodes(seeds))
+        pattern = _rel_pattern(types, Direction.BOTH)
+        props = "b" if fields is None else projection("b", fields)
         seen_edges: set[tuple[EdgeType, NodeRef, NodeRef]] = set()
         frontier = list(graph.nodes)
         for _ in range(hops):
             if not frontier:
                 break
             next_frontier: list[NodeRef] = []
-            around = self.neighbours(frontier, types, Direction.BOTH, max_nodes, fields)
-            for items in around.values():
-                for item in items:
-                    ref = item.node.ref
-                    if ref not in graph.nodes:
-                        if len(graph.nodes) >= max_nodes:
-                            graph.truncated = True
-                            continue
-                        graph.nodes[ref] = item.node
-                        next_frontier.append(ref)
-                    key = (item.edge.type, item.edge.source, item.edge.target)
-                    if key not in seen_edges:
-                        seen_edges.add(key)
-                        graph.edges.append(item.edge)
+            # Rows come back once per relationship, also those to nodes already reached.
+            around, cut = self._hop(frontier, pattern, props, 2 * max_nodes)
+            graph.truncated |= cut
+            for item in around:
+                ref = item.node.ref
+                if ref not in graph.nodes:
+                    if len(graph.nodes) >= max_nodes:
+                        graph.truncated = True
+                        continue
+                    graph.nodes[ref] = item.node
+                    next_frontier.append(ref)
+                key = (item.edge.type, item.edge.source, item.edge.target)
+                if key not in seen_edges:
+                    seen_edges.add(key)
+                    graph.edges.append(item.edge)
             frontier = next_frontier
         return graph
 
