@@ -10,7 +10,7 @@ from typing import Any
 from graph.cypher.filter_compiler import FilterCompiler
 from graph.cypher.params import Row
 from graph.cypher.session import CypherSession, Predicates
-from graph.cypher.tree import projection
+from graph.cypher.walk import Walk
 from graph.errors import InvalidInputError
 from graph.filters import Filter
 from graph.model import NODE_MODELS, EdgeType, Label
@@ -42,7 +42,7 @@ def _is_list_field(label: Label, field: str) -> bool:
 
 
 def _neighbour(label: Label, row: Row) -> Neighbour:
-    """A row of `neighbours` or `expand_hop`: a relationship of a node of `label`."""
+    """A row of `neighbours`: a relationship of a node of `label`."""
     origin = NodeRef(label, row["origin"])
     other = NodeRecord(Label(row["label"]), row["id"], visible_props(dict(row["props"])))
     source, target = (origin, other.ref) if row["outgoing"] else (other.ref, origin)
@@ -82,20 +82,6 @@ class Reads:
                 result[NodeRef(label, row["origin"])].append(_neighbour(label, row))
         return result
 
-    def _hop(
-        self, frontier: Sequence[NodeRef], pattern: str, props: str, limit: int
-    ) -> tuple[list[Neighbour], bool]:
-        """The relationships of the frontier's nodes and the nodes at their far ends, at most
-        `limit` per label; True where the limit cut one short."""
-        found: list[Neighbour] = []
-        cut = False
-        for label, ids in ids_by_label(frontier).items():
-            query = self.session.q("expand_hop", LABEL=label.value, PATTERN=pattern, PROPS=props)
-            rows = self.session.read(query, {"ids": ids, "limit": limit})
-            cut = cut or len(rows) >= limit
-            found.extend(_neighbour(label, row) for row in rows)
-        return found, cut
-
     def expand(
         self,
         seeds: Sequence[NodeRef],
@@ -104,32 +90,8 @@ class Reads:
         max_nodes: int = 10_000,
         fields: tuple[str, ...] | None = None,
     ) -> Subgraph:
-        graph = Subgraph(nodes=self.get_nodes(seeds))
-        pattern = _rel_pattern(types, Direction.BOTH)
-        props = "b" if fields is None else projection("b", fields)
-        seen_edges: set[tuple[EdgeType, NodeRef, NodeRef]] = set()
-        frontier = list(graph.nodes)
-        for _ in range(hops):
-            if not frontier:
-                break
-            next_frontier: list[NodeRef] = []
-            # Rows come back once per relationship, also those to nodes already reached.
-            around, cut = self._hop(frontier, pattern, props, 2 * max_nodes)
-            graph.truncated |= cut
-            for item in around:
-                ref = item.node.ref
-                if ref not in graph.nodes:
-                    if len(graph.nodes) >= max_nodes:
-                        graph.truncated = True
-                        continue
-                    graph.nodes[ref] = item.node
-                    next_frontier.append(ref)
-                key = (item.edge.type, item.edge.source, item.edge.target)
-                if key not in seen_edges:
-                    seen_edges.add(key)
-                    graph.edges.append(item.edge)
-            frontier = next_frontier
-        return graph
+        walk = Walk(self.session, _rel_pattern(types, Direction.BOTH), types, fields)
+        return walk.run(self.get_nodes(seeds), hops, max_nodes)
 
     def shortest_path(
         self, a: NodeRef, b: NodeRef, max_hops: int = 8, types: Sequence[EdgeType] = ()

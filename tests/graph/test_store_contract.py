@@ -173,6 +173,24 @@ def test_k_hop_expansion_exports_a_subgraph(store: CypherStore) -> None:
     assert len(capped.nodes) == 3 and capped.truncated
 
 
+def test_an_expansion_told_its_fields_reads_only_those(store: CypherStore) -> None:
+    seed_small_community(store)
+    seed = [ref("Resident:R00000001")]
+    full = store.expand(seed, hops=3)
+    light = store.expand(seed, hops=3, fields=("name", "floors"))
+    assert set(light.nodes) == set(full.nodes) and len(light.edges) == len(full.edges)
+    for found, node in light.nodes.items():
+        if found not in seed:  # the seeds are read in full
+            wanted = {k: v for k, v in full.nodes[found].props.items() if k in ("name", "floors")}
+            assert node.props == wanted
+    provenance = {"prop_hash", "prov_source", "prov_actor", "prov_sources"}
+    shown = {(e.type, e.source, e.target): e.props for e in light.edges}
+    for edge in full.edges:
+        expected = {k: v for k, v in edge.props.items() if k not in provenance}
+        assert shown[(edge.type, edge.source, edge.target)] == expected
+    assert any(set(props) - {"created_at", "updated_at"} for props in shown.values())
+
+
 def test_shortest_path_is_undirected_and_typed(store: CypherStore) -> None:
     seed_small_community(store)
     path = store.shortest_path(ref("Resident:R00000001"), ref("Resident:R00000003"))
