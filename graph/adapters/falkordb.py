@@ -103,6 +103,7 @@ class FalkorDBSession(CypherSession):
     # FalkorDB's range index answers `<` and `<=` on an indexed string property wrongly (it
     # returned every node, in 1.4.1); comparing toString(id) keeps the index out of it.
     id_lt_expression = "toString({var}.id)"
+    internal_id = "id({var})"
 
     def __init__(self, client: FalkorDB, graph_name: str, batch_size: int = 5000) -> None:
         super().__init__(batch_size)

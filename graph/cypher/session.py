@@ -34,6 +34,8 @@ class CypherSession(ABC):
     engine: str
     # How to write "id less than" for this engine (FalkorDB's differs, see there).
     id_lt_expression = "{var}.id"
+    # A node's id inside the engine, which finds it again without its label (a walk's hops).
+    internal_id = "elementId({var})"
 
     def __init__(self, batch_size: int = 5000) -> None:
         self.batch_size = batch_size

@@ -1,5 +1,6 @@
-"""A walk out from some nodes, a hop at a time (`GraphStore.expand`): one plain expansion per
-label of the frontier, capped by rows.
+"""A walk out from some nodes, a hop at a time (`GraphStore.expand`): each hop one plain
+expansion, capped by rows (the first one per label of the seeds); after the first, the nodes
+reached are found again by their ids inside the engine, whatever their labels.
 
 A walk told which node properties to read (a drawing reads a node's label) returns them, and
 each relationship's properties other than provenance, as lists of values by name: a map or
@@ -26,6 +27,9 @@ from graph.records import (
 from graph.write_rows import edge_fields
 
 EDGE_TIMES = ("created_at", "updated_at")
+# By stored name: a dictionary lookup, where calling the enumeration costs more per row.
+LABELS = {label.value: label for label in Label}
+EDGE_TYPES = {edge_type.value: edge_type for edge_type in EdgeType}
 
 
 def _values(var: str, names: Sequence[str]) -> str:
@@ -33,6 +37,17 @@ def _values(var: str, names: Sequence[str]) -> str:
         if not name.isidentifier():
             raise InvalidInputError([f"fields: {name!r} is not a property name"])
     return "[" + ", ".join(f"{var}.{name}" for name in names) + "]"
+
+
+def _relationship_values(names: dict[EdgeType, tuple[str, ...]]) -> str:
+    """The values of `r` by name, the names depending on its type."""
+    cases = " ".join(
+        f"WHEN '{t.value}' THEN {_values('r', own[len(EDGE_TIMES) :])}"
+        for t, own in names.items()
+        if len(own) > len(EDGE_TIMES)
+    )
+    times = _values("r", EDGE_TIMES)
+    return f"{times} + CASE type(r) {cases} ELSE [] END" if cases else times
 
 
 class Walk:
@@ -48,10 +63,10 @@ class Walk:
         self.session = session
         self.pattern = pattern
         self.fields = fields
-        shown = sorted({name for t in (types or EdgeType) for name in edge_fields(EdgeType(t))})
-        self.edge_names = (*EDGE_TIMES, *shown)
+        # Each relationship's times, then the properties of its type.
+        self.edge_names = {t: (*EDGE_TIMES, *edge_fields(t)) for t in types or EdgeType}
         self.props = "b" if fields is None else _values("b", fields)
-        self.rel = "r" if fields is None else _values("r", self.edge_names)
+        self.rel = "r" if fields is None else _relationship_values(self.edge_names)
 
     @staticmethod
     def _props(values: Any, names: Sequence[str] | None) -> dict[str, Any]:
@@ -60,50 +75,65 @@ class Walk:
             return visible_props(dict(values))
         return {n: v for n, v in zip(names, values, strict=True) if v is not None}
 
-    def _neighbour(self, label: Label, row: Row) -> Neighbour:
-        origin = NodeRef(label, row["origin"])
-        other = NodeRecord(Label(row["label"]), row["id"], self._props(row["props"], self.fields))
+    def _neighbour(self, row: Row) -> Neighbour:
+        origin = NodeRef(LABELS[row["origin_label"]], row["origin"])
+        other = NodeRecord(LABELS[row["label"]], row["id"], self._props(row["props"], self.fields))
         source, target = (origin, other.ref) if row["outgoing"] else (other.ref, origin)
-        rel = self._props(row["rel_props"], None if self.fields is None else self.edge_names)
-        return Neighbour(origin, EdgeRecord(EdgeType(row["type"]), source, target, rel), other)
+        edge_type = EDGE_TYPES[row["type"]]
+        names = None if self.fields is None else self.edge_names[edge_type]
+        rel = self._props(row["rel_props"], names)
+        return Neighbour(origin, EdgeRecord(edge_type, source, target, rel), other)
 
-    def hop(self, frontier: Sequence[NodeRef], limit: int) -> tuple[list[Neighbour], bool]:
-        """The relationships of the frontier's nodes and the nodes at their far ends, at most
-        `limit` per label; True where the limit cut one short."""
-        found: list[Neighbour] = []
+    def _read(self, name: str, ids: list[Any], limit: int, **slots: str) -> tuple[list[Row], bool]:
+        internal = self.session.internal_id
+        query = self.session.q(
+            name, PATTERN=self.pattern, PROPS=self.props, REL=self.rel,
+            INTERNAL=internal.format(var="b"), **slots,
+        )  # fmt: skip
+        rows = self.session.read(query, {"ids": ids, "limit": limit})
+        return rows, len(rows) >= limit
+
+    def first_hop(self, seeds: Sequence[NodeRef], limit: int) -> tuple[list[Row], bool]:
+        """The seeds' relationships and the nodes at their far ends (one query per label of
+        the seeds), at most `limit` rows each; True where the limit cut one short."""
+        found: list[Row] = []
         cut = False
-        for label, ids in ids_by_label(frontier).items():
-            query = self.session.q(
-                "expand_hop", LABEL=label.value, PATTERN=self.pattern, PROPS=self.props,
-                REL=self.rel,
-            )  # fmt: skip
-            rows = self.session.read(query, {"ids": ids, "limit": limit})
-            cut = cut or len(rows) >= limit
-            found.extend(self._neighbour(label, row) for row in rows)
+        for label, ids in ids_by_label(seeds).items():
+            rows, short = self._read("expand_hop", ids, limit, LABEL=label.value)
+            found.extend(rows)
+            cut = cut or short
         return found, cut
+
+    def next_hop(self, internal_ids: list[Any], limit: int) -> tuple[list[Row], bool]:
+        """The same from the nodes the last hop reached, in one query."""
+        seek = self.session.internal_id.format(var="a")
+        return self._read("expand_next", internal_ids, limit, SEEK=seek)
 
     def run(self, seeds: dict[NodeRef, NodeRecord], hops: int, max_nodes: int) -> Subgraph:
         graph = Subgraph(nodes=dict(seeds))
         seen_edges: set[tuple[EdgeType, NodeRef, NodeRef]] = set()
-        frontier = list(graph.nodes)
-        for _ in range(hops):
-            if not frontier:
+        frontier: list[Any] = []
+        for hop in range(hops):
+            if hop and not frontier:
                 break
-            next_frontier: list[NodeRef] = []
             # Rows come back once per relationship, also those to nodes already reached.
-            around, cut = self.hop(frontier, 2 * max_nodes)
+            limit = 2 * max_nodes
+            rows, cut = (
+                self.next_hop(frontier, limit) if hop else self.first_hop(list(seeds), limit)
+            )
             graph.truncated |= cut
-            for item in around:
+            frontier = []
+            for row in rows:
+                item = self._neighbour(row)
                 ref = item.node.ref
                 if ref not in graph.nodes:
                     if len(graph.nodes) >= max_nodes:
                         graph.truncated = True
                         continue
                     graph.nodes[ref] = item.node
-                    next_frontier.append(ref)
+                    frontier.append(row["internal"])
                 key = (item.edge.type, item.edge.source, item.edge.target)
                 if key not in seen_edges:
                     seen_edges.add(key)
                     graph.edges.append(item.edge)
-            frontier = next_frontier
         return graph
