@@ -12,7 +12,7 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`${origin}/explore?token=${encodeURIComponent(token)}`, { waitUntil: "load" });
+  await page.goto(`${origin}/explore#token=${encodeURIComponent(token)}`, { waitUntil: "load" });
   const measured = await page.evaluate(async (token) => {
     const ask = async (query) => (await (await fetch("/graphql", {
       method: "POST",

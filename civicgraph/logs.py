@@ -69,6 +69,18 @@ def redact_exceptions(
     return event_dict
 
 
+class WithoutQueryStrings(logging.Filter):
+    """Access log lines name the path without its query string: a URL's query may carry a
+    token (`?token=`) or a GraphQL request's variables (ID numbers, phones)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            path, _, query = args[2].partition("?")
+            record.args = (args[0], args[1], path + ("?…" if query else ""), args[3], args[4])
+        return True
+
+
 class _StderrHandler(logging.StreamHandler):
     """Writes each record to the current `sys.stderr` and flushes it at once, whatever the
     stream's buffering (a log redirected to a file shows every entry as it happens)."""
@@ -123,6 +135,9 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("neo4j").setLevel(logging.WARNING)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, WithoutQueryStrings) for f in access.filters):
+        access.addFilter(WithoutQueryStrings())
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

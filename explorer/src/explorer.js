@@ -19,7 +19,14 @@ const COLOURS = {
 
 const state = { selected: null, from: null, to: null, investigation: null };
 const token = $("token");
-token.value = new URLSearchParams(location.search).get("token") || localStorage.getItem("civicgraph:token") || "";
+// A token given in the link's fragment (#token=…) never reaches a server or its logs; it is
+// kept for this browser and taken out of the address bar and history at once.
+const given = new URLSearchParams(location.hash.slice(1)).get("token");
+if (given) {
+  localStorage.setItem("civicgraph:token", given);
+  history.replaceState(null, "", location.pathname);
+}
+token.value = given || localStorage.getItem("civicgraph:token") || "";
 token.addEventListener("change", () => localStorage.setItem("civicgraph:token", token.value));
 
 function say(text) {

@@ -46,6 +46,7 @@ def test_the_explorer_works_in_chromium(live_url: str, live_token: str, tmp_path
     assert completed.returncode == 0, completed.stderr[-3000:]
     seen = json.loads(completed.stdout.strip().splitlines()[-1])
     assert seen["errors"] == []
+    assert seen["tokenTaken"] and "token" not in seen["address"], seen["address"]
     building, household = seen["building"], seen["household"]
     assert building in seen["results"]
     assert "compound" in seen["details"] and "lat" in seen["details"]

@@ -5,6 +5,7 @@ GraphiQL)."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -186,3 +187,20 @@ def test_each_log_record_is_flushed_at_once(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", script, str(log)], check=True, timeout=60)
     record = json.loads(log.read_text().strip())
     assert record["event"] == "flushed.record"
+
+
+def test_access_log_lines_leave_out_query_strings(capsys: pytest.CaptureFixture[str]) -> None:
+    """A URL's query may hold a token or a GraphQL request's variables: the access log names
+    the path only (the record uvicorn's HTTP protocol writes for each request)."""
+    configure_logging("INFO", "json")
+    access = logging.getLogger("uvicorn.access")
+    line = '%s - "%s %s HTTP/%s" %d'
+    access.info(line, "127.0.0.1:5000", "GET", f"/explore?token=SECRET&phone={PHONE}", "1.1", 200)
+    access.info(line, "127.0.0.1:5000", "GET", "/health", "1.1", 200)
+    err = capsys.readouterr().err
+    assert "SECRET" not in err and PHONE not in err
+    events = [json.loads(entry)["event"] for entry in err.splitlines()]
+    assert events == [
+        '127.0.0.1:5000 - "GET /explore?… HTTP/1.1" 200',
+        '127.0.0.1:5000 - "GET /health HTTP/1.1" 200',
+    ]

@@ -32,9 +32,10 @@ try {
   page.on("request", (request) => seen.requests.push(request.url()));
   page.on("pageerror", (error) => seen.errors.push(String(error)));
   await page.route("**/*", (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
-  await page.goto(`${origin}/explore?token=${encodeURIComponent(token)}`, { waitUntil: "load" });
-  await page.fill("#token", token);
-  await page.dispatchEvent("#token", "change");
+  await page.goto(`${origin}/explore#token=${encodeURIComponent(token)}`, { waitUntil: "load" });
+  // The token came in the fragment: the page holds it and the address bar no longer shows it.
+  seen.address = page.url();
+  seen.tokenTaken = (await page.inputValue("#token")) === token;
 
   await page.fill("#search", building.compound);
   await page.click("#search-go");
