@@ -17,7 +17,7 @@ const COLOURS = {
   Organisation: "#b07aa1", Device: "#9c755f", Incident: "#e15759", Petition: "#edc948",
 };
 
-const state = { selected: null, from: null, to: null, investigation: null };
+const state = { selected: null, from: null, to: null, investigation: null, quiet: null };
 const token = $("token");
 // A token given in the link's fragment (#token=…) never reaches a server or its logs; it is
 // kept for this browser and taken out of the address bar and history at once.
@@ -48,15 +48,25 @@ async function gql(query, variables = {}) {
   return answer.data;
 }
 
+const NODE_FONT = 9;
+const READABLE_PX = 6;  // a label drawn smaller than this on screen is left out
 const cy = cytoscape({
   container: $("graph"),
   style: [
-    { selector: "node", style: { label: "data(label)", "font-size": 9, width: 18, height: 18,
-      "background-color": (n) => COLOURS[n.data("type")] || "#999" } },
+    // Labels too small to read on screen are not drawn: a view of thousands draws at once.
+    { selector: "node", style: { label: "data(label)", "font-size": NODE_FONT, "min-zoomed-font-size": READABLE_PX, width: 18, height: 18,
+      "background-color": "#999" } },
+    // A selector per type, not a function: cytoscape caches what selectors give.
+    ...Object.entries(COLOURS).map(([type, colour]) => (
+      { selector: `node[type = "${type}"]`, style: { "background-color": colour } })),
     { selector: "node:selected", style: { "border-width": 3, "border-color": "#222" } },
     { selector: "node.on-path, edge.on-path", style: { "line-color": "#d62728", "border-color": "#d62728", "border-width": 3 } },
     { selector: "edge", style: { width: 1.5, "line-color": "#bbb", "curve-style": "bezier",
-      "target-arrow-shape": "triangle", "target-arrow-color": "#bbb", label: "data(type)", "font-size": 6 } },
+      "target-arrow-shape": "triangle", "target-arrow-color": "#bbb", label: "data(type)", "font-size": 6,
+      "min-zoomed-font-size": READABLE_PX } },
+    // A large view's edges: straight lines without arrows or labels, the cheapest to draw.
+    { selector: "edge.plain", style: { "curve-style": "haystack", "target-arrow-shape": "none", label: "" } },
+    { selector: "node.quiet", style: { label: "" } },
     { selector: ".filtered", style: { display: "none" } },
   ],
   wheelSensitivity: 0.3,
@@ -89,36 +99,92 @@ function window_() {
 function applyFilters() {
   const nodes = new Set(chosen($("node-types")));
   const rels = new Set(chosen($("rel-types")));
-  cy.nodes().forEach((n) => n.toggleClass("filtered", !nodes.has(n.data("type"))));
-  cy.edges().forEach((e) => e.toggleClass("filtered", !rels.has(e.data("type"))
-    || e.source().hasClass("filtered") || e.target().hasClass("filtered")));
+  cy.batch(() => {  // one restyle for the whole view, not one per element
+    cy.nodes().forEach((n) => n.toggleClass("filtered", !nodes.has(n.data("type"))));
+    cy.edges().forEach((e) => e.toggleClass("filtered", !rels.has(e.data("type"))
+      || e.source().hasClass("filtered") || e.target().hasClass("filtered")));
+  });
   renderList();
 }
 
 // -- the graph and its accessible list -----------------------------------------------------
 function addGraph(nodes, edges) {
-  for (const n of nodes) {
-    if (!cy.getElementById(n.id).length) {
-      cy.add({ group: "nodes", data: { id: n.id, label: n.label, type: n.__typename } });
-    }
-  }
-  for (const e of edges) {
-    if (!cy.getElementById(e.id).length && cy.getElementById(e.source).length && cy.getElementById(e.target).length) {
-      cy.add({ group: "edges", data: { id: e.id, source: e.source, target: e.target, type: e.type } });
-    }
-  }
   // A force layout reads well for a few hundred nodes; past that it takes seconds, so a large
-  // view is laid out in concentric rings by degree (investigators then expand from there).
-  const large = cy.nodes().length > 400;
-  cy.layout(large
-    ? { name: "concentric", animate: false, fit: true, concentric: (n) => n.degree(), levelWidth: () => 2 }
-    : { name: "cose", animate: false, randomize: false, fit: true }).run();
+  // view is laid out in rings, the best connected nodes in the middle (investigators then
+  // expand from there), its edges drawn as plain lines and its labels left out until zoomed
+  // in. The new elements are added in one call, with those classes: styled once, drawn once.
+  const known = new Set(cy.nodes().map((n) => n.id()));
+  const fresh = nodes.filter((n) => !known.has(n.id) && known.add(n.id));
+  const large = known.size > LARGE;
+  const added = fresh.map((n) => ({
+    group: "nodes", data: { id: n.id, label: n.label, type: n.__typename }, classes: large ? "quiet" : "",
+  }));
+  const placed = new Set();  // an edge may come twice (paths that share it)
+  for (const e of edges) {
+    if (!placed.has(e.id) && !cy.getElementById(e.id).length && known.has(e.source) && known.has(e.target)) {
+      placed.add(e.id);
+      added.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target, type: e.type } });
+    }
+  }
+  cy.batch(() => {
+    cy.add(added);
+    cy.edges().toggleClass("plain", large);
+    if (large) cy.nodes().addClass("quiet");
+  });
+  state.quiet = large ? true : null;
+  if (large) {
+    // Placed and framed from the rings' own size: fitting would measure every label first.
+    const { positions, radius } = rings(cy.nodes());
+    cy.batch(() => cy.nodes().forEach((n) => { n.position(positions[n.id()]); }));
+    const side = Math.min(cy.width(), cy.height());
+    cy.viewport({ zoom: side / (2 * radius + 2 * SPACING), pan: { x: cy.width() / 2, y: cy.height() / 2 } });
+  } else {
+    cy.layout({ name: "cose", animate: false, randomize: false, fit: true }).run();
+  }
+  quieten();
   applyFilters();
 }
 
+const LARGE = 400;
+const SPACING = 30;
+
+// A large view's node labels are left out while they would be too small to read, so that
+// thousands of them are not measured before the first draw; zooming in brings them back.
+function quieten() {
+  const quiet = cy.nodes().length > LARGE && cy.zoom() * NODE_FONT < READABLE_PX;
+  if (quiet !== state.quiet) {
+    state.quiet = quiet;
+    cy.batch(() => cy.nodes().toggleClass("quiet", quiet));
+  }
+}
+cy.on("zoom", quieten);
+
+// Positions on rings around the centre, by degree (most connected first): each ring holds as
+// many nodes as fit around it at SPACING apart; and the outer ring's radius.
+function rings(nodes) {
+  const ordered = nodes.toArray().sort((a, b) => b.degree() - a.degree());
+  const positions = {};
+  let placed = 0;
+  let radius = 0;
+  for (let ring = 0; placed < ordered.length; ring += 1) {
+    radius = ring * SPACING * 1.5;
+    const room = ring === 0 ? 1 : Math.floor((2 * Math.PI * radius) / SPACING);
+    for (let k = 0; k < room && placed < ordered.length; k += 1, placed += 1) {
+      const angle = (2 * Math.PI * k) / room;
+      positions[ordered[placed].id()] = { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+    }
+  }
+  return { positions, radius };
+}
+
+// One listener for the whole list: a node's button selects it.
+$("elements").addEventListener("click", (event) => {
+  const item = event.target.closest("li[data-kind=node]");
+  if (item) select(item.dataset.id);
+});
+
 function renderList() {
-  const list = $("elements");
-  list.innerHTML = "";
+  const items = document.createDocumentFragment();
   cy.elements().forEach((el) => {
     const item = document.createElement("li");
     item.dataset.id = el.id();
@@ -129,10 +195,10 @@ function renderList() {
     button.textContent = el.isNode()
       ? `${el.data("type")} · ${el.data("label")}`
       : `${el.data("type")}: ${cy.getElementById(el.data("source")).data("label")} → ${cy.getElementById(el.data("target")).data("label")}`;
-    if (el.isNode()) button.addEventListener("click", () => select(el.id()));
     item.appendChild(button);
-    list.appendChild(item);
+    items.appendChild(item);
   });
+  $("elements").replaceChildren(items);
 }
 
 async function place(id) {

@@ -59,5 +59,10 @@ def test_the_explorer_works_in_chromium(live_url: str, live_token: str, tmp_path
     assert seen["beforeReopen"] == 0 and set(seen["savedNodes"]) <= set(seen["reopened"])
     assert set(seen["afterExpand"]) <= set(seen["reopened"])  # its relationships come back too
     assert seen["mapBuildings"] > 0
+    large = seen["large"]
+    assert large["nodes"] > 600 and large["spots"] == large["nodes"] and large["inView"]
+    assert large["quietBefore"] == large["nodes"] and large["quietAfter"] == 0
+    assert large["plain"] == large["edges"] >= 599 and large["hubInMiddle"]
+    assert large["listed"] == large["elements"]
     assert shot.stat().st_size > 10_000
     assert all(urlsplit(u).netloc == urlsplit(origin).netloc for u in seen["requests"])

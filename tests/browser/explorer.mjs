@@ -86,6 +86,26 @@ try {
     seen.savedNodes.length, { timeout: 20000 });
   seen.reopened = await items(page, "elements");
 
+  // A large view (here 600 more nodes around one hub): laid out in rings with every node in
+  // its own place and all in view, plain edges, labels left out until zoomed in.
+  seen.large = await page.evaluate(() => {
+    const { cy, addGraph } = window.civicgraphExplorer;
+    const nodes = Array.from({ length: 600 }, (_, k) => ({ id: `Resident:LARGE${k}`, label: `居民${k}`, __typename: "Resident" }));
+    const edges = nodes.slice(1).map((n) => ({ id: `MEMBER_OF:${n.id}->${nodes[0].id}`, type: "MEMBER_OF", source: n.id, target: nodes[0].id }));
+    addGraph(nodes, edges);
+    const spots = new Set(cy.nodes().map((n) => `${Math.round(n.position("x"))},${Math.round(n.position("y"))}`));
+    const box = cy.elements().renderedBoundingBox();
+    const quietBefore = cy.nodes(".quiet").length;
+    cy.zoom({ level: 2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    return {
+      nodes: cy.nodes().length, spots: spots.size, quietBefore, quietAfter: cy.nodes(".quiet").length,
+      edges: cy.edges().length, plain: cy.edges(".plain").length,
+      inView: box.x1 >= -1 && box.y1 >= -1 && box.x2 <= cy.width() + 1 && box.y2 <= cy.height() + 1,
+      hubInMiddle: Math.hypot(cy.getElementById(nodes[0].id).position("x"), cy.getElementById(nodes[0].id).position("y")) < 1,
+      listed: document.querySelectorAll("#elements li").length, elements: cy.elements().length,
+    };
+  });
+
   await page.click("#toggle-map");
   await page.waitForSelector("#map circle.building", { timeout: 20000 });
   seen.mapBuildings = await page.$$eval("#map circle.building", (cs) => cs.length);
