@@ -27,6 +27,7 @@ from graph.records import (
 from graph.write_rows import edge_fields
 
 EDGE_TIMES = ("created_at", "updated_at")
+BEHIND_MAX = 200  # a longer list would cost the engine more to test each row against
 # By stored name: a dictionary lookup, where calling the enumeration costs more per row.
 LABELS = {label.value: label for label in Label}
 EDGE_TYPES = {edge_type.value: edge_type for edge_type in EdgeType}
@@ -84,13 +85,15 @@ class Walk:
         rel = self._props(row["rel_props"], names)
         return Neighbour(origin, EdgeRecord(edge_type, source, target, rel), other)
 
-    def _read(self, name: str, ids: list[Any], limit: int, **slots: str) -> tuple[list[Row], bool]:
+    def _read(
+        self, name: str, params: dict[str, Any], limit: int, **slots: str
+    ) -> tuple[list[Row], bool]:
         internal = self.session.internal_id
         query = self.session.q(
             name, PATTERN=self.pattern, PROPS=self.props, REL=self.rel,
-            INTERNAL=internal.format(var="b"), **slots,
+            INTERNAL=internal.format(var="b"), ORIGIN=internal.format(var="a"), **slots,
         )  # fmt: skip
-        rows = self.session.read(query, {"ids": ids, "limit": limit})
+        rows = self.session.read(query, {**params, "limit": limit})
         return rows, len(rows) >= limit
 
     def first_hop(self, seeds: Sequence[NodeRef], limit: int) -> tuple[list[Row], bool]:
@@ -99,28 +102,36 @@ class Walk:
         found: list[Row] = []
         cut = False
         for label, ids in ids_by_label(seeds).items():
-            rows, short = self._read("expand_hop", ids, limit, LABEL=label.value)
+            rows, short = self._read("expand_hop", {"ids": ids}, limit, LABEL=label.value)
             found.extend(rows)
             cut = cut or short
         return found, cut
 
-    def next_hop(self, internal_ids: list[Any], limit: int) -> tuple[list[Row], bool]:
-        """The same from the nodes the last hop reached, in one query."""
+    def next_hop(
+        self, internal_ids: list[Any], behind: list[Any], limit: int
+    ) -> tuple[list[Row], bool]:
+        """The same from the nodes the last hop reached, in one query, less the relationships
+        back to where that hop started (`behind`: it read them), where those are few."""
         seek = self.session.internal_id.format(var="a")
-        return self._read("expand_next", internal_ids, limit, SEEK=seek)
+        params = {"ids": internal_ids, "behind": behind if len(behind) <= BEHIND_MAX else []}
+        return self._read("expand_next", params, limit, SEEK=seek)
 
     def run(self, seeds: dict[NodeRef, NodeRecord], hops: int, max_nodes: int) -> Subgraph:
         graph = Subgraph(nodes=dict(seeds))
         seen_edges: set[tuple[EdgeType, NodeRef, NodeRef]] = set()
         frontier: list[Any] = []
+        behind: list[Any] = []
         for hop in range(hops):
             if hop and not frontier:
                 break
             # Rows come back once per relationship, also those to nodes already reached.
             limit = 2 * max_nodes
-            rows, cut = (
-                self.next_hop(frontier, limit) if hop else self.first_hop(list(seeds), limit)
-            )
+            if hop:
+                rows, cut = self.next_hop(frontier, behind, limit)
+                behind = frontier
+            else:
+                rows, cut = self.first_hop(list(seeds), limit)
+                behind = list({row["origin_internal"] for row in rows})
             graph.truncated |= cut
             frontier = []
             for row in rows:
