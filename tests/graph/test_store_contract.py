@@ -173,6 +173,27 @@ def test_k_hop_expansion_exports_a_subgraph(store: CypherStore) -> None:
     assert len(capped.nodes) == 3 and capped.truncated
 
 
+def test_an_expansion_has_every_relationship_of_the_nodes_it_walked_from(
+    store: CypherStore,
+) -> None:
+    seed_small_community(store)
+    seed = ref("Household:H0000001")
+    rings = [{seed}]
+    expected: set[tuple[EdgeType, NodeRef, NodeRef]] = set()
+    for _ in range(2):  # two hops walk from the seed and from the nodes one relationship away
+        around = store.neighbours(sorted(rings[-1]), limit=1000)
+        expected |= {
+            (n.edge.type, n.edge.source, n.edge.target) for ns in around.values() for n in ns
+        }
+        reached = {n.node.ref for ns in around.values() for n in ns}
+        rings.append(reached - set().union(*rings))
+    for fields in (None, ("name",)):
+        walked = store.expand([seed], hops=2, fields=fields)
+        assert set(walked.nodes) == set().union(*rings)
+        assert {(e.type, e.source, e.target) for e in walked.edges} == expected
+        assert len(walked.edges) == len(expected)
+
+
 def test_an_expansion_told_its_fields_reads_only_those(store: CypherStore) -> None:
     seed_small_community(store)
     seed = [ref("Resident:R00000001")]
@@ -185,9 +206,9 @@ def test_an_expansion_told_its_fields_reads_only_those(store: CypherStore) -> No
             assert node.props == wanted
     provenance = {"prop_hash", "prov_source", "prov_actor", "prov_sources"}
     shown = {(e.type, e.source, e.target): e.props for e in light.edges}
-    for edge in full.edges:
-        expected = {k: v for k, v in edge.props.items() if k not in provenance}
-        assert shown[(edge.type, edge.source, edge.target)] == expected
+    for rel in full.edges:
+        expected = {k: v for k, v in rel.props.items() if k not in provenance}
+        assert shown[(rel.type, rel.source, rel.target)] == expected
     assert any(set(props) - {"created_at", "updated_at"} for props in shown.values())
 
 
