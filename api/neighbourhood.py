@@ -3,7 +3,7 @@ types, a time window), its cap and what the caller may see. Both the `neighbourh
 resolver and the compiled read path answer with it.
 
 The walk reads only what a node's label is made of; the nodes shown are read again in full
-only where the query asks more of them than a drawing does."""
+only where the query asks more of them than a drawing does, through the caller's store."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from datetime import datetime
 
 from api.nodes.base import LABEL_SOURCES
 from api.pagination import bad_input
+from graph.guarded.store import GuardedStore
 from graph.model import EdgeType, Label
 from graph.model.validators import format_timestamp
 from graph.port import GraphStore
@@ -65,10 +66,12 @@ async def existing(
 
 
 def visible(store: GraphStore, records: dict[NodeRef, NodeRecord]) -> dict[NodeRef, NodeRecord]:
-    """Of `records` (read from the whole store), those the caller (`store`) may read."""
-    if getattr(store, "scope", None) is None:
+    """Of `records` (read from the whole store), those the caller (`store`) may read: a
+    caller bounded to its rows has them checked by id, one query per label."""
+    if not isinstance(store, GuardedStore) or store.scope is None:
         return records  # the caller reads every row
-    return dict(store.get_nodes(list(records)))
+    inside = store.visible(list(records))
+    return {ref: record for ref, record in records.items() if ref in inside}
 
 
 async def walk(
