@@ -254,7 +254,8 @@ class InvestigationQuery:
             raise bad_input(f"id: {id} does not exist")
         refs = [NodeRef.parse(n) for n in record.nodes]
         base = info.context.base_store
-        sub = await asyncio.to_thread(base.expand, refs, 1, (), MAX_NODES * 10)
+        # Only the relationships between its nodes are wanted: nothing is read of the others.
+        sub = await asyncio.to_thread(base.expand, refs, 1, (), MAX_NODES * 10, ())
         shown = await asyncio.to_thread(
             visible, info.context.store, {r: sub.nodes[r] for r in refs if r in sub.nodes}
         )

@@ -8,7 +8,7 @@ only where the query asks more of them than a drawing does, through the caller's
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,12 +49,11 @@ def refs_of(ids: Sequence[str], argument: str) -> list[NodeRef]:
     return refs
 
 
-async def existing(
-    store: GraphStore, refs: list[NodeRef], argument: str, listed: bool = True
-) -> dict[NodeRef, NodeRecord]:
-    """The nodes the caller may read (`store` is the caller's); an error naming the first it
-    cannot (`ids[2]`, or the argument alone where it is not a list)."""
-    found = await asyncio.to_thread(store.get_nodes, refs)
+def require(
+    refs: list[NodeRef], found: Mapping[NodeRef, NodeRecord], argument: str, listed: bool = True
+) -> None:
+    """An error naming the first of `refs` not `found` (`ids[2]`, or the argument alone where
+    it is not a list)."""
     for n, ref in enumerate(refs):
         if ref not in found:
             raise bad_input(
@@ -62,6 +61,15 @@ async def existing(
                 if listed
                 else f"{argument}: {ref} does not exist"
             )
+
+
+async def existing(
+    store: GraphStore, refs: list[NodeRef], argument: str, listed: bool = True
+) -> dict[NodeRef, NodeRecord]:
+    """The nodes the caller may read (`store` is the caller's); an error naming the first it
+    cannot."""
+    found = await asyncio.to_thread(store.get_nodes, refs)
+    require(refs, found, argument, listed)
     return found
 
 
@@ -132,9 +140,9 @@ async def neighbourhood(
         raise bad_input(f"ids: give 1 to {MAX_SEEDS} ids")
     labels = node_labels(node_types)
     seeds = refs_of(ids, "ids")
-    await existing(store, seeds, "ids")
     types = [EdgeType(t) for t in relationship_types or ()]
     sub = await walk(base, store, seeds, depth, types, limit)
+    require(seeds, sub.nodes, "ids")  # the walk holds every seed the caller may read
     low = format_timestamp(since) if since else None
     high = format_timestamp(until) if until else None
     edges = [e for e in sub.edges if _within(e, low, high)]

@@ -245,6 +245,26 @@ async function select(id) {
   renderList();
 }
 
+// A list's items, one per entry: its data attributes and its text, on a button where the
+// entry has an action.
+function fillList(holder, entries) {
+  const items = document.createDocumentFragment();
+  for (const { data, text, act } of entries) {
+    const item = document.createElement("li");
+    Object.assign(item.dataset, data);
+    if (act) {
+      const button = document.createElement("button");
+      button.textContent = text;
+      button.addEventListener("click", act);
+      item.appendChild(button);
+    } else {
+      item.textContent = text;
+    }
+    items.appendChild(item);
+  }
+  holder.replaceChildren(items);
+}
+
 function escapeHtml(text) {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
@@ -257,17 +277,8 @@ async function search() {
   const text = $("search").value.trim();
   if (!text) return;
   const data = await gql("query ($t: String!) { search(text: $t, first: 20) { id __typename label } }", { t: text });
-  const list = $("results");
-  list.innerHTML = "";
-  for (const hit of data.search) {
-    const item = document.createElement("li");
-    item.dataset.id = hit.id;
-    const button = document.createElement("button");
-    button.textContent = `${hit.__typename} · ${hit.label}`;
-    button.addEventListener("click", () => place(hit.id));
-    item.appendChild(button);
-    list.appendChild(item);
-  }
+  fillList($("results"), data.search.map((hit) => (
+    { data: { id: hit.id }, text: `${hit.__typename} · ${hit.label}`, act: () => place(hit.id) })));
   say(`${data.search.length} results`);
 }
 $("search-go").addEventListener("click", search);
@@ -280,24 +291,19 @@ $("path-to").addEventListener("click", () => { state.to = state.selected; $("fin
 $("find-path").addEventListener("click", async () => {
   const data = await gql(
     `query ($from: ID!, $to: ID!) { paths(from: $from, to: $to, k: 3, maxHops: 6) {
-      length nodes { id __typename label } edges { type source target } } }`,
+      length nodes { id __typename label } edges { id type source target } } }`,
     { from: state.from, to: state.to },
   );
-  const list = $("path-result");
-  list.innerHTML = "";
   cy.elements().removeClass("on-path");
   data.paths.forEach((path, n) => {
-    const edges = path.edges.map((e) => ({ ...e, id: `${e.type}:${e.source}->${e.target}` }));
-    addGraph(path.nodes, edges);
+    addGraph(path.nodes, path.edges);
     if (n === 0) {
       path.nodes.forEach((p) => cy.getElementById(p.id).addClass("on-path"));
-      edges.forEach((e) => cy.getElementById(e.id).addClass("on-path"));
+      path.edges.forEach((e) => cy.getElementById(e.id).addClass("on-path"));
     }
-    const item = document.createElement("li");
-    item.dataset.length = path.length;
-    item.textContent = `${path.length}: ${path.nodes.map((p) => p.label).join(" → ")}`;
-    list.appendChild(item);
   });
+  fillList($("path-result"), data.paths.map((path) => (
+    { data: { length: path.length }, text: `${path.length}: ${path.nodes.map((p) => p.label).join(" → ")}` })));
   say(data.paths.length ? `${data.paths.length} paths` : "no path within 6 hops");
 });
 
@@ -310,14 +316,8 @@ $("show-timeline").addEventListener("click", async () => {
       totalCount edges { node { at kind summary node { id } } } } }`,
     { ids: ids.length ? ids : [state.selected], since, until },
   );
-  const list = $("timeline");
-  list.innerHTML = "";
-  for (const { node } of data.timeline.edges) {
-    const item = document.createElement("li");
-    item.dataset.kind = node.kind;
-    item.textContent = `${node.at.slice(0, 16).replace("T", " ")} · ${node.kind} · ${node.summary}`;
-    list.appendChild(item);
-  }
+  fillList($("timeline"), data.timeline.edges.map(({ node }) => (
+    { data: { kind: node.kind }, text: `${node.at.slice(0, 16).replace("T", " ")} · ${node.kind} · ${node.summary}` })));
 });
 
 // -- map ------------------------------------------------------------------------------------
@@ -347,17 +347,8 @@ $("toggle-map").addEventListener("click", async () => {
 // -- investigations -------------------------------------------------------------------------
 async function listInvestigations() {
   const data = await gql("{ investigations { id title version } }");
-  const list = $("investigations");
-  list.innerHTML = "";
-  for (const inv of data.investigations) {
-    const item = document.createElement("li");
-    item.dataset.id = inv.id;
-    const button = document.createElement("button");
-    button.textContent = inv.title;
-    button.addEventListener("click", () => reopen(inv.id));
-    item.appendChild(button);
-    list.appendChild(item);
-  }
+  fillList($("investigations"), data.investigations.map((inv) => (
+    { data: { id: inv.id }, text: inv.title, act: () => reopen(inv.id) })));
 }
 
 $("save-investigation").addEventListener("click", async () => {
